@@ -1,0 +1,487 @@
+"""The SQLite archive: one row per article, one version per distinct content, every fetch logged.
+
+Writes go through plain SQL inside `BEGIN IMMEDIATE … COMMIT`, one transaction per saved page, so
+a killed process leaves either the whole save or none of it, and two writers (the daemon and a
+one-off `scraper fetch`) queue on SQLite's lock instead of failing.  sqlite-utils builds the schema
+(tables, indexes, FTS5 with triggers) and serves reads.  Saving is idempotent: delivering the same
+article twice changes nothing but `last_seen`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Self
+
+import sqlite_utils
+
+from .errors import ArchiveError
+from .models import Article, Comment, Page, content_hash
+
+__all__ = ["Archive", "SaveResult", "Version"]
+
+SCHEMA_VERSION = 1
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True, slots=True)
+class SaveResult:
+    """What saving one extracted page did: status is "new", "changed" or "unchanged"."""
+
+    status: str
+    version: int
+    article_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    version: int
+    first_seen: str
+    last_seen: str
+    content_hash: str
+    title: str | None
+    authors: list[str]
+    published: str | None
+    modified: str | None
+    body: str
+    kind: str
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "first_seen": self.first_seen,
+            "last_seen": self.last_seen,
+            "content_hash": self.content_hash,
+            "title": self.title,
+        }
+
+
+class Archive:
+    """An open archive file.  Use as a context manager; not shared between threads."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        try:
+            self.conn = sqlite3.connect(str(self.path), timeout=60.0, isolation_level=None, check_same_thread=False)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA busy_timeout=60000")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self.db = sqlite_utils.Database(self.conn)
+            self._ensure_schema()
+        except sqlite3.DatabaseError as exc:
+            raise ArchiveError(f"{self.path}: cannot open archive: {exc}") from None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # ------------------------------------------------------------ schema
+
+    def _ensure_schema(self) -> None:
+        if self.conn.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
+            return
+        with self.transaction():
+            if self.conn.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
+                return  # another process created it while we waited for the lock
+            self._create_tables()
+            self.conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    def _create_tables(self) -> None:
+        db = self.db
+        db["articles"].create(
+            {
+                "id": int,
+                "url": str,
+                "site": str,
+                "title": str,
+                "authors": str,
+                "published": str,
+                "modified": str,
+                "lang": str,
+                "body": str,
+                "first_seen": str,
+                "last_checked": str,
+                "last_changed": str,
+                "next_check": str,
+                "version_count": int,
+                "state": str,
+                "etag": str,
+                "last_modified": str,
+            },
+            pk="id",
+            not_null={"url"},
+            defaults={"version_count": 0, "state": "live"},
+        )
+        db["articles"].create_index(["url"], unique=True)
+        db["articles"].create_index(["site", "published"])
+        db["articles"].create_index(["next_check"])
+        db["article_urls"].create(
+            {"url": str, "article_id": int}, pk="url", foreign_keys=[("article_id", "articles", "id")]
+        )
+        db["pages"].create({"sha256": str, "encoding": str, "headers": str, "content": bytes, "size": int}, pk="sha256")
+        db["versions"].create(
+            {
+                "id": int,
+                "article_id": int,
+                "version": int,
+                "content_hash": str,
+                "title": str,
+                "authors": str,
+                "published": str,
+                "modified": str,
+                "lang": str,
+                "body": str,
+                "sources": str,
+                "kind": str,
+                "page_sha256": str,
+                "first_seen": str,
+                "last_seen": str,
+            },
+            pk="id",
+            foreign_keys=[("article_id", "articles", "id"), ("page_sha256", "pages", "sha256")],
+        )
+        db["versions"].create_index(["article_id", "version"], unique=True)
+        db["versions"].create_index(["content_hash"])
+        db["comments"].create(
+            {
+                "article_id": int,
+                "key": str,
+                "parent_key": str,
+                "author": str,
+                "published": str,
+                "text": str,
+                "first_seen": str,
+                "last_seen": str,
+                "removed_at": str,
+            },
+            pk=("article_id", "key"),
+            foreign_keys=[("article_id", "articles", "id")],
+        )
+        db["fetches"].create(
+            {
+                "id": int,
+                "url": str,
+                "final_url": str,
+                "article_id": int,
+                "fetched_at": str,
+                "status": int,
+                "bytes": int,
+                "duration": float,
+                "outcome": str,
+                "error": str,
+            },
+            pk="id",
+        )
+        db["fetches"].create_index(["url"])
+        db["fetches"].create_index(["fetched_at"])
+        db["articles"].enable_fts(
+            ["title", "body"],
+            fts_version="FTS5",
+            create_triggers=True,
+            tokenize="unicode61 remove_diacritics 2",
+        )
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE takes the write lock up front, so concurrent writers wait instead of failing."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise ArchiveError(f"{self.path}: cannot start a write: {exc}") from None
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            try:
+                self.conn.execute("COMMIT")
+            except sqlite3.DatabaseError as exc:
+                self.conn.execute("ROLLBACK")
+                raise ArchiveError(f"{self.path}: commit failed: {exc}") from None
+
+    # ------------------------------------------------------------ writes
+
+    def save(
+        self,
+        article: Article,
+        *,
+        page: Page | None = None,
+        site: str | None = None,
+        key_url: str | None = None,
+        kind: str = "fetch",
+        store_raw: bool = True,
+    ) -> SaveResult:
+        """Archive one extracted article (and log its fetch) in a single transaction.
+
+        `key_url` is the article's identity (a canonical URL); by default the page's final URL.
+        A new content hash adds exactly one version; the same hash only moves `last_seen`.
+        """
+        key = key_url or (page.final_url if page else article.url)
+        stamp = (page.fetched_at if page else datetime.now(UTC)).isoformat(timespec="seconds")
+        digest = content_hash(article)
+        try:
+            with self.transaction() as conn:
+                article_id = self._article_id(conn, key, site, stamp, page, article)
+                last = conn.execute(
+                    "SELECT version, content_hash FROM versions WHERE article_id=? ORDER BY version DESC LIMIT 1",
+                    (article_id,),
+                ).fetchone()
+                if last and last[1] == digest:
+                    status, number = "unchanged", last[0]
+                    conn.execute(
+                        "UPDATE versions SET last_seen=? WHERE article_id=? AND version=?",
+                        (stamp, article_id, number),
+                    )
+                else:
+                    status, number = ("changed" if last else "new"), (last[0] + 1 if last else 1)
+                    page_sha = self._store_page(conn, page) if (page and store_raw) else None
+                    self._add_version(conn, article_id, number, digest, article, kind, page_sha, stamp)
+                self._touch_article(conn, article_id, article, page, stamp, status, number)
+                self._save_comments(conn, article_id, article.comments, stamp)
+                if page is not None:
+                    self._log_fetch(
+                        conn,
+                        page.url,
+                        page.final_url,
+                        article_id,
+                        stamp,
+                        page.status,
+                        page.size,
+                        page.elapsed,
+                        status,
+                        None,
+                    )
+        except sqlite3.DatabaseError as exc:
+            raise ArchiveError(f"{self.path}: saving {key} failed: {exc}") from None
+        return SaveResult(status, number, article_id)
+
+    def record_fetch(
+        self,
+        url: str,
+        outcome: str,
+        *,
+        status: int | None = None,
+        error: str | None = None,
+        final_url: str | None = None,
+        size: int = 0,
+        duration: float = 0.0,
+        when: datetime | None = None,
+    ) -> None:
+        """Log a request that produced no version: an error, a 304, a page refused by rules."""
+        stamp = (when or datetime.now(UTC)).isoformat(timespec="seconds")
+        try:
+            with self.transaction() as conn:
+                row = conn.execute("SELECT article_id FROM article_urls WHERE url=?", (url,)).fetchone()
+                article_id = row[0] if row else None
+                if article_id is not None:
+                    state = "live" if outcome == "not-modified" else ("gone" if status in (404, 410) else "failing")
+                    conn.execute("UPDATE articles SET last_checked=?, state=? WHERE id=?", (stamp, state, article_id))
+                self._log_fetch(conn, url, final_url, article_id, stamp, status, size, duration, outcome, error)
+        except sqlite3.DatabaseError as exc:
+            raise ArchiveError(f"{self.path}: logging fetch of {url} failed: {exc}") from None
+
+    def _article_id(
+        self,
+        conn: sqlite3.Connection,
+        key: str,
+        site: str | None,
+        stamp: str,
+        page: Page | None,
+        article: Article,
+    ) -> int:
+        aliases = {key, article.url, *((page.url, page.final_url) if page else ())}
+        row = conn.execute("SELECT id FROM articles WHERE url=?", (key,)).fetchone()
+        if row is None:
+            marks = ",".join("?" * len(aliases))
+            row = conn.execute(f"SELECT article_id FROM article_urls WHERE url IN ({marks})", tuple(aliases)).fetchone()
+        if row is None:
+            cur = conn.execute(
+                "INSERT INTO articles (url, site, first_seen, version_count, state) VALUES (?, ?, ?, 0, 'live')",
+                (key, site, stamp),
+            )
+            article_id = int(cur.lastrowid or 0)
+        else:
+            article_id = int(row[0])
+        conn.executemany(
+            "INSERT OR IGNORE INTO article_urls (url, article_id) VALUES (?, ?)",
+            [(u, article_id) for u in sorted(aliases) if u],
+        )
+        return article_id
+
+    @staticmethod
+    def _store_page(conn: sqlite3.Connection, page: Page) -> str:
+        sha = hashlib.sha256(page.content).hexdigest()
+        conn.execute(
+            "INSERT OR IGNORE INTO pages (sha256, encoding, headers, content, size) VALUES (?, ?, ?, ?, ?)",
+            (sha, page.encoding, json.dumps(dict(page.headers)), zlib.compress(page.content, 6), page.size),
+        )
+        return sha
+
+    @staticmethod
+    def _add_version(
+        conn: sqlite3.Connection,
+        article_id: int,
+        number: int,
+        digest: str,
+        article: Article,
+        kind: str,
+        page_sha: str | None,
+        stamp: str,
+    ) -> None:
+        conn.execute(
+            "INSERT INTO versions (article_id, version, content_hash, title, authors, published, modified, lang,"
+            " body, sources, kind, page_sha256, first_seen, last_seen) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                article_id,
+                number,
+                digest,
+                article.title,
+                json.dumps(list(article.authors), ensure_ascii=False),
+                article.published,
+                article.modified,
+                article.lang,
+                article.body,
+                json.dumps(dict(article.sources)),
+                kind,
+                page_sha,
+                stamp,
+                stamp,
+            ),
+        )
+
+    @staticmethod
+    def _touch_article(
+        conn: sqlite3.Connection,
+        article_id: int,
+        article: Article,
+        page: Page | None,
+        stamp: str,
+        status: str,
+        number: int,
+    ) -> None:
+        changed = status != "unchanged"
+        conn.execute(
+            "UPDATE articles SET last_checked=?, state='live', version_count=?,"
+            " etag=COALESCE(?, etag), last_modified=COALESCE(?, last_modified)"
+            + (", title=?, authors=?, published=?, modified=?, lang=?, body=?, last_changed=?" if changed else "")
+            + " WHERE id=?",
+            (
+                stamp,
+                number,
+                page.etag if page else None,
+                page.last_modified if page else None,
+                *(
+                    (
+                        article.title,
+                        json.dumps(list(article.authors), ensure_ascii=False),
+                        article.published,
+                        article.modified,
+                        article.lang,
+                        article.body,
+                        stamp,
+                    )
+                    if changed
+                    else ()
+                ),
+                article_id,
+            ),
+        )
+
+    @staticmethod
+    def _save_comments(conn: sqlite3.Connection, article_id: int, comments: tuple[Comment, ...], stamp: str) -> None:
+        """Upsert comments by key; mark the ones that vanished as removed (never delete them).
+
+        A page with no comments at all leaves earlier comments alone: an empty list is far more
+        often a widget that failed to render than a moderator deleting every comment.
+        """
+        if not comments:
+            return
+        for c in comments:
+            conn.execute(
+                "INSERT INTO comments (article_id, key, parent_key, author, published, text, first_seen, last_seen)"
+                " VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(article_id, key) DO UPDATE SET"
+                " parent_key=excluded.parent_key, author=excluded.author, published=excluded.published,"
+                " text=excluded.text, last_seen=excluded.last_seen, removed_at=NULL",
+                (article_id, c.id, c.parent_id, c.author, c.published, c.text, stamp, stamp),
+            )
+        keys = [c.id for c in comments]
+        marks = ",".join("?" * len(keys))
+        conn.execute(
+            f"UPDATE comments SET removed_at=? WHERE article_id=? AND removed_at IS NULL AND key NOT IN ({marks})",
+            (stamp, article_id, *keys),
+        )
+
+    @staticmethod
+    def _log_fetch(
+        conn: sqlite3.Connection,
+        url: str,
+        final_url: str | None,
+        article_id: int | None,
+        stamp: str,
+        status: int | None,
+        size: int,
+        duration: float,
+        outcome: str,
+        error: str | None,
+    ) -> None:
+        conn.execute(
+            "INSERT INTO fetches (url, final_url, article_id, fetched_at, status, bytes, duration, outcome, error)"
+            " VALUES (?,?,?,?,?,?,?,?,?)",
+            (url, final_url, article_id, stamp, status, size, round(duration, 4), outcome, error),
+        )
+
+    # ------------------------------------------------------------ reads
+
+    def find_article(self, url: str) -> dict[str, Any] | None:
+        row = self.conn.execute(
+            "SELECT a.* FROM articles a WHERE a.url=? UNION ALL "
+            "SELECT a.* FROM article_urls u JOIN articles a ON a.id=u.article_id WHERE u.url=? LIMIT 1",
+            (url, url),
+        ).fetchone()
+        if row is None:
+            return None
+        names = [d[0] for d in self.conn.execute("SELECT * FROM articles LIMIT 0").description]
+        return dict(zip(names, row, strict=True))
+
+    def versions(self, url: str) -> list[Version]:
+        """All versions of the article at `url` (any of its known URLs), oldest first."""
+        article = self.find_article(url)
+        if article is None:
+            return []
+        rows = self.conn.execute(
+            "SELECT version, first_seen, last_seen, content_hash, title, authors, published, modified, body, kind"
+            " FROM versions WHERE article_id=? ORDER BY version",
+            (article["id"],),
+        ).fetchall()
+        return [
+            Version(r[0], r[1], r[2], r[3], r[4], json.loads(r[5] or "[]"), r[6], r[7], r[8] or "", r[9]) for r in rows
+        ]
+
+    def comments(self, url: str) -> list[dict[str, Any]]:
+        article = self.find_article(url)
+        if article is None:
+            return []
+        return list(
+            self.db.query("SELECT * FROM comments WHERE article_id=? ORDER BY first_seen, key", [article["id"]])
+        )
+
+    def raw_page(self, sha256: str) -> bytes | None:
+        row = self.conn.execute("SELECT content FROM pages WHERE sha256=?", (sha256,)).fetchone()
+        return zlib.decompress(row[0]) if row else None

@@ -1,0 +1,226 @@
+"""Turn a response's raw bytes into text, safely: bounded decompression, then charset decoding.
+
+Decompression is ours rather than httpx's so that the size cap holds on the *decompressed* bytes
+chunk by chunk: a 1 MB brotli bomb must fail at the cap, not after expanding to gigabytes.
+Charset follows the order browsers use: HTTP header, BOM, `<meta charset>`, then detection.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import zlib
+from collections.abc import Iterator
+
+import brotli
+from charset_normalizer import from_bytes
+
+__all__ = ["DecodeLimitError", "Decompressor", "decode_html", "find_meta_charset"]
+
+_CHUNK = 64 * 1024
+
+
+class DecodeLimitError(Exception):
+    """Decompressed output exceeds the limit (`over_cap`), or the compressed stream is corrupt."""
+
+    def __init__(self, message: str, *, over_cap: bool = False) -> None:
+        super().__init__(message)
+        self.over_cap = over_cap
+
+
+class Decompressor:
+    """Streaming decoder for a Content-Encoding chain that never yields more than `limit` bytes."""
+
+    def __init__(self, content_encoding: str | None, limit: int) -> None:
+        self.limit = limit
+        self.produced = 0
+        names = [e.strip().lower() for e in (content_encoding or "").split(",") if e.strip()]
+        # Encodings are listed in the order they were applied; undo them in reverse.
+        self._steps = [self._make(name) for name in reversed(names) if name not in ("identity", "")]
+
+    @staticmethod
+    def _make(name: str) -> object:
+        if name in ("gzip", "x-gzip"):
+            return zlib.decompressobj(wbits=47)
+        if name == "deflate":
+            return _Deflate()
+        if name == "br":
+            return brotli.Decompressor()
+        raise DecodeLimitError(f"unsupported content encoding {name!r}")
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        chunks = [data]
+        for step in self._steps:
+            chunks = [out for chunk in chunks for out in _run(step, chunk)]
+        for out in chunks:
+            self.produced += len(out)
+            if self.produced > self.limit:
+                raise DecodeLimitError(f"body larger than {self.limit:,} bytes after decompression", over_cap=True)
+            yield out
+
+
+class _Deflate:
+    """'deflate' is zlib-wrapped per the RFC, but many servers send raw deflate; accept both."""
+
+    def __init__(self) -> None:
+        self._obj: zlib._Decompress | None = None
+        self._pending = b""
+
+    def decompress(self, data: bytes, max_length: int) -> bytes:
+        if self._obj is None:
+            self._pending += data
+            if len(self._pending) < 2:
+                return b""
+            first = self._pending[0]
+            self._obj = zlib.decompressobj() if first & 0x0F == 8 else zlib.decompressobj(-15)
+            data, self._pending = self._pending, b""
+        return self._obj.decompress(data, max_length)
+
+    @property
+    def unconsumed_tail(self) -> bytes:
+        return self._obj.unconsumed_tail if self._obj is not None else b""
+
+
+def _run(step: object, data: bytes) -> Iterator[bytes]:
+    """Feed `data` through one decoder, yielding output in bounded pieces."""
+    try:
+        if isinstance(step, brotli.Decompressor):
+            out = step.process(data, output_buffer_limit=_CHUNK)
+            while True:
+                if out:
+                    yield out
+                if step.can_accept_more_data() or step.is_finished():
+                    return
+                out = step.process(b"", output_buffer_limit=_CHUNK)
+        out = step.decompress(data, _CHUNK)  # type: ignore[attr-defined]
+        while True:
+            if out:
+                yield out
+            tail = step.unconsumed_tail  # type: ignore[attr-defined]
+            if not tail:
+                return
+            out = step.decompress(tail, _CHUNK)  # type: ignore[attr-defined]
+    except (zlib.error, brotli.error) as exc:
+        raise DecodeLimitError(f"corrupt compressed body: {exc}") from None
+
+
+# ---------------------------------------------------------------- charsets
+
+# WHATWG: these labels mean windows-1252 in every browser, and real pages rely on it.
+_ALIASES = {
+    "iso-8859-1": "cp1252",
+    "iso8859-1": "cp1252",
+    "latin1": "cp1252",
+    "latin-1": "cp1252",
+    "l1": "cp1252",
+    "ascii": "cp1252",
+    "us-ascii": "cp1252",
+    "windows-1252": "cp1252",
+    "x-user-defined": "cp1252",
+    "iso-8859-9": "cp1254",
+    "tis-620": "cp874",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-sjis": "shift_jis",
+    "utf8": "utf-8",
+}
+_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+_META = re.compile(
+    rb"""<meta[^>]+?charset\s*=\s*["']?\s*([-\w.:]+)""",
+    re.IGNORECASE,
+)
+_HEAD_SCAN = 64 * 1024  # real heads (Wix, Next.js) put <meta charset> after kilobytes of CSS
+
+
+def _codec(label: str | None) -> str | None:
+    if not label:
+        return None
+    label = label.strip().strip("\"'").lower()
+    label = _ALIASES.get(label, label)
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def charset_from_content_type(content_type: str | None) -> str | None:
+    match = re.search(r"charset\s*=\s*[\"']?([-\w.:]+)", content_type or "", re.IGNORECASE)
+    return match.group(1) if match else None
+
+
+def find_meta_charset(head: bytes) -> str | None:
+    match = _META.search(head[:_HEAD_SCAN])
+    return match.group(1).decode("ascii", "replace") if match else None
+
+
+def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]:
+    """Decode `body` to text; returns (text, codec name).  Never raises on bad bytes.
+
+    A declared charset that cannot decode the bytes strictly (a server saying utf-8 over
+    windows-1252 bytes is common) is distrusted and detection decides instead.
+    """
+    for raw, source in (
+        (charset_from_content_type(content_type), "header"),
+        (None, "bom"),
+        (find_meta_charset(body), "meta"),
+    ):
+        if source == "bom":
+            for bom, name in _BOMS:
+                if body.startswith(bom):
+                    return body[len(bom) :].decode(name, "replace"), name
+            continue
+        codec = _codec(raw)
+        if codec is None:
+            continue
+        try:
+            return body.decode(codec), codec
+        except UnicodeDecodeError:
+            break  # the declaration lies; let detection decide
+    return _detect(body)
+
+
+_LATIN_FAMILY = {
+    "cp1250",
+    "cp1252",
+    "cp1254",
+    "cp1257",
+    "latin_1",
+    "iso8859_2",
+    "iso8859_3",
+    "iso8859_4",
+    "iso8859_9",
+    "iso8859_10",
+    "iso8859_13",
+    "iso8859_14",
+    "iso8859_15",
+    "iso8859_16",
+    "mac_roman",
+    "mac_latin2",
+    "cp850",
+    "cp437",
+}
+_CENTRAL_EUROPEAN = {"pl", "cs", "sk", "hu", "sl", "hr", "ro", "sr", "bs", "lt", "lv", "et", "tr"}
+_HTML_LANG = re.compile(rb"<html[^>]*?\slang\s*=\s*[\"']?([a-zA-Z]{2,3})", re.IGNORECASE)
+
+
+def _detect(body: bytes) -> tuple[str, str]:
+    """UTF-8 if it decodes; else a statistical guess, nudged towards windows-1252.
+
+    On short or mostly-ASCII pages detectors confuse the Latin code pages (a French page comes
+    out as cp1250, turning "û" into "ű").  windows-1252 is by far the most common legacy charset,
+    so within the Latin family it wins unless the page says it is in a Central European language.
+    """
+    try:
+        return body.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(body[: _HEAD_SCAN * 4]).best()
+    codec = (_codec(best.encoding) if best is not None else None) or "cp1252"
+    lang_match = _HTML_LANG.search(body[:_HEAD_SCAN])
+    lang = lang_match.group(1).decode("ascii").lower() if lang_match else ""
+    if codec in _LATIN_FAMILY and lang not in _CENTRAL_EUROPEAN:
+        try:
+            return body.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError:
+            pass
+    return body.decode(codec, "replace"), codec

@@ -1,0 +1,81 @@
+"""The one exception tree of the package; only the CLI turns these into messages and exit codes.
+
+ScraperError
+├── ConfigError      a config file, key and reason (exit 2)
+├── FetchError       a URL and why it could not be fetched
+│   ├── BadStatusError      4xx / 5xx answer
+│   ├── NotHTMLError        content type we do not archive
+│   ├── TooLargeError       body over the size cap (after decompression)
+│   └── RobotsDisallowed    robots.txt forbids the URL
+├── ExtractError     the page could not be turned into an Article
+└── ArchiveError     the SQLite archive refused a read or write
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ArchiveError",
+    "BadStatusError",
+    "ConfigError",
+    "ExtractError",
+    "FetchError",
+    "NotHTMLError",
+    "RobotsDisallowed",
+    "ScraperError",
+    "TooLargeError",
+]
+
+
+class ScraperError(Exception):
+    """Base of every error this package raises on purpose."""
+
+
+class ConfigError(ScraperError):
+    """A config file is invalid; names the file, the key and the reason."""
+
+    def __init__(self, path: str, key: str | None, reason: str) -> None:
+        self.path = path
+        self.key = key
+        self.reason = reason
+        where = f"{path}: {key}" if key else path
+        super().__init__(f"{where}: {reason}")
+
+
+class FetchError(ScraperError):
+    """A URL could not be fetched; `reason` is short and human-readable."""
+
+    def __init__(self, url: str, reason: str, *, status: int | None = None, retry_after: float | None = None) -> None:
+        self.url = url
+        self.reason = reason
+        self.status = status
+        self.retry_after = retry_after  # seconds the server asked us to wait (429 / 503)
+        super().__init__(f"{url}: {reason}")
+
+
+class BadStatusError(FetchError):
+    """The server answered with an error status (4xx or 5xx)."""
+
+
+class NotHTMLError(FetchError):
+    """The response is not an HTML document."""
+
+
+class TooLargeError(FetchError):
+    """The (decompressed) body exceeds the configured cap."""
+
+
+class RobotsDisallowed(FetchError):
+    """robots.txt forbids fetching the URL for our user agent."""
+
+
+class ExtractError(ScraperError):
+    """Extraction failed on a page (never raised for merely missing fields)."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        self.url = url
+        self.reason = reason
+        super().__init__(f"{url}: {reason}")
+
+
+class ArchiveError(ScraperError):
+    """The archive could not be opened, read or written."""

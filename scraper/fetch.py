@@ -1,0 +1,270 @@
+"""The HTTP client: one request in, one decoded `Page` out, or a `FetchError` saying why not.
+
+Limits hold whatever the server does: connect/read/total timeouts, at most `max_redirects`
+redirects (loops and non-http targets refused), the body capped *after* decompression while it
+streams, and only HTML accepted where HTML is expected.  Politeness (robots.txt, pacing, retries)
+lives in `scraper.polite`, on top of this.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import logging
+import time
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Self
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from .config import Settings
+from .decode import DecodeLimitError, Decompressor, decode_html
+from .errors import BadStatusError, FetchError, NotHTMLError, TooLargeError
+from .models import Page
+from .resolve import GuardedTransport, Resolver
+
+__all__ = ["FEED_TYPES", "HTML_TYPES", "Fetcher", "fetch_page", "parse_retry_after"]
+
+log = logging.getLogger(__name__)
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+FEED_TYPES = (
+    "application/xml",
+    "text/xml",
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/rdf+xml",
+    "application/x-gzip",
+    "application/gzip",
+    "application/octet-stream",
+    "text/plain",
+    *HTML_TYPES,
+)
+_REDIRECTS = {301, 302, 303, 307, 308}
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Retry-After as seconds from now: either delta-seconds or an HTTP-date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, when.timestamp() - (now if now is not None else time.time()))
+
+
+def _sniff_html(head: bytes) -> bool:
+    sample = head[:1024].lstrip().lower()
+    return sample.startswith((b"<!doctype html", b"<html", b"<head", b"<!--", b"<meta", b"<body"))
+
+
+class Fetcher:
+    """An async HTTP client configured from `Settings`; use as `async with Fetcher(settings) as f`."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        allow_private: bool = True,
+        resolver: Resolver | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ):
+        """`allow_private=False` refuses hosts that resolve to loopback/private addresses (crawls of
+        discovered links); a URL typed by the user is trusted by default."""
+        self.settings = settings or Settings()
+        get = self.settings.get
+        timeout = httpx.Timeout(
+            connect=get("fetch.connect_timeout"), read=get("fetch.read_timeout"), write=30.0, pool=None
+        )
+        self._client = httpx.AsyncClient(
+            headers={
+                "User-Agent": self.settings.user_agent,
+                "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
+                "Accept-Encoding": "gzip, deflate, br",
+                "Accept-Language": "*",
+            },
+            timeout=timeout,
+            follow_redirects=False,
+            transport=transport or GuardedTransport(resolver=resolver, allow_private=allow_private),
+        )
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    async def fetch(
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        accept: tuple[str, ...] | None = HTML_TYPES,
+    ) -> Page:
+        """GET `url`, following redirects; a 304 comes back as a Page with `not_modified` set."""
+        _check_scheme(url, url)
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        started = time.perf_counter()
+        try:
+            async with asyncio.timeout(self.settings.get("fetch.total_timeout")):
+                page = await self._follow(url, headers, accept)
+        except TimeoutError:
+            raise FetchError(url, f"took longer than {self.settings.get('fetch.total_timeout'):g}s in all") from None
+        except httpx.HTTPError as exc:
+            raise FetchError(url, _describe(exc, self.settings)) from None
+        elapsed = time.perf_counter() - started
+        log.info("GET %s -> %s (%d bytes, %.2fs)", url, page.status, page.size, elapsed)
+        return Page(
+            url=url,
+            final_url=page.final_url,
+            status=page.status,
+            headers=page.headers,
+            html=page.html,
+            encoding=page.encoding,
+            fetched_at=page.fetched_at,
+            elapsed=elapsed,
+            content=page.content,
+        )
+
+    async def _follow(self, url: str, headers: Mapping[str, str], accept: tuple[str, ...] | None) -> Page:
+        seen = {url}
+        current = url
+        for _ in range(self.settings.get("fetch.max_redirects") + 1):
+            async with self._client.stream("GET", current, headers=headers) as response:
+                if response.status_code in _REDIRECTS and "location" in response.headers:
+                    target = urljoin(current, response.headers["location"].strip())
+                    _check_scheme(url, target)
+                    if target in seen:
+                        raise FetchError(url, f"redirect loop at {target}")
+                    seen.add(target)
+                    current = target
+                    continue
+                return await self._read(url, response, accept)
+        raise FetchError(url, f"more than {self.settings.get('fetch.max_redirects')} redirects")
+
+    async def _read(self, url: str, response: httpx.Response, accept: tuple[str, ...] | None) -> Page:
+        status = response.status_code
+        final = str(response.url)
+        headers = {k.lower(): v for k, v in response.headers.items()}
+        if status == 304:
+            return Page(url, final, status, headers, "", "", content=b"")
+        if status >= 400:
+            raise BadStatusError(
+                url,
+                f"HTTP {status} {response.reason_phrase}".strip(),
+                status=status,
+                retry_after=parse_retry_after(headers.get("retry-after")),
+            )
+        content_type = headers.get("content-type", "")
+        media = content_type.split(";")[0].strip().lower()
+        if accept is not None and media and media not in accept:
+            raise NotHTMLError(url, f"content type {media!r} is not HTML", status=status)
+        cap = self.settings.get("fetch.max_bytes")
+        declared = headers.get("content-length", "")
+        if declared.isdigit() and "content-encoding" not in headers and int(declared) > cap:
+            raise TooLargeError(url, f"body of {int(declared):,} bytes is over the {cap:,}-byte cap", status=status)
+        body = await self._body(url, response, cap, status)
+        if accept is not None and not media and not _sniff_html(body):
+            raise NotHTMLError(url, "no content type and the body does not look like HTML", status=status)
+        text, encoding = decode_html(body, content_type)
+        return Page(url, final, status, headers, text, encoding, datetime.now(UTC), content=body)
+
+    async def _body(self, url: str, response: httpx.Response, cap: int, status: int) -> bytes:
+        try:
+            decoder = Decompressor(response.headers.get("content-encoding"), cap)
+            parts: list[bytes] = []
+            async for raw in response.aiter_raw():
+                parts.extend(decoder.feed(raw))
+        except DecodeLimitError as exc:
+            if exc.over_cap:
+                raise TooLargeError(url, str(exc), status=status) from None
+            raise FetchError(url, str(exc), status=status) from None
+        return b"".join(parts)
+
+
+def _check_scheme(url: str, target: str) -> None:
+    scheme = urlsplit(target).scheme.lower()
+    if scheme not in ("http", "https"):
+        where = "URL" if url == target else f"redirect to {target}"
+        raise FetchError(url, f"{where}: only http and https are fetched, not {scheme or 'no scheme'!r}")
+
+
+def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
+    seen: BaseException | None = exc
+    for _ in range(10):  # the chain is short; the bound guards against cycles
+        if seen is None:
+            return False
+        if isinstance(seen, kind):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _describe(exc: httpx.HTTPError, settings: Settings) -> str:
+    """One human line for an httpx error: what a user can act on, not the exception class."""
+    text = str(exc) or type(exc).__name__
+    if isinstance(exc, httpx.ConnectTimeout):
+        return f"connect timeout after {settings.get('fetch.connect_timeout'):g}s"
+    if isinstance(exc, httpx.ReadTimeout):
+        return f"read timeout after {settings.get('fetch.read_timeout'):g}s"
+    if isinstance(exc, httpx.TimeoutException):
+        return f"timeout ({text})"
+    if isinstance(exc, httpx.ConnectError):
+        if _caused_by(exc, ConnectionRefusedError):
+            return "connection refused"
+        low = text.lower()
+        if (
+            low.startswith("dns lookup failed")
+            or "name or service not known" in low
+            or "nodename nor servname" in low
+            or "name resolution" in low
+            or "no address associated" in low
+            or "getaddrinfo" in low
+        ):
+            return "DNS lookup failed (no such host)"
+        if low.startswith("refused:"):
+            return text
+        if "refused" in low:
+            return "connection refused"
+        return f"cannot connect: {text}"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return f"server broke the response: {text}"
+    if isinstance(exc, httpx.ReadError):
+        return f"connection lost while reading: {text or 'reset by peer'}"
+    if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
+        return f"invalid URL: {text}"
+    return f"{type(exc).__name__}: {text}"
+
+
+def fetch_page(
+    url: str,
+    settings: Settings | None = None,
+    *,
+    allow_private: bool = True,
+    resolver: Resolver | None = None,
+    etag: str | None = None,
+    last_modified: str | None = None,
+) -> Page:
+    """Synchronous one-off fetch, for the CLI and scripts."""
+
+    async def run() -> Page:
+        async with Fetcher(settings, allow_private=allow_private, resolver=resolver) as fetcher:
+            return await fetcher.fetch(url, etag=etag, last_modified=last_modified)
+
+    return asyncio.run(run())

@@ -1,0 +1,49 @@
+"""From a fetched `Page` to an archived version: the step shared by `scraper fetch` and the crawler.
+
+Kept apart from both so that the one-off fetch, the crawl and re-extraction save pages by the same
+rules (which URL identifies the article, whether raw HTML is kept).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from .archive import Archive, SaveResult
+from .config import Config, Site
+from .extract import extract_article
+from .models import Article, Page
+
+__all__ = ["archive_page", "identity_url"]
+
+
+def identity_url(article: Article, page: Page) -> str:
+    """The URL that names the article: its canonical URL when that is plausible, else the final URL.
+
+    Sites get `rel=canonical` wrong in two common ways, pointing it at another host (a CDN, an old
+    domain) or at the home page; both would merge unrelated articles, so both are ignored.
+    """
+    canonical = article.canonical_url
+    final = page.final_url
+    if not canonical:
+        return final
+    c, f = urlsplit(canonical), urlsplit(final)
+    same_host = (c.hostname or "").removeprefix("www.") == (f.hostname or "").removeprefix("www.")
+    to_root = c.path in ("", "/") and f.path not in ("", "/")
+    if not same_host or to_root or c.scheme not in ("http", "https"):
+        return final
+    return canonical
+
+
+def archive_page(archive: Archive, page: Page, config: Config, site: Site | None = None) -> tuple[Article, SaveResult]:
+    """Extract `page` and save it; returns the article and what the archive did with it."""
+    site = site or config.site_for(page.final_url)
+    article = extract_article(page.html, page.final_url, site, fetched_at=page.fetched_at)
+    store_raw = config.settings.get("archive.store_raw") if site is None or site.store_raw is None else site.store_raw
+    result = archive.save(
+        article,
+        page=page,
+        site=site.name if site else urlsplit(page.final_url).hostname,
+        key_url=identity_url(article, page),
+        store_raw=bool(store_raw),
+    )
+    return article, result

@@ -1,0 +1,95 @@
+"""DNS resolution under an address policy: which IPs a request may connect to.
+
+The check happens after resolution, on the address actually dialled, so a public name that
+resolves to 127.0.0.1 or 169.254.169.254 (cloud metadata) is caught as surely as a literal IP.
+It plugs into httpx as a network backend, so redirects and keep-alive are covered too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
+
+import httpcore
+import httpx
+
+__all__ = ["GuardedTransport", "Resolver", "is_private", "system_resolver"]
+
+Resolver = Callable[[str, int], Awaitable[list[str]]]
+
+
+def is_private(ip: str) -> bool:
+    """Loopback, private, link-local, unique-local, multicast or otherwise not globally routable."""
+    addr = ipaddress.ip_address(ip)
+    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
+        addr = addr.ipv4_mapped
+    return not addr.is_global or addr.is_multicast
+
+
+async def system_resolver(host: str, port: int) -> list[str]:
+    loop = asyncio.get_running_loop()
+    infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+class _GuardedBackend(httpcore.AsyncNetworkBackend):
+    def __init__(self, resolver: Resolver, allow_private: bool) -> None:
+        self._inner = httpcore.AnyIOBackend()
+        self._resolver = resolver
+        self._allow_private = allow_private
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        try:
+            ipaddress.ip_address(host)
+            addresses = [host]
+        except ValueError:
+            try:
+                addresses = await self._resolver(host, port)
+            except (socket.gaierror, UnicodeError, OSError) as exc:
+                raise httpcore.ConnectError(f"DNS lookup failed for {host}: {exc}") from None
+        allowed = [ip for ip in addresses if self._allow_private or not is_private(ip)]
+        if not allowed:
+            raise httpcore.ConnectError(
+                f"refused: {host} resolves to a private or loopback address ({addresses[0]}); "
+                "set allow_private = true in the site config to allow it"
+            )
+        last: Exception | None = None
+        for ip in allowed:
+            try:
+                return await self._inner.connect_tcp(
+                    ip, port, timeout=timeout, local_address=local_address, socket_options=socket_options
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                last = exc
+        assert last is not None
+        raise last
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+class GuardedTransport(httpx.AsyncHTTPTransport):
+    """httpx's own transport, dialling through our resolver and address policy."""
+
+    def __init__(
+        self, *, resolver: Resolver | None = None, allow_private: bool = False, limits: httpx.Limits | None = None
+    ) -> None:
+        limits = limits or httpx.Limits(max_connections=None, max_keepalive_connections=64)
+        super().__init__(limits=limits)
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=httpx.create_ssl_context(),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=_GuardedBackend(resolver or system_resolver, allow_private),
+        )

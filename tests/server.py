@@ -1,0 +1,118 @@
+"""A real HTTP server on 127.0.0.1 for tests and benchmarks, with per-path routes and faults.
+
+Routes are data (`Route`) so a test can change what a path serves between two fetches (an edited
+article) and read back what the server saw (`server.log`), e.g. conditional-request headers or
+the time of each request for pacing checks.
+"""
+
+from __future__ import annotations
+
+import gzip
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+PAGES = Path(__file__).parent / "pages"
+
+
+@dataclass
+class Route:
+    body: bytes = b""
+    status: int = 200
+    content_type: str | None = "text/html; charset=utf-8"
+    headers: dict[str, str] = field(default_factory=dict)
+    etag: str | None = None  # answers 304 to a matching If-None-Match
+    gzip: bool = False
+    delay: float = 0.0  # seconds before the response starts
+    handler: Callable[[BaseHTTPRequestHandler], None] | None = None  # full control, for faults
+
+
+@dataclass(frozen=True)
+class Seen:
+    path: str
+    headers: dict[str, str]
+    at: float
+
+
+class LocalServer:
+    def __init__(self) -> None:
+        self.routes: dict[str, Route] = {}
+        self.log: list[Seen] = []
+        self._lock = threading.Lock()
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._make_handler())
+        self._httpd.daemon_threads = True
+        self.port = self._httpd.server_address[1]
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)
+
+    def start(self) -> LocalServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def page(self, path: str, name: str, **kwargs: object) -> str:
+        """Serve tests/pages/<name> at `path`; returns the full URL."""
+        self.routes[path] = Route(body=(PAGES / name).read_bytes(), **kwargs)  # type: ignore[arg-type]
+        return self.url(path)
+
+    def hits(self, path: str) -> list[Seen]:
+        with self._lock:
+            return [s for s in self.log if s.path == path]
+
+    def _make_handler(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: object) -> None:  # keep test output clean
+                pass
+
+            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+                path = self.path
+                with server._lock:
+                    server.log.append(Seen(path, {k.lower(): v for k, v in self.headers.items()}, time.monotonic()))
+                route = server.routes.get(path) or server.routes.get(path.split("?")[0])
+                if route is None:
+                    self._send(404, b"<html><body><h1>Not found</h1></body></html>", "text/html", {})
+                    return
+                if route.delay:
+                    time.sleep(route.delay)
+                if route.handler is not None:
+                    try:
+                        route.handler(self)
+                    except (BrokenPipeError, ConnectionResetError):
+                        pass  # the client gave up, as a fault test expects it to
+                    return
+                if route.etag and self.headers.get("If-None-Match") == route.etag:
+                    self._send(304, b"", None, {"ETag": route.etag})
+                    return
+                headers = dict(route.headers)
+                if route.etag:
+                    headers["ETag"] = route.etag
+                body = route.body
+                if route.gzip:
+                    body = gzip.compress(body)
+                    headers["Content-Encoding"] = "gzip"
+                self._send(route.status, body, route.content_type, headers)
+
+            def _send(self, status: int, body: bytes, ctype: str | None, headers: dict[str, str]) -> None:
+                self.send_response(status)
+                if ctype:
+                    self.send_header("Content-Type", ctype)
+                for k, v in headers.items():
+                    self.send_header(k, v)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                if body:
+                    self.wfile.write(body)
+
+        return Handler
