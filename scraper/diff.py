@@ -11,7 +11,7 @@ from difflib import SequenceMatcher
 
 __all__ = ["Chunk", "render_terminal", "word_diff"]
 
-_TOKENS = re.compile(r"\s+|[^\s]+")
+_TOKENS = re.compile(r"\S+\s*|\s+")
 
 
 @dataclass(frozen=True, slots=True)

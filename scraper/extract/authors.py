@@ -1,0 +1,83 @@
+"""Author names: strip bylines' prefixes, roles, e-mails and site names; split lists into names."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+__all__ = ["clean_authors", "looks_like_name"]
+
+_PREFIX = re.compile(
+    r"^\s*(?:(?:written|posted|published|reported|text|texte|text und fotos?|fotos?|photos?|interview)\s+)?"
+    r"(?:by|par|von|por|door|av|af|przez|autor(?:in)?|author|auteur(?:e)?|verfasst von|"
+    r"écrit par|publié par|escrito por|publicado por|scritto da|geschreven door|napisane przez|"
+    r"text|texte|redaktion|rédaction|redacción|redazione|a cura di)\b\s*[:\-–—]?\s*",
+    re.IGNORECASE,
+)
+_SPLIT = re.compile(r"\s*(?:,|;|&|\||/|\band\b|\bet\b|\bund\b|\by\b|\be\b|\ben\b|\bi\b|\bsowie\b)\s*", re.IGNORECASE)
+_EMAIL = re.compile(r"\S+@\S+\.\w+")
+_URL = re.compile(r"https?://\S+|www\.\S+")
+_HANDLE = re.compile(r"(?<!\w)@\w+")
+_PARENS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_ROLE = re.compile(
+    r"\b(?:staff\s+writer|senior\s+\w+\s+(?:writer|editor|correspondent)|contributing\s+\w+|"
+    r"correspondent|reporter|editor(?:-in-chief)?|journalist(?:e|in)?|rédact(?:eur|rice)(?:\s+en\s+chef)?|"
+    r"redakteur(?:in)?|korrespondent(?:in)?|chefredakteur(?:in)?|periodista|redactor[a]?|giornalista|"
+    r"photographer|fotograf(?:in)?|freelance(?:r)?|columnist|kolumnist(?:in)?|chroniqueu(?:r|se)|"
+    r"envoyée?\s+spéciale?|special\s+correspondent|updated|aktualisiert|mis à jour|publié|published)\b.*$",
+    re.IGNORECASE,
+)
+_NOT_NAME = re.compile(
+    r"^(?:admin|administrator|administrateur|webmaster|root|user|guest|anonymous|anonyme|unknown|"
+    r"staff|team|editor|editors|redaktion|rédaction|read more|more|follow|view all posts|home|"
+    r"facebook|twitter|instagram|linkedin|share|comments?)$",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[^\W\d_]", re.UNICODE)
+
+
+def _key(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+def looks_like_name(text: str) -> bool:
+    """A person or agency name: 1-6 words, no digits, starts with a letter, not a UI word."""
+    words = text.split()
+    if not 1 <= len(words) <= 6 or len(text) > 60 or len(text) < 2:
+        return False
+    if any(ch.isdigit() for ch in text) or not _WORD.match(text[0]):
+        return False
+    if _NOT_NAME.match(text):
+        return False
+    return not (len(words) > 1 and all(w.islower() for w in words))
+
+
+def _clean_one(text: str) -> str:
+    text = _URL.sub(" ", _EMAIL.sub(" ", text))
+    text = _HANDLE.sub(" ", _PARENS.sub(" ", text))
+    text = " ".join(text.split())
+    for _ in range(2):
+        text = _PREFIX.sub("", text)
+    text = _ROLE.sub("", text)
+    text = text.strip(" \t\n,;:-–—|·•\"'“”«»")
+    return text if not text.endswith(".") or re.search(r"\b\w\.$", text) else text.rstrip(".")
+
+
+def clean_authors(raw: Iterable[str] | str, exclude: Iterable[str] = ()) -> tuple[str, ...]:
+    """Names, in order, without duplicates; `exclude` holds site and publisher names to drop."""
+    values = [raw] if isinstance(raw, str) else list(raw)
+    banned = {_key(e) for e in exclude if e and _key(e)}
+    names: list[str] = []
+    seen: set[str] = set()
+    for value in values:
+        value = _clean_one(value or "")
+        for part in _SPLIT.split(value):
+            name = _clean_one(part)
+            key = _key(name)
+            if not key or key in seen or key in banned or not looks_like_name(name):
+                continue
+            seen.add(key)
+            names.append(name)
+    return tuple(names)

@@ -1,0 +1,200 @@
+"""The article body: pick the container by paragraph density, then render it without boilerplate.
+
+One pass over the paragraphs scores their ancestors (readability's idea: long, comma-rich text counts,
+links count against); class/id words and semantic tags (`article`, `main`, `itemprop=articleBody`)
+weigh in; JSON-LD `articleBody` confirms a candidate.  Rendering walks only the chosen subtree and
+drops navigation, share bars, related posts, author boxes, bylines and reading-time lines.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from .html import attr, clean_text, render_text
+
+__all__ = ["extract_body", "render_body"]
+
+_POSITIVE = re.compile(
+    r"article|body|content|entry|main|post|story|text|blog|prose|rich-?text|news|artikel|beitrag|inhalt",
+    re.IGNORECASE,
+)
+_NEGATIVE = re.compile(
+    r"comment|sidebar|footer|related|share|social|widget|promo|sponsor|advert|banner|nav|menu|teaser|"
+    r"recommend|newsletter|cookie|popup|breadcrumb|masthead|header|meta|tags|author|byline|login|"
+    r"signup|subscribe|outbrain|taboola|pagination|pager|rating|disqus",
+    re.IGNORECASE,
+)
+_NOISE_TOKENS = frozenset(
+    "share shares sharing social socials related relatedposts recommended recommendations newsletter "
+    "subscribe subscription signup promo promotion sponsor sponsored advert advertisement ad ads adsbygoogle "
+    "banner cookie cookies consent gdpr breadcrumb breadcrumbs byline author authors meta metadata tags "
+    "tag taglist categories comment comments sidebar widget widgets popup modal toolbar print rating "
+    "pagination pager nav navigation menu footer masthead outbrain taboola disqus readmore more "
+    "jump skip hidden sr screen-reader visually-hidden caption credit credits copyright "
+    "date time dateline timestamp posted published updated reading readtime"
+    .split()
+)
+_SKIP_TAGS = frozenset({"nav", "aside", "footer", "form", "button", "figure", "figcaption", "header",
+                        "select", "label", "dialog", "menu"})
+_BOILERPLATE = re.compile(
+    r"^(?:top of page|bottom of page|skip to (?:main )?content|aller au contenu|zum inhalt springen|"
+    r"\d+\s*(?:min(?:ute)?s?|minuten)\.?\s*(?:de lecture|read|reading|lesezeit|lesen|de lectura|di lettura|leestijd)|"
+    r"(?:lesezeit|temps de lecture|reading time)\s*:?\s*\d+.*|share(?: this)?(?: article| post)?:?|partager\s*:?|"
+    r"teilen:?|compartir:?|condividi:?|advertisement|anzeige|publicité|werbung|"
+    r"(?:lire|à lire) aussi\s*:?|read more\s*:?|weiterlesen|mehr zum thema:?|lees ook:?|leggi anche:?)$",
+    re.IGNORECASE,
+)
+_BLOCK_CSS = "p, pre, td, blockquote, li, dd"
+_EVIDENCE_CSS = (
+    "[itemprop=articleBody], [itemprop=articlebody], article, main, [role=main], .entry-content, "
+    ".post-content, .article-body, .article-content, .story-body, .post-body, .article__body, .field--name-body"
+)
+
+
+def _class_weight(node: LexborNode) -> float:
+    names = f"{attr(node, 'class')} {attr(node, 'id')}"
+    weight = 0.0
+    if _NEGATIVE.search(names):
+        weight -= 25
+    if _POSITIVE.search(names):
+        weight += 25
+    return weight
+
+
+def _tag_weight(tag: str) -> float:
+    return {"div": 5, "article": 10, "main": 5, "section": 3, "pre": 3, "td": 3, "blockquote": 3,
+            "ol": -3, "ul": -3, "dl": -3, "form": -3, "li": -3, "th": -5, "header": -5}.get(tag, 0)
+
+
+def _score_blocks(tree: LexborHTMLParser) -> dict[int, list]:
+    """Ancestor scores from block text: {mem_id: [node, score]}."""
+    scores: dict[int, list] = {}
+    for block in tree.css(_BLOCK_CSS)[:3000]:
+        text = block.text(deep=True)
+        length = len(text.strip())
+        if length < 25:
+            continue
+        points = 1 + text.count(",") + text.count("،") + min(length // 100, 3)
+        node = block.parent
+        for divider in (1.0, 2.0, 6.0):
+            if node is None or node.tag in ("html", "body", "-document"):
+                break
+            entry = scores.get(node.mem_id)
+            if entry is None:
+                entry = scores[node.mem_id] = [node, _tag_weight(node.tag) + _class_weight(node)]
+            entry[1] += points / divider
+            node = node.parent
+    return scores
+
+
+def link_density(node: LexborNode, text_len: int | None = None) -> float:
+    total = text_len if text_len is not None else len(node.text(deep=True).strip())
+    if not total:
+        return 0.0
+    linked = sum(len(a.text(deep=True).strip()) for a in node.css("a"))
+    return min(linked / total, 1.0)
+
+
+def _evidence(tree: LexborHTMLParser) -> set[int]:
+    return {n.mem_id for n in tree.css(_EVIDENCE_CSS)[:50]}
+
+
+def choose_container(tree: LexborHTMLParser, hint: str = "") -> list[LexborNode]:
+    """Best-scoring container plus its siblings that look like more of the same article."""
+    scores = _score_blocks(tree)
+    if not scores:
+        return []
+    evidence = _evidence(tree)
+    hint_key = _hint_key(hint)
+    ranked = sorted(scores.values(), key=lambda e: e[1], reverse=True)[:8]
+    best: tuple[float, LexborNode] | None = None
+    for node, score in ranked:
+        text = node.text(deep=True)
+        score *= 1 - link_density(node, len(text.strip()))
+        if node.mem_id in evidence:
+            score *= 1.3
+        if hint_key and hint_key in _hint_key(text[:4000]):
+            score *= 1.5
+        if best is None or score > best[0]:
+            best = (score, node)
+    assert best is not None
+    return _with_siblings(best[1], best[0], scores)
+
+
+def _hint_key(text: str) -> str:
+    return re.sub(r"\W+", "", text[:120]).lower()[:60]
+
+
+def _with_siblings(top: LexborNode, top_score: float, scores: dict[int, list]) -> list[LexborNode]:
+    parent = top.parent
+    if parent is None or parent.tag in ("body", "html"):
+        return [top]
+    threshold = max(10.0, top_score * 0.2)
+    chosen: list[LexborNode] = []
+    for sibling in parent.iter():
+        if sibling.mem_id == top.mem_id:
+            chosen.append(top)
+            continue
+        if not sibling.is_element_node:
+            continue
+        entry = scores.get(sibling.mem_id)
+        if entry is not None and entry[1] >= threshold and _class_weight(sibling) >= 0:
+            chosen.append(sibling)
+        elif sibling.tag == "p":
+            text = sibling.text(deep=True).strip()
+            if len(text) > 80 and link_density(sibling, len(text)) < 0.25:
+                chosen.append(sibling)
+    return chosen
+
+
+def _is_noise(node: LexborNode, limit: int) -> bool:
+    attrs = node.attributes
+    if "hidden" in attrs or attrs.get("aria-hidden") == "true":
+        return True
+    style = attrs.get("style") or ""
+    if "none" in style and re.search(r"display\s*:\s*none|visibility\s*:\s*hidden", style):
+        return True
+    tag = node.tag
+    if tag in _SKIP_TAGS:
+        return tag not in ("header", "form", "figure") or len(node.text(deep=True)) < limit
+    names = f"{attrs.get('class') or ''} {attrs.get('id') or ''} {attrs.get('data-hook') or ''}".lower()
+    if names.strip() and not _NOISE_TOKENS.isdisjoint(re.split(r"[\s_\-]+", names)):
+        return len(node.text(deep=True)) < limit
+    if tag in ("ul", "ol"):
+        text_len = len(node.text(deep=True).strip())
+        return text_len > 0 and link_density(node, text_len) > 0.6
+    return False
+
+
+def _skipper(root: LexborNode) -> Callable[[LexborNode], bool]:
+    limit = max(200, len(root.text(deep=True)) // 2)
+    return lambda node: _is_noise(node, limit)
+
+
+def render_body(nodes: list[LexborNode], title: str | None = None) -> str:
+    """Text of the chosen nodes, boilerplate blocks dropped."""
+    chunks = []
+    title_key = _hint_key(title or "")
+    for node in nodes:
+        text = render_text(node, _skipper(node)) if node.tag != "p" else clean_text(node.text(deep=True))
+        chunks.append(text)
+    blocks = []
+    for block in "\n\n".join(chunks).split("\n\n"):
+        line = block.strip()
+        if not line or _BOILERPLATE.match(line):
+            continue
+        if title_key and not blocks and _hint_key(line) == title_key:
+            continue
+        blocks.append(line)
+    return "\n\n".join(blocks)
+
+
+def extract_body(tree: LexborHTMLParser, title: str | None = None, hint: str = "") -> str:
+    """Generic body of a page whose comments and site noise were already removed."""
+    nodes = choose_container(tree, hint)
+    if not nodes:
+        return ""
+    return render_body(nodes, title)

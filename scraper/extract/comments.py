@@ -1,0 +1,227 @@
+"""Reader comments: site rules, then preset schemes (WordPress, Drupal, Blogger), then generic lists.
+
+Threading comes from the DOM (a comment nested in another, or in a Drupal `div.indented` right after
+its parent) unless a rule names the parent.  Ids are the site's own, else a short hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import UTC, datetime
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from ..models import Comment
+from .authors import clean_authors
+from .dates import parse_iso, parse_text_date
+from .html import attr, clean_text, render_text
+from .rules import CommentScheme
+
+__all__ = ["COMMENT_CONTAINERS", "GENERIC_SCHEMES", "extract_comments", "remove_comment_sections"]
+
+COMMENT_CONTAINERS = (
+    "#comments", "#comment", ".comments-area", ".comment-list", ".commentlist", "ol.comments",
+    "#disqus_thread", "#dsq-comments", "section.article-comments", ".article-comments", ".post-comments",
+    ".comments-section", ".comment-section", "#respond", ".comment-respond", ".comment-form", "#comol",
+    ".comments-content", "#commentsContainer", ".wc-comments-root", ".wp-block-comments", "details.CommentBox",
+    "[data-hook=comments-widget]", ".comments", "#kommentare", ".kommentare", "#commentaires",
+)
+GENERIC_SCHEMES = (
+    CommentScheme(
+        items=".comment-list > li, .commentlist > li, .comments-list > li, ol.comments > li, "
+        ".comment-list li.comment, .commentlist li.comment, .comment-item, .comment-entry, "
+        "[id^='comment-'][class*=comment], div.comment, li.comment, article.comment",
+        skip=".pingback, .trackback, .comment-respond, #respond",
+        id=("@id", "@data-comment-id", "@data-id"),
+        author=(".comment-author .fn", ".comment-author", "[itemprop=author]", ".author", ".user", "cite", ".name",
+                "[class*=author]", "[class*=name]"),
+        date=("time@datetime", "[itemprop=dateCreated]@datetime", "[class*=date]", "[class*=time]"),
+        text=(".comment-content", ".comment-text", ".comment-body", "[itemprop=text]", ".text", ".content",
+              ".comment__content", "[class*=content]", "[class*=text]", "p"),
+        containers=COMMENT_CONTAINERS,
+    ),
+)
+_ID_PREFIX = re.compile(r"^(?:div-)?(?:comment|kommentar|commentaire|c|li-comment)[-_]?(?=\w)", re.IGNORECASE)
+_EPOCH_MS = re.compile(r"showComment=(\d{10,13})")
+_REPLY = re.compile(r"^(?:reply|répondre|antworten|responder|rispondi|beantworten|report|signaler)$", re.IGNORECASE)
+_MAX_COMMENTS = 1000
+
+
+def _matches(node: LexborNode, spec: str) -> tuple[list[LexborNode], str]:
+    css, _, name = spec.partition("@")
+    css = css.strip()
+    if not css:
+        return [node], name.strip()
+    try:
+        return node.css(css)[:50], name.strip()
+    except Exception:  # noqa: BLE001 - an unsupported selector matches nothing
+        return [], ""
+
+
+def _comment_date(value: str, lang: str | None, now: datetime) -> str | None:
+    m = _EPOCH_MS.search(value)
+    if m:
+        stamp = int(m[1]) / (1000 if len(m[1]) == 13 else 1)
+        return datetime.fromtimestamp(stamp, UTC).isoformat(timespec="seconds")
+    return parse_iso(value, now) or parse_text_date(value, lang, now)
+
+
+def _hash_id(author: str | None, text: str) -> str:
+    return hashlib.sha1(f"{author or ''}\x1f{text}".encode()).hexdigest()[:12]
+
+
+def _strip_prefix(value: str) -> str:
+    return _ID_PREFIX.sub("", value.strip().lstrip("#"))
+
+
+class _Reader:
+    """Reads the comments of one scheme; knows every item so that a reply's parts stay its own."""
+
+    def __init__(self, items: list[LexborNode], scheme: CommentScheme, lang: str | None, now: datetime):
+        self.items = items
+        self.ids = {n.mem_id for n in items}
+        self.scheme = scheme
+        self.lang = lang
+        self.now = now
+
+    def owned(self, target: LexborNode, item: LexborNode) -> bool:
+        """The target belongs to this comment, not to a reply nested inside it."""
+        node = target if target.mem_id != item.mem_id else None
+        while node is not None and node.mem_id != item.mem_id:
+            if node.mem_id in self.ids:
+                return False
+            node = node.parent
+        return True
+
+    def first(self, item: LexborNode, specs: tuple[str, ...]) -> tuple[str, LexborNode] | None:
+        for spec in specs:
+            targets, name = _matches(item, spec)
+            for target in targets:
+                if self.owned(target, item):
+                    value = attr(target, name) if name else clean_text(target.text(separator=" "))
+                    if value:
+                        return value, target
+        return None
+
+    def text(self, item: LexborNode) -> str:
+        for spec in self.scheme.text:
+            targets = [t for t in _matches(item, spec)[0] if self.owned(t, item)]
+            if targets:
+                break
+        else:
+            targets = [item]
+        parts = [render_text(t, lambda n: self.skip(n, item)) for t in targets]
+        blocks = (b for part in parts for b in part.split("\n\n"))
+        return "\n\n".join(b for b in blocks if b and not _REPLY.match(b.strip()))
+
+    def skip(self, node: LexborNode, item: LexborNode) -> bool:
+        if node.mem_id in self.ids and node.mem_id != item.mem_id:
+            return True
+        names = f"{attr(node, 'class')} {attr(node, 'id')}".lower()
+        return any(word in names for word in _META_WORDS)
+
+    def parent(self, item: LexborNode, by_mem: dict[int, str]) -> str | None:
+        if self.scheme.parent:
+            found = self.first(item, (self.scheme.parent,))
+            return (_strip_prefix(found[0]) or None) if found else None
+        node = item.parent
+        while node is not None:
+            if node.mem_id in by_mem:
+                return by_mem[node.mem_id]
+            if "indented" in attr(node, "class").split():
+                prev = node.prev
+                while prev is not None and not prev.is_element_node:
+                    prev = prev.prev
+                if prev is not None and prev.mem_id in by_mem:
+                    return by_mem[prev.mem_id]
+            node = node.parent
+        return None
+
+    def read(self) -> list[Comment]:
+        by_mem: dict[int, str] = {}
+        comments: list[Comment] = []
+        for item in self.items:
+            text = self.text(item)
+            if not text:
+                continue
+            found = self.first(item, self.scheme.author)
+            names = clean_authors(found[0]) if found else ()
+            author = names[0] if names else None
+            found = self.first(item, self.scheme.date)
+            published = _comment_date(found[0], self.lang, self.now) if found else None
+            found = self.first(item, self.scheme.id)
+            cid = (_strip_prefix(found[0]) if found else "") or _hash_id(author, text)
+            by_mem[item.mem_id] = cid
+            parent = self.parent(item, by_mem)
+            comments.append(Comment(id=cid, text=text, author=author, published=published, parent_id=parent))
+        return comments
+
+
+_META_WORDS = ("reply", "comment-meta", "comment-author", "comment-footer", "commentmetadata", "says",
+               "avatar", "vcard", "comment-actions", "comment-header", "comment__meta", "comment-links")
+
+
+def _items(tree: LexborHTMLParser, scheme: CommentScheme) -> list[LexborNode]:
+    try:
+        items = tree.css(scheme.items)[:_MAX_COMMENTS]
+        skipped = {n.mem_id for n in tree.css(scheme.skip)} if scheme.skip else set()
+    except Exception:  # noqa: BLE001 - a bad selector from a config matches nothing
+        return []
+    seen: set[int] = set()
+    out = []
+    for node in items:
+        if node.mem_id not in skipped and node.mem_id not in seen:
+            seen.add(node.mem_id)
+            out.append(node)
+    return out
+
+
+def read_comments(tree: LexborHTMLParser, scheme: CommentScheme, lang: str | None, now: datetime) -> list[Comment]:
+    items = _items(tree, scheme)
+    return _Reader(items, scheme, lang, now).read() if items else []
+
+
+def extract_comments(
+    tree: LexborHTMLParser, schemes: list[tuple[CommentScheme, str]], lang: str | None, now: datetime
+) -> tuple[list[Comment], str]:
+    """The first scheme that yields comments wins; returns them with the scheme's label."""
+    for scheme, label in schemes:
+        comments = read_comments(tree, scheme, lang, now)
+        if comments:
+            return comments, label
+    return [], ""
+
+
+_GUARD_CSS = "h1, [itemprop=articleBody], .entry-content, .post-content, .article-body"
+
+
+def remove_comment_sections(tree: LexborHTMLParser, schemes: list[tuple[CommentScheme, str]]) -> None:
+    """Decompose comment containers and items so that no comment leaks into the body."""
+    selectors = list(COMMENT_CONTAINERS)
+    for scheme, _ in schemes:
+        selectors.extend(scheme.containers)
+        selectors.append(scheme.items)
+    found: dict[int, LexborNode] = {}
+    for css in dict.fromkeys(selectors):
+        try:
+            nodes = tree.css(css)
+        except Exception:  # noqa: BLE001 - an unsupported selector matches nothing
+            continue
+        for node in nodes:
+            if node.tag not in ("html", "body") and node.css_first(_GUARD_CSS) is None:
+                found[node.mem_id] = node
+    remove_outermost(found)
+
+
+def remove_outermost(found: dict[int, LexborNode]) -> None:
+    """Decompose the nodes none of whose ancestors is also being removed (freed nodes stay untouched)."""
+    outer = []
+    for node in found.values():
+        parent = node.parent
+        while parent is not None and parent.mem_id not in found:
+            parent = parent.parent
+        if parent is None:
+            outer.append(node)
+    for node in outer:
+        node.decompose()

@@ -1,0 +1,425 @@
+"""Dates: machine-readable forms, a fast multilingual text parser, relative dates, URL dates.
+
+dateparser is slow and memory-hungry on strings it cannot parse, so it is the last step: only for a
+short date-looking string, only with the page language given explicitly, through a cached parser.
+Results are ISO 8601 strings; a bare date stays a bare date.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import UTC, date, datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
+from functools import lru_cache
+from typing import Any
+
+__all__ = [
+    "MODIFIED_LABEL",
+    "date_from_url",
+    "parse_date",
+    "parse_iso",
+    "parse_text_date",
+    "plausible",
+]
+
+_MONTHS_RAW: dict[str, tuple[str, ...]] = {
+    "en": (
+        "january jan",
+        "february feb",
+        "march mar",
+        "april apr",
+        "may",
+        "june jun",
+        "july jul",
+        "august aug",
+        "september sep sept",
+        "october oct",
+        "november nov",
+        "december dec",
+    ),
+    "fr": (
+        "janvier janv",
+        "février fevrier fév fev févr fevr",
+        "mars",
+        "avril avr",
+        "mai",
+        "juin",
+        "juillet juil",
+        "août aout",
+        "septembre sept",
+        "octobre oct",
+        "novembre nov",
+        "décembre decembre déc dec",
+    ),
+    "de": (
+        "januar jänner jan",
+        "februar feb",
+        "märz maerz mär mrz",
+        "april apr",
+        "mai",
+        "juni jun",
+        "juli jul",
+        "august aug",
+        "september sep sept",
+        "oktober okt",
+        "november nov",
+        "dezember dez",
+    ),
+    "es": (
+        "enero ene",
+        "febrero feb",
+        "marzo mar",
+        "abril abr",
+        "mayo may",
+        "junio jun",
+        "julio jul",
+        "agosto ago",
+        "septiembre setiembre sep sept",
+        "octubre oct",
+        "noviembre nov",
+        "diciembre dic",
+    ),
+    "it": (
+        "gennaio gen",
+        "febbraio feb",
+        "marzo mar",
+        "aprile apr",
+        "maggio mag",
+        "giugno giu",
+        "luglio lug",
+        "agosto ago",
+        "settembre set",
+        "ottobre ott",
+        "novembre nov",
+        "dicembre dic",
+    ),
+    "pt": (
+        "janeiro jan",
+        "fevereiro fev",
+        "março marco mar",
+        "abril abr",
+        "maio mai",
+        "junho jun",
+        "julho jul",
+        "agosto ago",
+        "setembro set",
+        "outubro out",
+        "novembro nov",
+        "dezembro dez",
+    ),
+    "nl": (
+        "januari jan",
+        "februari feb",
+        "maart mrt",
+        "april apr",
+        "mei",
+        "juni jun",
+        "juli jul",
+        "augustus aug",
+        "september sep sept",
+        "oktober okt",
+        "november nov",
+        "december dec",
+    ),
+    "pl": (
+        "stycznia styczeń styczen sty",
+        "lutego luty lut",
+        "marca marzec mar",
+        "kwietnia kwiecień kwiecien kwi",
+        "maja maj",
+        "czerwca czerwiec cze",
+        "lipca lipiec lip",
+        "sierpnia sierpień sierpien sie",
+        "września wrzesień wrzesien wrz",
+        "października październik pazdziernika paź paz",
+        "listopada listopad lis",
+        "grudnia grudzień grudzien gru",
+    ),
+}
+
+
+def _build_months() -> dict[str, int]:
+    table: dict[str, int] = {}
+    for names in _MONTHS_RAW.values():
+        for month, words in enumerate(names, 1):
+            for word in words.split():
+                table.setdefault(word, month)
+    return table
+
+
+MONTHS = _build_months()
+_MONTH_ALT = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
+_TIME = r"(?:\s*(?:,|à|a las|às|alle|om|um|at|o|-|–)?\s*(\d{1,2})\s*(?:[:h.])\s*(\d{2})(?:[:.](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?)?"
+_DAY_FIRST = re.compile(
+    rf"\b(\d{{1,2}})(?:\.|er|st|nd|rd|th|º|°)?\s*(?:de\s+|of\s+)?({_MONTH_ALT})\.?,?\s*(?:de\s+)?(\d{{4}})\b{_TIME}",
+    re.IGNORECASE,
+)
+_MONTH_FIRST = re.compile(rf"\b({_MONTH_ALT})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b{_TIME}", re.IGNORECASE)
+_NUMERIC = re.compile(rf"(?<![\d/.-])(\d{{1,2}})([./-])(\d{{1,2}})\2(\d{{4}}|\d{{2}})(?![\d/.-]|\.\d){_TIME}")
+_YMD = re.compile(rf"(?<!\d)(\d{{4}})([./-])(\d{{1,2}})\2(\d{{1,2}})(?!\d){_TIME}")
+_ISO = re.compile(
+    r"(\d{4})-?(\d{2})-?(\d{2})(?:[T ]?(\d{2}):?(\d{2})(?::?(\d{2})(?:[.,]\d+)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?)?"
+)
+_RELATIVE = re.compile(
+    r"(?:il y a|vor|hace|há|ha|fa|sedan)?\s*(\d+|an?|one|un|une|ein|eine|einem|einer)\s+"
+    r"(seconds?|secondes?|sekunden?|segundos?|secondi|seconden|sekund|minutes?|minuten?|minutos?|minuti|minuut|minut|mins?"
+    r"|hours?|heures?|stunden?|horas?|ore|ora|uur|godzin[ay]?|godz|hrs?|days?|jours?|tage?n?|días?|dias?|giorni|giorno"
+    r"|dagen|dag|dni|dzień|weeks?|semaines?|wochen?|semanas?|settimane?|weken|week|tygodni|months?|mois|monate?n?"
+    r"|meses|mes|mesi|mese|maanden|maand|miesięcy)\s*(?:ago|geleden|fa|temu|atrás)?",
+    re.IGNORECASE,
+)
+_UNIT_SECONDS = (
+    ("sec", 1),
+    ("sek", 1),
+    ("seg", 1),
+    ("min", 60),
+    ("hour", 3600),
+    ("heure", 3600),
+    ("stund", 3600),
+    ("hora", 3600),
+    ("ora", 3600),
+    ("ore", 3600),
+    ("uur", 3600),
+    ("godz", 3600),
+    ("hr", 3600),
+    ("day", 86400),
+    ("jour", 86400),
+    ("tag", 86400),
+    ("día", 86400),
+    ("dia", 86400),
+    ("giorn", 86400),
+    ("dag", 86400),
+    ("dni", 86400),
+    ("dzie", 86400),
+    ("week", 604800),
+    ("semain", 604800),
+    ("woche", 604800),
+    ("seman", 604800),
+    ("settiman", 604800),
+    ("weken", 604800),
+    ("tygod", 604800),
+    ("month", 2592000),
+    ("mois", 2592000),
+    ("monat", 2592000),
+    ("mes", 2592000),
+    ("maand", 2592000),
+    ("miesi", 2592000),
+)
+_RELATIVE_CUE = re.compile(r"\b(?:il y a|vor|hace|há|fa|ago|geleden|temu|atrás|sedan)\b", re.IGNORECASE)
+_DAY_WORDS = {
+    "aujourd'hui": 0,
+    "aujourd’hui": 0,
+    "today": 0,
+    "heute": 0,
+    "hoy": 0,
+    "oggi": 0,
+    "hoje": 0,
+    "vandaag": 0,
+    "dzisiaj": 0,
+    "dziś": 0,
+    "hier": -1,
+    "yesterday": -1,
+    "gestern": -1,
+    "ayer": -1,
+    "ieri": -1,
+    "ontem": -1,
+    "gisteren": -1,
+    "wczoraj": -1,
+    "avant-hier": -2,
+    "vorgestern": -2,
+    "anteayer": -2,
+    "anteontem": -2,
+    "eergisteren": -2,
+    "przedwczoraj": -2,
+}
+_DAY_WORD = re.compile(
+    r"(?<![\w-])(" + "|".join(sorted(map(re.escape, _DAY_WORDS), key=len, reverse=True)) + r")(?!\w)", re.IGNORECASE
+)
+MODIFIED_LABEL = re.compile(
+    r"\b(?:mis à jour|mise à jour|modifié|actualisé|updated?|last modified|modified|aktualisiert|"
+    r"geändert|zuletzt|actualizado|modificado|aggiornato|modificato|atualizado|bijgewerkt|gewijzigd|"
+    r"zaktualizowano|aktualizacja)\b",
+    re.IGNORECASE,
+)
+_URL_DATE = (
+    re.compile(r"/((?:19|20)\d{2})[/_-]([01]?\d)[/_-]([0-3]?\d)(?:[/_.-]|$)"),
+    re.compile(r"[/_-]((?:19|20)\d{2})([01]\d)([0-3]\d)(?:[/_.-]|$)"),
+)
+_MDY_LANGS = ("en-us", "en_us")
+
+
+def plausible(value: datetime | date, now: datetime) -> bool:
+    """Inside 1990..now+1 day: anything else is a copyright year, a birth date or an event ahead."""
+    day = value.date() if isinstance(value, datetime) else value
+    return date(1990, 1, 1) <= day <= (now + timedelta(days=1)).date()
+
+
+def _fmt(value: datetime | date) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    return value.isoformat()
+
+
+def _tz(text: str | None) -> timezone | None:
+    if not text:
+        return None
+    if text == "Z":
+        return UTC
+    sign = -1 if text[0] == "-" else 1
+    digits = text[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:4] or 0)
+    if hours > 14 or minutes > 59:
+        return None
+    return timezone(sign * timedelta(hours=hours, minutes=minutes))
+
+
+def parse_iso(text: str, now: datetime | None = None) -> str | None:
+    """ISO 8601 (and the compact and RFC 2822 forms metadata carry) -> ISO string, else None."""
+    text = text.strip()
+    if not text or len(text) > 80:
+        return None
+    now = now or datetime.now(UTC)
+    m = _ISO.match(text)
+    if m and (m[4] is None or len(text) >= 10):
+        try:
+            day = date(int(m[1]), int(m[2]), int(m[3]))
+            if m[4] is None:
+                return _fmt(day) if plausible(day, now) else None
+            moment = datetime(day.year, day.month, day.day, int(m[4]), int(m[5]), int(m[6] or 0), tzinfo=_tz(m[7]))
+        except ValueError:
+            return None
+        return _fmt(moment) if plausible(moment, now) else None
+    if re.match(r"^(?:\w{3},\s*)?\d{1,2}\s+\w{3}\s+\d{4}", text):
+        try:
+            moment = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+        return _fmt(moment) if plausible(moment, now) else None
+    return None
+
+
+def _year(text: str) -> int:
+    year = int(text)
+    return year + (2000 if year < 70 else 1900) if year < 100 else year
+
+
+def _with_time(day: date, hour: str | None, minute: str | None, second: str | None, ampm: str | None) -> str:
+    if hour is None or minute is None:
+        return _fmt(day)
+    h, mi = int(hour), int(minute)
+    if ampm:
+        h = h % 12 + (12 if ampm.lower().startswith("p") else 0)
+    if h > 23 or mi > 59:
+        return _fmt(day)
+    return _fmt(datetime(day.year, day.month, day.day, h, mi, int(second or 0)))
+
+
+def _numeric(m: re.Match[str], lang: str | None) -> tuple[int, int, int]:
+    first, second, year = int(m[1]), int(m[3]), _year(m[4])
+    month_first = bool(lang) and lang.lower().replace("_", "-") in _MDY_LANGS and m[2] == "/"
+    if first > 12:
+        month_first = False
+    elif second > 12:
+        month_first = True
+    return (year, first, second) if month_first else (year, second, first)
+
+
+def _absolute(text: str, lang: str | None, now: datetime) -> str | None:
+    candidates: list[tuple[int, str]] = []
+    for m in _DAY_FIRST.finditer(text):
+        candidates.append((m.start(), _try(int(m[3]), MONTHS[m[2].lower()], int(m[1]), m, 4, now)))
+    for m in _MONTH_FIRST.finditer(text):
+        candidates.append((m.start(), _try(int(m[3]), MONTHS[m[1].lower()], int(m[2]), m, 4, now)))
+    for m in _YMD.finditer(text):
+        candidates.append((m.start(), _try(int(m[1]), int(m[3]), int(m[4]), m, 5, now)))
+    for m in _NUMERIC.finditer(text):
+        year, month, day = _numeric(m, lang)
+        candidates.append((m.start(), _try(year, month, day, m, 5, now)))
+    found = sorted((pos, value) for pos, value in candidates if value)
+    return found[0][1] if found else None
+
+
+def _try(year: int, month: int, day: int, m: re.Match[str], first_time: int, now: datetime) -> str:
+    try:
+        value = date(year, month, day)
+    except ValueError:
+        return ""
+    if not plausible(value, now):
+        return ""
+    g = first_time
+    return _with_time(value, m[g], m[g + 1], m[g + 2], m[g + 3])
+
+
+def _relative(text: str, lang: str | None, now: datetime) -> str | None:
+    m = _DAY_WORD.search(text)
+    if m and (m[1].lower() != "hier" or (lang or "fr").lower().startswith("fr")) and len(text) < 60:
+        return _fmt((now + timedelta(days=_DAY_WORDS[m[1].lower()])).date())
+    if not _RELATIVE_CUE.search(text):
+        return None
+    m = _RELATIVE.search(text)
+    if not m:
+        return None
+    count = int(m[1]) if m[1].isdigit() else 1
+    unit = m[2].lower()
+    seconds = next((s for prefix, s in _UNIT_SECONDS if unit.startswith(prefix)), None)
+    if seconds is None:
+        return None
+    moment = now - timedelta(seconds=count * seconds)
+    return _fmt(moment.date()) if seconds >= 86400 else _fmt(moment.replace(microsecond=0))
+
+
+def parse_text_date(text: str, lang: str | None = None, now: datetime | None = None) -> str | None:
+    """A date written for people ("20 juin 2024", "2. Okt. 2022 um 8:29", "il y a 3 heures")."""
+    text = unicodedata.normalize("NFKC", text).strip()
+    if not text or len(text) > 300:
+        return None
+    now = now or datetime.now(UTC)
+    return _absolute(text, lang, now) or _relative(text, lang, now)
+
+
+def parse_date(text: str, lang: str | None = None, now: datetime | None = None) -> str | None:
+    """Machine form first, then the text parser."""
+    return parse_iso(text, now) or parse_text_date(text, lang, now)
+
+
+def date_from_url(url: str, now: datetime | None = None) -> str | None:
+    """/2024/03/12/ or -20240312- in the path; the weakest evidence there is."""
+    now = now or datetime.now(UTC)
+    for pattern in _URL_DATE:
+        m = pattern.search(url)
+        if m:
+            try:
+                value = date(int(m[1]), int(m[2]), int(m[3]))
+            except ValueError:
+                continue
+            if plausible(value, now):
+                return _fmt(value)
+    return None
+
+
+@lru_cache(maxsize=16)
+def _dateparser(lang: str) -> Any:
+    from dateparser.date import DateDataParser
+
+    return DateDataParser(languages=[lang], settings={"PREFER_DAY_OF_MONTH": "first"})
+
+
+_SLOW_LANGS = frozenset("en fr de es it pt nl pl".split())
+
+
+def parse_with_dateparser(text: str, lang: str | None, now: datetime) -> str | None:
+    """Last resort for one short element text; never with language auto-detection."""
+    code = (lang or "").lower()[:2]
+    if code not in _SLOW_LANGS or not 6 <= len(text) <= 40 or not re.search(r"\d", text):
+        return None
+    try:
+        data = _dateparser(code).get_date_data(text)
+    except Exception:  # noqa: BLE001 - a third-party parser must not fail the page
+        return None
+    value = getattr(data, "date_obj", None)
+    if value is None or not plausible(value, now):
+        return None
+    return _fmt(
+        value.date() if getattr(data, "period", "day") == "day" and value.time() == datetime.min.time() else value
+    )

@@ -1,0 +1,123 @@
+"""Parsing and block-aware text rendering over the lexbor tree.
+
+Everything here walks iteratively: a page of 10,000 nested divs must not hit Python's recursion limit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+__all__ = [
+    "BLOCK_TAGS",
+    "SKIP_TAGS",
+    "attr",
+    "clean_text",
+    "iter_elements",
+    "parse",
+    "render_text",
+    "select_value",
+]
+
+BLOCK_TAGS = frozenset(
+    "address article aside blockquote br dd details dialog div dl dt fieldset figcaption figure footer "
+    "form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary table tbody thead tfoot td th "
+    "tr ul".split()
+)
+SKIP_TAGS = frozenset(
+    "script style noscript template head svg math iframe object embed canvas video audio select "
+    "option textarea input button map".split()
+)
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_NEWLINES = re.compile(r" *\n[ ]*")
+_BLOCK_GAP = re.compile(r"\s*\n\s*\n\s*")
+_MAX_HTML = 8_000_000
+
+
+def parse(html: str) -> LexborHTMLParser:
+    """Parse once; NUL bytes and lone surrogates are dropped first because lexbor chokes on them."""
+    if len(html) > _MAX_HTML:
+        html = html[:_MAX_HTML]
+    if "\x00" in html:
+        html = html.replace("\x00", "")
+    try:
+        html.encode("utf-8")
+    except UnicodeEncodeError:
+        html = html.encode("utf-8", "replace").decode("utf-8")
+    return LexborHTMLParser(html)
+
+
+def clean_text(text: str | None) -> str:
+    """One line: invisible characters dropped, whitespace runs collapsed, ends trimmed."""
+    if not text:
+        return ""
+    return _SPACES.sub(" ", _INVISIBLE.sub("", text).replace("\n", " ")).strip()
+
+
+def attr(node: LexborNode, name: str) -> str:
+    value = node.attributes.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def select_value(root: LexborNode | LexborHTMLParser, spec: str) -> tuple[str, LexborNode] | None:
+    """First non-empty value of `css` or `css@attr` under root, with the node it came from."""
+    css, _, name = spec.partition("@")
+    css, name = css.strip(), name.strip()
+    try:
+        nodes = root.css(css) if css else []
+    except Exception:  # noqa: BLE001 - a bad selector from a config or preset is simply no match
+        return None
+    for node in nodes:
+        value = attr(node, name) if name else clean_text(node.text(separator=" "))
+        if value:
+            return value, node
+    return None
+
+
+def iter_elements(root: LexborNode) -> Iterator[LexborNode]:
+    """Descendant elements in document order, without recursion."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node is not root:
+            yield node
+        stack.extend(reversed([c for c in node.iter() if c.is_element_node]))
+
+
+def render_text(root: LexborNode, skip: object = None) -> str:
+    """Visible text of `root`: blocks separated by blank lines, inline text kept on one line.
+
+    `skip(node) -> bool` may veto an element (and its subtree) before it is rendered.
+    """
+    out: list[str] = []
+    stack: list[LexborNode | str] = [root]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            out.append(item)
+            continue
+        for child in reversed(list(item.iter(include_text=True))):
+            tag = child.tag
+            if tag == "-text":
+                stack.append((child.text_content or "").replace("\n", " "))
+            elif tag in SKIP_TAGS or tag.startswith("-"):
+                continue
+            elif skip is not None and skip(child):  # type: ignore[operator]
+                continue
+            elif tag == "br":
+                stack.append("\n")
+            elif tag in BLOCK_TAGS:
+                stack.extend(("\n\n", child, "\n\n"))
+            else:
+                stack.append(child)
+    return tidy("".join(out))
+
+
+def tidy(text: str) -> str:
+    """Collapse spaces; blocks end up separated by one blank line, `<br>` stays a line break."""
+    text = _SPACES.sub(" ", _INVISIBLE.sub("", text))
+    blocks = (_NEWLINES.sub("\n", block).strip() for block in _BLOCK_GAP.split(text))
+    return "\n\n".join(b for b in blocks if b)

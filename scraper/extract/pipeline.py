@@ -1,0 +1,171 @@
+"""The extraction order: site rules, then detected presets, then generic finders, field by field."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from ..config import Site
+from ..models import Article
+from .authors import clean_authors
+from .body import extract_body, render_body
+from .comments import GENERIC_SCHEMES, extract_comments, remove_comment_sections, remove_outermost
+from .dates import parse_date, parse_with_dateparser
+from .html import clean_text, parse, select_value
+from .jsonld import read_jsonld
+from .metadata import (
+    Doc,
+    find_authors,
+    find_canonical,
+    find_lang,
+    find_modified,
+    find_published,
+    find_title,
+    normalise_lang,
+    read_meta,
+)
+from .presets import all_presets, detect_presets
+from .rules import CommentScheme, Rules, rules_from_site
+
+__all__ = ["run"]
+
+
+def _remove(tree: LexborHTMLParser, selectors: tuple[str, ...]) -> None:
+    found: dict[int, LexborNode] = {}
+    for css in selectors:
+        try:
+            nodes = tree.css(css)
+        except Exception:  # noqa: BLE001 - an unsupported selector matches nothing
+            continue
+        for node in nodes:
+            if node.tag not in ("html", "body", "head"):
+                found[node.mem_id] = node
+    remove_outermost(found)
+
+
+def _rule_value(rules: list[Rules], name: str, tree: LexborHTMLParser) -> tuple[str, str] | None:
+    for rule in rules:
+        for spec in rule.fields.get(name, ()):
+            found = select_value(tree, spec)
+            if found:
+                return found[0], rule.source(name)
+    return None
+
+
+def _rule_nodes(rules: list[Rules], tree: LexborHTMLParser) -> tuple[list[LexborNode], str] | None:
+    for rule in rules:
+        for spec in rule.fields.get("body", ()):
+            try:
+                nodes = tree.css(spec.partition("@")[0])
+            except Exception:  # noqa: BLE001
+                continue
+            if nodes:
+                keep = nodes if rule.label.startswith("site") else nodes[:1]
+                return keep, rule.source("body")
+    return None
+
+
+def _date(rules: list[Rules], name: str, doc: Doc, generic: tuple[str, str] | None) -> tuple[str, str] | None:
+    found = _rule_value(rules, name, doc.tree)
+    if found:
+        iso = parse_date(found[0], doc.locale, doc.now) or parse_with_dateparser(found[0], doc.locale, doc.now)
+        if iso:
+            # a preset's bare day loses to a machine-readable instant on the same day
+            if generic and len(iso) == 10 and generic[0][:10] == iso and len(generic[0]) > 10:
+                return generic
+            return iso, found[1]
+    return generic
+
+
+def _schemes(rules: list[Rules]) -> list[tuple[CommentScheme, str]]:
+    schemes = [(s, r.label) for r in rules for s in r.comments]
+    used = {r.label for r in rules}
+    for preset in all_presets():
+        if preset.rules.label not in used:
+            schemes.extend((s, preset.rules.label) for s in preset.rules.comments)
+    schemes.extend((s, "generic") for s in GENERIC_SCHEMES)
+    return schemes
+
+
+def _doc(tree: LexborHTMLParser, url: str, site: Site | None, now: datetime) -> Doc:
+    meta = read_meta(tree)
+    doc = Doc(tree=tree, url=url, now=now, meta=meta, ld=read_jsonld(tree))
+    lang = find_lang(doc, site.lang if site else None)
+    doc.locale = lang[0].lower().replace("_", "-") if lang else ""
+    doc.site_names = [v for k in ("og:site_name", "application-name", "publisher") for v in meta.get(k, ())]
+    if doc.ld.publisher:
+        doc.site_names.append(doc.ld.publisher)
+    return doc
+
+
+def run(html: str, url: str, site: Site | None, now: datetime) -> Article:
+    tree = parse(html)
+    rules: list[Rules] = []
+    if site is not None and site.owns(url):
+        rules.append(rules_from_site(site))
+        _remove(tree, site.remove)
+    doc = _doc(tree, url, site, now)
+    generator = (doc.meta.get("generator") or [""])[0]
+    rules.extend(p.rules for p in detect_presets(tree, generator))
+    sources: dict[str, str] = {}
+    values: dict[str, object] = {}
+    lang = find_lang(doc, site.lang if site else None)
+    if lang and normalise_lang(lang[0]):
+        values["lang"], sources["lang"] = normalise_lang(lang[0]), lang[1]
+    schemes = _schemes(rules)
+    comments, label = extract_comments(tree, schemes, doc.locale, now)
+    if comments:
+        sources["comments"] = label
+    remove_comment_sections(tree, schemes)
+    _metadata(rules, doc, values, sources)
+    for rule in rules:
+        _remove(tree, rule.remove)
+    _body(rules, doc, values, sources)
+    return Article(
+        url=url,
+        canonical_url=values.get("canonical_url"),  # type: ignore[arg-type]
+        title=values.get("title"),  # type: ignore[arg-type]
+        authors=values.get("authors", ()),  # type: ignore[arg-type]
+        published=values.get("published"),  # type: ignore[arg-type]
+        modified=values.get("modified"),  # type: ignore[arg-type]
+        body=values.get("body", ""),  # type: ignore[arg-type]
+        lang=values.get("lang"),  # type: ignore[arg-type]
+        comments=tuple(comments),
+        sources=sources,
+    )
+
+
+def _metadata(rules: list[Rules], doc: Doc, values: dict[str, object], sources: dict[str, str]) -> None:
+    found = _rule_value(rules, "title", doc.tree) or find_title(doc)
+    if found:
+        values["title"], sources["title"] = clean_text(found[0]), found[1]
+    rule_author = _rule_value(rules, "author", doc.tree)
+    names = clean_authors(rule_author[0], doc.site_names) if rule_author else ()
+    authors = (names, rule_author[1]) if names and rule_author else find_authors(doc)
+    if authors:
+        values["authors"], sources["authors"] = authors
+    for name, finder in (("published", find_published), ("modified", find_modified)):
+        date = _date(rules, "date" if name == "published" else "modified", doc, finder(doc))
+        if date:
+            values[name], sources[name] = date
+    canonical = find_canonical(doc)
+    if canonical:
+        values["canonical_url"], sources["canonical_url"] = canonical
+
+
+def _body(rules: list[Rules], doc: Doc, values: dict[str, object], sources: dict[str, str]) -> None:
+    title = values.get("title")
+    found = _rule_nodes(rules, doc.tree)
+    body = ""
+    if found:
+        body = render_body(found[0], title)  # type: ignore[arg-type]
+        if body:
+            sources["body"] = found[1]
+    if not body:
+        body = extract_body(doc.tree, title, doc.ld.body)  # type: ignore[arg-type]
+        if body:
+            sources["body"] = "generic:density"
+    if len(body) < 200 and len(doc.ld.body) > len(body):
+        body, sources["body"] = doc.ld.body.strip(), "jsonld:articleBody"
+    values["body"] = body

@@ -1,0 +1,82 @@
+"""CMS presets: data files (`presets/*.toml`) detected from the page's generator and markup.
+
+A preset is only a set of selectors; it wins for a field only when its selector finds something
+on the page, so a half-matching theme still falls back to the generic rules for the rest.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from selectolax.lexbor import LexborHTMLParser
+
+from .rules import FIELDS, CommentScheme, Rules
+
+__all__ = ["Preset", "all_presets", "detect_presets"]
+
+
+class Preset:
+    """One CMS: how to recognise it and its `Rules`."""
+
+    __slots__ = ("description", "generator", "name", "rules", "signature")
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.name: str = data["name"]
+        self.description: str = data.get("description", self.name)
+        gen = data.get("generator")
+        self.generator = re.compile(gen, re.IGNORECASE) if gen else None
+        self.signature: tuple[str, ...] = tuple(data.get("signature", ()))
+        selectors = data.get("selectors", {})
+        fields = {k: _strings(selectors.get(k)) for k in FIELDS}
+        schemes = tuple(_scheme(c) for c in data.get("comments", ()))
+        self.rules = Rules(f"preset:{self.name}", fields, tuple(data.get("remove", ())), schemes)
+
+    def matches(self, tree: LexborHTMLParser, generator: str) -> bool:
+        if self.generator is not None and generator and self.generator.search(generator):
+            return True
+        return any(_exists(tree, sel) for sel in self.signature)
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    return tuple(v for v in value or () if isinstance(v, str))
+
+
+def _scheme(data: dict[str, Any]) -> CommentScheme:
+    return CommentScheme(
+        items=data["items"],
+        skip=data.get("skip", ""),
+        id=_strings(data.get("id")),
+        author=_strings(data.get("author")),
+        date=_strings(data.get("date")),
+        text=_strings(data.get("text")),
+        parent=data.get("parent", ""),
+        containers=_strings(data.get("containers")),
+    )
+
+
+def _exists(tree: LexborHTMLParser, selector: str) -> bool:
+    try:
+        return tree.css_first(selector) is not None
+    except Exception:  # noqa: BLE001 - an unsupported selector is no match
+        return False
+
+
+@lru_cache(maxsize=1)
+def all_presets() -> tuple[Preset, ...]:
+    """Every preset shipped in the package, loaded once."""
+    folder = resources.files(__package__).joinpath("presets")
+    found = []
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".toml"):
+            found.append(Preset(tomllib.loads(entry.read_text(encoding="utf-8"))))
+    return tuple(found)
+
+
+def detect_presets(tree: LexborHTMLParser, generator: str) -> tuple[Preset, ...]:
+    return tuple(p for p in all_presets() if p.matches(tree, generator))

@@ -1,0 +1,204 @@
+"""`scraper fetch / history / diff` end to end: a real local server, real fixture pages, a real archive."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from scraper.cli import cli
+from tests.server import PAGES, LocalServer, Route
+
+WIX = (PAGES / "wix-blog-post-fr.html").read_text(encoding="utf-8")
+WORDPRESS = (PAGES / "wordpress-post-fr.html").read_text(encoding="utf-8")
+WIX_TITLE = "Corée du Nord/Russie: Kim Jong-un et Vladimir Poutine signent un accord de partenariat stratégique"
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> Result:
+    return CliRunner().invoke(cli, list(args), env=env)
+
+
+def fetch_json(url: str, db: Path, config: Path) -> dict:
+    result = run("fetch", url, "--json", "--db", str(db), "--config", str(config))
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def rows(db: Path, sql: str) -> list[tuple]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql).fetchall()
+
+
+def serve(server: LocalServer, path: str, html: str, **kw: object) -> str:
+    server.routes[path] = Route(html.encode("utf-8"), **kw)  # type: ignore[arg-type]
+    return server.url(path)
+
+
+def test_fetch_wix_post_json_contract(server: LocalServer, db_path: Path, config_dir: Path) -> None:
+    url = serve(server, "/post/coree-du-nord-russie-accord", WIX)
+    data = fetch_json(url, db_path, config_dir)
+    assert list(data) == [
+        "url",
+        "canonical_url",
+        "title",
+        "authors",
+        "published",
+        "modified",
+        "lang",
+        "body",
+        "comments",
+        "archive",
+    ]
+    assert data["title"] == WIX_TITLE
+    assert data["authors"] == ["Ludeny Phedjyna Eugene"]
+    assert data["published"].startswith("2024-06-20")
+    assert data["lang"] == "fr"
+    assert data["comments"] == []
+    assert data["archive"] == {"status": "new", "version": 1}
+    body = data["body"]
+    assert body.startswith("Vladimir Poutine est arrivé, avec un long retard")
+    assert "Un accord de « défense mutuelle »" in body
+    assert "\n\nLa guerre en Ukraine au centre de la rencontre\n\n" in body
+    assert body.rstrip().endswith("puissance de médiation dans la région.")
+    for noise in ("top of page", "bottom of page", "min de lecture", "Commentaires", "Photo du rédacteur"):
+        assert noise not in body
+
+
+def test_fetch_prints_a_summary(server: LocalServer, db_path: Path, config_dir: Path) -> None:
+    url = serve(server, "/post/x", WIX)
+    result = run("fetch", url, "--db", str(db_path), "--config", str(config_dir))
+    assert result.exit_code == 0
+    assert result.output.startswith("new · version 1")
+    assert WIX_TITLE in result.output and "Ludeny Phedjyna Eugene" in result.output
+
+
+def test_version_rules_end_to_end(server: LocalServer, db_path: Path, config_dir: Path) -> None:
+    url = serve(server, "/post/x", WIX)
+    assert fetch_json(url, db_path, config_dir)["archive"] == {"status": "new", "version": 1}
+    assert fetch_json(url, db_path, config_dir)["archive"] == {"status": "unchanged", "version": 1}
+    # noise only: other scripts, another tracking id, extra whitespace
+    noisy = WIX.replace("</head>", "<script>window.__ab = 'variant-b';</script></head>", 1).replace(
+        "Vladimir Poutine sait se faire désirer", "Vladimir   Poutine sait  se faire désirer", 1
+    )
+    serve(server, "/post/x", noisy)
+    assert fetch_json(url, db_path, config_dir)["archive"] == {"status": "unchanged", "version": 1}
+    # a real edit of the body
+    edited = WIX.replace("Vladimir Poutine sait se faire désirer", "Le président russe s'est fait attendre", 1)
+    serve(server, "/post/x", edited)
+    assert fetch_json(url, db_path, config_dir)["archive"] == {"status": "changed", "version": 2}
+    assert fetch_json(url, db_path, config_dir)["archive"] == {"status": "unchanged", "version": 2}
+    assert rows(db_path, "SELECT count(*) FROM versions") == [(2,)]
+    assert rows(db_path, "SELECT outcome FROM fetches ORDER BY id") == [
+        ("new",),
+        ("unchanged",),
+        ("unchanged",),
+        ("changed",),
+        ("unchanged",),
+    ]
+
+    history = json.loads(run("history", url, "--json", "--db", str(db_path)).stdout)
+    assert [(v["version"], v["title"]) for v in history] == [(1, WIX_TITLE), (2, WIX_TITLE)]
+    assert set(history[0]) == {"version", "first_seen", "last_seen", "content_hash", "title"}
+    assert history[0]["content_hash"] != history[1]["content_hash"]
+
+    diff = json.loads(run("diff", url, "--json", "--db", str(db_path)).stdout)
+    assert (diff["from"]["version"], diff["to"]["version"]) == (1, 2)
+    deleted = "".join(c["text"] for c in diff["body"] if c["op"] == "delete")
+    inserted = "".join(c["text"] for c in diff["body"] if c["op"] == "insert")
+    assert "sait se faire désirer" in deleted and "s'est fait attendre" in inserted
+    assert "Pyongyang" not in deleted + inserted
+
+    text = run("diff", url, "--db", str(db_path))
+    assert text.exit_code == 0
+    assert "[-" in text.output and "{+" in text.output and "unchanged words" in text.output
+
+
+def test_wordpress_threaded_comments_and_removal(server: LocalServer, db_path: Path, config_dir: Path) -> None:
+    url = serve(server, "/2024/03/12/vendanges-precoces-bordelais/", WORDPRESS)
+    data = fetch_json(url, db_path, config_dir)
+    comments = {c["id"]: c for c in data["comments"]}
+    assert len(comments) >= 4
+    replies = [c for c in comments.values() if c["parent_id"]]
+    assert replies and all(r["parent_id"] in comments for r in replies)
+    assert all(c["author"] and c["text"] for c in comments.values())
+    assert all(c["text"] not in data["body"] for c in comments.values())
+    # a moderator removes one comment: it is marked, not deleted, and no article version is added
+    gone = replies[-1]["id"]
+    start = WORDPRESS.index(f'id="comment-{gone}"')
+    li_start = WORDPRESS.rindex("<li", 0, start)
+    li_end = WORDPRESS.index("</li>", start) + len("</li>")
+    serve(server, "/2024/03/12/vendanges-precoces-bordelais/", WORDPRESS[:li_start] + WORDPRESS[li_end:])
+    assert fetch_json(url, db_path, config_dir)["archive"]["status"] == "unchanged"
+    assert rows(db_path, "SELECT key FROM comments WHERE removed_at IS NOT NULL") == [(gone,)]
+    assert rows(db_path, "SELECT count(*) FROM comments") == [(len(comments),)]
+
+
+def test_windows_1252_page_decodes_right(server: LocalServer, db_path: Path, config_dir: Path) -> None:
+    server.page("/fr", "cp1252-fr-nometa.html", content_type="text/html")
+    data = fetch_json(server.url("/fr"), db_path, config_dir)
+    text = data["title"] + data["body"]
+    assert "é" in text and "Ã" not in text and "\ufffd" not in text
+
+
+def test_no_store_writes_nothing(server: LocalServer, db_path: Path, config_dir: Path) -> None:
+    url = serve(server, "/post/x", WIX)
+    result = run("fetch", url, "--json", "--no-store", "--db", str(db_path), "--config", str(config_dir))
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["archive"] is None
+    assert not db_path.exists()
+
+
+def test_db_from_environment(server: LocalServer, db_path: Path, config_dir: Path) -> None:
+    url = serve(server, "/post/x", WIX)
+    result = run("fetch", url, "--config", str(config_dir), env={"SCRAPER_DB": str(db_path)})
+    assert result.exit_code == 0 and db_path.exists()
+
+
+@pytest.mark.parametrize(
+    ("route", "reason"),
+    [
+        (Route(b"<html><body>gone</body></html>", status=404), "HTTP 404"),
+        (Route(b"<html><body>oops</body></html>", status=503), "HTTP 503"),
+        (Route(b"%PDF-1.4", content_type="application/pdf"), "not HTML"),
+        (Route(b"<html>" + b"x" * 20_000 + b"</html>"), "cap"),
+        (Route(b"<html></html>", delay=1.0), "read timeout"),
+    ],
+)
+def test_expected_failures_give_one_line_and_a_fetch_row(
+    server: LocalServer, db_path: Path, config_dir: Path, route: Route, reason: str
+) -> None:
+    (config_dir / "settings.toml").write_text("[fetch]\nmax_bytes = 10000\nread_timeout = 0.3\n")
+    server.routes["/a"] = route
+    url = server.url("/a")
+    result = run("fetch", url, "--db", str(db_path), "--config", str(config_dir))
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and url in lines[0] and reason in lines[0]
+    assert "Traceback" not in result.output
+    assert rows(db_path, "SELECT url, outcome, error IS NOT NULL FROM fetches") == [(url, "error", 1)]
+
+
+def test_connection_refused_exits_1(db_path: Path, config_dir: Path) -> None:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    result = run("fetch", f"http://127.0.0.1:{port}/x", "--db", str(db_path), "--config", str(config_dir))
+    assert result.exit_code == 1 and "connection refused" in result.output
+
+
+def test_history_of_unknown_url(db_path: Path) -> None:
+    result = run("history", "https://nowhere.example/", "--db", str(db_path))
+    assert result.exit_code == 1 and "not in the archive" in result.output
+
+
+def test_python_dash_m_entry_point() -> None:
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "scraper", "--version"], capture_output=True, text=True, check=True)
+    assert out.stdout.startswith("scraper, version")
