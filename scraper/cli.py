@@ -284,5 +284,182 @@ def extract(source: str, config_dir: Path, as_json: bool, base_url: str | None, 
         click.echo(line)
 
 
+# ---------------------------------------------------------------- evidence: reextract, import, copies
+
+
+@cli.command()
+@db_option
+@config_option
+@click.option("--site", help="Only this site's articles.")
+@click.option("--since", help="Only versions first seen on or after this date (YYYY-MM-DD).")
+@reports_errors
+def reextract(db_path: Path, config_dir: Path, site: str | None, since: str | None) -> None:
+    """Re-run extraction over the stored raw pages; add a version only where the result differs."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from .reextract import count_candidates
+    from .reextract import reextract as run_reextract
+
+    config = _load(config_dir)
+    with Archive(db_path) as archive:
+        total = count_candidates(archive, site, since)
+        with Progress(
+            TextColumn("re-extracting"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[info]}"),
+            disable=not sys.stderr.isatty(),
+            console=None,
+        ) as progress:
+            task = progress.add_task("reextract", total=total, info="")
+            counts = run_reextract(
+                archive,
+                config,
+                site=site,
+                since=since,
+                on_progress=lambda c: progress.update(
+                    task, completed=c.checked, info=f"{c.changed} changed, {c.unchanged} unchanged"
+                ),
+            )
+    click.echo(
+        f"re-extracted {counts.checked:,} article(s): {counts.changed:,} changed (new versions marked"
+        f" 'reextract'), {counts.unchanged:,} unchanged, {counts.failed:,} failed"
+    )
+
+
+@cli.command(name="import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@db_option
+@config_option
+@reports_errors
+def import_(path: Path, db_path: Path, config_dir: Path) -> None:
+    """Archive the HTML pages captured in a WARC or ARC file (ours or another tool's)."""
+    from .warc import import_warc
+
+    config = _load(config_dir)
+    with Archive(db_path) as archive:
+        counts = import_warc(archive, config, path)
+    click.echo("imported: " + ", ".join(f"{v:,} {k}" for k, v in counts.items()))
+
+
+@cli.command()
+@click.argument("url")
+@db_option
+@json_option
+@click.option("--max-distance", type=click.IntRange(0, 7), default=7, show_default=True, help="SimHash bits.")
+@reports_errors
+def copies(url: str, db_path: Path, as_json: bool, max_distance: int) -> None:
+    """Other archived articles that are near-copies of this one (syndication, light rewrites)."""
+    from .copies import find_copies
+
+    with Archive(db_path) as archive:
+        article = archive.find_article(url)
+        if article is None:
+            raise click.ClickException(f"{url} is not in the archive {db_path}")
+        found = find_copies(archive.conn, article["id"], max_distance)
+    if as_json:
+        emit_json(
+            [
+                {"url": c.url, "title": c.title, "site": c.site, "distance": c.distance, "similarity": c.similarity}
+                for c in found
+            ]
+        )
+        return
+    if not found:
+        click.echo("no near-copies in the archive")
+    for c in found:
+        click.echo(f"{c.similarity:.0%}  {c.site or ''}  {c.url}  {c.title or ''}")
+
+
+# ---------------------------------------------------------------- daemon / status
+
+
+@cli.command()
+@db_option
+@config_option
+@click.option(
+    "--log-level",
+    type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False),
+    default="INFO",
+    show_default=True,
+)
+@click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path), help="Append logs here, not stderr.")
+@click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--shutdown-timeout",
+    type=float,
+    default=30.0,
+    show_default=True,
+    help="Seconds in-flight pages get to finish after SIGTERM/SIGINT.",
+)
+@reports_errors
+def daemon(
+    db_path: Path, config_dir: Path, log_level: str, log_file: Path | None, log_format: str, shutdown_timeout: float
+) -> None:
+    """Crawl every configured site on its schedule until stopped (SIGTERM/SIGINT; SIGHUP reloads config)."""
+    import asyncio
+
+    from .daemon import Daemon
+    from .logs import configure_logging
+
+    configure_logging(log_level, log_file, log_format)
+    runner = Daemon(config_dir, db_path, runner=_daemon_round, shutdown_timeout=shutdown_timeout)
+    sys.exit(asyncio.run(runner.run()))
+
+
+async def _daemon_round(config: Config, site: Any, db_path: Path, stop: Any) -> dict[str, int]:
+    from .crawl import run_site_round
+
+    return await run_site_round(config, site, db_path, stop=stop)
+
+
+@cli.command()
+@db_option
+@config_option
+@json_option
+@reports_errors
+def status(db_path: Path, config_dir: Path, as_json: bool) -> None:
+    """Per site: last run, next run, counts and last error; then archive totals."""
+    from .archive import RUN_COUNTS
+    from .status import archive_status
+
+    with Archive(db_path) as archive:
+        report = archive_status(archive, _load(config_dir))
+    if as_json:
+        emit_json(report)
+        return
+    for name, site in report["sites"].items():
+        last = site["last_run"]
+        click.secho(name, bold=True)
+        if last:
+            counts = ", ".join(f"{k.replace('_', ' ')} {last[k]}" for k in RUN_COUNTS if last.get(k))
+            click.echo(f"  last run: {last['started']} ({last['status']}){': ' + counts if counts else ''}")
+            if last.get("error"):
+                click.echo(f"  last error: {last['error']}")
+        else:
+            click.echo("  last run: never")
+        click.echo(f"  next run: {site['next_run'] or 'when the daemon starts'}")
+    totals = report["archive"]
+    click.echo("archive: " + ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in totals.items()))
+
+
+# ---------------------------------------------------------------- serve
+
+
+@cli.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+@reports_errors
+def serve(db_path: Path, host: str, port: int) -> None:
+    """Browse the archive in Datasette (read-only): search, facets, article history and diffs."""
+    from .browse.server import prepare_archive
+    from .browse.server import serve as run_server
+
+    prepare_archive(db_path)
+    click.echo(f"serving {db_path} read-only at http://{host}:{port}/ (Ctrl-C to stop)", err=True)
+    run_server(db_path, host, port)
+
+
 def main() -> None:
     cli(prog_name="scraper")

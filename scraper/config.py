@@ -29,6 +29,7 @@ __all__ = [
     "load_config",
     "load_site",
     "parse_duration",
+    "parse_revisit",
     "render_settings",
     "site_files",
 ]
@@ -66,6 +67,20 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("crawl", "min_delay", 1.0, "seconds between two requests to one host (Crawl-delay wins if larger)"),
     Setting("crawl", "respect_robots", True, "obey robots.txt"),
     Setting("crawl", "max_pages", 1000, "pages fetched per site and round at most"),
+    Setting("crawl", "max_depth", 3, "listing-page hops followed from a start URL (pagination, sections)"),
+    Setting(
+        "crawl",
+        "revisit",
+        "15m for 6h, 1h for 2d, 1d for 2w, 1w for 90d",
+        "re-check an article every X until it is Y old, then never (a site's `revisit` overrides)",
+    ),
+    Setting("crawl", "robots_sitemaps", True, "discover articles from the Sitemap: lines of robots.txt"),
+    Setting("crawl", "robots_refresh", 86400.0, "seconds a host's robots.txt is trusted before it is fetched again"),
+    Setting("crawl", "host_failures", 5, "failures in a row after which a host is paused rather than hammered"),
+    Setting("crawl", "host_backoff", 60.0, "first pause of a failing host in seconds; doubles while it keeps failing"),
+    Setting("crawl", "retry_failed", 3600.0, "seconds before a URL that failed is tried again; doubles each time"),
+    Setting("crawl", "max_attempts", 4, "rounds in which a failing URL is retried before it is given up"),
+    Setting("crawl", "batch_size", 500, "due URLs read from the frontier at a time; bounds memory"),
     Setting("archive", "store_raw", True, "keep the compressed raw HTML of each distinct version"),
 )
 
@@ -126,6 +141,8 @@ class Site:
     store_raw: bool | None = None  # None: use settings
     allow_private: bool = False  # allow loopback / private addresses (tests, intranets)
     path: str = ""
+    revisit: tuple[tuple[float, float], ...] | None = None  # (every, until age) seconds; None: settings
+    link_selector: str | None = None  # CSS selector of article links on listing pages (crawler)
 
     def domains(self) -> tuple[str, ...]:
         if self.allowed_domains:
@@ -155,6 +172,26 @@ class Config:
 
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(s|m|h|d|w)")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_revisit(spec: str | list[str]) -> tuple[tuple[float, float], ...]:
+    """'15m for 6h, 1h for 2d' -> ((900, 21600), (3600, 172800)): check every X until the article is
+    Y old, then never.  'never' is no revisits at all.  Raises ValueError on anything else."""
+    parts = spec if isinstance(spec, list) else spec.split(",")
+    steps: list[tuple[float, float]] = []
+    for part in (p.strip().lower() for p in parts):
+        if part == "never" and len(parts) == 1:
+            return ()
+        every, sep, until = part.partition(" for ")
+        if not sep:
+            raise ValueError(f"bad revisit step {part!r} (use e.g. '15m for 6h, 1h for 2d' or 'never')")
+        step = (parse_duration(every), parse_duration(until))
+        if steps and step[1] <= steps[-1][1]:
+            raise ValueError(f"revisit step {part!r} must reach further than the one before it")
+        steps.append(step)
+    if not steps:
+        raise ValueError("revisit needs at least one step, or 'never'")
+    return tuple(steps)
 
 
 def parse_duration(text: str) -> float:
@@ -253,6 +290,10 @@ def load_settings(path: Path) -> Settings:
             if want in (int, float) and value < 0:
                 raise ConfigError(p, key, "must not be negative")
             values[key] = float(value) if want is float else value
+    try:
+        parse_revisit(values["crawl.revisit"])
+    except ValueError as exc:
+        raise ConfigError(p, "crawl.revisit", str(exc)) from None
     return Settings(values)
 
 
@@ -272,6 +313,8 @@ _SITE_KEYS = (
     "lang",
     "store_raw",
     "allow_private",
+    "revisit",
+    "link_selector",
 )
 _FIELD_SELECTORS = ("title", "author", "date", "modified", "body", "comments")
 _COMMENT_SELECTORS = ("id", "author", "date", "text", "parent")
@@ -350,6 +393,16 @@ def load_site(path: Path) -> Site:
     if store_raw is not None:
         _expect(p, "store_raw", store_raw, bool, "true or false")
     allow_private = _expect(p, "allow_private", data.get("allow_private", False), bool, "true or false")
+    revisit = None
+    if "revisit" in data:
+        _expect(p, "revisit", data["revisit"], (str, list), 'a schedule such as "15m for 6h, 1h for 2d"')
+        try:
+            revisit = parse_revisit(data["revisit"])
+        except (ValueError, AttributeError) as exc:
+            raise ConfigError(p, "revisit", str(exc)) from None
+    link_selector = data.get("link_selector")
+    if link_selector is not None:
+        link_selector = _check_selector(p, "link_selector", link_selector)
     return Site(
         name=name,
         start_urls=start_urls,
@@ -365,6 +418,8 @@ def load_site(path: Path) -> Site:
         store_raw=store_raw,
         allow_private=allow_private,
         path=p,
+        revisit=revisit,
+        link_selector=link_selector,
     )
 
 

@@ -13,7 +13,7 @@ from .config import Config, Site
 from .extract import extract_article
 from .models import Article, Page
 
-__all__ = ["archive_page", "identity_url"]
+__all__ = ["archive_page", "identity_url", "save_extracted"]
 
 
 def identity_url(article: Article, page: Page) -> str:
@@ -38,12 +38,16 @@ def archive_page(archive: Archive, page: Page, config: Config, site: Site | None
     """Extract `page` and save it; returns the article and what the archive did with it."""
     site = site or config.site_for(page.final_url)
     article = extract_article(page.html, page.final_url, site, fetched_at=page.fetched_at)
+    return article, save_extracted(archive, article, page, config, site)
+
+
+def save_extracted(archive: Archive, article: Article, page: Page, config: Config, site: Site | None) -> SaveResult:
+    """Save an article extracted elsewhere (the crawler extracts in its host workers, saves in its writer)."""
     store_raw = config.settings.get("archive.store_raw") if site is None or site.store_raw is None else site.store_raw
-    result = archive.save(
+    return archive.save(
         article,
         page=page,
         site=site.name if site else urlsplit(page.final_url).hostname,
         key_url=identity_url(article, page),
         store_raw=bool(store_raw),
     )
-    return article, result

@@ -60,8 +60,16 @@ def test_wix_fields_and_sources() -> None:
 
 def test_wix_body_has_no_chrome() -> None:
     body = extract("wix-blog-post-fr").body
-    for noise in ("top of page", "bottom of page", "4 min de lecture", "Articles récents", "Commentaires",
-                  "Photo du rédacteur", "Euro 2024", "Partager"):
+    for noise in (
+        "top of page",
+        "bottom of page",
+        "4 min de lecture",
+        "Articles récents",
+        "Commentaires",
+        "Photo du rédacteur",
+        "Euro 2024",
+        "Partager",
+    ):
         assert noise not in body
     assert body.startswith("Vladimir Poutine est arrivé")
     assert "\n\nUn accord de « défense mutuelle »\n\n" in body
@@ -88,8 +96,15 @@ def test_wordpress_threaded_comments() -> None:
 
 def test_wordpress_body_without_comments_or_widgets() -> None:
     body = extract("wordpress-post-fr").body
-    for noise in ("Entre-deux-Mers", "Articles similaires", "Partager", "Laisser un commentaire",
-                  "Articles récents", "cookies", "Journaliste spécialisée"):
+    for noise in (
+        "Entre-deux-Mers",
+        "Articles similaires",
+        "Partager",
+        "Laisser un commentaire",
+        "Articles récents",
+        "cookies",
+        "Journaliste spécialisée",
+    ):
         assert noise not in body
     assert "Des cépages sous surveillance" in body
 
@@ -144,8 +159,16 @@ def test_site_ignored_for_other_domains() -> None:
 
 def test_explain_lists_every_field() -> None:
     rows = explain(extract("wordpress-post-fr"))
-    assert [r[0] for r in rows] == ["title", "authors", "published", "modified", "lang", "canonical_url",
-                                    "body", "comments"]
+    assert [r[0] for r in rows] == [
+        "title",
+        "authors",
+        "published",
+        "modified",
+        "lang",
+        "canonical_url",
+        "body",
+        "comments",
+    ]
     assert dict((r[0], r[1]) for r in rows)["authors"] == "preset:wordpress:author"
 
 

@@ -16,9 +16,7 @@ from .pipeline import run
 __all__ = ["explain", "extract_article"]
 
 
-def extract_article(
-    html: str, url: str, site: Site | None = None, *, fetched_at: datetime | None = None
-) -> Article:
+def extract_article(html: str, url: str, site: Site | None = None, *, fetched_at: datetime | None = None) -> Article:
     """Extract title, authors, dates, body, comments, language and canonical URL from `html`.
 
     `fetched_at` anchors relative dates ("il y a 3 heures"); it defaults to now (UTC).
@@ -36,7 +34,7 @@ def extract_article(
         return run(html, str(url or ""), site, now)
     except ExtractError:
         raise
-    except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001 - the contract: only ExtractError
+    except (Exception, RecursionError, MemoryError) as exc:  # the contract: only ExtractError
         raise ExtractError(str(url), f"{type(exc).__name__}: {exc}") from exc
 
 

@@ -15,7 +15,9 @@ _PREFIX = re.compile(
     r"text|texte|redaktion|rédaction|redacción|redazione|a cura di)\b\s*[:\-–—]?\s*",
     re.IGNORECASE,
 )
-_SPLIT = re.compile(r"\s*(?:,|;|&|\||/|\band\b|\bet\b|\bund\b|\by\b|\be\b|\ben\b|\bi\b|\bsowie\b)\s*", re.IGNORECASE)
+_SPLIT = re.compile(
+    r"\s*(?:,|;|&|\||/|\s[·•–—]\s|\band\b|\bet\b|\bund\b|\by\b|\be\b|\ben\b|\bi\b|\bsowie\b)\s*", re.IGNORECASE
+)
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _HANDLE = re.compile(r"(?<!\w)@\w+")
@@ -31,10 +33,12 @@ _ROLE = re.compile(
 _NOT_NAME = re.compile(
     r"^(?:admin|administrator|administrateur|webmaster|root|user|guest|anonymous|anonyme|unknown|"
     r"staff|team|editor|editors|redaktion|rédaction|read more|more|follow|view all posts|home|"
-    r"facebook|twitter|instagram|linkedin|share|comments?)$",
+    r"facebook|twitter|instagram|linkedin|share|comments?|publisher|veröffentlichen|anónimo|anonimo)$",
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[^\W\d_]", re.UNICODE)
+_JUNK = re.compile(r"[→»<>{}=©®]|copyright|rights reserved|^(?:foto|photo|bild|fotos|photos)\b", re.IGNORECASE)
+_USERNAME = re.compile(r"^[a-z]+(?:[._][a-z]+)+$")
 
 
 def _key(text: str) -> str:
@@ -47,11 +51,14 @@ def looks_like_name(text: str) -> bool:
     words = text.split()
     if not 1 <= len(words) <= 6 or len(text) > 60 or len(text) < 2:
         return False
-    if any(ch.isdigit() for ch in text) or not _WORD.match(text[0]):
+    if any(ch.isdigit() for ch in text) or not _WORD.match(text[0]) or _JUNK.search(text):
         return False
     if _NOT_NAME.match(text):
         return False
     return not (len(words) > 1 and all(w.islower() for w in words))
+
+
+_SMALL_PREFIX = re.compile(r"^(?:di|da|de|z|od)\s+(?=[A-ZÀ-ÝĆŁŚŻŹ])")
 
 
 def _clean_one(text: str) -> str:
@@ -59,7 +66,7 @@ def _clean_one(text: str) -> str:
     text = _HANDLE.sub(" ", _PARENS.sub(" ", text))
     text = " ".join(text.split())
     for _ in range(2):
-        text = _PREFIX.sub("", text)
+        text = _SMALL_PREFIX.sub("", _PREFIX.sub("", text))
     text = _ROLE.sub("", text)
     text = text.strip(" \t\n,;:-–—|·•\"'“”«»")
     return text if not text.endswith(".") or re.search(r"\b\w\.$", text) else text.rstrip(".")
@@ -75,6 +82,8 @@ def clean_authors(raw: Iterable[str] | str, exclude: Iterable[str] = ()) -> tupl
         value = _clean_one(value or "")
         for part in _SPLIT.split(value):
             name = _clean_one(part)
+            if _USERNAME.match(name):
+                name = re.sub(r"[._]", " ", name).title()
             key = _key(name)
             if not key or key in seen or key in banned or not looks_like_name(name):
                 continue

@@ -28,17 +28,99 @@ _NEGATIVE = re.compile(
     re.IGNORECASE,
 )
 _NOISE_TOKENS = frozenset(
-    "share shares sharing social socials related relatedposts recommended recommendations newsletter "
-    "subscribe subscription signup promo promotion sponsor sponsored advert advertisement ad ads adsbygoogle "
-    "banner cookie cookies consent gdpr breadcrumb breadcrumbs byline author authors meta metadata tags "
-    "tag taglist categories comment comments sidebar widget widgets popup modal toolbar print rating "
-    "pagination pager nav navigation menu footer masthead outbrain taboola disqus readmore more "
-    "jump skip hidden sr screen-reader visually-hidden caption credit credits copyright "
-    "date time dateline timestamp posted published updated reading readtime"
-    .split()
+    [
+        "share",
+        "shares",
+        "sharing",
+        "social",
+        "socials",
+        "related",
+        "relatedposts",
+        "recommended",
+        "recommendations",
+        "newsletter",
+        "subscribe",
+        "subscription",
+        "signup",
+        "promo",
+        "promotion",
+        "sponsor",
+        "sponsored",
+        "advert",
+        "advertisement",
+        "ad",
+        "ads",
+        "adsbygoogle",
+        "banner",
+        "cookie",
+        "cookies",
+        "consent",
+        "gdpr",
+        "breadcrumb",
+        "breadcrumbs",
+        "byline",
+        "author",
+        "authors",
+        "meta",
+        "metadata",
+        "tags",
+        "tag",
+        "taglist",
+        "categories",
+        "comment",
+        "comments",
+        "sidebar",
+        "widget",
+        "widgets",
+        "popup",
+        "modal",
+        "toolbar",
+        "print",
+        "rating",
+        "pagination",
+        "pager",
+        "nav",
+        "navigation",
+        "menu",
+        "footer",
+        "masthead",
+        "outbrain",
+        "taboola",
+        "disqus",
+        "readmore",
+        "more",
+        "jump",
+        "skip",
+        "hidden",
+        "sr",
+        "screen-reader",
+        "visually-hidden",
+        "caption",
+        "credit",
+        "credits",
+        "copyright",
+        "date",
+        "time",
+        "dateline",
+        "timestamp",
+        "posted",
+        "published",
+        "updated",
+        "reading",
+        "readtime",
+        "signature",
+        "partage",
+        "partager",
+        "compartir",
+        "teilen",
+        "condividi",
+        "artikeltools",
+        "infobox",
+    ]
 )
-_SKIP_TAGS = frozenset({"nav", "aside", "footer", "form", "button", "figure", "figcaption", "header",
-                        "select", "label", "dialog", "menu"})
+_SKIP_TAGS = frozenset(
+    {"nav", "aside", "footer", "form", "button", "figure", "figcaption", "header", "select", "label", "dialog", "menu"}
+)
 _BOILERPLATE = re.compile(
     r"^(?:top of page|bottom of page|skip to (?:main )?content|aller au contenu|zum inhalt springen|"
     r"\d+\s*(?:min(?:ute)?s?|minuten)\.?\s*(?:de lecture|read|reading|lesezeit|lesen|de lectura|di lettura|leestijd)|"
@@ -47,6 +129,9 @@ _BOILERPLATE = re.compile(
     r"(?:lire|à lire) aussi\s*:?|read more\s*:?|weiterlesen|mehr zum thema:?|lees ook:?|leggi anche:?)$",
     re.IGNORECASE,
 )
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
+_TOKEN_SPLIT = re.compile(r"[\s_\-]+")
+_NON_WORD = re.compile(r"\W+")
 _BLOCK_CSS = "p, pre, td, blockquote, li, dd"
 _EVIDENCE_CSS = (
     "[itemprop=articleBody], [itemprop=articlebody], article, main, [role=main], .entry-content, "
@@ -65,8 +150,22 @@ def _class_weight(node: LexborNode) -> float:
 
 
 def _tag_weight(tag: str) -> float:
-    return {"div": 5, "article": 10, "main": 5, "section": 3, "pre": 3, "td": 3, "blockquote": 3,
-            "ol": -3, "ul": -3, "dl": -3, "form": -3, "li": -3, "th": -5, "header": -5}.get(tag, 0)
+    return {
+        "div": 5,
+        "article": 10,
+        "main": 5,
+        "section": 3,
+        "pre": 3,
+        "td": 3,
+        "blockquote": 3,
+        "ol": -3,
+        "ul": -3,
+        "dl": -3,
+        "form": -3,
+        "li": -3,
+        "th": -5,
+        "header": -5,
+    }.get(tag, 0)
 
 
 def _score_blocks(tree: LexborHTMLParser) -> dict[int, list]:
@@ -125,7 +224,7 @@ def choose_container(tree: LexborHTMLParser, hint: str = "") -> list[LexborNode]
 
 
 def _hint_key(text: str) -> str:
-    return re.sub(r"\W+", "", text[:120]).lower()[:60]
+    return _NON_WORD.sub("", text[:120]).lower()[:60]
 
 
 def _with_siblings(top: LexborNode, top_score: float, scores: dict[int, list]) -> list[LexborNode]:
@@ -155,13 +254,13 @@ def _is_noise(node: LexborNode, limit: int) -> bool:
     if "hidden" in attrs or attrs.get("aria-hidden") == "true":
         return True
     style = attrs.get("style") or ""
-    if "none" in style and re.search(r"display\s*:\s*none|visibility\s*:\s*hidden", style):
+    if "none" in style and _HIDDEN_STYLE.search(style):
         return True
     tag = node.tag
     if tag in _SKIP_TAGS:
         return tag not in ("header", "form", "figure") or len(node.text(deep=True)) < limit
     names = f"{attrs.get('class') or ''} {attrs.get('id') or ''} {attrs.get('data-hook') or ''}".lower()
-    if names.strip() and not _NOISE_TOKENS.isdisjoint(re.split(r"[\s_\-]+", names)):
+    if names.strip() and not _NOISE_TOKENS.isdisjoint(_TOKEN_SPLIT.split(names)):
         return len(node.text(deep=True)) < limit
     if tag in ("ul", "ol"):
         text_len = len(node.text(deep=True).strip())
@@ -174,8 +273,12 @@ def _skipper(root: LexborNode) -> Callable[[LexborNode], bool]:
     return lambda node: _is_noise(node, limit)
 
 
-def render_body(nodes: list[LexborNode], title: str | None = None) -> str:
-    """Text of the chosen nodes, boilerplate blocks dropped."""
+def _is_byline(line: str, authors: tuple[str, ...]) -> bool:
+    return len(line) < 200 and any(name in line for name in authors) and len(line.split()) < 25
+
+
+def render_body(nodes: list[LexborNode], title: str | None = None, authors: tuple[str, ...] = ()) -> str:
+    """Text of the chosen nodes, boilerplate blocks (and the byline line) dropped."""
     chunks = []
     title_key = _hint_key(title or "")
     for node in nodes:
@@ -186,15 +289,19 @@ def render_body(nodes: list[LexborNode], title: str | None = None) -> str:
         line = block.strip()
         if not line or _BOILERPLATE.match(line):
             continue
-        if title_key and not blocks and _hint_key(line) == title_key:
+        if not blocks and title_key and _hint_key(line) == title_key:
+            continue
+        if len(blocks) < 3 and authors and _is_byline(line, authors):
             continue
         blocks.append(line)
     return "\n\n".join(blocks)
 
 
-def extract_body(tree: LexborHTMLParser, title: str | None = None, hint: str = "") -> str:
+def extract_body(
+    tree: LexborHTMLParser, title: str | None = None, hint: str = "", authors: tuple[str, ...] = ()
+) -> str:
     """Generic body of a page whose comments and site noise were already removed."""
     nodes = choose_container(tree, hint)
     if not nodes:
         return ""
-    return render_body(nodes, title)
+    return render_body(nodes, title, authors)

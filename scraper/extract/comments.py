@@ -21,11 +21,33 @@ from .rules import CommentScheme
 __all__ = ["COMMENT_CONTAINERS", "GENERIC_SCHEMES", "extract_comments", "remove_comment_sections"]
 
 COMMENT_CONTAINERS = (
-    "#comments", "#comment", ".comments-area", ".comment-list", ".commentlist", "ol.comments",
-    "#disqus_thread", "#dsq-comments", "section.article-comments", ".article-comments", ".post-comments",
-    ".comments-section", ".comment-section", "#respond", ".comment-respond", ".comment-form", "#comol",
-    ".comments-content", "#commentsContainer", ".wc-comments-root", ".wp-block-comments", "details.CommentBox",
-    "[data-hook=comments-widget]", ".comments", "#kommentare", ".kommentare", "#commentaires",
+    "#comments",
+    "#comment",
+    ".comments-area",
+    ".comment-list",
+    ".commentlist",
+    "ol.comments",
+    "#disqus_thread",
+    "#dsq-comments",
+    "section.article-comments",
+    ".article-comments",
+    ".post-comments",
+    ".comments-section",
+    ".comment-section",
+    "#respond",
+    ".comment-respond",
+    ".comment-form",
+    "#comol",
+    ".comments-content",
+    "#commentsContainer",
+    ".wc-comments-root",
+    ".wp-block-comments",
+    "details.CommentBox",
+    "[data-hook=comments-widget]",
+    ".comments",
+    "#kommentare",
+    ".kommentare",
+    "#commentaires",
 )
 GENERIC_SCHEMES = (
     CommentScheme(
@@ -34,11 +56,30 @@ GENERIC_SCHEMES = (
         "[id^='comment-'][class*=comment], div.comment, li.comment, article.comment",
         skip=".pingback, .trackback, .comment-respond, #respond",
         id=("@id", "@data-comment-id", "@data-id"),
-        author=(".comment-author .fn", ".comment-author", "[itemprop=author]", ".author", ".user", "cite", ".name",
-                "[class*=author]", "[class*=name]"),
+        author=(
+            ".comment-author .fn",
+            ".comment-author",
+            "[itemprop=author]",
+            ".author",
+            ".user",
+            "cite",
+            ".name",
+            "[class*=author]",
+            "[class*=name]",
+        ),
         date=("time@datetime", "[itemprop=dateCreated]@datetime", "[class*=date]", "[class*=time]"),
-        text=(".comment-content", ".comment-text", ".comment-body", "[itemprop=text]", ".text", ".content",
-              ".comment__content", "[class*=content]", "[class*=text]", "p"),
+        text=(
+            ".comment-content",
+            ".comment-text",
+            ".comment-body",
+            "[itemprop=text]",
+            ".text",
+            ".content",
+            ".comment__content",
+            "[class*=content]",
+            "[class*=text]",
+            "p",
+        ),
         containers=COMMENT_CONTAINERS,
     ),
 )
@@ -55,7 +96,7 @@ def _matches(node: LexborNode, spec: str) -> tuple[list[LexborNode], str]:
         return [node], name.strip()
     try:
         return node.css(css)[:50], name.strip()
-    except Exception:  # noqa: BLE001 - an unsupported selector matches nothing
+    except Exception:  # an unsupported selector matches nothing
         return [], ""
 
 
@@ -147,7 +188,7 @@ class _Reader:
                 continue
             found = self.first(item, self.scheme.author)
             names = clean_authors(found[0]) if found else ()
-            author = names[0] if names else None
+            author = names[0] if names else (found[0][:60] if found and len(found[0]) <= 60 else None)
             found = self.first(item, self.scheme.date)
             published = _comment_date(found[0], self.lang, self.now) if found else None
             found = self.first(item, self.scheme.id)
@@ -158,15 +199,27 @@ class _Reader:
         return comments
 
 
-_META_WORDS = ("reply", "comment-meta", "comment-author", "comment-footer", "commentmetadata", "says",
-               "avatar", "vcard", "comment-actions", "comment-header", "comment__meta", "comment-links")
+_META_WORDS = (
+    "reply",
+    "comment-meta",
+    "comment-author",
+    "comment-footer",
+    "commentmetadata",
+    "says",
+    "avatar",
+    "vcard",
+    "comment-actions",
+    "comment-header",
+    "comment__meta",
+    "comment-links",
+)
 
 
 def _items(tree: LexborHTMLParser, scheme: CommentScheme) -> list[LexborNode]:
     try:
         items = tree.css(scheme.items)[:_MAX_COMMENTS]
         skipped = {n.mem_id for n in tree.css(scheme.skip)} if scheme.skip else set()
-    except Exception:  # noqa: BLE001 - a bad selector from a config matches nothing
+    except Exception:  # a bad selector from a config matches nothing
         return []
     seen: set[int] = set()
     out = []
@@ -186,6 +239,8 @@ def extract_comments(
     tree: LexborHTMLParser, schemes: list[tuple[CommentScheme, str]], lang: str | None, now: datetime
 ) -> tuple[list[Comment], str]:
     """The first scheme that yields comments wins; returns them with the scheme's label."""
+    if not _safe_css(tree, ", ".join(dict.fromkeys(s.items for s, _ in schemes))):
+        return [], ""
     for scheme, label in schemes:
         comments = read_comments(tree, scheme, lang, now)
         if comments:
@@ -203,15 +258,21 @@ def remove_comment_sections(tree: LexborHTMLParser, schemes: list[tuple[CommentS
         selectors.extend(scheme.containers)
         selectors.append(scheme.items)
     found: dict[int, LexborNode] = {}
-    for css in dict.fromkeys(selectors):
-        try:
-            nodes = tree.css(css)
-        except Exception:  # noqa: BLE001 - an unsupported selector matches nothing
-            continue
-        for node in nodes:
-            if node.tag not in ("html", "body") and node.css_first(_GUARD_CSS) is None:
-                found[node.mem_id] = node
+    try:
+        nodes = tree.css(", ".join(dict.fromkeys(selectors)))
+    except Exception:  # one bad selector: fall back to one at a time
+        nodes = [n for css in dict.fromkeys(selectors) for n in _safe_css(tree, css)]
+    for node in nodes:
+        if node.tag not in ("html", "body") and node.css_first(_GUARD_CSS) is None:
+            found[node.mem_id] = node
     remove_outermost(found)
+
+
+def _safe_css(tree: LexborHTMLParser, css: str) -> list[LexborNode]:
+    try:
+        return tree.css(css)
+    except Exception:  # an unsupported selector matches nothing
+        return []
 
 
 def remove_outermost(found: dict[int, LexborNode]) -> None:

@@ -150,7 +150,10 @@ def _build_months() -> dict[str, int]:
 
 MONTHS = _build_months()
 _MONTH_ALT = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
-_TIME = r"(?:\s*(?:,|à|a las|às|alle|om|um|at|o|-|–)?\s*(\d{1,2})\s*(?:[:h.])\s*(\d{2})(?:[:.](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?)?"
+_TIME = (
+    r"(?:\s*(?:,|à|a las|às|alle|om|um|at|o|-|–)?\s*(\d{1,2})\s*(?:[:h.])\s*(\d{2})(?:[:.](\d{2}))?"
+    r"\s*(am|pm|a\.m\.|p\.m\.)?)?"
+)
 _DAY_FIRST = re.compile(
     rf"\b(\d{{1,2}})(?:\.|er|st|nd|rd|th|º|°)?\s*(?:de\s+|of\s+)?({_MONTH_ALT})\.?,?\s*(?:de\s+)?(\d{{4}})\b{_TIME}",
     re.IGNORECASE,
@@ -246,6 +249,7 @@ _URL_DATE = (
     re.compile(r"/((?:19|20)\d{2})[/_-]([01]?\d)[/_-]([0-3]?\d)(?:[/_.-]|$)"),
     re.compile(r"[/_-]((?:19|20)\d{2})([01]\d)([0-3]\d)(?:[/_.-]|$)"),
 )
+_URL_DMY = re.compile(r"/([0-3]\d)-?([01]\d)-?((?:19|20)\d{2})-")
 _MDY_LANGS = ("en-us", "en_us")
 
 
@@ -395,6 +399,13 @@ def date_from_url(url: str, now: datetime | None = None) -> str | None:
                 continue
             if plausible(value, now):
                 return _fmt(value)
+    m = _URL_DMY.search(url)
+    if m:
+        try:
+            value = date(int(m[3]), int(m[2]), int(m[1]))
+        except ValueError:
+            return None
+        return _fmt(value) if plausible(value, now) else None
     return None
 
 
@@ -405,7 +416,7 @@ def _dateparser(lang: str) -> Any:
     return DateDataParser(languages=[lang], settings={"PREFER_DAY_OF_MONTH": "first"})
 
 
-_SLOW_LANGS = frozenset("en fr de es it pt nl pl".split())
+_SLOW_LANGS = frozenset(["en", "fr", "de", "es", "it", "pt", "nl", "pl"])
 
 
 def parse_with_dateparser(text: str, lang: str | None, now: datetime) -> str | None:
@@ -415,7 +426,7 @@ def parse_with_dateparser(text: str, lang: str | None, now: datetime) -> str | N
         return None
     try:
         data = _dateparser(code).get_date_data(text)
-    except Exception:  # noqa: BLE001 - a third-party parser must not fail the page
+    except Exception:  # a third-party parser must not fail the page
         return None
     value = getattr(data, "date_obj", None)
     if value is None or not plausible(value, now):

@@ -22,13 +22,71 @@ __all__ = [
 ]
 
 BLOCK_TAGS = frozenset(
-    "address article aside blockquote br dd details dialog div dl dt fieldset figcaption figure footer "
-    "form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary table tbody thead tfoot td th "
-    "tr ul".split()
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "br",
+        "dd",
+        "details",
+        "dialog",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "thead",
+        "tfoot",
+        "td",
+        "th",
+        "tr",
+        "ul",
+    ]
 )
 SKIP_TAGS = frozenset(
-    "script style noscript template head svg math iframe object embed canvas video audio select "
-    "option textarea input button map".split()
+    [
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "head",
+        "svg",
+        "math",
+        "iframe",
+        "object",
+        "embed",
+        "canvas",
+        "video",
+        "audio",
+        "select",
+        "option",
+        "textarea",
+        "input",
+        "button",
+        "map",
+    ]
 )
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
@@ -68,7 +126,7 @@ def select_value(root: LexborNode | LexborHTMLParser, spec: str) -> tuple[str, L
     css, name = css.strip(), name.strip()
     try:
         nodes = root.css(css) if css else []
-    except Exception:  # noqa: BLE001 - a bad selector from a config or preset is simply no match
+    except Exception:  # a bad selector from a config or preset is simply no match
         return None
     for node in nodes:
         value = attr(node, name) if name else clean_text(node.text(separator=" "))
@@ -103,9 +161,7 @@ def render_text(root: LexborNode, skip: object = None) -> str:
             tag = child.tag
             if tag == "-text":
                 stack.append((child.text_content or "").replace("\n", " "))
-            elif tag in SKIP_TAGS or tag.startswith("-"):
-                continue
-            elif skip is not None and skip(child):  # type: ignore[operator]
+            elif tag in SKIP_TAGS or tag.startswith("-") or (skip is not None and skip(child)):
                 continue
             elif tag == "br":
                 stack.append("\n")

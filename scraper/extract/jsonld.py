@@ -6,6 +6,7 @@ the graph (Yoast); all are resolved here so the caller sees plain names.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import dataclass, field
@@ -16,10 +17,24 @@ from selectolax.lexbor import LexborHTMLParser
 __all__ = ["ARTICLE_TYPES", "JsonLd", "read_jsonld"]
 
 ARTICLE_TYPES = frozenset(
-    "article newsarticle blogposting reportagenewsarticle analysisnewsarticle opinionnewsarticle "
-    "reviewnewsarticle backgroundnewsarticle socialmediaposting liveblogposting techarticle "
-    "scholarlyarticle report posting discussionforumposting medicalwebpage"
-    .split()
+    [
+        "article",
+        "newsarticle",
+        "blogposting",
+        "reportagenewsarticle",
+        "analysisnewsarticle",
+        "opinionnewsarticle",
+        "reviewnewsarticle",
+        "backgroundnewsarticle",
+        "socialmediaposting",
+        "liveblogposting",
+        "techarticle",
+        "scholarlyarticle",
+        "report",
+        "posting",
+        "discussionforumposting",
+        "medicalwebpage",
+    ]
 )
 _PAGE_TYPES = frozenset({"webpage", "itempage", "aboutpage", "collectionpage", "profilepage", "qapage"})
 _ORG_TYPES = frozenset({"organization", "newsmediaorganization", "corporation", "localbusiness", "website"})
@@ -85,7 +100,7 @@ def _walk(data: Any, out: list[dict[str, Any]], depth: int = 0) -> None:
 
 def _text(value: Any) -> str:
     if isinstance(value, str):
-        return value.strip()
+        return html.unescape(value).strip() if "&" in value else value.strip()
     if isinstance(value, list) and value:
         return _text(value[0])
     if isinstance(value, dict):
@@ -123,7 +138,10 @@ def _pick_article(nodes: list[dict[str, Any]]) -> dict[str, Any] | None:
     if not articles:
         return None
     # the node with a headline and a date is the page's own story, not a teaser in a list
-    return max(articles, key=lambda n: (bool(n.get("headline")), bool(n.get("datePublished")), len(str(n.get("articleBody", "")))))
+    return max(
+        articles,
+        key=lambda n: (bool(n.get("headline")), bool(n.get("datePublished")), len(str(n.get("articleBody", "")))),
+    )
 
 
 def read_jsonld(tree: LexborHTMLParser) -> JsonLd:

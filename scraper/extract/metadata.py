@@ -88,7 +88,7 @@ def _key(text: str) -> str:
 
 def _site_like(part: str, doc: Doc) -> bool:
     key = _key(part)
-    if not key:
+    if not key or key.isdigit():
         return True
     host = _key(urlsplit(doc.url).hostname or "")
     if len(key) >= 4 and key in host:
@@ -105,9 +105,14 @@ def strip_site(title: str, doc: Doc) -> str:
         hi -= 1
     while hi - lo > 1 and _site_like(parts[lo], doc):
         lo += 1
-    if hi - lo > 1 and "|" in seps[hi - 2] and len(parts[hi - 1].split()) <= 4:
-        if len(" ".join(parts[lo : hi - 1]).split()) >= 4:
-            hi -= 1
+    short_tail = hi - lo > 1 and "|" in seps[hi - 2] and len(parts[hi - 1].split()) <= 4
+    if short_tail and len(" ".join(parts[lo : hi - 1]).split()) >= 4:
+        hi -= 1
+    if hi - lo > 1:
+        longest = max(range(lo, hi), key=lambda i: len(parts[i]))
+        others = [parts[i] for i in range(lo, hi) if i != longest]
+        if len(parts[longest].split()) >= 4 and all(len(o.split()) <= 2 for o in others):
+            lo, hi = longest, longest + 1
     return "".join(pieces[2 * lo : 2 * hi - 1]).strip()
 
 
@@ -143,7 +148,7 @@ def find_title(doc: Doc) -> Found:
     if page_title:
         metas.append((page_title, "title"))
     h1s = _h1s(doc)
-    for h1 in h1s:
+    for h1 in (strip_site(h, doc) for h in h1s):
         if any(_similar(h1, value) or _similar(h1, strip_site(value, doc)) for value, _ in metas):
             return h1, "h1"
     for value, rule in metas:
@@ -157,16 +162,43 @@ def find_title(doc: Doc) -> Found:
 
 # ---------------------------------------------------------------- authors
 
-_META_AUTHOR = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator",
-                "dcterms.creator", "citation_author", "byl", "og:article:author", "article.author")
-_BYLINE_CSS = (
-    "[itemprop=author] [itemprop=name]", "[itemprop=author]", "a[rel=author]", ".author.vcard .fn",
-    ".byline .author", ".byline [class*=name]", "[class*=byline] a", ".byline", "[class*=byline]",
-    ".author-name", ".post-author", ".entry-author", ".article-author", "[class*=author-name]",
-    "[class*=AuthorName]", ".author", "[class*=author] a[href*=author]", "[class*=signature]",
-    "[class*=autor]", "[class*=auteur]", "[class*=writer]", "address",
+_META_AUTHOR = (
+    "author",
+    "article:author",
+    "parsely-author",
+    "sailthru.author",
+    "dc.creator",
+    "dcterms.creator",
+    "citation_author",
+    "byl",
+    "og:article:author",
+    "article.author",
 )
-_BYLINE_START = re.compile(r"^(?:by|par|von|por|door|av|af|przez|text|texte)\s*:?\s+\S", re.IGNORECASE)
+_BYLINE_CSS = (
+    "[itemprop=author] [itemprop=name]",
+    "[itemprop=author]",
+    "a[rel=author]",
+    ".author.vcard .fn",
+    ".byline .author",
+    ".byline [class*=name]",
+    "[class*=byline] a",
+    ".byline",
+    "[class*=byline]",
+    ".author-name",
+    ".post-author",
+    ".entry-author",
+    ".article-author",
+    "[class*=author-name]",
+    "[class*=AuthorName]",
+    ".author",
+    "[class*=author] a[href*=author]",
+    "[class*=signature]",
+    "[class*=autor]",
+    "[class*=auteur]",
+    "[class*=writer]",
+    "address",
+)
+BYLINE_START = re.compile(r"^(?:[Bb]y|[Pp]ar|[Vv]on|[Pp]or|[Dd]oor|[Aa]v|[Aa]f|[Pp]rzez|[Tt]exte?|di|da)\s*:?\s+\S")
 
 
 def find_authors(doc: Doc) -> tuple[tuple[str, ...], str] | None:
@@ -190,7 +222,7 @@ def find_authors(doc: Doc) -> tuple[tuple[str, ...], str] | None:
                 return names, css
     for node in doc.tree.css("p, span, div.meta, em, strong")[:60]:
         text = clean_text(node.text(separator=" "))
-        if 5 < len(text) < 120 and _BYLINE_START.match(text):
+        if 5 < len(text) < 120 and BYLINE_START.match(text):
             names = clean_authors(text, exclude)
             if names:
                 return names, "text:byline"
@@ -204,20 +236,54 @@ def find_authors(doc: Doc) -> tuple[tuple[str, ...], str] | None:
 # ---------------------------------------------------------------- dates
 
 _META_PUBLISHED = (
-    "article:published_time", "og:article:published_time", "article:published", "datepublished",
-    "pubdate", "publishdate", "publish-date", "publish_date", "published_time", "publication_date",
-    "sailthru.date", "parsely-pub-date", "dc.date.issued", "dcterms.issued", "dc.date.created",
-    "dcterms.created", "dc.date", "dcterms.date", "date", "citation_publication_date", "citation_date",
-    "originalpublicationdate", "article.published", "og:published_time", "cxenseparse:recs:publishtime",
-    "date.available", "dc.date.available",
+    "article:published_time",
+    "og:article:published_time",
+    "article:published",
+    "datepublished",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "published_time",
+    "publication_date",
+    "sailthru.date",
+    "parsely-pub-date",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date.created",
+    "dcterms.created",
+    "dc.date",
+    "dcterms.date",
+    "date",
+    "citation_publication_date",
+    "citation_date",
+    "originalpublicationdate",
+    "article.published",
+    "og:published_time",
+    "cxenseparse:recs:publishtime",
+    "date.available",
+    "dc.date.available",
 )
 _META_MODIFIED = (
-    "article:modified_time", "og:updated_time", "datemodified", "dc.date.modified", "dcterms.modified",
-    "last-modified", "article:modified", "lastmod", "og:article:modified_time",
+    "article:modified_time",
+    "og:updated_time",
+    "datemodified",
+    "dc.date.modified",
+    "dcterms.modified",
+    "last-modified",
+    "article:modified",
+    "lastmod",
+    "og:article:modified_time",
 )
 _TIME_CSS = (
-    "[itemprop=datePublished]", "time[pubdate]", "time.published", "time.entry-date", "abbr.published",
-    "article time", "main time", "time",
+    "[itemprop=datePublished]",
+    "time[pubdate]",
+    "time.published",
+    "time.entry-date",
+    "abbr.published",
+    "article time",
+    "main time",
+    "time",
 )
 _DATE_TEXT_CSS = (
     "[class*=date], [class*=Date], [id*=date], [class*=datum], [class*=time]:not(time), [class*=publish],"
@@ -298,7 +364,25 @@ def find_published(doc: Doc) -> Found:
         or _from(doc, doc.ld.page_published, "jsonld:WebPage.datePublished")
         or _dateparser_text(doc)
         or _from(doc, date_from_url(doc.url, doc.now) or "", "url")
+        or _near_title(doc)
     )
+
+
+def _near_title(doc: Doc) -> Found:
+    """The first written date after the headline (or in the page), when nothing better exists."""
+    body = doc.tree.body
+    if body is None:
+        return None
+    text = body.text(separator=" ")
+    h1 = doc.tree.css_first("h1")
+    start = text.find(h1.text()) if h1 is not None and h1.text().strip() else -1
+    windows = [text[max(start - 300, 0) : start + 2500]] if start >= 0 else []
+    windows.append(text[:20000])
+    for window in windows:
+        iso = parse_text_date(window, doc.locale, doc.now)
+        if iso:
+            return iso, "text:page"
+    return None
 
 
 def _from(doc: Doc, value: str, rule: str) -> Found:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -30,13 +31,15 @@ from .rules import CommentScheme, Rules, rules_from_site
 
 __all__ = ["run"]
 
+_COMMENTISH = re.compile(r"comment|kommentar|disqus|respond|comol", re.IGNORECASE)
+
 
 def _remove(tree: LexborHTMLParser, selectors: tuple[str, ...]) -> None:
     found: dict[int, LexborNode] = {}
     for css in selectors:
         try:
             nodes = tree.css(css)
-        except Exception:  # noqa: BLE001 - an unsupported selector matches nothing
+        except Exception:  # an unsupported selector matches nothing
             continue
         for node in nodes:
             if node.tag not in ("html", "body", "head"):
@@ -58,7 +61,7 @@ def _rule_nodes(rules: list[Rules], tree: LexborHTMLParser) -> tuple[list[Lexbor
         for spec in rule.fields.get("body", ()):
             try:
                 nodes = tree.css(spec.partition("@")[0])
-            except Exception:  # noqa: BLE001
+            except Exception:
                 continue
             if nodes:
                 keep = nodes if rule.label.startswith("site") else nodes[:1]
@@ -117,7 +120,8 @@ def run(html: str, url: str, site: Site | None, now: datetime) -> Article:
     comments, label = extract_comments(tree, schemes, doc.locale, now)
     if comments:
         sources["comments"] = label
-    remove_comment_sections(tree, schemes)
+    if comments or _COMMENTISH.search(html):
+        remove_comment_sections(tree, schemes)
     _metadata(rules, doc, values, sources)
     for rule in rules:
         _remove(tree, rule.remove)
@@ -156,14 +160,15 @@ def _metadata(rules: list[Rules], doc: Doc, values: dict[str, object], sources: 
 
 def _body(rules: list[Rules], doc: Doc, values: dict[str, object], sources: dict[str, str]) -> None:
     title = values.get("title")
+    authors = values.get("authors", ())
     found = _rule_nodes(rules, doc.tree)
     body = ""
     if found:
-        body = render_body(found[0], title)  # type: ignore[arg-type]
+        body = render_body(found[0], title, authors)  # type: ignore[arg-type]
         if body:
             sources["body"] = found[1]
     if not body:
-        body = extract_body(doc.tree, title, doc.ld.body)  # type: ignore[arg-type]
+        body = extract_body(doc.tree, title, doc.ld.body, authors)  # type: ignore[arg-type]
         if body:
             sources["body"] = "generic:density"
     if len(body) < 200 and len(doc.ld.body) > len(body):

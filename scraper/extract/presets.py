@@ -38,7 +38,7 @@ class Preset:
     def matches(self, tree: LexborHTMLParser, generator: str) -> bool:
         if self.generator is not None and generator and self.generator.search(generator):
             return True
-        return any(_exists(tree, sel) for sel in self.signature)
+        return bool(self.signature) and _exists(tree, ", ".join(self.signature))
 
 
 def _strings(value: Any) -> tuple[str, ...]:
@@ -63,7 +63,7 @@ def _scheme(data: dict[str, Any]) -> CommentScheme:
 def _exists(tree: LexborHTMLParser, selector: str) -> bool:
     try:
         return tree.css_first(selector) is not None
-    except Exception:  # noqa: BLE001 - an unsupported selector is no match
+    except Exception:  # an unsupported selector is no match
         return False
 
 

@@ -1,0 +1,10 @@
+"""Browsing the archive in Datasette: views, metadata, the article page and its plugin hooks.
+
+This package is the Datasette plugin (entry point `newsarchive`); its hooks live in `plugin.py`.
+"""
+
+from __future__ import annotations
+
+from .plugin import handle_exception, prepare_connection, register_routes, render_cell
+
+__all__ = ["handle_exception", "prepare_connection", "register_routes", "render_cell"]

@@ -1,0 +1,87 @@
+"""Datasette hook implementations: the article route, links from every article row, the search function.
+
+Registered through the `datasette` entry point (see pyproject.toml); `scraper.browse` re-exports
+these hooks so that Datasette also finds the package's templates/ and static/.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from typing import TYPE_CHECKING, Any
+
+from datasette import hookimpl
+from datasette.utils import await_me_maybe
+from markupsafe import Markup, escape
+
+from .article import ROUTE, article_path, article_view
+from .present import authors_list, fts_query
+
+if TYPE_CHECKING:  # importing datasette.app here would load entry points while this package is half-imported
+    from datasette.app import Datasette
+
+__all__ = ["handle_exception", "prepare_connection", "register_routes", "render_cell"]
+
+ARTICLE_TABLES = frozenset({"articles", "latest_articles"})
+# snippet() in the canned search query marks hits with these private-use characters; only they
+# become <mark>, after the scraped text around them has been escaped.
+MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
+
+
+@hookimpl
+def register_routes(datasette: Datasette) -> list[tuple[str, Callable[..., Any]]]:
+    return [(ROUTE, article_view)]
+
+
+@hookimpl
+def prepare_connection(conn: Any) -> None:
+    conn.create_function("newsarchive_fts_query", 1, fts_query, deterministic=True)
+
+
+@hookimpl
+def render_cell(row: Any, value: Any, column: str, table: str | None, database: str, datasette: Datasette) -> Any:
+    """Link titles to the article page; show author lists as names; highlight search hits."""
+    keys = row.keys() if hasattr(row, "keys") else ()
+    if column == "title":
+        if table in ARTICLE_TABLES and "id" in keys:
+            return _article_link(datasette, database, row["id"], value)
+        if (table is None or table == "versions") and "article_id" in keys and _plain(row["article_id"]) is not None:
+            return _article_link(datasette, database, _plain(row["article_id"]), value)
+    if column == "authors" and table in (*ARTICLE_TABLES, "versions") and isinstance(value, str):
+        return ", ".join(authors_list(value)) or Markup("&nbsp;")
+    if column == "version" and table == "versions" and "article_id" in keys:
+        href = article_path(datasette, database, _plain(row["article_id"]), version=value)
+        return Markup('<a href="{}">v{}</a>').format(href, value)
+    if column == "snippet" and table is None and isinstance(value, str) and MARK_OPEN in value:
+        marked = str(escape(value)).replace(MARK_OPEN, "<mark>").replace(MARK_CLOSE, "</mark>")
+        return Markup(marked)
+    return None
+
+
+@hookimpl(hookwrapper=True)
+def handle_exception(datasette: Datasette, request: Any, exception: BaseException) -> Generator[None, Any, None]:
+    """Run the error handlers with `exception` as the one being handled.
+
+    Datasette 0.65's default handler calls rich's `print_exception()`, which newer rich (15 here) refuses to do
+    outside an `except` block; for an unknown URL that turned a 404 page into a 500.
+    """
+    outcome = yield
+    outcome.force_result([_handling(result, exception) for result in outcome.get_result()])
+
+
+async def _handling(result: Any, exception: BaseException) -> Any:
+    try:
+        raise exception
+    except BaseException:
+        return await await_me_maybe(result)
+
+
+def _plain(value: Any) -> Any:
+    """A foreign key cell arrives expanded as {"value": …, "label": …} on table pages."""
+    return value["value"] if isinstance(value, dict) else value
+
+
+def _article_link(datasette: Datasette, database: str, article_id: Any, title: Any) -> Markup | None:
+    if not isinstance(article_id, int):  # an ad-hoc query may name anything article_id
+        return None
+    href = article_path(datasette, database, article_id)
+    return Markup('<a href="{}">{}</a>').format(href, title if title else "(untitled)")

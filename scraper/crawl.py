@@ -1,0 +1,264 @@
+"""One crawl round of one or more sites: discover -> fetch -> extract -> archive.
+
+Three roles, kept apart so they can later run on different machines:
+
+- the **dispatcher** (`SiteRound.run`) streams due rows out of the frontier in batches and hands
+  each to the queue of its host; it never writes;
+- the **host workers** (`SiteRound._work`) fetch and extract the URLs of one host, owning its pacing
+  through `Polite`, and turn each into a plain `Result`;
+- the **archive writer** (`scraper.writer.Writer`) applies results: versions, fetch log, frontier.
+
+A round ends when nothing is due and nothing is in flight, when `max_pages` requests were made, or
+when `stop` is set (in-flight pages finish; the rest stays due for the next round).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from .archive import Archive
+from .config import Config, Site
+from .discover import (
+    ARTICLE,
+    FEED,
+    LISTING,
+    SITEMAP,
+    DiscoverError,
+    Link,
+    links_from_feed,
+    links_from_listing,
+    links_from_sitemap,
+    sitemaps_from_robots,
+)
+from .errors import ExtractError, FetchError, RobotsDisallowed
+from .extract import extract_article
+from .fetch import Fetcher
+from .frontier import Frontier, Task
+from .polite import HostBackedOff, Polite
+from .urls import canonicalize, host_of, origin_of
+from .writer import Event, Result, Writer
+
+__all__ = ["CrawlOptions", "Event", "adhoc_site", "crawl", "run_site_round"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class CrawlOptions:
+    """Per-run choices; None means "use the setting"."""
+
+    max_pages: int | None = None
+    max_depth: int | None = None
+    recheck_all: bool = False  # every known URL due now, not only those whose revisit is due
+    robots_sitemaps: bool | None = None
+    guess_sitemap: bool = False  # also try /sitemap.xml when robots.txt names none (ad-hoc --sitemap)
+
+
+def adhoc_site(url: str, *, allow_private: bool | None = None) -> Site:
+    """A site made from one URL given on the command line: its host, no selectors, no pattern.
+
+    A URL naming a loopback or private address is the user's explicit choice, so that host is allowed.
+    """
+    from .resolve import is_private
+
+    start = canonicalize(url)
+    if start is None:
+        raise ValueError(f"{url!r} is not an http(s) URL")
+    host = host_of(start).rsplit(":", 1)[0].strip("[]")
+    if allow_private is None:
+        try:
+            allow_private = host == "localhost" or is_private(host)
+        except ValueError:
+            allow_private = False
+    return Site(name=host_of(start), start_urls=(start,), allowed_domains=(host,), allow_private=allow_private)
+
+
+class SiteRound:
+    """The dispatcher and host workers of one site for one round."""
+
+    def __init__(
+        self,
+        config: Config,
+        site: Site,
+        options: CrawlOptions,
+        writer: Writer,
+        reader: Frontier,
+        global_slots: asyncio.Semaphore,
+        stop: asyncio.Event,
+    ) -> None:
+        get = config.settings.get
+        self.config, self.site, self.options, self.writer, self.reader, self.stop = (
+            config,
+            site,
+            options,
+            writer,
+            reader,
+            stop,
+        )
+        self.max_pages = options.max_pages if options.max_pages is not None else get("crawl.max_pages")
+        self.max_depth = options.max_depth if options.max_depth is not None else get("crawl.max_depth")
+        self.batch = get("crawl.batch_size")
+        self.fetcher = Fetcher(config.settings, allow_private=site.allow_private)
+        self.polite = Polite(
+            self.fetcher,
+            config.settings,
+            global_slots=global_slots,
+            report=lambda url, status, size, secs, err: writer.log_request(site.name, url, status, size, secs, err),
+        )
+        self.queues: dict[str, asyncio.Queue[Task]] = {}
+        self.workers: list[asyncio.Task[None]] = []
+        self.dispatched = 0
+        self.deferred = 0
+
+    async def run(self) -> None:
+        round_start = time.time()
+        try:
+            await self._seed(round_start)
+            await self._dispatch()
+        finally:
+            for worker in self.workers:
+                worker.cancel()
+            await asyncio.gather(*self.workers, return_exceptions=True)
+            await self.fetcher.aclose()
+
+    async def _seed(self, round_start: float) -> None:
+        site = self.site
+        seeds = [Link(u, LISTING, 0) for u in site.start_urls]
+        seeds += [Link(u, FEED, 0) for u in site.feeds] + [Link(u, SITEMAP, 0) for u in site.sitemaps]
+        seeds = [replace(link, url=url) for link in seeds if (url := canonicalize(link.url))]
+        await self.writer.seed(site.name, seeds, discovered=False, round_start=round_start)
+        if self.options.recheck_all:
+            await self.writer.all_due(site.name)
+        use_robots = self.options.robots_sitemaps
+        if use_robots is None:
+            use_robots = self.config.settings.get("crawl.robots_sitemaps")
+        if use_robots or self.options.guess_sitemap:
+            found: list[Link] = []
+            for origin in dict.fromkeys(origin_of(u) for u in site.start_urls):
+                robots = await self.polite.robots(origin + "/")
+                urls = sitemaps_from_robots(robots.text, origin + "/", site) if robots.text else []
+                if not urls and self.options.guess_sitemap:
+                    urls = [origin + "/sitemap.xml"]
+                found += [Link(u, SITEMAP, 0) for u in urls]
+            await self.writer.seed(site.name, found, discovered=True, round_start=round_start)
+        await self.writer.flush()
+
+    async def _dispatch(self) -> None:
+        cursor: tuple[float, str] | None = None
+        while not self.stop.is_set() and self.dispatched < self.max_pages:
+            batch = self.reader.due(self.site.name, time.time(), cursor, min(self.batch, self.max_pages))
+            if not batch:
+                await self._drain()
+                batch = self.reader.due(self.site.name, time.time(), cursor, 1)
+                if not batch:
+                    break
+                continue
+            for task in batch:
+                if self.stop.is_set() or self.dispatched >= self.max_pages:
+                    break
+                cursor = (task.next_due, task.url)
+                self.dispatched += 1
+                await self._queue(task.host).put(task)
+        await self._drain()
+
+    async def _drain(self) -> None:
+        """Wait for the host queues to empty and the writer to catch up (discovered links land)."""
+        for q in list(self.queues.values()):
+            await q.join()
+        await self.writer.flush()
+
+    def _queue(self, host: str) -> asyncio.Queue[Task]:
+        q = self.queues.get(host)
+        if q is None:
+            n = self.config.settings.get("crawl.per_host_concurrency")
+            q = self.queues[host] = asyncio.Queue(maxsize=max(4, 2 * n))
+            self.workers += [asyncio.create_task(self._work(q)) for _ in range(n)]
+        return q
+
+    async def _work(self, q: asyncio.Queue[Task]) -> None:
+        while True:
+            task = await q.get()
+            try:
+                if not self.stop.is_set():
+                    result = await self._handle(task)
+                    if result is not None:
+                        await self.writer.put(result)
+            except Exception:  # a bug must not wedge the round: log it, account the URL, go on
+                log.exception("crawling %s failed", task.url)
+                await self.writer.put(Result(task, "error", error="internal error (see log)"))
+            finally:
+                q.task_done()
+
+    async def _handle(self, task: Task) -> Result | None:
+        html = task.kind in (ARTICLE, LISTING)
+        try:
+            page = await self.polite.fetch(task.url, kind_html=html, etag=task.etag, last_modified=task.last_modified)
+        except RobotsDisallowed as exc:
+            return Result(task, "disallowed", error=exc.reason)
+        except HostBackedOff:
+            self.deferred += 1
+            return None
+        except FetchError as exc:
+            return Result(task, "error", status=exc.status, error=exc.reason)
+        base = {"status": page.status, "size": page.size, "elapsed": page.elapsed, "final_url": page.final_url}
+        if page.not_modified:
+            return Result(task, "not-modified", page=page, **base)  # type: ignore[arg-type]
+        try:
+            if task.kind == ARTICLE:
+                article = extract_article(page.html, page.final_url, self.site, fetched_at=page.fetched_at)
+                return Result(task, "page", page=page, article=article, **base)  # type: ignore[arg-type]
+            links = self._discover(task, page.html, page.content, page.final_url)
+        except (ExtractError, DiscoverError) as exc:
+            return Result(task, "error", error=exc.reason, **base)  # type: ignore[arg-type]
+        return Result(task, "page", links=tuple(links), **base)  # type: ignore[arg-type]
+
+    def _discover(self, task: Task, html: str, content: bytes, url: str) -> list[Link]:
+        if task.kind == FEED:
+            return links_from_feed(content, url, self.site)
+        if task.kind == SITEMAP:
+            return links_from_sitemap(content, url, self.site)
+        return links_from_listing(html, url, self.site, task.depth, self.max_depth)
+
+
+async def crawl(
+    config: Config,
+    sites: Iterable[Site],
+    db_path: Path | str,
+    *,
+    options: CrawlOptions | None = None,
+    report: Callable[[Event], None] | None = None,
+    stop: asyncio.Event | None = None,
+) -> dict[str, dict[str, int]]:
+    """One round over `sites` (concurrently, one global concurrency limit); counts per site."""
+    sites = list(sites)
+    options = options or CrawlOptions()
+    stop = stop or asyncio.Event()
+    with Archive(db_path):  # create the schema before two connections race to
+        pass
+    writer = Writer(db_path, config, report)
+    for site in sites:
+        writer.register(site)
+    writer.start()
+    global_slots = asyncio.Semaphore(config.settings.get("crawl.concurrency"))
+    try:
+        with Archive(db_path) as reader_archive:
+            reader = Frontier(reader_archive)
+            rounds = [SiteRound(config, s, options, writer, reader, global_slots, stop) for s in sites]
+            await asyncio.gather(*(r.run() for r in rounds))
+    finally:
+        await writer.close()
+    return {name: dict(counts) for name, counts in writer.counts.items()}
+
+
+async def run_site_round(
+    config: Config, site: Site, db_path: Path | str, *, stop: asyncio.Event | None = None, **kwargs: Any
+) -> dict[str, int]:
+    """The daemon's entry point: one round of one site; counts such as {"fetched": 10, "new": 2}."""
+    counts = await crawl(config, [site], db_path, stop=stop, options=CrawlOptions(**kwargs))
+    return counts.get(site.name, {})

@@ -1,0 +1,213 @@
+"""Manners on top of `Fetcher`: robots.txt, per-host pacing and concurrency, retries, host backoff.
+
+Each host has its own state (`HostState`): a semaphore for its concurrency and a pacer that spaces
+request *starts* by the larger of `crawl.min_delay` and the host's Crawl-delay.  A Retry-After or a
+backoff pauses the whole host (the pacer's next start moves), not just the one request, since the
+server's complaint is about us, not about the URL.  A host failing `crawl.host_failures` times in a
+row is paused for `crawl.host_backoff` seconds, doubling while it keeps failing; past
+`fetch.max_retry_after` the host is given up for the round (`HostBackedOff`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from protego import Protego
+
+from .config import Settings
+from .errors import FetchError, RobotsDisallowed
+from .fetch import FEED_TYPES, HTML_TYPES, Fetcher
+from .models import Page
+from .urls import host_of, origin_of
+
+__all__ = ["HostBackedOff", "HostState", "Polite", "Robots"]
+
+log = logging.getLogger(__name__)
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+_TRANSIENT = ("timeout", "took longer", "connection lost", "server broke", "connection refused", "cannot connect")
+
+# (url, status, bytes, seconds, error) of a request the politeness layer made on its own (robots.txt)
+FetchReport = Callable[[str, int | None, int, float, str | None], None]
+
+
+class HostBackedOff(FetchError):
+    """The host kept failing and is paused beyond what a round waits for; the URL stays due."""
+
+
+def is_transient(exc: FetchError) -> bool:
+    """Worth retrying: a timeout, a dropped connection, 429 or a 5xx; never a 404 or a policy refusal."""
+    if exc.status is not None:
+        return exc.status in RETRY_STATUSES
+    reason = exc.reason.lower()
+    return any(word in reason for word in _TRANSIENT) and not reason.startswith("refused:")
+
+
+@dataclass
+class Robots:
+    """A parsed robots.txt and when it was fetched; None rules allow everything."""
+
+    rules: Protego | None
+    fetched: float
+    delay: float | None = None
+    text: str = ""
+
+
+@dataclass
+class HostState:
+    """Pacing and health of one host; owned by that host's workers."""
+
+    concurrency: int
+    delay: float
+    next_start: float = 0.0
+    failures: int = 0
+    slots: asyncio.Semaphore = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.slots = asyncio.Semaphore(self.concurrency)
+
+    def reserve(self, now: float) -> float:
+        """Claim the next start time; the caller sleeps until it.  Keeps starts `delay` apart."""
+        start = max(now, self.next_start)
+        self.next_start = start + self.delay
+        return start
+
+    def hold(self, until: float) -> None:
+        """Nobody starts a request to this host before `until` (Retry-After, backoff)."""
+        self.next_start = max(self.next_start, until)
+
+
+class Polite:
+    """One crawl's polite view of the web: shared by the host workers of a round."""
+
+    def __init__(
+        self,
+        fetcher: Fetcher,
+        settings: Settings,
+        *,
+        global_slots: asyncio.Semaphore | None = None,
+        report: FetchReport | None = None,
+    ) -> None:
+        self.fetcher = fetcher
+        self.settings = settings
+        self.get = settings.get
+        self.global_slots = global_slots or asyncio.Semaphore(self.get("crawl.concurrency"))
+        self.report = report
+        self.hosts: dict[str, HostState] = {}
+        self._robots: dict[str, Robots] = {}
+        self._robots_locks: dict[str, asyncio.Lock] = {}
+
+    # ------------------------------------------------------------ robots.txt
+
+    async def robots(self, url: str) -> Robots:
+        """The robots.txt of `url`'s origin, fetched at most once per `crawl.robots_refresh`."""
+        origin = origin_of(url)
+        lock = self._robots_locks.setdefault(origin, asyncio.Lock())
+        async with lock:
+            cached = self._robots.get(origin)
+            if cached is None or time.time() - cached.fetched > self.get("crawl.robots_refresh"):
+                cached = self._robots[origin] = await self._fetch_robots(origin)
+                host = self.host(url)
+                host.delay = max(self.get("crawl.min_delay"), cached.delay or 0.0)
+            return cached
+
+    async def _fetch_robots(self, origin: str) -> Robots:
+        url = origin + "/robots.txt"
+        started = time.perf_counter()
+        try:
+            page = await self._paced(url, accept=None)
+        except FetchError as exc:
+            self._report(url, exc.status, 0, time.perf_counter() - started, exc.reason)
+            # RFC 9309: a missing robots.txt (4xx) allows everything; an unreachable one disallows all.
+            if exc.status is not None and 400 <= exc.status < 500:
+                return Robots(None, time.time())
+            return Robots(Protego.parse("User-agent: *\nDisallow: /"), time.time())
+        self._report(url, page.status, page.size, page.elapsed, None)
+        text = page.content.decode("utf-8", "replace")
+        rules = Protego.parse(text)
+        return Robots(rules, time.time(), rules.crawl_delay(self.settings.user_agent), text)
+
+    async def allowed(self, url: str) -> bool:
+        if not self.get("crawl.respect_robots"):
+            return True
+        robots = await self.robots(url)
+        return robots.rules is None or robots.rules.can_fetch(url, self.settings.user_agent)
+
+    def _report(self, url: str, status: int | None, size: int, seconds: float, error: str | None) -> None:
+        if self.report is not None:
+            self.report(url, status, size, seconds, error)
+
+    # ------------------------------------------------------------ fetching
+
+    def host(self, url: str) -> HostState:
+        name = host_of(url)
+        state = self.hosts.get(name)
+        if state is None:
+            state = self.hosts[name] = HostState(self.get("crawl.per_host_concurrency"), self.get("crawl.min_delay"))
+        return state
+
+    async def fetch(
+        self, url: str, *, kind_html: bool = True, etag: str | None = None, last_modified: str | None = None
+    ) -> Page:
+        """A polite GET: robots.txt obeyed, host paced, transient failures retried with backoff."""
+        if not await self.allowed(url):
+            raise RobotsDisallowed(url, "robots.txt disallows it")
+        accept = HTML_TYPES if kind_html else FEED_TYPES
+        host = self.host(url)
+        retries = self.get("fetch.retries")
+        for attempt in range(retries + 1):
+            try:
+                page = await self._paced(url, accept=accept, etag=etag, last_modified=last_modified)
+            except FetchError as exc:
+                if not is_transient(exc):
+                    raise
+                host.failures += 1
+                if attempt == retries:
+                    self._back_off(url, host, exc)
+                    raise
+                self._wait_before_retry(url, host, exc, attempt)
+                continue
+            host.failures = 0
+            return page
+        raise AssertionError("unreachable")
+
+    def _wait_before_retry(self, url: str, host: HostState, exc: FetchError, attempt: int) -> None:
+        cap = self.get("fetch.max_retry_after")
+        if exc.retry_after is not None:
+            if exc.retry_after > cap:
+                raise FetchError(
+                    url, f"{exc.reason}; Retry-After {exc.retry_after:g}s is over the {cap:g}s cap", status=exc.status
+                ) from None
+            wait = exc.retry_after
+        else:
+            wait = self.get("fetch.backoff") * 2**attempt * random.uniform(0.5, 1.5)
+        log.info("retrying %s in %.2fs after: %s", url, wait, exc.reason)
+        host.hold(time.monotonic() + min(wait, cap))
+
+    def _back_off(self, url: str, host: HostState, exc: FetchError) -> None:
+        over = host.failures - self.get("crawl.host_failures")
+        if over < 0:
+            return
+        pause = self.get("crawl.host_backoff") * 2 ** min(over, 20)
+        log.warning("%s keeps failing (%d in a row): pausing it %.0fs", host_of(url), host.failures, pause)
+        host.hold(time.monotonic() + pause)
+
+    async def _paced(
+        self, url: str, *, accept: tuple[str, ...] | None, etag: str | None = None, last_modified: str | None = None
+    ) -> Page:
+        host = self.host(url)
+        async with host.slots:
+            start = host.reserve(time.monotonic())
+            wait = start - time.monotonic()
+            if wait > self.get("fetch.max_retry_after"):
+                host.next_start = start  # give the reservation back to the pause
+                raise HostBackedOff(url, f"host paused for {wait:.0f}s after repeated failures")
+            if wait > 0:
+                await asyncio.sleep(wait)
+            async with self.global_slots:
+                return await self.fetcher.fetch(url, etag=etag, last_modified=last_modified, accept=accept)

@@ -1,0 +1,151 @@
+"""WARC (ISO 28500) export and import, through warcio.
+
+Export writes, for every archived version with a raw page, a `request` and a `response` record
+carrying the original response headers and body, dated when the version was first seen, so that
+standard tools (pywb, warcio, ReplayWeb.page) can replay them.  Import reads WARC or ARC files,
+ours or another tool's, and archives their HTML responses through the normal extraction path.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
+from io import BytesIO
+from pathlib import Path
+from typing import BinaryIO
+from urllib.parse import urlsplit
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from . import __version__
+from .archive import Archive
+from .config import Config
+from .decode import decode_html
+from .errors import ScraperError
+from .fetch import HTML_TYPES
+from .models import Page
+from .pipeline import archive_page
+
+__all__ = ["export_warc", "import_warc"]
+
+_KNOWN_TYPES = {"warcinfo", "response", "request", "resource", "metadata", "revisit", "conversion", "continuation"}
+
+# The body we stored is already decoded: these headers would describe bytes we no longer have.
+_DROP = {"content-encoding", "transfer-encoding", "content-length"}
+
+
+def _warc_date(iso: str) -> str:
+    when = datetime.fromisoformat(iso).astimezone(UTC)
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def export_warc(archive: Archive, out: BinaryIO, *, site: str | None = None) -> int:
+    """Write request/response pairs for every stored version; returns the number of responses."""
+    writer = WARCWriter(out, gzip=True)
+    writer.write_record(
+        writer.create_warcinfo_record("newsarchive-export.warc.gz", {"software": f"newsarchive {__version__}"})
+    )
+    rows = archive.conn.execute(
+        "SELECT coalesce(v.url, a.url), v.first_seen, v.page_sha256, p.headers FROM versions v"
+        " JOIN articles a ON a.id = v.article_id JOIN pages p ON p.sha256 = v.page_sha256"
+        " WHERE (? IS NULL OR a.site = ?) ORDER BY v.first_seen, v.id",
+        (site, site),
+    )
+    written = 0
+    for url, seen, sha, headers_json in rows:
+        body = archive.raw_page(sha)
+        if body is None:
+            continue
+        headers = [(k, v) for k, v in json.loads(headers_json or "{}").items() if k.lower() not in _DROP]
+        headers.append(("Content-Length", str(len(body))))
+        date = _warc_date(seen)
+        response = writer.create_warc_record(
+            url,
+            "response",
+            payload=BytesIO(body),
+            length=len(body),
+            http_headers=StatusAndHeaders("200 OK", headers, protocol="HTTP/1.1"),
+            warc_headers_dict={"WARC-Date": date},
+        )
+        parts = urlsplit(url)
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        request = writer.create_warc_record(
+            url,
+            "request",
+            http_headers=StatusAndHeaders(f"GET {target} HTTP/1.1", [("Host", parts.netloc)], is_http_request=True),
+            warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": response.rec_headers["WARC-Record-ID"]},
+        )
+        writer.write_record(response)
+        writer.write_record(request)
+        written += 1
+    return written
+
+
+def _page_from_record(record: object) -> Page | None:
+    http = record.http_headers  # type: ignore[attr-defined]
+    if http is None or not (http.get_statuscode() or "").startswith("200"):
+        return None
+    media = (http.get_header("Content-Type") or "").split(";")[0].strip().lower()
+    if media not in HTML_TYPES:
+        return None
+    url = record.rec_headers.get_header("WARC-Target-URI")  # type: ignore[attr-defined]
+    if not url or urlsplit(url).scheme not in ("http", "https"):
+        return None
+    date = record.rec_headers.get_header("WARC-Date") or ""  # type: ignore[attr-defined]
+    try:
+        when = datetime.fromisoformat(date.replace("Z", "+00:00"))
+    except ValueError:
+        when = datetime.now(UTC)
+    body = record.content_stream().read()  # type: ignore[attr-defined]
+    headers = {k.lower(): v for k, v in http.headers}
+    html, encoding = decode_html(body, http.get_header("Content-Type"))
+    return Page(url, url, 200, headers, html, encoding, when, content=body)
+
+
+def _plausible_first(record: object) -> bool:
+    """warcio reads almost any text as an (ARC) record; a real file starts with metadata or a URL."""
+    if record.rec_type == "warcinfo":  # type: ignore[attr-defined]
+        return True
+    uri = record.rec_headers.get_header("WARC-Target-URI") or ""  # type: ignore[attr-defined]
+    return re.match(r"^(?:https?|filedesc|dns|ftp|urn):", uri) is not None
+
+
+def import_warc(
+    archive: Archive, config: Config, path: Path, *, on_page: Callable[[str, str], None] | None = None
+) -> dict[str, int]:
+    """Archive every HTML 200 response in a WARC/ARC file; returns counts by outcome."""
+    counts = {"new": 0, "changed": 0, "unchanged": 0, "skipped": 0, "failed": 0}
+    records = 0
+    try:
+        with path.open("rb") as fh:
+            for record in ArchiveIterator(fh, arc2warc=True):
+                if not records and not _plausible_first(record):
+                    break
+                records += record.rec_type in _KNOWN_TYPES
+                if record.rec_type != "response":
+                    continue
+                page = _page_from_record(record)
+                if page is None:
+                    counts["skipped"] += 1
+                    continue
+                try:
+                    _, result = archive_page(archive, page, config)
+                except ScraperError as exc:
+                    counts["failed"] += 1
+                    archive.record_fetch(page.url, "error", error=f"import: {exc}")
+                    continue
+                counts[result.status] += 1
+                if on_page:
+                    on_page(page.url, result.status)
+    except ArchiveLoadFailed as exc:
+        raise ScraperError(f"{path}: not a readable WARC/ARC file: {exc}") from None
+    except OSError as exc:
+        raise ScraperError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if not records:
+        raise ScraperError(f"{path}: not a readable WARC/ARC file: no records found")
+    return counts

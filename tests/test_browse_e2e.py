@@ -1,0 +1,163 @@
+"""End to end: `scraper serve` as a real process, driven by Debian's headless Chromium through Playwright.
+
+A reader searches, opens an article, compares two versions, and the page shows the change; the
+hostile article's scripts, handlers and `javascript:` links never run.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.browse_fixtures import build_archive
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOT_COPY = Path("/tmp/newsarchive-article-diff.png")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)"
+    ),
+]
+sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright package (pip install '.[test]')")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    """`scraper serve` on a fixture archive; yields its base URL once it answers."""
+    db = build_archive(tmp_path / "archive.db")
+    port = _free_port()
+    log = (tmp_path / "serve.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "scraper", "serve", "--db", str(db), "--port", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"scraper serve exited with {proc.returncode}: {(tmp_path / 'serve.log').read_text()}")
+            try:
+                if httpx.get(base + "/-/versions.json", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("scraper serve did not answer within 30 s")
+            time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+@pytest.fixture
+def browser() -> Iterator[sync_api.Browser]:
+    with sync_api.sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def test_search_open_article_and_compare_versions(server: str, browser: sync_api.Browser, tmp_path: Path) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    # Search from the articles table's own search box.
+    page.goto(server + "/archive/articles")
+    page.fill("input[name=_search]", "tram")
+    page.press("input[name=_search]", "Enter")
+    link = page.get_by_role("link", name="Council approves budget after six-hour debate")
+    sync_api.expect(link).to_be_visible()
+    link.click()
+
+    # The article page: current text as paragraphs, versions, threaded comments.
+    sync_api.expect(page.locator("h1")).to_have_text("Council approves budget after six-hour debate")
+    assert page.locator("#text p").count() == 6
+    sync_api.expect(page.locator("#versions li")).to_have_count(3)
+    sync_api.expect(page.locator(".comment.removed .c-author")).to_have_text("Troll")
+    assert page.locator(".comment.depth-2").count() == 1
+
+    # Compare v1 with v3 through the form.
+    page.select_option("select[name=from]", "1")
+    page.select_option("select[name=to]", "3")
+    page.get_by_role("button", name="Compare").click()
+    sync_api.expect(page.locator("#diff h2")).to_have_text("Changes from version 1 to version 3")
+    body = page.locator(".diff-body")
+    sync_api.expect(body.locator("del").first).to_have_text("twelve")
+    sync_api.expect(body.locator("ins").first).to_have_text("nine")
+    sync_api.expect(body.locator("ins").nth(1)).to_have_text("A spokesperson later corrected the transport figure.")
+    sync_api.expect(body.locator(".skip")).to_contain_text("unchanged words")
+    assert "line-through" in body.locator("del").first.evaluate("e => getComputedStyle(e).textDecorationLine")
+
+    shot = tmp_path / "article-diff.png"
+    page.screenshot(path=str(shot), full_page=True)
+    shutil.copyfile(shot, SCREENSHOT_COPY)
+    print(f"screenshot: {shot}")
+    assert shot.stat().st_size > 10_000
+    assert dialogs == []
+
+
+def test_hostile_article_runs_nothing(server: str, browser: sync_api.Browser) -> None:
+    page = browser.new_page()
+    dialogs: list[str] = []
+    csp_reports: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.on("console", lambda m: csp_reports.append(m.text) if "Content Security Policy" in m.text else None)
+
+    for path in (
+        "/archive/articles",
+        "/archive/latest_articles",
+        "/archive/search?q=hostile",
+        "/archive/comments",
+        "/archive/-/article/3",
+        "/archive/-/article/3?from=1&to=2&full=1",
+    ):
+        page.goto(server + path)
+        page.mouse.move(200, 300)
+        page.mouse.move(400, 500)
+        assert page.evaluate("typeof window.__pwned") == "undefined", path
+        assert page.locator("[onerror], [onload], [onmouseover], [onclick], iframe").count() == 0, path
+        assert page.locator("a[href^='javascript' i]").count() == 0, path
+
+    page.goto(server + "/archive/-/article/3")
+    sync_api.expect(page.locator("h1")).to_have_text("<script>window.__pwned=1</script>Hostile headline")
+    assert page.locator("main img, main iframe, main script").count() == 0
+    assert page.locator("a[href^='javascript']").count() == 0
+    page.hover("#text p >> nth=2")
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert dialogs == []
+    assert csp_reports == []  # nothing scraped even tried to run: CSP had nothing to block

@@ -1,0 +1,251 @@
+"""`scraper daemon` as a real subprocess against a local synthetic news site."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.server import LocalServer, Route
+from tests.sitegen import ARTICLE_PATTERN, SELECTORS, SyntheticSite
+
+
+def serve_site(server: LocalServer, site: SyntheticSite, delay: float = 0.0) -> None:
+    handler = site.handler(f"127.0.0.1:{server.port}")
+    for path in site.paths():
+        server.routes[path] = Route(handler=handler, delay=delay)  # type: ignore[arg-type]
+
+
+def write_site(config_dir: Path, name: str, server: LocalServer, every: str = "2s") -> None:
+    selectors = "\n".join(f"{k} = '{v}'" for k, v in SELECTORS.items())
+    (config_dir / "sites" / f"{name}.toml").write_text(
+        f'name = "{name}"\nstart_urls = ["{server.url("/")}"]\nallowed_domains = ["127.0.0.1"]\n'
+        f"allow_private = true\narticle_pattern = '{ARTICLE_PATTERN}'\nevery = \"{every}\"\n"
+        f'revisit = "1s for 30d"\n[selectors]\n{selectors}\n',
+        encoding="utf-8",
+    )
+
+
+@pytest.fixture
+def daemon_config(config_dir: Path) -> Path:
+    (config_dir / "settings.toml").write_text("[crawl]\nmin_delay = 0.0\nper_host_concurrency = 4\n")
+    return config_dir
+
+
+@pytest.fixture
+def start_daemon(db_path: Path, tmp_path: Path) -> Iterator[Callable[..., subprocess.Popen[str]]]:
+    procs: list[subprocess.Popen[str]] = []
+
+    def start(config_dir: Path, *extra: str) -> subprocess.Popen[str]:
+        log = (tmp_path / "daemon.log").open("a")
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "scraper",
+                "daemon",
+                "--db",
+                str(db_path),
+                "--config",
+                str(config_dir),
+                "--log-format",
+                "json",
+                *extra,
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        procs.append(proc)
+        return proc
+
+    yield start
+    for proc in procs:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def query(db: Path, sql: str) -> list[tuple]:
+    if not db.exists():
+        return []
+    conn = sqlite3.connect(db, timeout=30)
+    try:
+        return conn.execute(sql).fetchall()
+    except sqlite3.OperationalError:  # schema not created yet
+        return []
+    finally:
+        conn.close()
+
+
+def wait_for(check: Callable[[], bool], timeout: float = 30.0, what: str = "condition") -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def finished_runs(db: Path, site: str) -> int:
+    return (
+        query(db, f"SELECT count(*) FROM runs WHERE site='{site}' AND finished IS NOT NULL")[0][0]
+        if query(db, "SELECT 1 FROM runs LIMIT 1")
+        else 0
+    )
+
+
+def test_rounds_archive_new_articles_and_new_versions(
+    server: LocalServer,
+    db_path: Path,
+    daemon_config: Path,
+    start_daemon: Callable[..., subprocess.Popen[str]],
+    tmp_path: Path,
+) -> None:
+    site = SyntheticSite(n=12, per_page=6)
+    serve_site(server, site)
+    write_site(daemon_config, "synth", server)
+    proc = start_daemon(daemon_config)
+    wait_for(lambda: finished_runs(db_path, "synth") >= 1, what="the first round")
+    assert query(db_path, "SELECT count(*) FROM articles") == [(12,)]
+    assert query(db_path, "SELECT max(version_count) FROM articles") == [(1,)]
+
+    site.edit(3)  # the site edits one story between rounds
+    done = finished_runs(db_path, "synth")
+    wait_for(lambda: finished_runs(db_path, "synth") >= done + 2, what="two more rounds")
+    assert query(db_path, "SELECT count(*) FROM versions") == [(13,)]
+    edited = query(db_path, "SELECT url FROM articles WHERE version_count = 2")
+    assert [u for (u,) in edited] == [server.url(site.article_path(3))]
+
+    status = subprocess.run(
+        [sys.executable, "-m", "scraper", "status", "--json", "--db", str(db_path), "--config", str(daemon_config)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    report = json.loads(status.stdout)
+    synth = report["sites"]["synth"]
+    assert synth["configured"] and synth["last_run"]["status"] == "ok" and synth["next_run"]
+    assert report["archive"]["articles"] == 12 and report["archive"]["versions"] == 13
+
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=40) == 0
+    logs = [json.loads(line) for line in (tmp_path / "daemon.log").read_text().splitlines() if line.startswith("{")]
+    assert any(r["message"].startswith("site synth: round ok") for r in logs)
+    assert any("daemon stopped" in r["message"] for r in logs)
+
+
+def test_sigterm_mid_round_exits_cleanly_within_the_bound(
+    server: LocalServer, db_path: Path, daemon_config: Path, start_daemon: Callable[..., subprocess.Popen[str]]
+) -> None:
+    site = SyntheticSite(n=60, per_page=10)
+    serve_site(server, site, delay=0.2)  # a slow site: a round takes many seconds
+    write_site(daemon_config, "slow", server, every="1h")
+    proc = start_daemon(daemon_config, "--shutdown-timeout", "3")
+    wait_for(
+        lambda: bool(
+            query(db_path, "SELECT count(*) FROM articles WHERE version_count > 0")[0][0]
+            if query(db_path, "SELECT 1 FROM articles LIMIT 1")
+            else False
+        ),
+        what="first articles",
+    )
+    started = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=30) == 0
+    took = time.monotonic() - started
+    assert took < 3 + 5, f"shutdown took {took:.1f}s"
+    assert query(db_path, "PRAGMA integrity_check") == [("ok",)]
+    # no partial rows: every article has exactly its versions, every version its article
+    assert query(
+        db_path,
+        "SELECT count(*) FROM articles a WHERE version_count !="
+        " (SELECT count(*) FROM versions v WHERE v.article_id = a.id)",
+    ) == [(0,)]
+    assert query(db_path, "SELECT status FROM runs WHERE site='slow'") == [("interrupted",)]
+    archived = query(db_path, "SELECT count(*) FROM articles")[0][0]
+    assert 0 < archived < 60
+
+
+def test_second_signal_exits_at_once_and_the_archive_stays_whole(
+    server: LocalServer, db_path: Path, daemon_config: Path, start_daemon: Callable[..., subprocess.Popen[str]]
+) -> None:
+    site = SyntheticSite(n=60, per_page=10)
+    serve_site(server, site, delay=4.0)  # every response hangs for seconds: in-flight work cannot finish
+    write_site(daemon_config, "slow", server, every="1h")
+    proc = start_daemon(daemon_config, "--shutdown-timeout", "30")
+    wait_for(lambda: bool(query(db_path, "SELECT 1 FROM runs WHERE site='slow'")), what="the round to start")
+    time.sleep(1.0)
+    proc.send_signal(signal.SIGINT)
+    time.sleep(0.5)
+    assert proc.poll() is None  # still waiting for its in-flight requests
+    started = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(timeout=10) == 130
+    assert time.monotonic() - started < 3
+    assert query(db_path, "PRAGMA integrity_check") == [("ok",)]
+    assert query(
+        db_path,
+        "SELECT count(*) FROM articles a WHERE version_count != (SELECT count(*) FROM versions v WHERE v.article_id = a.id)",
+    ) == [(0,)]
+
+
+def test_sighup_picks_up_a_new_site_and_keeps_old_config_on_error(
+    server: LocalServer,
+    db_path: Path,
+    daemon_config: Path,
+    start_daemon: Callable[..., subprocess.Popen[str]],
+    tmp_path: Path,
+) -> None:
+    first = SyntheticSite(n=4, per_page=4)
+    serve_site(server, first)
+    write_site(daemon_config, "first", server, every="1h")
+    proc = start_daemon(daemon_config)
+    wait_for(lambda: finished_runs(db_path, "first") >= 1, what="the first site's round")
+
+    second_server = LocalServer().start()
+    try:
+        serve_site(second_server, SyntheticSite(n=5, per_page=5, seed=7))
+        (daemon_config / "sites" / "broken.toml").write_text('name = "broken"\nstart_urls = 42\n')
+        proc.send_signal(signal.SIGHUP)
+        time.sleep(1.0)
+        assert proc.poll() is None  # a bad config on reload is reported, not fatal
+        (daemon_config / "sites" / "broken.toml").unlink()
+        write_site(daemon_config, "second", second_server, every="1h")
+        proc.send_signal(signal.SIGHUP)
+        wait_for(lambda: finished_runs(db_path, "second") >= 1, what="the new site's round")
+        assert query(db_path, "SELECT site, count(*) FROM articles GROUP BY site ORDER BY site") == [
+            ("first", 4),
+            ("second", 5),
+        ]
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=40)
+        second_server.stop()
+    log = (tmp_path / "daemon.log").read_text()
+    assert "reload refused, keeping the running config" in log and "start_urls" in log
+
+
+def test_restart_does_not_rerun_a_site_that_just_ran(
+    server: LocalServer, db_path: Path, daemon_config: Path, start_daemon: Callable[..., subprocess.Popen[str]]
+) -> None:
+    serve_site(server, SyntheticSite(n=3, per_page=3))
+    write_site(daemon_config, "hourly", server, every="1h")
+    proc = start_daemon(daemon_config)
+    wait_for(lambda: finished_runs(db_path, "hourly") >= 1, what="the first round")
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=40) == 0
+    again = start_daemon(daemon_config)
+    time.sleep(3.0)
+    assert query(db_path, "SELECT count(*) FROM runs WHERE site='hourly'") == [(1,)]
+    again.send_signal(signal.SIGTERM)
+    assert again.wait(timeout=40) == 0
+    assert os.path.exists(db_path)

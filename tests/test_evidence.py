@@ -1,0 +1,169 @@
+"""Keeping the evidence: raw pages, re-extraction, WARC round trips, near-copies."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import sqlite3
+from pathlib import Path
+
+from click.testing import CliRunner
+from warcio.archiveiterator import ArchiveIterator
+
+from scraper.archive import Archive
+from scraper.cli import cli
+from scraper.copies import find_copies, simhash
+from scraper.models import Article
+from tests.server import PAGES, LocalServer, Route
+
+SYNDICATION = PAGES / "syndication"
+WIX_TITLE = "Corée du Nord/Russie: Kim Jong-un et Vladimir Poutine signent un accord de partenariat stratégique"
+
+
+def rows(db: Path, sql: str) -> list[tuple]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql).fetchall()
+
+
+def site_config(config_dir: Path, server: LocalServer, title_selector: str) -> None:
+    (config_dir / "sites" / "wixblog.toml").write_text(
+        f'name = "wixblog"\nstart_urls = ["{server.url("/")}"]\nallowed_domains = ["127.0.0.1"]\n'
+        f"allow_private = true\n[selectors]\ntitle = '{title_selector}'\n",
+        encoding="utf-8",
+    )
+
+
+def cli_ok(*args: str) -> str:
+    result = CliRunner().invoke(cli, list(args))
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_reextract_fixes_stale_selectors_without_refetching(
+    server: LocalServer, db_path: Path, config_dir: Path
+) -> None:
+    url = server.page("/post/accord", "wix-blog-post-fr.html")
+    site_config(config_dir, server, '[data-hook="time-to-read"]')  # a stale selector: wrong title
+    first = json.loads(cli_ok("fetch", url, "--json", "--db", str(db_path), "--config", str(config_dir)))
+    assert first["title"] != WIX_TITLE
+    fetches = rows(db_path, "SELECT count(*) FROM fetches")
+
+    site_config(config_dir, server, 'h1[data-hook="post-title"]')  # the user fixes the selector
+    out = cli_ok("reextract", "--db", str(db_path), "--config", str(config_dir))
+    assert "1 changed" in out
+    assert rows(db_path, "SELECT version, kind, title FROM versions ORDER BY version") == [
+        (1, "fetch", first["title"]),
+        (2, "reextract", WIX_TITLE),
+    ]
+    assert rows(db_path, "SELECT count(*) FROM fetches") == fetches  # nothing was fetched
+    assert len(server.log) == 1
+
+    again = cli_ok("reextract", "--db", str(db_path), "--config", str(config_dir))
+    assert "0 changed" in again and "1 unchanged" in again
+    assert rows(db_path, "SELECT count(*) FROM versions") == [(2,)]
+
+
+def test_raw_pages_can_be_switched_off_per_site(server: LocalServer, db_path: Path, config_dir: Path) -> None:
+    url = server.page("/post/accord", "wix-blog-post-fr.html")
+    (config_dir / "sites" / "wixblog.toml").write_text(
+        'name = "wixblog"\nstart_urls = ["http://127.0.0.1/"]\nallowed_domains = ["127.0.0.1"]\nstore_raw = false\n',
+        encoding="utf-8",
+    )
+    cli_ok("fetch", url, "--db", str(db_path), "--config", str(config_dir))
+    assert rows(db_path, "SELECT count(*) FROM pages") == [(0,)]
+    assert rows(db_path, "SELECT page_sha256 FROM versions") == [(None,)]
+
+
+def test_warc_export_round_trip(server: LocalServer, tmp_path: Path, db_path: Path, config_dir: Path) -> None:
+    wix = server.page("/post/accord", "wix-blog-post-fr.html")
+    wordpress = server.page("/2024/03/12/vendanges/", "wordpress-post-fr.html")
+    cp1252 = server.page("/fr", "cp1252-fr.html", content_type="text/html; charset=windows-1252")
+    for url in (wix, wordpress, cp1252):
+        cli_ok("fetch", url, "--db", str(db_path), "--config", str(config_dir))
+    out = tmp_path / "captures.warc.gz"
+    with Archive(db_path) as archive, out.open("wb") as fh:
+        from scraper.warc import export_warc
+
+        assert export_warc(archive, fh) == 3
+
+    responses, requests = {}, 0
+    with out.open("rb") as fh:
+        for record in ArchiveIterator(fh):
+            if record.rec_type == "request":
+                requests += 1
+            if record.rec_type != "response":
+                continue
+            payload = record.content_stream().read()
+            digest = record.rec_headers.get_header("WARC-Payload-Digest")
+            assert digest == "sha1:" + base64.b32encode(hashlib.sha1(payload).digest()).decode()
+            assert record.http_headers.get_statuscode() == "200"
+            responses[record.rec_headers.get_header("WARC-Target-URI")] = payload
+    assert requests == 3
+    assert responses[wix] == (PAGES / "wix-blog-post-fr.html").read_bytes()
+    assert responses[cp1252] == (PAGES / "cp1252-fr.html").read_bytes()
+
+    fresh = tmp_path / "imported.db"
+    out_text = cli_ok("import", str(out), "--db", str(fresh), "--config", str(config_dir))
+    assert "3 new" in out_text
+    assert sorted(rows(fresh, "SELECT title FROM versions")) == sorted(rows(db_path, "SELECT title FROM versions"))
+    assert rows(fresh, "SELECT count(*) FROM comments") == rows(db_path, "SELECT count(*) FROM comments")
+    assert "3 unchanged" in cli_ok("import", str(out), "--db", str(fresh), "--config", str(config_dir))
+
+
+def test_import_of_a_non_warc_file_is_one_clear_line(tmp_path: Path, db_path: Path) -> None:
+    bogus = tmp_path / "notes.warc.gz"
+    bogus.write_bytes(b"just some text, not a WARC")
+    result = CliRunner().invoke(cli, ["import", str(bogus), "--db", str(db_path)])
+    assert result.exit_code == 1 and "not a readable WARC" in result.output
+
+
+def _variants() -> dict[str, str]:
+    dispatch = (SYNDICATION / "dispatch.txt").read_text(encoding="utf-8")
+    paragraphs = dispatch.strip().split("\n\n")
+    return {
+        "https://agence.example/depeche/renovation": dispatch,
+        # a regional daily: its own dateline, the last paragraph dropped
+        "https://quotidien-regional.example/france/renovation-loi": "PARIS (AFP) — " + "\n\n".join(paragraphs[:-1]),
+        # a blog: a few words rewritten and a credit line added
+        "https://blog-logement.example/2024/loi-renovation": dispatch.replace("mercredi", "ce mercredi").replace(
+            "la presse", "les journalistes"
+        )
+        + "\n\nAvec AFP.",
+    }
+
+
+def test_syndicated_copies_found_and_same_topic_articles_not(db_path: Path) -> None:
+    with Archive(db_path) as archive:
+        for url, body in _variants().items():
+            archive.save(Article(url=url, title="Rénovation thermique : un projet de loi", body=body))
+        for name in ("unrelated-1", "unrelated-2", "unrelated-3"):
+            body = (SYNDICATION / f"{name}.txt").read_text(encoding="utf-8")
+            archive.save(Article(url=f"https://autre.example/{name}", title="Isolation des logements", body=body))
+        source = archive.find_article("https://agence.example/depeche/renovation")
+        assert source is not None
+        found = find_copies(archive.conn, source["id"])
+    assert sorted(c.url for c in found) == sorted(u for u in _variants() if "agence" not in u)
+    assert all(c.distance <= 7 for c in found)
+
+
+def test_copies_cli(db_path: Path) -> None:
+    with Archive(db_path) as archive:
+        for url, body in _variants().items():
+            archive.save(Article(url=url, title="Rénovation", body=body))
+    data = json.loads(
+        cli_ok("copies", "https://blog-logement.example/2024/loi-renovation", "--json", "--db", str(db_path))
+    )
+    assert {d["url"] for d in data} == {
+        "https://agence.example/depeche/renovation",
+        "https://quotidien-regional.example/france/renovation-loi",
+    }
+    assert all(0.85 < d["similarity"] <= 1 for d in data)
+
+
+def test_simhash_properties() -> None:
+    text = (SYNDICATION / "dispatch.txt").read_text(encoding="utf-8")
+    assert simhash(text) == simhash(text.upper())  # case does not matter
+    assert simhash("trop court pour juger") is None
+    other = (SYNDICATION / "unrelated-2.txt").read_text(encoding="utf-8")
+    assert (simhash(text) ^ simhash(other)).bit_count() > 16  # type: ignore[operator]
