@@ -33,6 +33,15 @@ class JSONFormatter(logging.Formatter):
         return json.dumps(data, ensure_ascii=False, default=str)
 
 
+class _SkipOverlapNotices(logging.Filter):
+    """APScheduler warns each time a site's interval fires while its previous round is still running.
+    With `max_instances=1` that is the intended behaviour (the next round starts on a later tick), so
+    on a short interval the warning would only drown real errors."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "maximum number of running instances reached" not in record.getMessage()
+
+
 def configure_logging(level: str = "INFO", log_file: Path | None = None, fmt: str = "text") -> None:
     """Replace the root handlers: one handler, to `log_file` (appending) or stderr."""
     handler: logging.Handler = (
@@ -51,3 +60,4 @@ def configure_logging(level: str = "INFO", log_file: Path | None = None, fmt: st
     # httpx logs every request at INFO; ours already does, with the outcome.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(max(logging.WARNING, root.level))
+    handler.addFilter(_SkipOverlapNotices())

@@ -194,7 +194,8 @@ def test_second_signal_exits_at_once_and_the_archive_stays_whole(
     assert query(db_path, "PRAGMA integrity_check") == [("ok",)]
     assert query(
         db_path,
-        "SELECT count(*) FROM articles a WHERE version_count != (SELECT count(*) FROM versions v WHERE v.article_id = a.id)",
+        "SELECT count(*) FROM articles a"
+        " WHERE version_count != (SELECT count(*) FROM versions v WHERE v.article_id = a.id)",
     ) == [(0,)]
 
 

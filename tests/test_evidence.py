@@ -15,7 +15,7 @@ from scraper.archive import Archive
 from scraper.cli import cli
 from scraper.copies import find_copies, simhash
 from scraper.models import Article
-from tests.server import PAGES, LocalServer, Route
+from tests.server import PAGES, LocalServer
 
 SYNDICATION = PAGES / "syndication"
 WIX_TITLE = "Corée du Nord/Russie: Kim Jong-un et Vladimir Poutine signent un accord de partenariat stratégique"
@@ -167,3 +167,27 @@ def test_simhash_properties() -> None:
     assert simhash("trop court pour juger") is None
     other = (SYNDICATION / "unrelated-2.txt").read_text(encoding="utf-8")
     assert (simhash(text) ^ simhash(other)).bit_count() > 16  # type: ignore[operator]
+
+
+def test_article_page_lists_its_copies(db_path: Path) -> None:
+    import asyncio
+
+    from scraper.browse.server import build_datasette, prepare_archive
+
+    with Archive(db_path) as archive:
+        for url, body in _variants().items():
+            archive.save(Article(url=url, title=f"Rénovation <{url.split('/')[2]}>", body=body))
+        archive.save(
+            Article(
+                url="https://autre.example/x", title="Isolation", body=(SYNDICATION / "unrelated-1.txt").read_text()
+            )
+        )
+        source = archive.find_article("https://agence.example/depeche/renovation")
+        assert source is not None
+    prepare_archive(db_path)
+    ds = build_datasette(db_path)
+    page = asyncio.run(ds.client.get(f"/archive/-/article/{source['id']}")).text
+    copies = page[page.index('id="copies"') :]
+    assert "Rénovation &lt;quotidien-regional.example&gt;" in copies
+    assert "Rénovation &lt;blog-logement.example&gt;" in copies
+    assert "Isolation" not in copies and "% similar" in copies

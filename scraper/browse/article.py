@@ -7,10 +7,12 @@ that forbids every script: even if something scraped slipped past escaping, it c
 from __future__ import annotations
 
 import json
+import sqlite3
 from typing import TYPE_CHECKING, Any
 
 from datasette.utils.asgi import BadRequest, NotFound, Request, Response
 
+from ..copies import find_copies
 from .metadata import PLUGIN_NAME
 from .present import authors_list, diff_segments, human_time, paragraphs, safe_href, thread
 
@@ -107,7 +109,9 @@ async def _load(db: Database, article_id: int, request: Request) -> dict[str, An
         [article_id],
     )
     comments = [{**c, "paragraphs": paragraphs(c["text"])} for c in thread(dict(r) for r in comment_rows)]
+    copies = await db.execute_fn(lambda conn: _near_copies(conn, article_id))
     return {
+        "copies": copies,
         "article": article,
         "versions": versions,
         "shown": shown,
@@ -116,6 +120,25 @@ async def _load(db: Database, article_id: int, request: Request) -> dict[str, An
         "comments": comments,
         "removed_count": sum(1 for c in comments if c["removed_at"]),
     }
+
+
+def _near_copies(conn: sqlite3.Connection, article_id: int) -> list[dict[str, Any]]:
+    """Near-copies of this article (syndication, light rewrites); none on archives without fingerprints."""
+    try:
+        found = find_copies(conn, article_id)
+    except sqlite3.OperationalError:
+        return []
+    return [
+        {
+            "article_id": c.article_id,
+            "url": c.url,
+            "title": c.title,
+            "site": c.site,
+            "distance": c.distance,
+            "similarity": c.similarity,
+        }
+        for c in found
+    ]
 
 
 def _versions_sql() -> str:
@@ -157,6 +180,8 @@ def _links(datasette: Datasette, database: str, article_id: int, data: dict[str,
     latest = data["versions"][-1]["version"] if data["versions"] else None
     diff = data["diff"]
     pair = {"from": diff["from"]["version"], "to": diff["to"]["version"]} if diff else {}
+    for c in data["copies"]:
+        c["page_url"] = article_path(datasette, database, c["article_id"])
     return {
         "database": database,
         "when": human_time,

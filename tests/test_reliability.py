@@ -1,0 +1,306 @@
+"""Hostile conditions: every fault survived, every URL accounted for, nothing lost or let in."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from scraper.cli import cli
+from scraper.config import Site, load_config
+from scraper.crawl import crawl
+from scraper.discover import links_from_feed, links_from_sitemap
+from scraper.errors import ScraperError
+from scraper.resolve import is_private
+from tests import faults
+from tests.server import LocalServer, Route
+from tests.sitegen import ARTICLE_PATTERN, SELECTORS, SyntheticSite
+
+FAST = (
+    "[fetch]\nretries = 1\nbackoff = 0.05\nmax_retry_after = 2\nread_timeout = 2\ntotal_timeout = 4\n"
+    "max_bytes = 5000000\n"
+)
+
+
+def rows(db: Path, sql: str) -> list[tuple]:
+    with sqlite3.connect(db, timeout=30) as conn:
+        return conn.execute(sql).fetchall()
+
+
+def write_site(config_dir: Path, server: LocalServer, name: str = "synth", **extra: str) -> None:
+    selectors = "\n".join(f"{k} = '{v}'" for k, v in SELECTORS.items())
+    more = "".join(f"{k} = {v}\n" for k, v in extra.items())
+    (config_dir / "sites" / f"{name}.toml").write_text(
+        f'name = "{name}"\nstart_urls = ["{server.url("/")}"]\nallowed_domains = ["127.0.0.1"]\n'
+        f"article_pattern = '{ARTICLE_PATTERN}'\n{more}[selectors]\n{selectors}\n",
+        encoding="utf-8",
+    )
+
+
+# ------------------------------------------------------------------ one fault at a time, through `scraper fetch`
+
+ALL_FAULTS = {**faults.TRANSIENT, **faults.PERMANENT, "slow-drip": faults.slow_drip(30)}
+
+
+@pytest.mark.parametrize("name", sorted(ALL_FAULTS))
+def test_each_fault_is_one_line_and_a_fetch_row(
+    name: str, server: LocalServer, db_path: Path, config_dir: Path
+) -> None:
+    (config_dir / "settings.toml").write_text(FAST)
+    server.routes["/article"] = Route(handler=ALL_FAULTS[name])
+    started = time.monotonic()
+    result = CliRunner().invoke(
+        cli, ["fetch", server.url("/article"), "--db", str(db_path), "--config", str(config_dir)]
+    )
+    assert time.monotonic() - started < 15
+    assert result.exit_code == 1, result.output
+    assert len(result.output.strip().splitlines()) == 1 and "Traceback" not in result.output
+    assert rows(db_path, "SELECT outcome, error IS NOT NULL FROM fetches") == [("error", 1)]
+    assert rows(db_path, "SELECT count(*) FROM versions") == [(0,)]
+
+
+@pytest.mark.parametrize("name", sorted(faults.MALFORMED))
+def test_malformed_html_is_archived_or_refused_cleanly(
+    name: str, server: LocalServer, db_path: Path, config_dir: Path
+) -> None:
+    server.routes["/article"] = Route(handler=faults.MALFORMED[name])
+    result = CliRunner().invoke(
+        cli, ["fetch", server.url("/article"), "--db", str(db_path), "--config", str(config_dir)]
+    )
+    assert result.exit_code in (0, 1) and "Traceback" not in result.output
+    assert rows(db_path, "SELECT count(*) FROM fetches") == [(1,)]
+    assert rows(db_path, "PRAGMA integrity_check") == [("ok",)]
+    if name == "lying_charset":
+        assert result.exit_code == 0
+        assert rows(db_path, "SELECT title FROM versions") == [("Déjà vu à Noël",)]
+
+
+@pytest.mark.parametrize(
+    "handler", [faults.xml_bomb_sitemap, faults.xml_bomb_feed, faults.xxe_sitemap, faults.xxe_feed]
+)
+def test_xml_bombs_and_external_entities_are_refused(handler: faults.Handler, server: LocalServer) -> None:
+    server.routes["/x.xml"] = Route(handler=handler)
+    import httpx
+
+    content = httpx.get(server.url("/x.xml")).content
+    site = Site(name="s", start_urls=(server.url("/"),), allowed_domains=("127.0.0.1",))
+    for parse in (links_from_sitemap, links_from_feed):
+        started = time.monotonic()
+        try:
+            links = parse(content, server.url("/x.xml"), site)
+        except ScraperError:
+            links = []
+        assert time.monotonic() - started < 2
+        assert all("lol" not in link.url and "etc" not in link.url for link in links)
+
+
+# ------------------------------------------------------------------ a crawl where 20% of requests fail
+
+
+class Flaky:
+    """Serves a synthetic site, failing `rate` of requests with a random transient fault."""
+
+    def __init__(self, site: SyntheticSite, server: LocalServer, rate: float, seed: int = 3) -> None:
+        self.good = site.handler(f"127.0.0.1:{server.port}")
+        self.rate = rate
+        self.rng = random.Random(seed)
+        self.injected: dict[str, int] = {}
+        for path in site.paths():
+            server.routes[path] = Route(handler=self)  # type: ignore[arg-type]
+
+    def __call__(self, req: object) -> None:
+        if self.rng.random() < self.rate:
+            name = self.rng.choice(sorted(faults.TRANSIENT))
+            self.injected[name] = self.injected.get(name, 0) + 1
+            faults.TRANSIENT[name](req)  # type: ignore[arg-type]
+            return
+        self.good(req)  # type: ignore[operator]
+
+
+def test_crawl_survives_twenty_percent_faults_and_accounts_for_every_url(
+    server: LocalServer, db_path: Path, config_dir: Path
+) -> None:
+    site = SyntheticSite(n=40, per_page=10)
+    flaky = Flaky(site, server, rate=0.2)
+    (config_dir / "settings.toml").write_text(
+        FAST.replace("retries = 1", "retries = 0")
+        + "[crawl]\nmin_delay = 0.0\nper_host_concurrency = 4\nretry_failed = 0.0\nhost_failures = 1000\n"
+    )
+    write_site(config_dir, server, allow_private="true")
+    config = load_config(config_dir)
+    articles = {server.url(p) for p in site.article_paths()}
+    rounds = 0
+    for _ in range(8):
+        rounds += 1
+        asyncio.run(asyncio.wait_for(crawl(config, config.sites, db_path), timeout=90))  # no worker stuck
+        archived = {u for (u,) in rows(db_path, "SELECT url FROM articles WHERE version_count > 0")}
+        failed = {u for (u,) in rows(db_path, "SELECT DISTINCT url FROM fetches WHERE outcome='error' AND error != ''")}
+        fetched = {u for (u,) in rows(db_path, "SELECT DISTINCT url FROM fetches")}
+        assert fetched <= archived | failed | {
+            u for (u,) in rows(db_path, "SELECT url FROM fetches WHERE outcome != 'error'")
+        }
+        if articles <= archived:
+            break
+    assert articles <= archived, f"after {rounds} rounds {len(articles - archived)} articles still missing"
+    assert sum(flaky.injected.values()) > 10 and len(flaky.injected) >= 5
+    assert rows(db_path, "SELECT count(*) FROM versions") == [(40,)]
+    assert rows(db_path, "PRAGMA integrity_check") == [("ok",)]
+
+
+# ------------------------------------------------------------------ SIGKILL at random moments
+
+CHILD = textwrap.dedent(
+    """
+    import asyncio, sys
+    from scraper.config import load_config
+    from scraper.crawl import crawl
+    config = load_config(sys.argv[1])
+    asyncio.run(crawl(config, config.sites, sys.argv[2]))
+    """
+)
+
+
+def test_kill_at_random_moments_leaves_a_whole_archive_that_completes(
+    server: LocalServer, db_path: Path, config_dir: Path
+) -> None:
+    site = SyntheticSite(n=60, per_page=10)
+    handler = site.handler(f"127.0.0.1:{server.port}")
+    for path in site.paths():
+        server.routes[path] = Route(handler=handler, delay=0.02)  # type: ignore[arg-type]
+    (config_dir / "settings.toml").write_text("[crawl]\nmin_delay = 0.0\nper_host_concurrency = 4\n")
+    write_site(config_dir, server, allow_private="true")
+    rng = random.Random(11)
+    kills = 0
+    for _ in range(8):
+        proc = subprocess.Popen([sys.executable, "-c", CHILD, str(config_dir), str(db_path)])
+        time.sleep(rng.uniform(0.4, 2.5))
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            kills += 1
+        proc.wait()
+        if db_path.exists():
+            assert rows(db_path, "PRAGMA integrity_check") == [("ok",)]
+            assert rows(
+                db_path,
+                "SELECT count(*) FROM (SELECT 1 FROM versions GROUP BY article_id, content_hash HAVING count(*) > 1)",
+            ) == [(0,)]
+            assert rows(
+                db_path,
+                "SELECT count(*) FROM articles a WHERE version_count !="
+                " (SELECT count(*) FROM versions v WHERE v.article_id = a.id)",
+            ) == [(0,)]
+    assert kills >= 4
+    done = subprocess.run([sys.executable, "-c", CHILD, str(config_dir), str(db_path)], timeout=120)
+    assert done.returncode == 0
+    assert rows(db_path, "SELECT count(*) FROM articles WHERE version_count = 1") == [(60,)]
+    assert rows(db_path, "SELECT count(*) FROM versions") == [(60,)]
+
+
+# ------------------------------------------------------------------ network safety
+
+
+@pytest.mark.parametrize(
+    "ip",
+    [
+        "127.0.0.1",
+        "127.1.2.3",
+        "10.0.0.1",
+        "172.16.0.1",
+        "172.31.255.255",
+        "192.168.1.1",
+        "169.254.169.254",
+        "::1",
+        "fc00::1",
+        "fd12:3456::1",
+        "fe80::1",
+        "::ffff:127.0.0.1",
+        "0.0.0.0",
+        "224.0.0.1",
+    ],
+)
+def test_private_and_special_addresses(ip: str) -> None:
+    assert is_private(ip)
+
+
+@pytest.mark.parametrize("ip", ["93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946", "172.32.0.1", "8.8.8.8"])
+def test_public_addresses(ip: str) -> None:
+    assert not is_private(ip)
+
+
+def test_crawl_refuses_loopback_unless_the_site_allows_it(server: LocalServer, db_path: Path, config_dir: Path) -> None:
+    site = SyntheticSite(n=5, per_page=5)
+    handler = site.handler(f"127.0.0.1:{server.port}")
+    for path in site.paths():
+        server.routes[path] = Route(handler=handler)  # type: ignore[arg-type]
+    write_site(config_dir, server)  # no allow_private
+    config = load_config(config_dir)
+    asyncio.run(crawl(config, config.sites, db_path))
+    assert server.log == []  # not one request reached the loopback server
+    errors = rows(db_path, "SELECT error FROM fetches WHERE outcome = 'error'")
+    assert errors and all("private or loopback" in e for (e,) in errors)
+    assert rows(db_path, "SELECT count(*) FROM articles") == [(0,)]
+
+
+# ------------------------------------------------------------------ hostile config values and fuzzing
+
+
+def test_config_values_cannot_inject_sql(db_path: Path, config_dir: Path) -> None:
+    (config_dir / "sites" / "x.toml").write_text(
+        'name = "x\'; DROP TABLE articles; --"\nstart_urls = ["https://a.example/"]\n'
+    )
+    result = CliRunner().invoke(cli, ["check", "--config", str(config_dir)])
+    assert result.exit_code == 2 and "name" in result.output
+    from scraper.archive import Archive
+    from scraper.reextract import reextract
+
+    with Archive(db_path) as archive:
+        assert reextract(archive, load_config(config_dir.parent / "none"), site="x' OR '1'='1").checked == 0
+    assert rows(db_path, "SELECT count(*) FROM sqlite_master WHERE name = 'articles'") == [(1,)]
+
+
+SITE = Site(name="s", start_urls=("https://news.example/",), allowed_domains=("news.example",))
+VALID_FEED = (
+    b"<?xml version='1.0'?><rss version='2.0'><channel><title>News</title>"
+    b"<item><title>One</title><link>https://news.example/2024/06/20/one.html</link>"
+    b"<pubDate>Thu, 20 Jun 2024 09:00:00 GMT</pubDate></item></channel></rss>"
+)
+VALID_SITEMAP = (
+    b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+    b"<url><loc>https://news.example/2024/06/20/one.html</loc><lastmod>2024-06-20</lastmod></url></urlset>"
+)
+
+
+def _mutate(data: bytes, edits: list[tuple[int, int]]) -> bytes:
+    out = bytearray(data)
+    for pos, byte in edits:
+        if out:
+            out[pos % len(out)] = byte
+    return bytes(out)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    base=st.sampled_from([VALID_FEED, VALID_SITEMAP]),
+    edits=st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 255)), max_size=12),
+    cut=st.integers(0, 400),
+    noise=st.binary(max_size=200),
+)
+def test_feed_and_sitemap_parsers_raise_only_our_errors(base: bytes, edits: list, cut: int, noise: bytes) -> None:
+    for data in (_mutate(base, edits), base[: len(base) - cut], noise, base + noise):
+        for parse in (links_from_feed, links_from_sitemap):
+            try:
+                links = parse(data, "https://news.example/feed.xml", SITE)
+            except ScraperError:
+                continue
+            assert all(link.url.startswith("https://news.example/") for link in links)
