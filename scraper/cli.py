@@ -461,5 +461,147 @@ def serve(db_path: Path, host: str, port: int) -> None:
     run_server(db_path, host, port)
 
 
+# ---------------------------------------------------------------- crawl / export
+
+
+@cli.command()
+@click.argument("target", required=False)
+@db_option
+@config_option
+@click.option("--max-pages", type=click.IntRange(min=1), help="Requests per site and round at most.")
+@click.option("--depth", type=click.IntRange(min=0), help="Listing-page hops from the start URL.")
+@click.option("--sitemap", is_flag=True, help="Also discover from robots.txt Sitemap: lines (or /sitemap.xml).")
+@click.option("--all", "recheck_all", is_flag=True, help="Re-check every known URL now, not only those due.")
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
+@reports_errors
+def crawl(
+    target: str | None,
+    db_path: Path,
+    config_dir: Path,
+    max_pages: int | None,
+    depth: int | None,
+    sitemap: bool,
+    recheck_all: bool,
+    progress: bool | None,
+) -> None:
+    """One crawl round: every configured site, the site NAME, or an ad-hoc site from a URL."""
+    import asyncio
+
+    from .crawl import CrawlOptions, adhoc_site
+    from .crawl import crawl as run_crawl
+
+    config = _load(config_dir)
+    adhoc = bool(target and target.startswith(("http://", "https://")))
+    if adhoc:
+        try:
+            sites = [adhoc_site(str(target))]
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="TARGET") from None
+    elif target:
+        found = config.site(target)
+        if found is None:
+            names = ", ".join(s.name for s in config.sites) or "none"
+            raise click.BadParameter(f"no site named {target!r} in {config_dir} (sites: {names})", param_hint="TARGET")
+        sites = [found]
+    else:
+        sites = list(config.sites)
+        if not sites:
+            raise click.UsageError(f"no sites configured in {config_dir}/sites; give a site NAME or a URL")
+    options = CrawlOptions(
+        max_pages=max_pages,
+        max_depth=depth,
+        recheck_all=recheck_all,
+        robots_sitemaps=True if sitemap else (False if adhoc else None),
+        guess_sitemap=sitemap and adhoc,
+    )
+    show = sys.stderr.isatty() if progress is None else progress
+    if not show:
+        logging.getLogger("scraper.crawl").setLevel(logging.INFO)
+    with _CrawlProgress(show, (max_pages or config.settings.get("crawl.max_pages")) * len(sites)) as bar:
+        try:
+            counts = asyncio.run(run_crawl(config, sites, db_path, options=options, report=bar.report))
+        except KeyboardInterrupt:
+            click.echo("interrupted: run the same command again to resume", err=True)
+            sys.exit(130)
+    for name, c in counts.items():
+        click.echo(
+            f"{name}: {c.get('fetched', 0)} fetched, {c.get('new', 0)} new, {c.get('changed', 0)} changed,"
+            f" {c.get('unchanged', 0)} unchanged, {c.get('not_modified', 0)} not modified,"
+            f" {c.get('errors', 0)} errors, {c.get('skipped', 0)} disallowed, {c.get('bytes', 0):,} bytes"
+        )
+
+
+class _CrawlProgress:
+    """A rich progress bar fed by the crawl's writer thread (rich's own lock makes that safe)."""
+
+    FIELDS = ("new", "changed", "unchanged", "not_modified", "errors")
+
+    def __init__(self, show: bool, total: int) -> None:
+        self.counts = dict.fromkeys(self.FIELDS, 0)
+        self.progress: Any = None
+        if show:
+            from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+            self.progress = Progress(
+                TextColumn("[bold]crawl"),
+                BarColumn(),
+                TaskProgressColumn(),
+                TextColumn("{task.completed} fetched · {task.fields[detail]} · {task.fields[rate]}"),
+                TimeElapsedColumn(),
+                transient=False,
+            )
+            self.task = self.progress.add_task("crawl", total=total, detail="", rate="")
+
+    def __enter__(self) -> _CrawlProgress:
+        if self.progress is not None:
+            self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+    def report(self, event: Any) -> None:
+        if self.progress is None:
+            return
+        key = {"not-modified": "not_modified", "error": "errors"}.get(event.outcome, event.outcome)
+        if key in self.counts:
+            self.counts[key] += 1
+        detail = " ".join(f"{n} {k.replace('_', ' ')}" for k, n in self.counts.items())
+        self.progress.update(self.task, advance=1, detail=detail)
+        speed = self.progress.tasks[0].speed
+        self.progress.update(self.task, rate=f"{speed:.1f} pages/s" if speed else "")
+
+
+@cli.command()
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option("--site", help="Only this site's articles.")
+@click.option("--since", help="Only articles first seen or changed since DATE (YYYY-MM-DD or ISO 8601).")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), help="Write here, not stdout.")
+@reports_errors
+def export(db_path: Path, fmt: str, site: str | None, since: str | None, out_path: Path | None) -> None:
+    """Export archived articles (latest version, comments, version count) as JSON Lines or CSV."""
+    from datetime import UTC, datetime
+
+    from .export import export_rows, write_csv, write_export, write_jsonl
+
+    if since:
+        try:
+            stamp = datetime.fromisoformat(since)
+        except ValueError:
+            raise click.BadParameter(f"{since!r} is not a date (use YYYY-MM-DD)", param_hint="--since") from None
+        since = (stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)).astimezone(UTC).isoformat(timespec="seconds")
+    if not db_path.exists():
+        raise click.ClickException(f"no archive at {db_path}")
+    with Archive(db_path) as archive:
+        rows = export_rows(archive, site=site, since=since)
+        if out_path is None:
+            (write_jsonl if fmt == "jsonl" else write_csv)(rows, sys.stdout)
+            return
+        n = write_export(rows, fmt, out_path)
+    click.echo(f"{n} article(s) written to {out_path}", err=True)
+
+
 def main() -> None:
     cli(prog_name="scraper")

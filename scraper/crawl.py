@@ -150,22 +150,31 @@ class SiteRound:
         await self.writer.flush()
 
     async def _dispatch(self) -> None:
-        cursor: tuple[float, str] | None = None
+        """Discovery pages before articles (they widen the frontier cheaply), each in keyset order."""
+        cursors: dict[bool, tuple[float, str] | None] = {False: None, True: None}
         while not self.stop.is_set() and self.dispatched < self.max_pages:
-            batch = self.reader.due(self.site.name, time.time(), cursor, min(self.batch, self.max_pages))
+            batch = self._due(cursors, self.batch)
             if not batch:
                 await self._drain()
-                batch = self.reader.due(self.site.name, time.time(), cursor, 1)
-                if not batch:
+                if not self._due(cursors, 1):
                     break
                 continue
             for task in batch:
                 if self.stop.is_set() or self.dispatched >= self.max_pages:
                     break
-                cursor = (task.next_due, task.url)
+                cursors[task.kind == ARTICLE] = (task.next_due, task.url)
                 self.dispatched += 1
                 await self._queue(task.host).put(task)
+                if task.kind != ARTICLE:
+                    break  # its links may come before the remaining articles; look again
         await self._drain()
+
+    def _due(self, cursors: dict[bool, tuple[float, str] | None], limit: int) -> list[Task]:
+        now, name = time.time(), self.site.name
+        limit = min(limit, self.max_pages - self.dispatched)
+        return self.reader.due(name, now, cursors[False], limit, articles=False) or self.reader.due(
+            name, now, cursors[True], limit, articles=True
+        )
 
     async def _drain(self) -> None:
         """Wait for the host queues to empty and the writer to catch up (discovered links land)."""
@@ -185,13 +194,15 @@ class SiteRound:
         while True:
             task = await q.get()
             try:
-                if not self.stop.is_set():
-                    result = await self._handle(task)
-                    if result is not None:
-                        await self.writer.put(result)
+                result = None if self.stop.is_set() else await self._handle(task)
             except Exception:  # a bug must not wedge the round: log it, account the URL, go on
                 log.exception("crawling %s failed", task.url)
-                await self.writer.put(Result(task, "error", error="internal error (see log)"))
+                result = Result(task, "error", error="internal error (see log)")
+            try:
+                if result is not None:
+                    await self.writer.put(result)
+            except Exception:  # the writer failed: stop the round; close() raises its error
+                self.stop.set()
             finally:
                 q.task_done()
 
@@ -206,7 +217,14 @@ class SiteRound:
             return None
         except FetchError as exc:
             return Result(task, "error", status=exc.status, error=exc.reason)
-        base = {"status": page.status, "size": page.size, "elapsed": page.elapsed, "final_url": page.final_url}
+        base = {
+            "status": page.status,
+            "size": page.size,
+            "elapsed": page.elapsed,
+            "final_url": page.final_url,
+            "etag": page.etag,
+            "last_modified": page.last_modified,
+        }
         if page.not_modified:
             return Result(task, "not-modified", page=page, **base)  # type: ignore[arg-type]
         try:

@@ -32,7 +32,7 @@ from .archive import Archive
 from .config import Config, Site, load_config
 from .errors import ConfigError, ScraperError
 
-__all__ = ["Daemon", "RoundRunner"]
+__all__ = ["Daemon", "RoundRunner", "next_due"]
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +40,16 @@ log = logging.getLogger(__name__)
 RoundRunner = Callable[[Config, Site, Path, asyncio.Event], Awaitable[dict[str, int]]]
 
 DEFAULT_EVERY = 3600.0  # a site with neither `every` nor `cron` is polled hourly
+
+
+def next_due(site: Site, last_started: str | None) -> datetime | None:
+    """When a site is next due after a run that started at `last_started`; None if it never ran."""
+    if not last_started:
+        return None
+    last = datetime.fromisoformat(last_started)
+    if site.cron:
+        return CronTrigger.from_crontab(site.cron, timezone=UTC).get_next_fire_time(None, last)
+    return last + timedelta(seconds=site.every or DEFAULT_EVERY)
 
 
 @dataclass
@@ -82,14 +92,8 @@ class Daemon:
     def _first_run(self, site: Site, last_started: str | None, rank: int) -> datetime:
         now = datetime.now(UTC)
         soon = now + timedelta(seconds=rank * self.stagger + random.uniform(0, min(self.stagger, 2.0)))
-        if not last_started:
-            return soon
-        last = datetime.fromisoformat(last_started)
-        if site.cron:
-            due = CronTrigger.from_crontab(site.cron, timezone=UTC).get_next_fire_time(None, last)
-        else:
-            due = last + timedelta(seconds=site.every or DEFAULT_EVERY)
-        return max(due, now) if due and due > now else soon
+        due = next_due(site, last_started)
+        return due if due and due > now else soon
 
     def _schedule_all(self, sites: tuple[Site, ...]) -> None:
         with Archive(self.db_path) as archive:

@@ -42,7 +42,7 @@ CREATE TABLE IF NOT EXISTS frontier (
     attempts INTEGER NOT NULL DEFAULT 0,
     error TEXT
 );
-CREATE INDEX IF NOT EXISTS frontier_due ON frontier (site, next_due, url) WHERE next_due IS NOT NULL;
+CREATE INDEX IF NOT EXISTS frontier_due ON frontier (site, kind = 'article', next_due, url) WHERE next_due IS NOT NULL;
 """
 _COLUMNS = "url, site, kind, depth, next_due, etag, last_modified, attempts, first_fetched, published"
 
@@ -199,13 +199,19 @@ class Frontier:
 
     # ------------------------------------------------------------ reads (the dispatcher)
 
-    def due(self, site: str, now: float, after: tuple[float, str] | None, limit: int) -> list[Task]:
-        """Up to `limit` rows due by `now`, in (next_due, url) order strictly after the cursor `after`."""
+    def due(
+        self, site: str, now: float, after: tuple[float, str] | None, limit: int, *, articles: bool = True
+    ) -> list[Task]:
+        """Up to `limit` articles (or discovery pages) due by `now`, in (next_due, url) order after `after`.
+
+        The keyset cursor is what makes a round stream: rows already handed out sort before it, and
+        whatever the writer schedules meanwhile (revisits, retries, new links) sorts after it.
+        """
         due_after, url_after = after or (float("-inf"), "")
         rows = self.conn.execute(
-            f"SELECT {_COLUMNS} FROM frontier WHERE site=? AND next_due IS NOT NULL AND next_due <= ?"
-            " AND (next_due > ? OR (next_due = ? AND url > ?)) ORDER BY next_due, url LIMIT ?",
-            (site, now, due_after, due_after, url_after, limit),
+            f"SELECT {_COLUMNS} FROM frontier WHERE site=? AND (kind = 'article')=? AND next_due IS NOT NULL"
+            " AND next_due <= ? AND (next_due > ? OR (next_due = ? AND url > ?)) ORDER BY next_due, url LIMIT ?",
+            (site, int(articles), now, due_after, due_after, url_after, limit),
         ).fetchall()
         return [Task(*row) for row in rows]
 

@@ -48,6 +48,8 @@ class Result:
     article: Article | None = None
     links: tuple[Link, ...] = ()
     error: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
     at: float = field(default_factory=time.time)
 
 
@@ -222,7 +224,7 @@ class Writer:
         key = {"not-modified": "not_modified", "error": "errors", "disallowed": "skipped"}.get(event.outcome)
         counts[key or (event.outcome if event.outcome in ("new", "changed", "unchanged") else "discovery")] += 1
         if event.outcome == "error":
-            log.warning("%s: %s", event.url, event.error)
+            log.info("error %s (%s): %s", event.url, event.status, event.error)
         else:
             log.info("%s %s (%s, %d bytes)", event.outcome, event.url, event.status, event.size)
         if self.report is not None:
@@ -247,7 +249,6 @@ class Writer:
             due = next_revisit(schedule, r.at, task.first_fetched or r.at, published)
         else:
             due = None  # listings, feeds, sitemaps: due again when a start URL lists them next round
-        etag = r.page.etag if r.page else None
         if r.outcome == "not-modified":
             archive.record_fetch(task.url, "not-modified", status=r.status, final_url=r.final_url, duration=r.elapsed)
             self._emit(Event(task.site, task.url, "not-modified", r.status, 0))
@@ -260,8 +261,7 @@ class Writer:
             )
             frontier.add(task.site, r.links, r.at, self._round_start.get(task.site, r.at))
             self._emit(Event(task.site, task.url, task.kind, r.status, r.size))
-        last_modified = r.page.last_modified if r.page else None
-        self._pending.append(Update(task.url, "done", due, r.at, etag, last_modified, 0, None, published))
+        self._pending.append(Update(task.url, "done", due, r.at, r.etag, r.last_modified, 0, None, published))
 
     def _failed(self, archive: Archive, r: Result) -> None:
         task, get = r.task, self.config.settings.get

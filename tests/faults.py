@@ -212,3 +212,27 @@ PERMANENT: dict[str, Handler] = {
     "redirect-to-file": redirect_to_file,
     "50MB": huge_page,
 }
+
+
+class Flaky:
+    """Serves a synthetic site on `server`, failing `rate` of requests with a random transient fault."""
+
+    def __init__(self, site: object, server: object, rate: float, seed: int = 3) -> None:
+        import random
+
+        from tests.server import Route
+
+        self.good = site.handler(f"127.0.0.1:{server.port}")  # type: ignore[attr-defined]
+        self.rate = rate
+        self.rng = random.Random(seed)
+        self.injected: dict[str, int] = {}
+        for path in site.paths():  # type: ignore[attr-defined]
+            server.routes[path] = Route(handler=self)  # type: ignore[attr-defined]
+
+    def __call__(self, req: BaseHTTPRequestHandler) -> None:
+        if self.rng.random() < self.rate:
+            name = self.rng.choice(sorted(TRANSIENT))
+            self.injected[name] = self.injected.get(name, 0) + 1
+            TRANSIENT[name](req)
+            return
+        self.good(req)

@@ -312,3 +312,14 @@ class SyntheticSite:
         for s in _SECTIONS:
             out += [f"/section/{s}/"] + [f"/section/{s}/page/{p}/" for p in range(2, self.pages_of(s) + 1)]
         return out + self.article_paths()
+
+
+def mount(server: object, site: SyntheticSite) -> str:
+    """Serve `site` on a `tests.server.LocalServer`; returns its base URL.  Unknown paths get 404."""
+    from tests.server import Route
+
+    host = f"127.0.0.1:{server.port}"  # type: ignore[attr-defined]
+    handle = site.handler(host)
+    for path in [*site.paths(), "/private/members"]:
+        server.routes[path] = Route(handler=handle)  # type: ignore[attr-defined]
+    return f"http://{host}"

@@ -108,31 +108,11 @@ def test_xml_bombs_and_external_entities_are_refused(handler: faults.Handler, se
 # ------------------------------------------------------------------ a crawl where 20% of requests fail
 
 
-class Flaky:
-    """Serves a synthetic site, failing `rate` of requests with a random transient fault."""
-
-    def __init__(self, site: SyntheticSite, server: LocalServer, rate: float, seed: int = 3) -> None:
-        self.good = site.handler(f"127.0.0.1:{server.port}")
-        self.rate = rate
-        self.rng = random.Random(seed)
-        self.injected: dict[str, int] = {}
-        for path in site.paths():
-            server.routes[path] = Route(handler=self)  # type: ignore[arg-type]
-
-    def __call__(self, req: object) -> None:
-        if self.rng.random() < self.rate:
-            name = self.rng.choice(sorted(faults.TRANSIENT))
-            self.injected[name] = self.injected.get(name, 0) + 1
-            faults.TRANSIENT[name](req)  # type: ignore[arg-type]
-            return
-        self.good(req)  # type: ignore[operator]
-
-
 def test_crawl_survives_twenty_percent_faults_and_accounts_for_every_url(
     server: LocalServer, db_path: Path, config_dir: Path
 ) -> None:
     site = SyntheticSite(n=40, per_page=10)
-    flaky = Flaky(site, server, rate=0.2)
+    flaky = faults.Flaky(site, server, rate=0.2)
     (config_dir / "settings.toml").write_text(
         FAST.replace("retries = 1", "retries = 0")
         + "[crawl]\nmin_delay = 0.0\nper_host_concurrency = 4\nretry_failed = 0.0\nhost_failures = 1000\n"

@@ -16,11 +16,13 @@ from typing import Any
 
 __all__ = [
     "MODIFIED_LABEL",
+    "absolute_dates",
     "date_from_url",
     "parse_date",
     "parse_iso",
     "parse_text_date",
     "plausible",
+    "scan_text_dates",
 ]
 
 _MONTHS_RAW: dict[str, tuple[str, ...]] = {
@@ -121,6 +123,34 @@ _MONTHS_RAW: dict[str, tuple[str, ...]] = {
         "oktober okt",
         "november nov",
         "december dec",
+    ),
+    "ru": (
+        "января январь янв",
+        "февраля февраль фев",
+        "марта март мар",
+        "апреля апрель апр",
+        "мая май",
+        "июня июнь июн",
+        "июля июль июл",
+        "августа август авг",
+        "сентября сентябрь сен сент",
+        "октября октябрь окт",
+        "ноября ноябрь ноя",
+        "декабря декабрь дек",
+    ),
+    "uk": (
+        "січня січень січ",
+        "лютого лютий лют",
+        "березня березень бер",
+        "квітня квітень квіт",
+        "травня травень трав",
+        "червня червень черв",
+        "липня липень лип",
+        "серпня серпень серп",
+        "вересня вересень вер",
+        "жовтня жовтень жовт",
+        "листопада листопад лист",
+        "грудня грудень груд",
     ),
     "pl": (
         "stycznia styczeń styczen sty",
@@ -329,7 +359,8 @@ def _numeric(m: re.Match[str], lang: str | None) -> tuple[int, int, int]:
     return (year, first, second) if month_first else (year, second, first)
 
 
-def _absolute(text: str, lang: str | None, now: datetime) -> str | None:
+def absolute_dates(text: str, lang: str | None, now: datetime) -> list[tuple[int, str]]:
+    """Every plausible absolute date in `text` as (offset, ISO), in reading order."""
     candidates: list[tuple[int, str]] = []
     for m in _DAY_FIRST.finditer(text):
         candidates.append((m.start(), _try(int(m[3]), MONTHS[m[2].lower()], int(m[1]), m, 4, now)))
@@ -340,7 +371,11 @@ def _absolute(text: str, lang: str | None, now: datetime) -> str | None:
     for m in _NUMERIC.finditer(text):
         year, month, day = _numeric(m, lang)
         candidates.append((m.start(), _try(year, month, day, m, 5, now)))
-    found = sorted((pos, value) for pos, value in candidates if value)
+    return sorted((pos, value) for pos, value in candidates if value)
+
+
+def _absolute(text: str, lang: str | None, now: datetime) -> str | None:
+    found = absolute_dates(text, lang, now)
     return found[0][1] if found else None
 
 
@@ -382,6 +417,14 @@ def parse_text_date(text: str, lang: str | None = None, now: datetime | None = N
     return _absolute(text, lang, now) or _relative(text, lang, now)
 
 
+def scan_text_dates(text: str, lang: str | None = None, now: datetime | None = None) -> str | None:
+    """The first absolute date written anywhere in a long text (a page region); relative dates are
+    ignored here because "vor 3 Tagen" in a sidebar says nothing about the article."""
+    if not text:
+        return None
+    return _absolute(unicodedata.normalize("NFKC", text), lang, now or datetime.now(UTC))
+
+
 def parse_date(text: str, lang: str | None = None, now: datetime | None = None) -> str | None:
     """Machine form first, then the text parser."""
     return parse_iso(text, now) or parse_text_date(text, lang, now)
@@ -416,13 +459,15 @@ def _dateparser(lang: str) -> Any:
     return DateDataParser(languages=[lang], settings={"PREFER_DAY_OF_MONTH": "first"})
 
 
+_HAS_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)|(?<![\d])\d{1,2}[./-]\d{1,2}[./-]\d{2}(?!\d)")
 _SLOW_LANGS = frozenset(["en", "fr", "de", "es", "it", "pt", "nl", "pl"])
 
 
 def parse_with_dateparser(text: str, lang: str | None, now: datetime) -> str | None:
     """Last resort for one short element text; never with language auto-detection."""
     code = (lang or "").lower()[:2]
-    if code not in _SLOW_LANGS or not 6 <= len(text) <= 40 or not re.search(r"\d", text):
+    # without a written year dateparser fills in the current one: a wrong date is worse than none
+    if code not in _SLOW_LANGS or not 6 <= len(text) <= 40 or not _HAS_YEAR.search(text):
         return None
     try:
         data = _dateparser(code).get_date_data(text)

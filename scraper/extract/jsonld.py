@@ -161,6 +161,10 @@ def read_jsonld(tree: LexborHTMLParser) -> JsonLd:
     if article is None:
         return result
     result.is_article = True
+    main = article.get("mainEntityOfPage")
+    if isinstance(main, dict) and not article.get("headline") and not article.get("datePublished"):
+        # some CMSs nest the article's own fields inside its mainEntityOfPage WebPage
+        article = {**main, **{k: v for k, v in article.items() if v}}
     result.headline = _text(article.get("headline")) or _text(article.get("name"))
     result.authors, result.author_orgs = _people(article.get("author") or article.get("creator"), index)
     result.published = _text(article.get("datePublished")) or _text(article.get("dateCreated"))

@@ -14,14 +14,6 @@ from urllib.parse import urljoin, urlsplit
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .authors import clean_authors
-from .dates import (
-    MODIFIED_LABEL,
-    date_from_url,
-    parse_date,
-    parse_iso,
-    parse_text_date,
-    parse_with_dateparser,
-)
 from .html import attr, clean_text
 from .jsonld import JsonLd
 
@@ -30,8 +22,6 @@ __all__ = [
     "find_authors",
     "find_canonical",
     "find_lang",
-    "find_modified",
-    "find_published",
     "find_title",
     "read_meta",
 ]
@@ -50,6 +40,16 @@ class Doc:
     ld: JsonLd
     locale: str = ""
     site_names: list[str] = field(default_factory=list)
+    html: str = ""
+    _page_text: str | None = None
+
+    @property
+    def page_text(self) -> str:
+        """The body's text, one text node a line, computed once: date and byline finders scan it."""
+        if self._page_text is None:
+            body = self.tree.body
+            self._page_text = body.text(separator="\n") if body is not None else ""
+        return self._page_text
 
     def first_meta(self, *keys: str) -> Found:
         for key in keys:
@@ -231,179 +231,6 @@ def find_authors(doc: Doc) -> tuple[tuple[str, ...], str] | None:
         if names:
             return names, "jsonld:author"
     return None
-
-
-# ---------------------------------------------------------------- dates
-
-_META_PUBLISHED = (
-    "article:published_time",
-    "og:article:published_time",
-    "article:published",
-    "datepublished",
-    "pubdate",
-    "publishdate",
-    "publish-date",
-    "publish_date",
-    "published_time",
-    "publication_date",
-    "sailthru.date",
-    "parsely-pub-date",
-    "dc.date.issued",
-    "dcterms.issued",
-    "dc.date.created",
-    "dcterms.created",
-    "dc.date",
-    "dcterms.date",
-    "date",
-    "citation_publication_date",
-    "citation_date",
-    "originalpublicationdate",
-    "article.published",
-    "og:published_time",
-    "cxenseparse:recs:publishtime",
-    "date.available",
-    "dc.date.available",
-)
-_META_MODIFIED = (
-    "article:modified_time",
-    "og:updated_time",
-    "datemodified",
-    "dc.date.modified",
-    "dcterms.modified",
-    "last-modified",
-    "article:modified",
-    "lastmod",
-    "og:article:modified_time",
-)
-_TIME_CSS = (
-    "[itemprop=datePublished]",
-    "time[pubdate]",
-    "time.published",
-    "time.entry-date",
-    "abbr.published",
-    "article time",
-    "main time",
-    "time",
-)
-_DATE_TEXT_CSS = (
-    "[class*=date], [class*=Date], [id*=date], [class*=datum], [class*=time]:not(time), [class*=publish],"
-    " [class*=posted], [class*=byline], [class*=dateline], [class*=meta]"
-)
-
-
-def _iso(doc: Doc, value: str) -> str | None:
-    return parse_iso(value, doc.now) or parse_text_date(value, doc.locale, doc.now)
-
-
-def _meta_date(doc: Doc, keys: tuple[str, ...]) -> Found:
-    for key in keys:
-        for value in doc.meta.get(key, ())[:2]:
-            iso = _iso(doc, value)
-            if iso:
-                return iso, f"meta:{key}"
-    return None
-
-
-def _time_elements(doc: Doc) -> Found:
-    seen = 0
-    for css in _TIME_CSS:
-        for node in doc.tree.css(css)[:5]:
-            seen += 1
-            if seen > 25:
-                return None
-            cls = attr(node, "class").lower()
-            if "updated" in cls or "modified" in cls or node.attributes.get("itemprop") == "dateModified":
-                continue
-            for name in ("datetime", "content", "title"):
-                value = attr(node, name)
-                iso = _iso(doc, value) if value else None
-                if iso:
-                    return iso, f"{node.tag}[{name}]"
-            text = clean_text(node.text(separator=" "))
-            iso = parse_text_date(text, doc.locale, doc.now) if text and len(text) < 80 else None
-            if iso:
-                return iso, f"{node.tag}:text"
-    return None
-
-
-def _text_dates(doc: Doc, want_modified: bool) -> Found:
-    for node in doc.tree.css(_DATE_TEXT_CSS)[:40]:
-        text = clean_text(node.text(separator=" "))
-        if not text or len(text) > 160:
-            continue
-        if bool(MODIFIED_LABEL.search(text)) != want_modified:
-            if not want_modified:
-                text = MODIFIED_LABEL.split(text)[0]
-            else:
-                continue
-        iso = parse_text_date(text, doc.locale, doc.now)
-        if iso:
-            return iso, "text"
-    return None
-
-
-def _dateparser_text(doc: Doc) -> Found:
-    for node in doc.tree.css(_DATE_TEXT_CSS)[:10]:
-        text = clean_text(node.text(separator=" "))
-        if text and not MODIFIED_LABEL.search(text):
-            iso = parse_with_dateparser(text, doc.locale, doc.now)
-            if iso:
-                return iso, "text:dateparser"
-    return None
-
-
-def find_published(doc: Doc) -> Found:
-    if doc.ld.published:
-        iso = _iso(doc, doc.ld.published)
-        if iso:
-            return iso, "jsonld:datePublished"
-    return (
-        _meta_date(doc, _META_PUBLISHED)
-        or _time_elements(doc)
-        or _text_dates(doc, want_modified=False)
-        or _from(doc, doc.ld.page_published, "jsonld:WebPage.datePublished")
-        or _dateparser_text(doc)
-        or _from(doc, date_from_url(doc.url, doc.now) or "", "url")
-        or _near_title(doc)
-    )
-
-
-def _near_title(doc: Doc) -> Found:
-    """The first written date after the headline (or in the page), when nothing better exists."""
-    body = doc.tree.body
-    if body is None:
-        return None
-    text = body.text(separator=" ")
-    h1 = doc.tree.css_first("h1")
-    start = text.find(h1.text()) if h1 is not None and h1.text().strip() else -1
-    windows = [text[max(start - 300, 0) : start + 2500]] if start >= 0 else []
-    windows.append(text[:20000])
-    for window in windows:
-        iso = parse_text_date(window, doc.locale, doc.now)
-        if iso:
-            return iso, "text:page"
-    return None
-
-
-def _from(doc: Doc, value: str, rule: str) -> Found:
-    iso = parse_date(value, doc.locale, doc.now) if value else None
-    return (iso, rule) if iso else None
-
-
-def find_modified(doc: Doc) -> Found:
-    if doc.ld.modified:
-        iso = _iso(doc, doc.ld.modified)
-        if iso:
-            return iso, "jsonld:dateModified"
-    found = _meta_date(doc, _META_MODIFIED)
-    if found:
-        return found
-    for node in doc.tree.css("time.updated, [itemprop=dateModified]")[:3]:
-        for name in ("datetime", "content"):
-            iso = _iso(doc, attr(node, name))
-            if iso:
-                return iso, f"{node.tag}.updated[{name}]"
-    return _text_dates(doc, want_modified=True)
 
 
 # ---------------------------------------------------------------- lang, canonical

@@ -17,17 +17,18 @@ from .html import clean_text, parse, select_value
 from .jsonld import read_jsonld
 from .metadata import (
     Doc,
+    Found,
     find_authors,
     find_canonical,
     find_lang,
-    find_modified,
-    find_published,
     find_title,
     normalise_lang,
     read_meta,
 )
 from .presets import all_presets, detect_presets
+from .pubdate import find_modified, find_published
 from .rules import CommentScheme, Rules, rules_from_site
+from .zones import to_local
 
 __all__ = ["run"]
 
@@ -69,16 +70,23 @@ def _rule_nodes(rules: list[Rules], tree: LexborHTMLParser) -> tuple[list[Lexbor
     return None
 
 
-def _date(rules: list[Rules], name: str, doc: Doc, generic: tuple[str, str] | None) -> tuple[str, str] | None:
+def _rule_date(rules: list[Rules], name: str, doc: Doc) -> Found:
     found = _rule_value(rules, name, doc.tree)
     if found:
         iso = parse_date(found[0], doc.locale, doc.now) or parse_with_dateparser(found[0], doc.locale, doc.now)
         if iso:
-            # a preset's bare day loses to a machine-readable instant on the same day
-            if generic and len(iso) == 10 and generic[0][:10] == iso and len(generic[0]) > 10:
-                return generic
             return iso, found[1]
-    return generic
+    return None
+
+
+def _dates(rules: list[Rules], doc: Doc, values: dict[str, object], sources: dict[str, str]) -> None:
+    """A site's own selector wins outright; a preset's only where structured data says nothing."""
+    for name, rule_name in (("published", "date"), ("modified", "modified")):
+        found = _rule_date(rules, rule_name, doc)
+        if not (found and found[1].startswith("site")):
+            found = find_published(doc, found) if name == "published" else (find_modified(doc) or found)
+        if found:
+            values[name], sources[name] = to_local(found[0], doc.locale, doc.url), found[1]
 
 
 def _schemes(rules: list[Rules]) -> list[tuple[CommentScheme, str]]:
@@ -91,9 +99,9 @@ def _schemes(rules: list[Rules]) -> list[tuple[CommentScheme, str]]:
     return schemes
 
 
-def _doc(tree: LexborHTMLParser, url: str, site: Site | None, now: datetime) -> Doc:
+def _doc(tree: LexborHTMLParser, url: str, site: Site | None, now: datetime, html: str = "") -> Doc:
     meta = read_meta(tree)
-    doc = Doc(tree=tree, url=url, now=now, meta=meta, ld=read_jsonld(tree))
+    doc = Doc(tree=tree, url=url, now=now, meta=meta, ld=read_jsonld(tree), html=html)
     lang = find_lang(doc, site.lang if site else None)
     doc.locale = lang[0].lower().replace("_", "-") if lang else ""
     doc.site_names = [v for k in ("og:site_name", "application-name", "publisher") for v in meta.get(k, ())]
@@ -108,7 +116,9 @@ def run(html: str, url: str, site: Site | None, now: datetime) -> Article:
     if site is not None and site.owns(url):
         rules.append(rules_from_site(site))
         _remove(tree, site.remove)
-    doc = _doc(tree, url, site, now)
+    doc = _doc(tree, url, site, now, html)
+    # JSON-LD is read: scripts and styles now only slow every later query and pollute text scans
+    tree.strip_tags(["script", "style", "template"])
     generator = (doc.meta.get("generator") or [""])[0]
     rules.extend(p.rules for p in detect_presets(tree, generator))
     sources: dict[str, str] = {}
@@ -149,10 +159,7 @@ def _metadata(rules: list[Rules], doc: Doc, values: dict[str, object], sources: 
     authors = (names, rule_author[1]) if names and rule_author else find_authors(doc)
     if authors:
         values["authors"], sources["authors"] = authors
-    for name, finder in (("published", find_published), ("modified", find_modified)):
-        date = _date(rules, "date" if name == "published" else "modified", doc, finder(doc))
-        if date:
-            values[name], sources[name] = date
+    _dates(rules, doc, values, sources)
     canonical = find_canonical(doc)
     if canonical:
         values["canonical_url"], sources["canonical_url"] = canonical

@@ -1,0 +1,263 @@
+"""Publication and modification dates by evidence ranking.
+
+JSON-LD and meta tags first (cheap and machine-readable), then CMS preset selectors, `<time>` and
+`itemprop` markup, date-classed elements, the text under the headline, dateparser on short labels,
+the URL, and a scan of the page text last.  Instants stated in UTC are re-expressed in the page's
+own zone (see `zones`), so that the calendar day is the one the page shows.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .dates import (
+    MODIFIED_LABEL,
+    absolute_dates,
+    date_from_url,
+    parse_date,
+    parse_iso,
+    parse_text_date,
+    parse_with_dateparser,
+    scan_text_dates,
+)
+from .html import attr, clean_text
+from .metadata import Doc, Found
+from .zones import to_local
+
+__all__ = ["find_modified", "find_published", "headline_date"]
+
+_BELOW_HEADLINE = 1500
+_DATELINE_MAX = 90
+_SCRIPT_DATE = re.compile(
+    r"(?:date_?published|published_?(?:at|time|date|on)|publish_?date|pub_?date|created_?at|date_?created"
+    r"|upload_?date|uploaded|dc:date)[\"']?\s*[:=]\s*[\"'](\d{4}-\d\d-\d\d(?:[T ][\d:.]+(?:Z|[+-]\d\d:?\d\d)?)?)[\"']",
+    re.IGNORECASE,
+)
+_SCRIPT_SCAN = 3_000_000
+_META_PUBLISHED = (
+    "article:published_time",
+    "og:article:published_time",
+    "article:published",
+    "datepublished",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "published_time",
+    "publication_date",
+    "sailthru.date",
+    "parsely-pub-date",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date.created",
+    "dcterms.created",
+    "dc.date",
+    "dcterms.date",
+    "date",
+    "citation_publication_date",
+    "citation_date",
+    "originalpublicationdate",
+    "article.published",
+    "og:published_time",
+    "cxenseparse:recs:publishtime",
+    "date.available",
+    "dc.date.available",
+)
+_META_MODIFIED = (
+    "article:modified_time",
+    "og:updated_time",
+    "datemodified",
+    "dc.date.modified",
+    "dcterms.modified",
+    "last-modified",
+    "article:modified",
+    "lastmod",
+    "og:article:modified_time",
+)
+_TIME_CSS = (
+    "[itemprop=datePublished]",
+    "time[pubdate]",
+    "time.published",
+    "time.entry-date",
+    "abbr.published",
+    "article time",
+    "main time",
+    "time",
+)
+_DATE_TEXT_CSS = (
+    "[class*=date], [class*=Date], [id*=date], [class*=datum], [class*=time]:not(time), [class*=publish],"
+    " [class*=posted], [class*=byline], [class*=dateline], [class*=meta]"
+)
+
+
+def _iso(doc: Doc, value: str) -> str | None:
+    return parse_iso(value, doc.now) or parse_text_date(value, doc.locale, doc.now)
+
+
+def _meta_date(doc: Doc, keys: tuple[str, ...]) -> Found:
+    for key in keys:
+        for value in doc.meta.get(key, ())[:2]:
+            iso = _iso(doc, value)
+            if iso:
+                return iso, f"meta:{key}"
+    return None
+
+
+def _time_elements(doc: Doc) -> Found:
+    seen = 0
+    for css in _TIME_CSS:
+        for node in doc.tree.css(css)[:5]:
+            seen += 1
+            if seen > 25:
+                return None
+            cls = attr(node, "class").lower()
+            if "updated" in cls or "modified" in cls or node.attributes.get("itemprop") == "dateModified":
+                continue
+            text = clean_text(node.text(separator=" "))
+            shown = scan_text_dates(text, doc.locale, doc.now) if text and len(text) < 80 else None
+            for name in ("datetime", "content", "title"):
+                value = attr(node, name)
+                iso = _iso(doc, value) if value else None
+                if iso:
+                    # the day printed for readers wins over a contradicting attribute
+                    return (
+                        (shown, f"{node.tag}:text")
+                        if shown and shown[:10] != iso[:10]
+                        else (iso, f"{node.tag}[{name}]")
+                    )
+            iso = shown or (parse_text_date(text, doc.locale, doc.now) if text and len(text) < 80 else None)
+            if iso:
+                return iso, f"{node.tag}:text"
+    return None
+
+
+def _text_dates(doc: Doc, want_modified: bool) -> Found:
+    for node in doc.tree.css(_DATE_TEXT_CSS)[:40]:
+        text = clean_text(node.text(separator=" "))
+        if not text or len(text) > 160:
+            continue
+        if bool(MODIFIED_LABEL.search(text)) != want_modified:
+            if not want_modified:
+                text = MODIFIED_LABEL.split(text)[0]
+            else:
+                continue
+        iso = parse_text_date(text, doc.locale, doc.now)
+        if iso:
+            return iso, "text"
+    return None
+
+
+def _dateparser_text(doc: Doc) -> Found:
+    for node in doc.tree.css(_DATE_TEXT_CSS)[:10]:
+        text = clean_text(node.text(separator=" "))
+        if text and not MODIFIED_LABEL.search(text):
+            iso = parse_with_dateparser(text, doc.locale, doc.now)
+            if iso:
+                return iso, "text:dateparser"
+    return None
+
+
+def _machine(doc: Doc) -> Found:
+    if doc.ld.published:
+        iso = _iso(doc, doc.ld.published)
+        if iso:
+            return iso, "jsonld:datePublished"
+    return _meta_date(doc, _META_PUBLISHED)
+
+
+def find_published(doc: Doc, preset: Found = None) -> Found:
+    """Structured data first, then a preset's selector, then markup and text; the URL nearly last.
+
+    A visible date right under the headline that is *later* than the structured one wins: CMSs stamp
+    `datePublished` when a draft is created or first filed, while the page shows the day the story
+    went out (or was re-issued), which is the date readers and citations use.
+    """
+    machine = _machine(doc) or preset
+    if machine:
+        shown = headline_date(doc)
+        if shown and shown[0][:10] > _local(doc, machine[0])[:10]:
+            return shown
+        return machine
+    return (
+        _time_elements(doc)
+        or _text_dates(doc, want_modified=False)
+        or _from(doc, doc.ld.page_published, "jsonld:WebPage.datePublished")
+        or headline_date(doc)
+        or _dateparser_text(doc)
+        or _from(doc, date_from_url(doc.url, doc.now) or "", "url")
+        or _script_date(doc)
+        or _page_date(doc)
+    )
+
+
+def _local(doc: Doc, iso: str) -> str:
+    return to_local(iso, doc.locale, doc.url)
+
+
+def _headline_start(doc: Doc) -> int:
+    h1 = doc.tree.css_first("h1")
+    heading = h1.text(separator="\n").strip().split("\n", 1)[0].strip()[:60] if h1 is not None else ""
+    return doc.page_text.find(heading) if heading else -1
+
+
+def _line_at(text: str, pos: int) -> str:
+    return text[text.rfind("\n", 0, pos) + 1 : (text.find("\n", pos) + 1 or len(text) + 1) - 1]
+
+
+def headline_date(doc: Doc) -> Found:
+    """The first dateline-like date in the lines just below the headline (where bylines carry it).
+
+    A date inside running prose ("Am 21. Mai 2022 findet ...") is an event, not the article's date:
+    only a short line, or a line that starts with the date, counts.
+    """
+    start = _headline_start(doc)
+    if start < 0:
+        return None
+    window = doc.page_text[start : start + _BELOW_HEADLINE]
+    for pos, iso in absolute_dates(window, doc.locale, doc.now):
+        line = _line_at(window, pos).strip()
+        if len(line) <= _DATELINE_MAX or window[pos : pos + 12] in line[:12]:
+            return iso, "text:headline"
+    return None
+
+
+def _script_date(doc: Doc) -> Found:
+    """A publication key in a page's own JSON state or RDF block (apps that render client-side)."""
+    m = _SCRIPT_DATE.search(doc.html, 0, _SCRIPT_SCAN)
+    iso = parse_iso(m[1], doc.now) if m else None
+    return (iso, "script:json") if iso else None
+
+
+def _page_date(doc: Doc) -> Found:
+    """The first written date around the headline, else in the page: the last resort."""
+    start = _headline_start(doc)
+    text = doc.page_text
+    windows = [text[max(start - 300, 0) : start + 2500]] if start >= 0 else []
+    windows.append(text[:20000])
+    for window in windows:
+        iso = scan_text_dates(window, doc.locale, doc.now)
+        if iso:
+            return iso, "text:page"
+    return None
+
+
+def _from(doc: Doc, value: str, rule: str) -> Found:
+    iso = parse_date(value, doc.locale, doc.now) if value else None
+    return (iso, rule) if iso else None
+
+
+def find_modified(doc: Doc) -> Found:
+    """The last-modified date, kept apart from the published one."""
+    if doc.ld.modified:
+        iso = _iso(doc, doc.ld.modified)
+        if iso:
+            return iso, "jsonld:dateModified"
+    found = _meta_date(doc, _META_MODIFIED)
+    if found:
+        return found
+    for node in doc.tree.css("time.updated, [itemprop=dateModified]")[:3]:
+        for name in ("datetime", "content"):
+            iso = _iso(doc, attr(node, name))
+            if iso:
+                return iso, f"{node.tag}.updated[{name}]"
+    return _text_dates(doc, want_modified=True)

@@ -1,0 +1,226 @@
+"""End-to-end crawl rounds against a synthetic news site on 127.0.0.1 (no mocks of the HTTP client)."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from scraper.archive import Archive
+from scraper.cli import cli
+from scraper.config import SETTINGS, Config, Selectors, Settings, Site
+from scraper.crawl import CrawlOptions, adhoc_site, crawl
+from scraper.frontier import Frontier, next_revisit
+from tests.server import LocalServer, Route
+from tests.sitegen import ARTICLE_PATTERN, SELECTORS, SyntheticSite, mount
+
+
+def make_config(**overrides: Any) -> Config:
+    values = {s.key: s.default for s in SETTINGS}
+    values.update({"crawl.min_delay": 0.0, "crawl.per_host_concurrency": 4, "fetch.backoff": 0.05})
+    values.update({k.replace("__", "."): v for k, v in overrides.items()})
+    return Config(settings=Settings(values))
+
+
+def make_site(base: str, **kwargs: Any) -> Site:
+    fields: dict[str, Any] = {
+        "name": "synth",
+        "start_urls": (base + "/",),
+        "selectors": Selectors(**SELECTORS),
+        "article_pattern": ARTICLE_PATTERN,
+        "allow_private": True,
+    }
+    fields.update(kwargs)
+    return Site(**fields)
+
+
+def run(config: Config, site: Site, db: Path, **options: Any) -> dict[str, int]:
+    counts = asyncio.run(crawl(config, [site], db, options=CrawlOptions(**options)))
+    return counts.get(site.name, {})
+
+
+def rows(db: Path, sql: str) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql).fetchall()
+
+
+def article_paths(server: LocalServer) -> list[str]:
+    return [s.path for s in server.log if s.path.endswith(".html")]
+
+
+def test_crawl_archives_every_article_from_listings(server: LocalServer, db_path: Path) -> None:
+    gen = SyntheticSite(n=40, per_page=5)
+    base = mount(server, gen)
+    counts = run(make_config(), make_site(base), db_path, max_depth=2, robots_sitemaps=False)
+    # depth 2 from the home page: home -> section page 1 -> page 2; each section lists 5 per page
+    reachable = {gen.article_path(i) for s in ("politics", "economy", "world", "culture", "science", "sport",
+                                               "local", "opinion") for i in gen.section_items(s)[:10]}
+    reachable |= {gen.article_path(i) for i in range(30, 40)}  # the home page's latest ten
+    assert set(article_paths(server)) == reachable
+    assert counts["new"] == len(reachable) == rows(db_path, "SELECT count(*) FROM articles")[0][0]
+    titles = rows(db_path, "SELECT title, authors FROM articles LIMIT 1")[0]
+    assert titles[0] and "[" in titles[1]
+
+
+def test_every_request_is_accounted_for(server: LocalServer, db_path: Path) -> None:
+    gen = SyntheticSite(n=30, per_page=10)
+    mount(server, gen)
+    run(make_config(), make_site(server.url("")), db_path)
+    fetched = sorted(s.path for s in server.log)
+    logged = sorted(url.split(str(server.port), 1)[1] for (url,) in rows(db_path, "SELECT url FROM fetches WHERE outcome != 'disallowed'"))
+    assert fetched == logged  # every request, and only requests: robots.txt, listings, feeds, sitemaps, articles
+    outcomes = dict(rows(db_path, "SELECT outcome, count(*) FROM fetches GROUP BY outcome"))
+    assert outcomes["new"] == 30 and outcomes["robots"] == 1 and outcomes["sitemap"] >= 2
+
+
+def test_robots_disallowed_pages_are_never_fetched(server: LocalServer, db_path: Path) -> None:
+    gen = SyntheticSite(n=10)
+    mount(server, gen)
+    site = make_site(server.url(""), article_pattern=r"/private/|" + ARTICLE_PATTERN)
+    counts = run(make_config(), site, db_path)
+    assert not [s for s in server.log if s.path.startswith("/private/")]
+    assert counts["skipped"] == 1
+    (state,) = rows(db_path, "SELECT state FROM frontier WHERE url LIKE '%/private/members'")[0]
+    assert state == "disallowed"
+    assert rows(db_path, "SELECT outcome FROM fetches WHERE url LIKE '%/private/%'") == [("disallowed",)]
+
+
+def test_discovery_from_feed_and_sitemaps_alone(server: LocalServer, db_path: Path) -> None:
+    gen = SyntheticSite(n=1200)
+    mount(server, gen)
+    base = server.url("")
+    site = make_site(base, start_urls=(base + "/",), feeds=(base + "/feed.xml",))
+    counts = run(make_config(), site, db_path, max_depth=0, max_pages=40)
+    assert counts["fetched"] <= 41  # the budget, plus robots.txt
+    kinds = dict(rows(db_path, "SELECT kind, count(*) FROM frontier GROUP BY kind"))
+    assert kinds["article"] == 1200  # every article of both gzip sitemaps is queued
+    assert kinds["sitemap"] == 4  # index, news sitemap, two gzip sitemaps
+    published = rows(db_path, f"SELECT published FROM frontier WHERE url = '{base}{gen.article_path(1199)}'")
+    assert published == [(gen.published(1199).isoformat(),)]  # from the Google News sitemap
+
+
+def test_recrawl_sends_conditional_requests_and_304_adds_nothing(server: LocalServer, db_path: Path) -> None:
+    gen = SyntheticSite(n=12)
+    mount(server, gen)
+    config, site = make_config(), make_site(server.url(""))
+    first = run(config, site, db_path)
+    server.log.clear()
+    second = run(config, site, db_path, recheck_all=True)
+    assert first["new"] == 12 and second["not_modified"] >= 12 and second.get("new", 0) == 0
+    hits = [s for s in server.log if s.path.endswith(".html")]
+    assert len(hits) == 12 and all(s.headers.get("if-none-match") for s in hits)
+    assert rows(db_path, "SELECT count(*) FROM versions")[0][0] == 12
+    assert rows(db_path, "SELECT count(*) FROM fetches WHERE outcome = 'not-modified'")[0][0] >= 12
+    assert second["bytes"] < first["bytes"] * 0.05
+
+
+def test_edited_article_makes_one_new_version(server: LocalServer, db_path: Path) -> None:
+    gen = SyntheticSite(n=6)
+    mount(server, gen)
+    config, site = make_config(), make_site(server.url(""))
+    run(config, site, db_path)
+    gen.edit(3)
+    counts = run(config, site, db_path, recheck_all=True)
+    assert counts["changed"] == 1
+    with Archive(db_path) as archive:
+        versions = archive.versions(server.url(gen.article_path(3)))
+    assert [v.version for v in versions] == [1, 2] and "Update 1:" in versions[1].body
+
+
+def test_interrupted_crawl_resumes_without_refetching(server: LocalServer, db_path: Path) -> None:
+    gen = SyntheticSite(n=60)
+    mount(server, gen)
+    config, site = make_config(), make_site(server.url(""))
+    first = run(config, site, db_path, max_pages=25)
+    assert first["fetched"] <= 26
+    while run(config, site, db_path).get("new"):
+        pass
+    fetched = article_paths(server)
+    assert len(fetched) == len(set(fetched)) == 60  # each article exactly once over all rounds
+    assert rows(db_path, "SELECT count(*) FROM versions")[0][0] == 60
+
+
+def test_stop_event_ends_the_round_between_pages(server: LocalServer, db_path: Path) -> None:
+    gen = SyntheticSite(n=40)
+    mount(server, gen)
+
+    async def go() -> dict[str, dict[str, int]]:
+        stop = asyncio.Event()
+        task = asyncio.create_task(crawl(make_config(), [make_site(server.url(""))], db_path, stop=stop))
+        while len(article_paths(server)) < 5:
+            await asyncio.sleep(0.01)
+        stop.set()
+        return await task
+
+    counts = asyncio.run(go())["synth"]
+    assert 5 <= counts.get("new", 0) < 40
+    due = rows(db_path, "SELECT count(*) FROM frontier WHERE kind = 'article' AND state = 'queued'")[0][0]
+    assert due + counts["new"] == 40  # the rest stays due for the next round
+
+
+def test_private_addresses_refused_unless_allowed(server: LocalServer, db_path: Path) -> None:
+    mount(server, SyntheticSite(n=3))
+    counts = run(make_config(), make_site(server.url(""), allow_private=False), db_path)
+    assert server.log == [] and counts["errors"] >= 1
+    (error,) = rows(db_path, "SELECT error FROM fetches LIMIT 1")[0]
+    assert "private or loopback" in error
+
+
+def test_not_found_article_is_gone_and_never_retried(server: LocalServer, db_path: Path) -> None:
+    server.routes["/robots.txt"] = Route(b"", status=404)
+    server.routes["/"] = Route(b'<html><body><a href="/2024/01/01/a-missing-story-here-1.html">x</a></body></html>')
+    config, site = make_config(), make_site(server.url(""))
+    run(config, site, db_path)
+    run(config, site, db_path)
+    assert len(server.hits("/2024/01/01/a-missing-story-here-1.html")) == 1
+    assert rows(db_path, "SELECT state FROM frontier WHERE url LIKE '%missing%'") == [("gone",)]
+
+
+def test_revisit_schedule_thins_out_with_age() -> None:
+    schedule = ((900.0, 6 * 3600.0), (3600.0, 2 * 86400.0), (86400.0, 14 * 86400.0))
+    now = 1_000_000_000.0
+    assert next_revisit(schedule, now, now - 60) == now + 900
+    assert next_revisit(schedule, now, now - 7 * 3600) == now + 3600
+    assert next_revisit(schedule, now, now - 3 * 86400) == now + 86400
+    assert next_revisit(schedule, now, now - 30 * 86400) is None
+    assert next_revisit(schedule, now, now, published="1990-01-01T00:00:00+00:00") is None  # old story
+    assert next_revisit((), now, now) is None
+
+
+def test_revisits_are_scheduled_from_the_site_setting(server: LocalServer, db_path: Path) -> None:
+    mount(server, SyntheticSite(n=2))
+    site = make_site(server.url(""), revisit=((60.0, 10 * 365 * 86400.0),))
+    run(make_config(), site, db_path)
+    gaps = rows(db_path, "SELECT next_due - last_fetched FROM frontier WHERE kind = 'article'")
+    assert gaps and all(59 < gap < 61 for (gap,) in gaps)
+
+
+def test_cli_adhoc_crawl_and_summary(server: LocalServer, tmp_path: Path) -> None:
+    gen = SyntheticSite(n=8)
+    mount(server, gen)
+    config = tmp_path / "config"
+    (config / "sites").mkdir(parents=True)
+    (config / "settings.toml").write_text("[crawl]\nmin_delay = 0\n", encoding="utf-8")
+    db = tmp_path / "a.db"
+    args = ["crawl", server.url("/"), "--db", str(db), "--config", str(config), "--sitemap", "--no-progress"]
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert f"127.0.0.1:{server.port}: " in result.output and "8 new" in result.output
+    with Archive(db) as archive:
+        assert Frontier(archive).counts()["done"] >= 8
+
+
+def test_cli_crawl_unknown_site_is_a_usage_error(tmp_path: Path, config_dir: Path) -> None:
+    result = CliRunner().invoke(cli, ["crawl", "nope", "--config", str(config_dir), "--db", str(tmp_path / "a.db")])
+    assert result.exit_code == 2 and "no site named 'nope'" in result.output
+
+
+def test_adhoc_site_allows_only_a_private_host_it_was_given() -> None:
+    assert adhoc_site("http://127.0.0.1:8000/news").allow_private
+    assert not adhoc_site("https://news.example/").allow_private
+    with pytest.raises(ValueError):
+        adhoc_site("ftp://x/")
