@@ -154,17 +154,17 @@ CHILD = textwrap.dedent(
 def test_kill_at_random_moments_leaves_a_whole_archive_that_completes(
     server: LocalServer, db_path: Path, config_dir: Path
 ) -> None:
-    site = SyntheticSite(n=60, per_page=10)
+    site = SyntheticSite(n=200, per_page=20)
     handler = site.handler(f"127.0.0.1:{server.port}")
     for path in site.paths():
-        server.routes[path] = Route(handler=handler, delay=0.02)  # type: ignore[arg-type]
+        server.routes[path] = Route(handler=handler, delay=0.05)  # type: ignore[arg-type]
     (config_dir / "settings.toml").write_text("[crawl]\nmin_delay = 0.0\nper_host_concurrency = 4\n")
     write_site(config_dir, server, allow_private="true")
     rng = random.Random(11)
     kills = 0
     for _ in range(8):
         proc = subprocess.Popen([sys.executable, "-c", CHILD, str(config_dir), str(db_path)])
-        time.sleep(rng.uniform(0.4, 2.5))
+        time.sleep(rng.uniform(0.8, 2.0))
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
             kills += 1
@@ -183,8 +183,8 @@ def test_kill_at_random_moments_leaves_a_whole_archive_that_completes(
     assert kills >= 4
     done = subprocess.run([sys.executable, "-c", CHILD, str(config_dir), str(db_path)], timeout=120)
     assert done.returncode == 0
-    assert rows(db_path, "SELECT count(*) FROM articles WHERE version_count = 1") == [(60,)]
-    assert rows(db_path, "SELECT count(*) FROM versions") == [(60,)]
+    assert rows(db_path, "SELECT count(*) FROM articles WHERE version_count = 1") == [(200,)]
+    assert rows(db_path, "SELECT count(*) FROM versions") == [(200,)]
 
 
 # ------------------------------------------------------------------ network safety
