@@ -37,10 +37,11 @@ from .discover import (
     sitemaps_from_robots,
 )
 from .errors import ExtractError, FetchError, RobotsDisallowed
-from .extract import extract_article
+from .extractors import Extractor
 from .fetch import Fetcher
 from .frontier import Frontier, Task
 from .polite import HostBackedOff, Polite
+from .transport import CrawlTransport
 from .urls import canonicalize, host_of, origin_of
 from .writer import Event, Result, Writer
 
@@ -91,6 +92,7 @@ class SiteRound:
         reader: Frontier,
         global_slots: asyncio.Semaphore,
         stop: asyncio.Event,
+        extract: Extractor,
     ) -> None:
         get = config.settings.get
         self.config, self.site, self.options, self.writer, self.reader, self.stop = (
@@ -104,7 +106,8 @@ class SiteRound:
         self.max_pages = options.max_pages if options.max_pages is not None else get("crawl.max_pages")
         self.max_depth = options.max_depth if options.max_depth is not None else get("crawl.max_depth")
         self.batch = get("crawl.batch_size")
-        self.fetcher = Fetcher(config.settings, allow_private=site.allow_private)
+        self.extract = extract
+        self.fetcher = Fetcher(config.settings, transport=CrawlTransport(allow_private=site.allow_private))
         self.polite = Polite(
             self.fetcher,
             config.settings,
@@ -229,7 +232,7 @@ class SiteRound:
             return Result(task, "not-modified", page=page, **base)  # type: ignore[arg-type]
         try:
             if task.kind == ARTICLE:
-                article = extract_article(page.html, page.final_url, self.site, fetched_at=page.fetched_at)
+                article = await self.extract(page.html, page.final_url, self.site, page.fetched_at)
                 return Result(task, "page", page=page, article=article, **base)  # type: ignore[arg-type]
             links = self._discover(task, page.html, page.content, page.final_url)
         except (ExtractError, DiscoverError) as exc:
@@ -264,12 +267,15 @@ async def crawl(
         writer.register(site)
     writer.start()
     global_slots = asyncio.Semaphore(config.settings.get("crawl.concurrency"))
+    processes = config.settings.get("crawl.extract_processes")
+    extract = Extractor(processes)
     try:
         with Archive(db_path) as reader_archive:
             reader = Frontier(reader_archive)
-            rounds = [SiteRound(config, s, options, writer, reader, global_slots, stop) for s in sites]
+            rounds = [SiteRound(config, s, options, writer, reader, global_slots, stop, extract) for s in sites]
             await asyncio.gather(*(r.run() for r in rounds))
     finally:
+        extract.close()
         await writer.close()
     return {name: dict(counts) for name, counts in writer.counts.items()}
 

@@ -145,7 +145,8 @@ def links_from_feed(content: bytes, url: str, site: Site) -> list[Link]:
     for entry in parsed.entries:
         target = canonicalize(entry.get("link") or "", url)
         if target and site.owns(target):
-            when = entry.get("published_parsed") or entry.get("updated_parsed")
+            # read "updated" only when present: feedparser warns when it has to map it from "published"
+            when = entry.get("published_parsed") or (entry["updated_parsed"] if "updated" in entry else None)
             published = "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}+00:00".format(*when[:6]) if when else None
             links.append(Link(target, ARTICLE, 1, published=published))
     return links

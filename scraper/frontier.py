@@ -12,7 +12,6 @@ of an article whose row is elsewhere).
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -163,7 +162,7 @@ class Frontier:
                 rows,
             )
 
-    def apply(self, updates: Iterable[Update], conn: sqlite3.Connection | None = None) -> None:
+    def apply(self, updates: Iterable[Update]) -> None:
         """Record fetch results in one transaction (the writer batches them)."""
         rows = [
             (

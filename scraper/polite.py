@@ -123,10 +123,14 @@ class Polite:
             page = await self._paced(url, accept=None)
         except FetchError as exc:
             self._report(url, exc.status, 0, time.perf_counter() - started, exc.reason)
-            # RFC 9309: a missing robots.txt (4xx) allows everything; an unreachable one disallows all.
+            # RFC 9309: a missing robots.txt (4xx) allows everything; an unreachable one disallows all,
+            # but only for a while (10 minutes), so one bad moment does not block the host for a day.
             if exc.status is not None and 400 <= exc.status < 500:
                 return Robots(None, time.time())
-            return Robots(Protego.parse("User-agent: *\nDisallow: /"), time.time())
+            if exc.status is None and exc.reason.startswith(("refused:", "DNS lookup failed")):
+                return Robots(None, time.time() - self.get("crawl.robots_refresh") + 600)  # the page fails alike
+            retry_soon = time.time() - self.get("crawl.robots_refresh") + 600
+            return Robots(Protego.parse("User-agent: *\nDisallow: /"), retry_soon)
         self._report(url, page.status, page.size, page.elapsed, None)
         text = page.content.decode("utf-8", "replace")
         rules = Protego.parse(text)

@@ -142,7 +142,8 @@ class Writer:
 
     def log_request(self, site: str, url: str, status: int | None, size: int, elapsed: float, err: str | None) -> None:
         """A request made by the politeness layer itself (robots.txt); logged like any other."""
-        self._queue.put(_Logged(site, url, "robots" if err is None else "error", status, size, elapsed, err))
+        failed = err is not None and (status is None or status >= 500)
+        self._queue.put(_Logged(site, url, "error" if failed else "robots", status, size, elapsed, err))
 
     async def flush(self) -> None:
         """Wait until everything put so far is written."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from http.server import BaseHTTPRequestHandler
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -43,7 +44,7 @@ def test_min_delay_spaces_requests_to_one_host(server: LocalServer) -> None:
         server.routes[f"/p{i}"] = Route(PAGE)
     fetch_all(settings(crawl__min_delay=0.15, crawl__per_host_concurrency=4), [server.url(f"/p{i}") for i in range(5)])
     at = starts(server, "/p")
-    gaps = [b - a for a, b in zip(at, at[1:], strict=False)]
+    gaps = [b - a for a, b in pairwise(at)]
     assert len(at) == 5 and min(gaps) >= 0.13, gaps
 
 
@@ -111,7 +112,7 @@ def test_5xx_is_retried_with_growing_backoff(server: LocalServer) -> None:
     (error,) = fetch_all(settings(fetch__retries=3, fetch__backoff=0.1), [server.url("/flaky")])
     assert isinstance(error, BadStatusError) and error.status == 502
     at = starts(server, "/flaky")
-    gaps = [b - a for a, b in zip(at, at[1:], strict=False)]
+    gaps = [b - a for a, b in pairwise(at)]
     assert len(at) == 4  # one try and three retries
     assert gaps[0] >= 0.04 and gaps[2] >= 0.19  # 0.1 * 2**k, jittered by 0.5-1.5
 

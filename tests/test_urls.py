@@ -33,7 +33,9 @@ def test_relative_links_resolve_against_the_page() -> None:
     assert canonicalize("//cdn.x.com/p", "https://x.com/") == "https://cdn.x.com/p"
 
 
-@pytest.mark.parametrize("raw", ["", "mailto:desk@x.com", "javascript:void(0)", "ftp://x.com/f", "https://", "http://[::1"])
+@pytest.mark.parametrize(
+    "raw", ["", "mailto:desk@x.com", "javascript:void(0)", "ftp://x.com/f", "https://", "http://[::1"]
+)
 def test_unusable_urls_are_none(raw: str) -> None:
     assert canonicalize(raw) is None
 

@@ -8,6 +8,12 @@ from collections.abc import Iterable
 
 __all__ = ["clean_authors", "looks_like_name"]
 
+# author-archive link texts: "Alle Beiträge von X", "View all posts by X", "Interview: X"
+_LEAD = re.compile(
+    r"^\s*(?:(?:zeige |view )?all(?:e|es)? (?:beiträge |artikel |posts |articles )?(?:von|by)|more from|mehr von|"
+    r"tous les articles de|interview\s*:)\s+",
+    re.IGNORECASE,
+)
 _PREFIX = re.compile(
     r"^\s*(?:(?:written|posted|published|reported|text|texte|text und fotos?|fotos?|photos?|interview)\s+)?"
     r"(?:by|par|von|por|door|av|af|przez|autor(?:in)?|author|auteur(?:e)?|verfasst von|"
@@ -32,13 +38,22 @@ _ROLE = re.compile(
 )
 _NOT_NAME = re.compile(
     r"^(?:admin|administrator|administrateur|webmaster|root|user|guest|anonymous|anonyme|unknown|"
-    r"staff|team|editor|editors|redaktion|rédaction|read more|more|follow|view all posts|home|"
+    r"staff|team|editor|editors|read more|more|follow|view all posts|home|wordpressadmin|"
     r"facebook|twitter|instagram|linkedin|share|comments?|publisher|veröffentlichen|anónimo|anonimo)$",
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[^\W\d_]", re.UNICODE)
-_JUNK = re.compile(r"[→»<>{}=©®]|copyright|rights reserved|^(?:foto|photo|bild|fotos|photos)\b", re.IGNORECASE)
+# academic degrees split off "Grant Tinsley, PhD" by the comma
+_DEGREE = re.compile(r"^(?:ph\.?\s?d|m\.?d|m\.?sc?|b\.?sc?|m\.?a|b\.?a|mba|rd|rn|ms|cdn|dr|prof)\.?$", re.IGNORECASE)
+# a newsroom signing as such ("Redaktion") is a valid author when it is all there is
+_NEWSROOM = re.compile(r"^(?:redaktion|rédaction|redacción|redazione|redactie|redakcja|newsroom)$", re.IGNORECASE)
+_JUNK = re.compile(r"[→»<>{}=©®]|copyright|rights reserved|profil|^(?:foto|photo|bild|fotos|photos)\b", re.IGNORECASE)
 _USERNAME = re.compile(r"^[a-z]+(?:[._][a-z]+)+$")
+# a bare domain ("jungefreiheit.de") names the site, not a writer
+_DOMAIN = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.(?:de|at|ch|com|org|net|it|fr|es|pl|nl|info|eu|uk|be|io)$", re.IGNORECASE)
+# companies (legal forms) and places sign pages as publishers, not as authors
+_LEGAL = re.compile(r"\b(?:gmbh|ag|eg|e\.\s?v|inc|ltd|llc|s\.?a|sarl|kg|ohg|plc|corp)\.?$", re.IGNORECASE)
+_PLACE = re.compile(r",\s*(?:germany|deutschland|österreich|austria|schweiz|switzerland|usa|france)\s*$", re.IGNORECASE)
 
 
 def _key(text: str) -> str:
@@ -65,6 +80,7 @@ def _clean_one(text: str) -> str:
     text = _URL.sub(" ", _EMAIL.sub(" ", text))
     text = _HANDLE.sub(" ", _PARENS.sub(" ", text))
     text = " ".join(text.split())
+    text = _LEAD.sub("", text)
     for _ in range(2):
         text = _SMALL_PREFIX.sub("", _PREFIX.sub("", text))
     text = _ROLE.sub("", text)
@@ -79,9 +95,15 @@ def clean_authors(raw: Iterable[str] | str, exclude: Iterable[str] = ()) -> tupl
     names: list[str] = []
     seen: set[str] = set()
     for value in values:
+        if _NEWSROOM.match((value or "").strip()):
+            return ((value or "").strip(),)
+        if _DOMAIN.match((value or "").strip()) or _PLACE.search(value or ""):
+            continue
         value = _clean_one(value or "")
         for part in _SPLIT.split(value):
             name = _clean_one(part)
+            if _DEGREE.match(name) or _LEGAL.search(name):
+                continue
             if _USERNAME.match(name):
                 name = re.sub(r"[._]", " ", name).title()
             key = _key(name)

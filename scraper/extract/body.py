@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -125,22 +126,55 @@ _BOILERPLATE = re.compile(
     r"^(?:top of page|bottom of page|skip to (?:main )?content|aller au contenu|zum inhalt springen|"
     r"\d+\s*(?:min(?:ute)?s?|minuten)\.?\s*(?:de lecture|read|reading|lesezeit|lesen|de lectura|di lettura|leestijd)|"
     r"(?:lesezeit|temps de lecture|reading time)\s*:?\s*\d+.*|share(?: this)?(?: article| post)?:?|partager\s*:?|"
-    r"teilen:?|compartir:?|condividi:?|advertisement|anzeige|publicité|werbung|"
+    r"teilen:?|compartir:?|condividi:?|advertisement|anzeige:?|publicité|werbung|zurück|back|"
+    r"kommentare geschlossen|comments (?:are )?closed|\(?noch keine bewertungen\)?|info zur bewertung|"
+    r"(?:kategorie|kategorien|category|categories|tags|schlagwörter|schlagworte|stichwörter)\s*:.{0,200}|"
     r"(?:lire|à lire) aussi\s*:?|read more\s*:?|weiterlesen|mehr zum thema:?|lees ook:?|leggi anche:?)$",
     re.IGNORECASE,
 )
+# a heading that opens the "more stories" part of a page: the article ends above it
+_RELATED_START = re.compile(
+    r"^(?:das könnte (?:sie|dich) (?:auch )?interessieren|ähnliche (?:beiträge|artikel)|lesen sie auch|"
+    r"(?:das|dies) (?:könnte|dürfte) (?:sie|dich) auch interessieren|mehr zum thema|"
+    r"weitere (?:artikel|beiträge|themen)|am meisten gelesen|meistgelesen|letzte kommentare|"
+    r"neueste (?:beiträge|artikel)|related (?:posts|articles|stories)|"
+    r"you (?:may|might) also like|more (?:stories|from)|recommended (?:for you|stories)|read next|"
+    r"à lire aussi|sur le même sujet|vous aimerez aussi|te puede interesar|también te puede interesar|"
+    r"potrebbe interessarti|leggi anche|zobacz (?:też|także)|czytaj (?:też|także|więcej))\b.{0,40}$",
+    re.IGNORECASE,
+)
+_RELATED_AFTER = 0.3  # share of the body that must come before such a heading
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
 _TOKEN_SPLIT = re.compile(r"[\s_\-]+")
 _NON_WORD = re.compile(r"\W+")
-_BLOCK_CSS = "p, pre, td, blockquote, li, dd"
-_EVIDENCE_CSS = (
-    "[itemprop=articleBody], [itemprop=articlebody], article, main, [role=main], .entry-content, "
-    ".post-content, .article-body, .article-content, .story-body, .post-body, .article__body, .field--name-body"
+_BLOCK_CSS = "p, pre, td, blockquote, li, dd, div, span"
+_TEXT_HOLDERS = frozenset(["div", "span"])
+_DIVIDERS = (1.0, 2.0, 6.0, 1e9, 1e9, 1e9)
+_WIDEN_GAIN = 1.6
+# menus, link lists and page chrome never hold the article, whatever their text says
+_NOT_CONTAINERS = frozenset(["nav", "ul", "ol", "menu", "header", "footer", "aside", "form", "select", "tr", "table"])
+_EVIDENCE_CLASSES = frozenset(
+    [
+        "entry-content",
+        "post-content",
+        "article-body",
+        "article-content",
+        "story-body",
+        "post-body",
+        "article__body",
+        "field--name-body",
+    ]
 )
 
 
 def _class_weight(node: LexborNode) -> float:
-    names = f"{attr(node, 'class')} {attr(node, 'id')}"
+    attrs = node.attributes
+    return _names_weight(f"{attrs.get('class') or ''} {attrs.get('id') or ''}")
+
+
+@lru_cache(maxsize=4096)
+def _names_weight(names: str) -> float:
+    """Cached: a page repeats the same few class strings hundreds of times."""
     weight = 0.0
     if _NEGATIVE.search(names):
         weight -= 25
@@ -169,22 +203,28 @@ def _tag_weight(tag: str) -> float:
 
 
 def _score_blocks(tree: LexborHTMLParser) -> dict[int, list]:
-    """Ancestor scores from block text: {mem_id: [node, score]}."""
+    """Ancestor scores from block text: {mem_id: [node, score, paragraph chars below]}.
+
+    Scores reach three levels up (readability's 1, 1/2, 1/3 split, flattened); the paragraph
+    character count reaches six, so that `_widen` can see an article split over several blocks.
+    """
     scores: dict[int, list] = {}
-    for block in tree.css(_BLOCK_CSS)[:3000]:
-        text = block.text(deep=True)
+    for block in tree.css(_BLOCK_CSS)[:4000]:
+        # a div or span holding its text directly (often split by <br>) is a paragraph too
+        text = block.text(deep=block.tag not in _TEXT_HOLDERS)
         length = len(text.strip())
         if length < 25:
             continue
         points = 1 + text.count(",") + text.count("،") + min(length // 100, 3)
         node = block.parent
-        for divider in (1.0, 2.0, 6.0):
+        for divider in _DIVIDERS:
             if node is None or node.tag in ("html", "body", "-document"):
                 break
             entry = scores.get(node.mem_id)
             if entry is None:
-                entry = scores[node.mem_id] = [node, _tag_weight(node.tag) + _class_weight(node)]
+                entry = scores[node.mem_id] = [node, _tag_weight(node.tag) + _class_weight(node), 0]
             entry[1] += points / divider
+            entry[2] += length
             node = node.parent
     return scores
 
@@ -197,8 +237,15 @@ def link_density(node: LexborNode, text_len: int | None = None) -> float:
     return min(linked / total, 1.0)
 
 
-def _evidence(tree: LexborHTMLParser) -> set[int]:
-    return {n.mem_id for n in tree.css(_EVIDENCE_CSS)[:50]}
+def _is_evidence(node: LexborNode) -> bool:
+    """`article`, `main`, `itemprop=articleBody`, `role=main` or a well-known body class: checked on the
+    few ranked candidates only (a tree-wide query for these cost more than the whole ranking)."""
+    if node.tag in ("article", "main"):
+        return True
+    attrs = node.attributes
+    if (attrs.get("itemprop") or "").lower() == "articlebody" or attrs.get("role") == "main":
+        return True
+    return not _EVIDENCE_CLASSES.isdisjoint((attrs.get("class") or "").split())
 
 
 def choose_container(tree: LexborHTMLParser, hint: str = "") -> list[LexborNode]:
@@ -206,21 +253,47 @@ def choose_container(tree: LexborHTMLParser, hint: str = "") -> list[LexborNode]
     scores = _score_blocks(tree)
     if not scores:
         return []
-    evidence = _evidence(tree)
     hint_key = _hint_key(hint)
-    ranked = sorted(scores.values(), key=lambda e: e[1], reverse=True)[:8]
+    ranked = sorted(scores.values(), key=lambda e: e[1], reverse=True)[:10]
     best: tuple[float, LexborNode] | None = None
-    for node, score in ranked:
+    for node, score, _ in ranked:
+        if node.tag in _NOT_CONTAINERS:
+            continue
         text = node.text(deep=True)
         score *= 1 - link_density(node, len(text.strip()))
-        if node.mem_id in evidence:
+        if _is_evidence(node):
             score *= 1.3
         if hint_key and hint_key in _hint_key(text[:4000]):
             score *= 1.5
         if best is None or score > best[0]:
             best = (score, node)
-    assert best is not None
-    return _with_siblings(best[1], best[0], scores)
+    if best is None:
+        return []
+    top = _widen(best[1], scores)
+    return _with_siblings(top, best[0], scores)
+
+
+def _widen(top: LexborNode, scores: dict[int, list]) -> LexborNode:
+    """Climb to an ancestor that holds clearly more paragraph text: page builders (Elementor, WPBakery,
+    TYPO3, headless CMSs) cut one article into many blocks, and the best single block is a fraction."""
+    own = scores[top.mem_id][2]
+    node = best = top
+    for _ in range(5):
+        parent = node.parent
+        entry = scores.get(parent.mem_id) if parent is not None else None
+        if entry is None or parent.tag in _NOT_CONTAINERS or _NEGATIVE.search(_names(parent)):
+            break
+        if entry[2] >= own * _WIDEN_GAIN:
+            text_len = len(parent.text(deep=True).strip())
+            if link_density(parent, text_len) > 0.3 or entry[2] < 0.5 * text_len:
+                break
+            best, own = parent, entry[2]
+        node = parent
+    return best
+
+
+def _names(node: LexborNode) -> str:
+    return f"{attr(node, 'class')} {attr(node, 'id')}"
 
 
 def _hint_key(text: str) -> str:
@@ -259,13 +332,18 @@ def _is_noise(node: LexborNode, limit: int) -> bool:
     tag = node.tag
     if tag in _SKIP_TAGS:
         return tag not in ("header", "form", "figure") or len(node.text(deep=True)) < limit
-    names = f"{attrs.get('class') or ''} {attrs.get('id') or ''} {attrs.get('data-hook') or ''}".lower()
-    if names.strip() and not _NOISE_TOKENS.isdisjoint(_TOKEN_SPLIT.split(names)):
+    names = f"{attrs.get('class') or ''} {attrs.get('id') or ''} {attrs.get('data-hook') or ''}"
+    if len(names) > 2 and _noise_named(names):
         return len(node.text(deep=True)) < limit
     if tag in ("ul", "ol"):
         text_len = len(node.text(deep=True).strip())
         return text_len > 0 and link_density(node, text_len) > 0.6
     return False
+
+
+@lru_cache(maxsize=4096)
+def _noise_named(names: str) -> bool:
+    return not _NOISE_TOKENS.isdisjoint(_TOKEN_SPLIT.split(names.lower()))
 
 
 def _skipper(root: LexborNode) -> Callable[[LexborNode], bool]:
@@ -285,8 +363,13 @@ def render_body(nodes: list[LexborNode], title: str | None = None, authors: tupl
         text = render_text(node, _skipper(node)) if node.tag != "p" else clean_text(node.text(deep=True))
         chunks.append(text)
     blocks = []
-    for block in "\n\n".join(chunks).split("\n\n"):
+    joined = "\n\n".join(chunks)
+    seen = 0
+    for block in joined.split("\n\n"):
         line = block.strip()
+        seen += len(block) + 2
+        if line and len(line) < 80 and seen > _RELATED_AFTER * len(joined) and _RELATED_START.match(line):
+            break
         if not line or _BOILERPLATE.match(line):
             continue
         if not blocks and title_key and _hint_key(line) == title_key:

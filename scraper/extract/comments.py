@@ -18,7 +18,13 @@ from .dates import parse_iso, parse_text_date
 from .html import attr, clean_text, render_text
 from .rules import CommentScheme
 
-__all__ = ["COMMENT_CONTAINERS", "GENERIC_SCHEMES", "extract_comments", "remove_comment_sections"]
+__all__ = [
+    "COMMENT_CONTAINERS",
+    "GENERIC_SCHEMES",
+    "comment_candidates",
+    "extract_comments",
+    "remove_comment_sections",
+]
 
 COMMENT_CONTAINERS = (
     "#comments",
@@ -53,7 +59,11 @@ GENERIC_SCHEMES = (
     CommentScheme(
         items=".comment-list > li, .commentlist > li, .comments-list > li, ol.comments > li, "
         ".comment-list li.comment, .commentlist li.comment, .comment-item, .comment-entry, "
-        "[id^='comment-'][class*=comment], div.comment, li.comment, article.comment",
+        "[id^='comment-'][class*=comment], div.comment, li.comment, article.comment, dt.comment, "
+        "#commentlist > li, ol#comments > li, li[id^='comment-'], .comment-items > li, [class*=comment-card], "
+        "div.kb-comment, .commentsCon, .leserbrief, li.kommentar, div.kommentar, "
+        # platform widgets that render server-side: XenForo comments, Judge.me reviews
+        "li.xenforo-comment, .jdgm-rev",
         skip=".pingback, .trackback, .comment-respond, #respond",
         id=("@id", "@data-comment-id", "@data-id"),
         author=(
@@ -70,6 +80,11 @@ GENERIC_SCHEMES = (
         date=("time@datetime", "[itemprop=dateCreated]@datetime", "[class*=date]", "[class*=time]"),
         text=(
             ".comment-content",
+            ".xenforo-comment-content",
+            ".jdgm-rev__body",
+            ".leserbrief_inner",
+            "[class*=comment-box-middle]",
+            "[class*=commentText]",
             ".comment-text",
             ".comment-body",
             "[itemprop=text]",
@@ -146,6 +161,12 @@ class _Reader:
         return None
 
     def text(self, item: LexborNode) -> str:
+        if item.tag == "dt":  # <dt> author and time, <dd> the comment (older WordPress themes)
+            following = item.next
+            while following is not None and not following.is_element_node:
+                following = following.next
+            if following is not None and following.tag == "dd":
+                item = following
         for spec in self.scheme.text:
             targets = [t for t in _matches(item, spec)[0] if self.owned(t, item)]
             if targets:
@@ -238,9 +259,10 @@ def read_comments(tree: LexborHTMLParser, scheme: CommentScheme, lang: str | Non
 def extract_comments(
     tree: LexborHTMLParser, schemes: list[tuple[CommentScheme, str]], lang: str | None, now: datetime
 ) -> tuple[list[Comment], str]:
-    """The first scheme that yields comments wins; returns them with the scheme's label."""
-    if not _safe_css(tree, ", ".join(dict.fromkeys(s.items for s, _ in schemes))):
-        return [], ""
+    """The first scheme that yields comments wins; returns them with the scheme's label.
+
+    Call it only when `comment_candidates` found something: that one union query is the cheap gate.
+    """
     for scheme, label in schemes:
         comments = read_comments(tree, scheme, lang, now)
         if comments:
@@ -251,17 +273,25 @@ def extract_comments(
 _GUARD_CSS = "h1, [itemprop=articleBody], .entry-content, .post-content, .article-body"
 
 
-def remove_comment_sections(tree: LexborHTMLParser, schemes: list[tuple[CommentScheme, str]]) -> None:
-    """Decompose comment containers and items so that no comment leaks into the body."""
+def comment_candidates(tree: LexborHTMLParser, schemes: list[tuple[CommentScheme, str]]) -> list[LexborNode]:
+    """Every comment container and item of every scheme, in one query (empty: the page has none)."""
     selectors = list(COMMENT_CONTAINERS)
     for scheme, _ in schemes:
         selectors.extend(scheme.containers)
         selectors.append(scheme.items)
-    found: dict[int, LexborNode] = {}
     try:
-        nodes = tree.css(", ".join(dict.fromkeys(selectors)))
+        return tree.css(", ".join(dict.fromkeys(selectors)))
     except Exception:  # one bad selector: fall back to one at a time
-        nodes = [n for css in dict.fromkeys(selectors) for n in _safe_css(tree, css)]
+        return [n for css in dict.fromkeys(selectors) for n in _safe_css(tree, css)]
+
+
+def remove_comment_sections(
+    tree: LexborHTMLParser, schemes: list[tuple[CommentScheme, str]], nodes: list[LexborNode] | None = None
+) -> None:
+    """Decompose comment containers and items so that no comment leaks into the body."""
+    found: dict[int, LexborNode] = {}
+    if nodes is None:
+        nodes = comment_candidates(tree, schemes)
     for node in nodes:
         if node.tag not in ("html", "body") and node.css_first(_GUARD_CSS) is None:
             found[node.mem_id] = node

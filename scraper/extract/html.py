@@ -102,10 +102,9 @@ def parse(html: str) -> LexborHTMLParser:
     if "\x00" in html:
         html = html.replace("\x00", "")
     try:
-        html.encode("utf-8")
-    except UnicodeEncodeError:
-        html = html.encode("utf-8", "replace").decode("utf-8")
-    return LexborHTMLParser(html)
+        return LexborHTMLParser(html)
+    except UnicodeEncodeError:  # lone surrogates: only then pay for a second encoding pass
+        return LexborHTMLParser(html.encode("utf-8", "replace").decode("utf-8"))
 
 
 def clean_text(text: str | None) -> str:
@@ -148,27 +147,32 @@ def iter_elements(root: LexborNode) -> Iterator[LexborNode]:
 def render_text(root: LexborNode, skip: object = None) -> str:
     """Visible text of `root`: blocks separated by blank lines, inline text kept on one line.
 
-    `skip(node) -> bool` may veto an element (and its subtree) before it is rendered.
+    `skip(node) -> bool` may veto an element (and its subtree) before it is rendered.  The walk keeps a
+    stack of child iterators (no recursion, no list copies), since it runs over every chosen body.
     """
     out: list[str] = []
-    stack: list[LexborNode | str] = [root]
+    append = out.append
+    stack = [root.iter(include_text=True)]
+    closers = [""]
     while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            out.append(item)
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+            append(closers.pop())
             continue
-        for child in reversed(list(item.iter(include_text=True))):
-            tag = child.tag
-            if tag == "-text":
-                stack.append((child.text_content or "").replace("\n", " "))
-            elif tag in SKIP_TAGS or tag.startswith("-") or (skip is not None and skip(child)):
-                continue
-            elif tag == "br":
-                stack.append("\n")
-            elif tag in BLOCK_TAGS:
-                stack.extend(("\n\n", child, "\n\n"))
-            else:
-                stack.append(child)
+        tag = child.tag
+        if tag == "-text":
+            append((child.text_content or "").replace("\n", " "))
+        elif tag in SKIP_TAGS or tag[0] == "-" or (skip is not None and skip(child)):  # type: ignore[operator]
+            continue
+        elif tag == "br":
+            append("\n")
+        else:
+            block = tag in BLOCK_TAGS
+            if block:
+                append("\n\n")
+            stack.append(child.iter(include_text=True))
+            closers.append("\n\n" if block else "")
     return tidy("".join(out))
 
 

@@ -129,7 +129,9 @@ def _people(value: Any, index: dict[str, dict[str, Any]]) -> tuple[list[str], li
             name = _text(index[ref].get("name"))
         if not name:
             continue
-        (orgs if _types(item) & _ORG_TYPES else persons).append(name)
+        kinds = _types(item)
+        # Yoast types a blog's owner ["Person", "Organization"]: a person first
+        (orgs if kinds & _ORG_TYPES and "person" not in kinds else persons).append(name)
     return [p for p in persons if p], orgs
 
 

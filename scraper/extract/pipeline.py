@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -10,29 +9,37 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from ..config import Site
 from ..models import Article
 from .authors import clean_authors
-from .body import extract_body, render_body
-from .comments import GENERIC_SCHEMES, extract_comments, remove_comment_sections, remove_outermost
+from .body import choose_container, render_body
+from .bylines import body_byline, find_authors
+from .comments import (
+    GENERIC_SCHEMES,
+    comment_candidates,
+    extract_comments,
+    remove_comment_sections,
+    remove_outermost,
+)
 from .dates import parse_date, parse_with_dateparser
 from .html import clean_text, parse, select_value
 from .jsonld import read_jsonld
+from .leads import find_lead
 from .metadata import (
     Doc,
     Found,
-    find_authors,
     find_canonical,
     find_lang,
-    find_title,
     normalise_lang,
     read_meta,
 )
 from .presets import all_presets, detect_presets
-from .pubdate import find_modified, find_published
+from .pubdate import find_modified, find_published, headline_start
 from .rules import CommentScheme, Rules, rules_from_site
+from .titles import find_title, heading_text
 from .zones import to_local
 
 __all__ = ["run"]
 
-_COMMENTISH = re.compile(r"comment|kommentar|disqus|respond|comol", re.IGNORECASE)
+_SHORT_BODY = 150
+_COMMENT_HINTS = ("omment", "disqus", "leserbrief", "jdgm-rev")
 
 
 def _remove(tree: LexborHTMLParser, selectors: tuple[str, ...]) -> None:
@@ -54,6 +61,21 @@ def _rule_value(rules: list[Rules], name: str, tree: LexborHTMLParser) -> tuple[
             found = select_value(tree, spec)
             if found:
                 return found[0], rule.source(name)
+    return None
+
+
+def _rule_title(rules: list[Rules], doc: Doc) -> Found:
+    """A site's title selector is taken as is; a preset's heading loses its kicker and dateline."""
+    for rule in rules:
+        for spec in rule.fields.get("title", ()):
+            found = select_value(doc.tree, spec)
+            if not found:
+                continue
+            if rule.label.startswith("site") or "@" in spec or not found[1].tag.startswith("h"):
+                return found[0], rule.source("title")
+            text = heading_text(found[1], doc)
+            if text:
+                return text, rule.source("title")
     return None
 
 
@@ -127,15 +149,22 @@ def run(html: str, url: str, site: Site | None, now: datetime) -> Article:
     if lang and normalise_lang(lang[0]):
         values["lang"], sources["lang"] = normalise_lang(lang[0]), lang[1]
     schemes = _schemes(rules)
-    comments, label = extract_comments(tree, schemes, doc.locale, now)
+    # every comment markup known here spells one of these in the raw HTML: a cheap gate for the query
+    hinted = any(r.comments for r in rules if r.label.startswith("site")) or any(w in html for w in _COMMENT_HINTS)
+    candidates = comment_candidates(tree, schemes) if hinted else []
+    comments, label = extract_comments(tree, schemes, doc.locale, now) if candidates else ([], "")
     if comments:
         sources["comments"] = label
-    if comments or _COMMENTISH.search(html):
-        remove_comment_sections(tree, schemes)
+    if candidates:
+        remove_comment_sections(tree, schemes, candidates)
     _metadata(rules, doc, values, sources)
     for rule in rules:
         _remove(tree, rule.remove)
     _body(rules, doc, values, sources)
+    if not values.get("authors") and values.get("body"):
+        names = body_byline(values["body"], doc)  # type: ignore[arg-type]
+        if names:
+            values["authors"], sources["authors"] = names, "text:body-byline"
     return Article(
         url=url,
         canonical_url=values.get("canonical_url"),  # type: ignore[arg-type]
@@ -151,7 +180,7 @@ def run(html: str, url: str, site: Site | None, now: datetime) -> Article:
 
 
 def _metadata(rules: list[Rules], doc: Doc, values: dict[str, object], sources: dict[str, str]) -> None:
-    found = _rule_value(rules, "title", doc.tree) or find_title(doc)
+    found = _rule_title(rules, doc) or find_title(doc)
     if found:
         values["title"], sources["title"] = clean_text(found[0]), found[1]
     rule_author = _rule_value(rules, "author", doc.tree)
@@ -174,10 +203,19 @@ def _body(rules: list[Rules], doc: Doc, values: dict[str, object], sources: dict
         body = render_body(found[0], title, authors)  # type: ignore[arg-type]
         if body:
             sources["body"] = found[1]
+    stub = body if len(body) < _SHORT_BODY and not (found and found[1].startswith("site")) else ""
+    if stub:  # a preset selector that matched a stub ("nach oben") is probably not the article
+        body = ""
     if not body:
-        body = extract_body(doc.tree, title, doc.ld.body, authors)  # type: ignore[arg-type]
+        nodes = choose_container(doc.tree, doc.ld.body)
+        body = render_body(nodes, title, authors) if nodes else ""  # type: ignore[arg-type]
         if body:
             sources["body"] = "generic:density"
+            lead = find_lead(doc, nodes, headline_start(doc))
+            if lead and lead[:60] not in body:
+                body = f"{lead}\n\n{body}"
+    if len(body) < len(stub):
+        body, sources["body"] = stub, found[1]  # type: ignore[index]
     if len(body) < 200 and len(doc.ld.body) > len(body):
         body, sources["body"] = doc.ld.body.strip(), "jsonld:articleBody"
     values["body"] = body

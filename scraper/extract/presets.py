@@ -78,5 +78,18 @@ def all_presets() -> tuple[Preset, ...]:
     return tuple(found)
 
 
+@lru_cache(maxsize=1)
+def _any_signature() -> str:
+    return ", ".join(sig for p in all_presets() for sig in p.signature)
+
+
 def detect_presets(tree: LexborHTMLParser, generator: str) -> tuple[Preset, ...]:
+    """Presets whose generator or markup matches; one union query first, since most pages match none."""
+    by_generator = any(p.generator is not None and generator and p.generator.search(generator) for p in all_presets())
+    if not by_generator:
+        try:
+            if tree.css_first(_any_signature()) is None:
+                return ()
+        except Exception:  # one unsupported selector: test the presets one by one
+            pass
     return tuple(p for p in all_presets() if p.matches(tree, generator))

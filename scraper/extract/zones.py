@@ -4,8 +4,8 @@ Metadata often states instants in UTC ("2022-11-06T23:00:00Z"), but the article'
 the page and as people cite it, is the local one (7 November in Berlin).  Only the zone is guessed;
 the instant is never changed, so converting is lossless.  The guess is deliberately narrow: a country
 from the `lang` region or the country-code TLD, or a language spoken almost only in Central European
-Time.  English without a region, Spanish and Portuguese without a country, and the US are left in
-UTC: their zones are too spread out (and English pages use en-US far beyond the US).
+Time.  English or French without a region, Spanish and Portuguese without a country, and the US are
+left in UTC: their zones are too spread out (and English pages use en-US far beyond the US).
 """
 
 from __future__ import annotations
@@ -48,9 +48,8 @@ _CET_COUNTRIES = frozenset(
         "mt",
     ]
 )
-_CET_LANGS = frozenset(
-    ["de", "fr", "it", "nl", "pl", "cs", "sk", "hu", "sl", "hr", "sr", "bs", "da", "sv", "nb", "nn", "no", "lb", "rm"]
-)
+# French is left out: Quebec, Haiti and West Africa write it as much as France does
+_CET_LANGS = frozenset(["de", "it", "nl", "pl", "cs", "sk", "hu", "sl", "hr", "sr", "bs", "da", "sv", "nb", "nn", "no"])
 # country-code domains that are mostly bought for their letters, not their country
 _VANITY_TLDS = frozenset(
     ["co", "me", "tv", "io", "ai", "fm", "am", "ws", "cc", "to", "la", "gg", "ly", "so", "sh", "ac", "tk", "nu"]

@@ -1,0 +1,236 @@
+"""Authors by evidence ranking: JSON-LD, meta tags, byline markup, then byline lines in the text.
+
+Structured data names people (and sometimes a newsroom or agency: "Redaktion", "Eurosport"), meta tags
+often name the developer or the site, and byline markup varies with every theme, so each step only
+accepts what `clean_authors` judges to be names.  The text step reads the lines just around the
+headline for "Von X", "By: X", "Text: X", "Autor" + name on the next line.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from .authors import clean_authors
+from .html import clean_text
+from .metadata import Doc
+
+__all__ = ["body_byline", "find_authors"]
+
+_META_AUTHOR = (
+    "author",
+    "article:author",
+    "parsely-author",
+    "sailthru.author",
+    "dc.creator",
+    "dcterms.creator",
+    "citation_author",
+    "byl",
+    "og:article:author",
+    "article.author",
+)
+_BYLINE_CSS = (
+    "[itemprop=author] [itemprop=name]",
+    "[itemprop=author]",
+    "a[rel=author]",
+    ".author.vcard .fn",
+    ".byline .author",
+    ".byline [class*=name]",
+    "[class*=byline] a",
+    ".byline",
+    "[class*=byline]",
+    ".author-name",
+    ".post-author",
+    ".entry-author",
+    ".article-author",
+    "[class*=author-name]",
+    "[class*=AuthorName]",
+    ".author",
+    "[class*=author] a[href*=author]",
+    "[class*=signature]",
+    "[class*=autor]",
+    "[class*=auteur]",
+    "[class*=writer]",
+    "address",
+)
+_BYLINE_UNION = ", ".join(_BYLINE_CSS)
+# a byline label, alone on its line or followed by the names
+_BYLINE_LINE = re.compile(
+    r"^(?:(?:ein |a |blog ?)?(?:beitrag|artikel|gastbeitrag|post|article|story)\s+)?"
+    r"(?:(?:written|posted|published|text|texte|story|words|reported)\s+)?"
+    r"(?:by|von|par|por|door|av|af|przez|di|text|texte|autor(?:in|en)?|auteure?s?|author|autore|"
+    r"verfasst von|geschrieben von|écrit par|escrito por|scritto da|redaktion|reporter|interview)"
+    r"\s*:?(?:\s+(?P<rest>.+))?$",
+    re.IGNORECASE,
+)
+# "Posted on 21 September 2020 by Adi Tzlil": the label inside a short line, names at its end
+_BY_AT_END = re.compile(r"\s(?:by|von|par|por)\s+(?P<rest>[^\d|:]{4,60})$", re.IGNORECASE)
+# "11.12.2019 - Amelie Loevenich": a dateline that goes on with the name
+_DATE_DASH = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\s*[-–|•·]\s*(?P<rest>.+)$")
+_LABEL_AT_LINE = re.compile(
+    r"^[ \t|•·–—-]*(?:(?:ein |a |blog ?)?(?:beitrag|artikel|gastbeitrag|post|article|story)\s+)?"
+    r"(?:(?:written|posted|published|text|texte|story|words|reported)\s+)?"
+    r"(?:by|von|par|por|door|av|af|przez|di|text|texte|autor(?:in|en)?|auteure?s?|author|autore|"
+    r"verfasst von|geschrieben von|écrit par|escrito por|scritto da|redaktion|reporter|interview)\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+_LINE_LEAD = re.compile(r"^[\s|•·–—-]+")
+# what follows the names on the same line: a date, a place, a role
+_AFTER_NAMES = re.compile(r"\s+(?:am|on|le|el|il|op|em|um|\d|\||-\s|–|—|•|·)(?:\s|$).*$", re.IGNORECASE)
+_WRITTEN_BY = re.compile(r"^(?:written by|verfasst von|geschrieben von|écrit par|escrito por|scritto da|autor)", re.I)
+_AROUND_HEADLINE = (300, 3000)
+
+
+_PARTICLES = frozenset(
+    [
+        "von",
+        "van",
+        "de",
+        "der",
+        "den",
+        "di",
+        "da",
+        "du",
+        "la",
+        "le",
+        "del",
+        "della",
+        "dos",
+        "das",
+        "und",
+        "and",
+        "et",
+        "y",
+        "e",
+        "i",
+        "zu",
+        "ten",
+        "ter",
+    ]
+)
+
+
+# first words of UI phrases that otherwise pass for "Firstname Lastname"
+_NOT_FIRST = frozenset(
+    ["main", "verfolgen", "gesponserte", "sponsored", "mehr", "more", "alle", "all", "der", "die", "das"]
+)
+
+
+def _key(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def _not_site(names: tuple[str, ...], doc: Doc, strict: bool = False) -> tuple[str, ...]:
+    """Drop names that spell the domain ("Datev De" on datev.de); `strict` also drops its label
+    ("Eurailpress" on eurailpress.de), which a personal blog's meta author legitimately is."""
+    host = (urlsplit(doc.url).hostname or "").removeprefix("www.")
+    whole, label = _key(host), _key(host.split(".")[0])
+    return tuple(n for n in names if _key(n) != whole and not (strict and _key(n) == label))
+
+
+def _person_like(name: str) -> bool:
+    """Two to four capitalised words (particles aside), or a user handle: what a byline line must yield."""
+    words = name.split()
+    if len(words) == 1 and re.search(r"\w[._]\w", name):  # a user handle: "Isabella.DiBiase"
+        return True
+    if not 2 <= len(words) <= 4 or not words[0][0].isupper() or words[0].lower() in _NOT_FIRST:
+        return False
+    return all(w[0].isupper() or w.lower() in _PARTICLES for w in words) and not any(w.isupper() for w in words[:-1])
+
+
+def _twitter_label(doc: Doc) -> tuple[str, ...]:
+    """Yoast's "twitter:label1 = Written by / twitter:data1 = name" pair."""
+    for n in ("1", "2"):
+        label = (doc.meta.get(f"twitter:label{n}") or [""])[0]
+        data = (doc.meta.get(f"twitter:data{n}") or [""])[0]
+        if label and data and _WRITTEN_BY.match(label):
+            return _not_site(clean_authors(data), doc)
+    return ()
+
+
+def _headline_start(doc: Doc) -> int:
+    h1 = doc.tree.css_first("h1")
+    heading = h1.text(separator="\n").strip().split("\n", 1)[0].strip()[:60] if h1 is not None else ""
+    return doc.page_text.find(heading) if heading else -1
+
+
+def _names_in(lines: list[str], doc: Doc, exclude: list[str], loose: bool) -> tuple[str, ...]:
+    for i, line in enumerate(lines):
+        if len(line) > 100:
+            continue
+        line = _DATE_DASH.sub(r"\g<rest>", _LINE_LEAD.sub("", line))
+        m = _BYLINE_LINE.match(line) or (_BY_AT_END.search(line) if loose else None)
+        if m is None:
+            if not loose or line == lines[i]:
+                continue
+            rest = line  # a dateline followed by a bare name
+        else:
+            rest = m["rest"] or (lines[i + 1] if i + 1 < len(lines) else "")
+            if m["rest"] is None and i + 3 < len(lines) and lines[i + 2].lower() in ("und", "and", "et", "y", "&", ","):
+                rest = f"{lines[i + 1]} und {lines[i + 3]}"
+        rest = _AFTER_NAMES.sub("", rest)
+        names = clean_authors(rest, exclude) if len(rest) < 80 else ()
+        names = tuple(n for n in _not_site(names, doc, strict=True) if _person_like(n))
+        if names:
+            return names
+    return ()
+
+
+def _text_byline(doc: Doc, exclude: list[str]) -> tuple[tuple[str, ...], str] | None:
+    """Byline lines near the headline (label, "by" at the end, "date - name"), else a label anywhere."""
+    text = doc.page_text
+    start = _headline_start(doc)
+    if start >= 0:
+        before, after = _AROUND_HEADLINE
+        lines = [clean_text(line) for line in text[max(start - before, 0) : start + after].split("\n")]
+        names = _names_in([line for line in lines if line], doc, exclude, loose=True)
+        if names:
+            return names, "text:byline"
+    return None
+
+
+def body_byline(body: str, doc: Doc) -> tuple[str, ...]:
+    """A labelled byline line inside the extracted body ("Text: X", "Autoren X und Y"): the fallback
+    when nothing around the headline signs the article.  Runs on the body, not the page, so that
+    sidebars and footers cannot sign it."""
+    exclude = [*doc.site_names, doc.ld.publisher]
+    lines = [line.strip() for line in body.split("\n") if 0 < len(line.strip()) <= 100]
+    return _names_in(lines, doc, exclude, loose=False)
+
+
+def find_authors(doc: Doc) -> tuple[tuple[str, ...], str] | None:
+    exclude = [*doc.site_names, doc.ld.publisher]
+    if doc.ld.authors:
+        names = clean_authors(doc.ld.authors, exclude)
+        if names:
+            return names, "jsonld:author"
+    names = _twitter_label(doc)
+    if names:
+        return names, "meta:twitter:data1"
+    for key in _META_AUTHOR:
+        values = [v for v in doc.meta.get(key, ()) if v and "://" not in v]
+        names = clean_authors(values, exclude) if values else ()
+        if names:
+            return names, f"meta:{key}"
+    # one union query first: most pages without structured authors have no byline markup either
+    try:
+        any_byline = doc.tree.css_first(_BYLINE_UNION) is not None
+    except Exception:  # an unsupported selector: fall back to the cascade
+        any_byline = True
+    for css in _BYLINE_CSS if any_byline else ():
+        for node in doc.tree.css(css)[:3]:
+            text = clean_text(node.text(separator=" "))
+            if not text or len(text) > 120:
+                continue
+            names = clean_authors(text, exclude)
+            if names:
+                return names, css
+    found = _text_byline(doc, exclude)
+    if found:
+        return found
+    if doc.ld.author_orgs:
+        # an organisation the structured data names as the author is the author, even the publisher
+        names = clean_authors(doc.ld.author_orgs, [*doc.site_names])
+        if names:
+            return names, "jsonld:author"
+    return None

@@ -1,0 +1,68 @@
+"""The standfirst: the lead paragraph that sits between the headline and the body container.
+
+News and magazine templates put the lead ("p.lead", "div.article-preface", "h2.subheadline") in the
+article header, outside the element that holds the paragraphs, so the density pick misses it while
+readers (and the annotated corpora) count it as text.  It is found by class words, then kept only
+if it lies after the headline and before the chosen body in the page text.
+"""
+
+from __future__ import annotations
+
+from selectolax.lexbor import LexborNode
+
+from .html import clean_text
+from .metadata import Doc
+
+__all__ = ["find_lead"]
+
+_LEAD_CSS = (
+    "[class*=lead], [class*=intro], [class*=excerpt], [class*=preface], [class*=standfirst], [class*=subheadline],"
+    " [class*=summary], [class*=description], [class*=deck], [class*=teaser-text], [class*=abstract],"
+    " [class*=subtitle], [class*=Lead], [class*=Intro], [itemprop=description]"
+)
+_MAX_GAP = 3000
+_SCOPE_UP = 7
+
+
+def _inside(node: LexborNode, ids: set[int]) -> bool:
+    while node is not None:
+        if node.mem_id in ids:
+            return True
+        node = node.parent
+    return False
+
+
+def _contains(node: LexborNode, chosen: list[LexborNode]) -> bool:
+    return any(_inside(c, {node.mem_id}) for c in chosen)
+
+
+def _position(doc: Doc, node: LexborNode) -> int:
+    first = node.text(separator="\n").strip().split("\n", 1)[0].strip()[:50]
+    return doc.page_text.find(first) if len(first) >= 10 else -1
+
+
+def find_lead(doc: Doc, chosen: list[LexborNode], headline_at: int) -> str:
+    """Text of the lead element between the headline and the body, or ""."""
+    if headline_at < 0 or not chosen:
+        return ""
+    body_at = _position(doc, chosen[0])
+    ids = {n.mem_id for n in chosen}
+    # the lead shares the article's wrapper with the body: search there, not the whole page
+    scope = chosen[0]
+    for _ in range(_SCOPE_UP):
+        if scope.parent is None or scope.parent.tag in ("body", "html"):
+            break
+        scope = scope.parent
+    for node in scope.css(_LEAD_CSS)[:40]:
+        if node.tag in ("body", "html", "meta", "img", "a", "article", "main", "section"):
+            continue
+        text = clean_text(node.text(separator=" "))
+        if not 40 <= len(text) <= 1500 or _inside(node, ids) or _contains(node, chosen):
+            continue
+        linked = sum(len(a.text()) for a in node.css("a"))
+        if linked > 0.3 * len(text):
+            continue
+        at = _position(doc, node)
+        if headline_at < at < headline_at + _MAX_GAP and (body_at < 0 or at < body_at):
+            return text
+    return ""

@@ -1,0 +1,160 @@
+"""The headline: the page's `<h1>` checked against its metadata titles, without site names or kickers.
+
+Metadata titles (`og:title`, `<title>`, JSON-LD `headline`) often carry " | Site" or a section prefix,
+and `<h1>`s often carry a kicker ("Covid-19", "Local News") or a dateline in a `<small>` or after a
+`<br>`.  Each side cleans the other: an h1 part that a metadata title contains is the headline, and a
+title segment that a page heading repeats is the headline.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import urlsplit
+
+from selectolax.lexbor import LexborNode
+
+from .html import attr, clean_text, render_text
+from .metadata import Doc, Found
+
+__all__ = ["find_title", "heading_text", "strip_site"]
+
+_TITLE_SEP = re.compile(r"(\s+(?:[|\-–—·•»«~:]|::)\s+)")
+_KICKER = re.compile(
+    r"kicker|dachzeile|topline|overline|roofline|eyebrow|sub-?head|sub-?title|section|categor|rubri|label|date|time|meta",
+    re.IGNORECASE,
+)
+_NON_ALNUM = re.compile(r"[\W_]+")
+_KICKER_COLON = re.compile(r"(?<=\S):\s+")
+_META_TITLES = ("og:title", "twitter:title", "dc.title", "parsely-title", "sailthru.title", "citation_title")
+
+
+def _key(text: str) -> str:
+    return _NON_ALNUM.sub("", unicodedata.normalize("NFKD", text.casefold()))
+
+
+def _site_like(part: str, doc: Doc) -> bool:
+    key = _key(part)
+    if not key or key.isdigit():
+        return True
+    host = (urlsplit(doc.url).hostname or "").removeprefix("www.")
+    label = _key(host.split(".")[0]) if "." in host else ""
+    if len(key) >= 4 and key in _key(host):
+        return True
+    if len(label) >= 4 and label in key and len(key) <= 3 * len(label):
+        return True
+    return any(key == _key(name) for name in doc.site_names if name)
+
+
+def strip_site(title: str, doc: Doc, gentle: bool = False) -> str:
+    """Drop the " | Site" / "Site - " parts of a title, and what follows a site name in the middle.
+
+    `gentle` only drops parts that name the site: for an h1, whose "Place - Event" form is the
+    headline itself.
+    """
+    pieces = _TITLE_SEP.split(title)
+    parts, seps = pieces[0::2], pieces[1::2]
+    lo, hi = 0, len(parts)
+    while hi - lo > 1 and _site_like(parts[hi - 1], doc):
+        hi -= 1
+    while hi - lo > 1 and _site_like(parts[lo], doc):
+        lo += 1
+    middle = next((i for i in range(lo + 1, hi) if _site_like(parts[i], doc)), None)
+    if middle is not None:  # "Headline - Site - tagline"
+        hi = middle
+    if not gentle:
+        short_tail = hi - lo > 1 and seps[hi - 2].strip() in "|:»«" and len(parts[hi - 1].split()) <= 4
+        if short_tail and len(" ".join(parts[lo : hi - 1]).split()) >= 4:
+            hi -= 1
+        if hi - lo > 1:
+            longest = max(range(lo, hi), key=lambda i: len(parts[i]))
+            others = [parts[i] for i in range(lo, hi) if i != longest]
+            kicker_only = all(sep.strip() == ":" for sep in seps[lo : hi - 1])
+            if not kicker_only and len(parts[longest].split()) >= 4 and all(len(o.split()) <= 2 for o in others):
+                lo, hi = longest, longest + 1
+    return "".join(pieces[2 * lo : 2 * hi - 1]).strip()
+
+
+def _related(part: str, title: str) -> bool:
+    """`part` is `title`, its head (the rest a site name), or what follows a "Kicker:" prefix.
+
+    A tail after " | " or " - " is not enough: that is where the site name sits, and a site's h1 is
+    often its name.
+    """
+    a, b = _key(part), _key(title)
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    if len(a) < 12 or len(a) < 0.4 * len(b):
+        return False
+    return b.startswith(a) or (_KICKER_COLON.search(title) is not None and _key(_KICKER_COLON.split(title)[-1]) == a)
+
+
+def _is_kicker(node: LexborNode) -> bool:
+    if node.tag == "small":
+        return True
+    names = f"{attr(node, 'class')} {attr(node, 'id')}"
+    return bool(names.strip()) and attr(node, "itemprop") != "headline" and bool(_KICKER.search(names))
+
+
+def _heading_parts(node: LexborNode) -> list[str]:
+    """The lines of a heading (split at `<br>` and blocks), kickers and datelines left out."""
+    text = render_text(node, lambda n: n.tag in ("small", "a", "div", "span", "p") and _is_kicker(n))
+    parts = [clean_text(line) for line in text.split("\n")]
+    return [p for p in parts if 2 <= len(p) <= 300]
+
+
+def _pick(parts: list[str], metas: list[str]) -> str | None:
+    for part in parts:
+        if any(_related(part, m) for m in metas):
+            return part
+    return None
+
+
+def _metas(doc: Doc) -> list[tuple[str, str]]:
+    metas: list[tuple[str, str]] = []
+    if doc.ld.headline:
+        metas.append((clean_text(doc.ld.headline), "jsonld:headline"))
+    for key in _META_TITLES:
+        found = doc.first_meta(key)
+        if found:
+            metas.append((clean_text(found[0]), found[1]))
+    title_node = doc.tree.css_first("title")
+    page_title = clean_text(title_node.text()) if title_node is not None else ""
+    if page_title:
+        metas.append((page_title, "title"))
+    return metas
+
+
+def heading_text(node: LexborNode, doc: Doc) -> str:
+    """A heading chosen by a preset selector, without its kicker or dateline."""
+    parts = [strip_site(p, doc, gentle=True) for p in _heading_parts(node)]
+    metas = _metas(doc)
+    return _pick(parts, [v for v, _ in metas] + [strip_site(v, doc) for v, _ in metas]) or max(
+        parts, key=len, default=""
+    )
+
+
+def find_title(doc: Doc) -> Found:
+    metas = _metas(doc)
+    texts = [v for v, _ in metas] + [strip_site(v, doc) for v, _ in metas]
+    h1s = [_heading_parts(node) for node in doc.tree.css("h1")[:6]]
+    for parts in h1s:
+        picked = _pick([strip_site(p, doc, gentle=True) for p in parts], texts)
+        if picked:
+            return picked, "h1"
+    for value, rule in metas:
+        stripped = strip_site(value, doc)
+        segments = [s for s in _TITLE_SEP.split(stripped)[0::2] if len(_key(s)) >= 6]
+        if len(segments) > 1:
+            headings = [clean_text(n.text()) for n in doc.tree.css("h2, h3")[:12]]
+            for segment in segments:
+                if any(_key(segment) == _key(h) for h in headings):
+                    return segment.strip(), f"{rule}+heading"
+        if stripped and not _site_like(stripped, doc):
+            return stripped, rule
+    for parts in h1s:
+        if parts:
+            return max(parts, key=len), "h1"
+    return None

@@ -1,0 +1,51 @@
+"""Where a crawl runs extraction: in the event loop, or in worker processes on the other cores.
+
+Extraction is pure CPU (parsing 30-80 KB of HTML), so in one process it competes with the HTTP
+client for the GIL; `crawl.extract_processes` moves it to a process pool.  What crosses the process
+boundary is plain data (html, url, Site, time) one way and an `Article` or an error text back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from datetime import datetime
+
+from .config import Site
+from .errors import ExtractError
+from .extract import extract_article
+from .models import Article
+
+__all__ = ["Extractor"]
+
+
+def _job(html: str, url: str, site: Site | None, fetched_at: datetime) -> Article | str:
+    # ExtractError does not survive pickling (its __init__ takes two arguments), so send its reason.
+    try:
+        return extract_article(html, url, site, fetched_at=fetched_at)
+    except ExtractError as exc:
+        return exc.reason
+
+
+class Extractor:
+    """`await extractor(html, url, site, fetched_at)` -> Article, raising ExtractError as usual."""
+
+    def __init__(self, processes: int) -> None:
+        self.pool: ProcessPoolExecutor | None = None
+        if processes > 0:
+            ctx = multiprocessing.get_context("forkserver")
+            ctx.set_forkserver_preload(["scraper.extract"])
+            self.pool = ProcessPoolExecutor(processes, mp_context=ctx)
+
+    async def __call__(self, html: str, url: str, site: Site | None, fetched_at: datetime) -> Article:
+        if self.pool is None:
+            return extract_article(html, url, site, fetched_at=fetched_at)
+        found = await asyncio.get_running_loop().run_in_executor(self.pool, _job, html, url, site, fetched_at)
+        if isinstance(found, str):
+            raise ExtractError(url, found)
+        return found
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
