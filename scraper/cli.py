@@ -575,13 +575,14 @@ class _CrawlProgress:
 
 @cli.command()
 @db_option
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "warc"]), default="jsonl", show_default=True)
 @click.option("--site", help="Only this site's articles.")
 @click.option("--since", help="Only articles first seen or changed since DATE (YYYY-MM-DD or ISO 8601).")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), help="Write here, not stdout.")
 @reports_errors
 def export(db_path: Path, fmt: str, site: str | None, since: str | None, out_path: Path | None) -> None:
-    """Export archived articles (latest version, comments, version count) as JSON Lines or CSV."""
+    """Export archived articles as JSON Lines or CSV (latest version, comments, version count), or every
+    stored capture as WARC (request and response records with the original headers and payload)."""
     from datetime import UTC, datetime
 
     from .export import export_rows, write_csv, write_export, write_jsonl
@@ -594,6 +595,16 @@ def export(db_path: Path, fmt: str, site: str | None, since: str | None, out_pat
         since = (stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)).astimezone(UTC).isoformat(timespec="seconds")
     if not db_path.exists():
         raise click.ClickException(f"no archive at {db_path}")
+    if fmt == "warc":
+        from .export import atomic_output
+        from .warc import export_warc
+
+        if out_path is None:
+            raise click.UsageError("--format warc needs --out FILE (e.g. captures.warc.gz)")
+        with Archive(db_path) as archive, atomic_output(out_path, binary=True) as fh:
+            n = export_warc(archive, fh, site=site)
+        click.echo(f"{n} capture(s) written to {out_path}", err=True)
+        return
     with Archive(db_path) as archive:
         rows = export_rows(archive, site=site, since=since)
         if out_path is None:

@@ -13,13 +13,14 @@ import json
 import os
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TextIO
+from typing import IO, Any, TextIO
 
 from .archive import Archive
 from .errors import ScraperError
 
-__all__ = ["FIELDS", "ExportError", "export_rows", "write_csv", "write_export", "write_jsonl"]
+__all__ = ["FIELDS", "ExportError", "atomic_output", "export_rows", "write_csv", "write_export", "write_jsonl"]
 
 FIELDS = ("url", "site", "title", "authors", "published", "modified", "lang", "body", "comments", "versions")
 
@@ -83,9 +84,10 @@ def write_csv(rows: Iterator[dict[str, Any]], out: TextIO) -> int:
     return n
 
 
-def write_export(rows: Iterator[dict[str, Any]], fmt: str, path: Path) -> int:
-    """Write to `path` through a temp file in the same folder; returns the number of articles."""
-    write = write_jsonl if fmt == "jsonl" else write_csv
+@contextmanager
+def atomic_output(path: Path, *, binary: bool = False) -> Iterator[IO[Any]]:
+    """A file at `path` that appears only when complete: written through a temp file in the same folder,
+    then renamed onto the path (which replaces a symlink planted there instead of writing through it)."""
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise ExportError(f"{path}: folder {folder} does not exist")
@@ -93,10 +95,16 @@ def write_export(rows: Iterator[dict[str, Any]], fmt: str, path: Path) -> int:
         raise ExportError(f"{path}: is a directory")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            n = write(rows, fh)
-        os.replace(tmp, path)  # replaces a symlink at `path` itself; never writes through it
+        with os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            yield fh
+        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return n
+
+
+def write_export(rows: Iterator[dict[str, Any]], fmt: str, path: Path) -> int:
+    """Write to `path` atomically; returns the number of articles."""
+    write = write_jsonl if fmt == "jsonl" else write_csv
+    with atomic_output(path) as fh:
+        return write(rows, fh)

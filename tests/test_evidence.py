@@ -82,10 +82,8 @@ def test_warc_export_round_trip(server: LocalServer, tmp_path: Path, db_path: Pa
     for url in (wix, wordpress, cp1252):
         cli_ok("fetch", url, "--db", str(db_path), "--config", str(config_dir))
     out = tmp_path / "captures.warc.gz"
-    with Archive(db_path) as archive, out.open("wb") as fh:
-        from scraper.warc import export_warc
-
-        assert export_warc(archive, fh) == 3
+    result = CliRunner().invoke(cli, ["export", "--format", "warc", "--out", str(out), "--db", str(db_path)])
+    assert result.exit_code == 0 and "3 capture(s) written" in result.output
 
     responses, requests = {}, 0
     with out.open("rb") as fh:

@@ -234,7 +234,7 @@ def headline_date(doc: Doc) -> Found:
         # the words before the date on its line (and the line above, where labels often sit alone)
         line_start = window.rfind("\n", 0, pos) + 1
         lead = window[window.rfind("\n", 0, max(line_start - 1, 0)) + 1 : pos][-80:]
-        if MODIFIED_LABEL.search(lead) or _EVENT_LABEL.search(lead):
+        if _EVENT_LABEL.search(lead):
             continue
         return iso, "text:headline"
     return None
