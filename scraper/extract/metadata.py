@@ -37,7 +37,37 @@ class Doc:
     locale: str = ""
     site_names: list[str] = field(default_factory=list)
     html: str = ""
+    title: str = ""
     _page_text: str | None = None
+    _headline: LexborNode | None | bool = None
+
+    def headline_node(self) -> LexborNode | None:
+        """The h1 that carries the title (a site's logo h1 often comes first), else the first h1."""
+        if self._headline is None:
+            h1s = self.tree.css("h1")[:6]
+            key = _squash(self.title)[:30]
+            match = next((h for h in h1s if key and key in _squash(h.text())), None) if key else None
+            self._headline = match or (h1s[0] if h1s else False)
+        return self._headline or None
+
+    def after_headline(self, limit: int) -> str:
+        """Text (one text node a line) of the headline and what follows it in the document, up to `limit`."""
+        node = self.headline_node()
+        if node is None:
+            return ""
+        parts = [node.text(separator="\n")]
+        total = len(parts[0])
+        current: LexborNode | None = node
+        while current is not None and current.tag not in ("body", "html") and total < limit:
+            sibling = current.next
+            while sibling is not None and total < limit:
+                if sibling.is_element_node or sibling.tag == "-text":
+                    text = sibling.text(separator="\n")
+                    parts.append(text)
+                    total += len(text)
+                sibling = sibling.next
+            current = current.parent
+        return "\n".join(parts)[:limit]
 
     @property
     def page_text(self) -> str:
@@ -53,6 +83,10 @@ class Doc:
                 if value:
                     return value, f"meta:{key}"
         return None
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split()).casefold()
 
 
 def read_meta(tree: LexborHTMLParser) -> dict[str, list[str]]:

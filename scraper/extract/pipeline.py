@@ -183,6 +183,7 @@ def _metadata(rules: list[Rules], doc: Doc, values: dict[str, object], sources: 
     found = _rule_title(rules, doc) or find_title(doc)
     if found:
         values["title"], sources["title"] = clean_text(found[0]), found[1]
+        doc.title = values["title"]  # type: ignore[assignment]
     rule_author = _rule_value(rules, "author", doc.tree)
     names = clean_authors(rule_author[0], doc.site_names) if rule_author else ()
     authors = (names, rule_author[1]) if names and rule_author else find_authors(doc)

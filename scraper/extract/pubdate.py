@@ -198,6 +198,7 @@ def find_published(doc: Doc, preset: Found = None) -> Found:
         or _from(doc, doc.ld.page_published, "jsonld:WebPage.datePublished")
         or _from(doc, date_from_url(doc.url, doc.now) or "", "url")
         or _script_date(doc)
+        or _lastmod_line(doc)  # a wiki page's only date is its last edit
         or _page_date(doc)
     )
 
@@ -223,10 +224,9 @@ def headline_date(doc: Doc) -> Found:
     A date inside running prose ("Am 21. Mai 2022 findet ...") is an event, not the article's date:
     only a short line, or a line that starts with the date, counts.
     """
-    start = headline_start(doc)
-    if start < 0:
+    window = doc.after_headline(_BELOW_HEADLINE)
+    if not window:
         return None
-    window = doc.page_text[start : start + _BELOW_HEADLINE]
     for pos, iso in absolute_dates(window, doc.locale, doc.now):
         line = _line_at(window, pos).strip()
         if len(line) > _DATELINE_MAX and window[pos : pos + 12] not in line[:12]:
@@ -291,4 +291,12 @@ def find_modified(doc: Doc) -> Found:
             iso = _iso(doc, attr(node, name))
             if iso:
                 return iso, f"{node.tag}.updated[{name}]"
-    return _text_dates(doc, want_modified=True)
+    return _text_dates(doc, want_modified=True) or _lastmod_line(doc)
+
+
+def _lastmod_line(doc: Doc) -> Found:
+    """Wikis' "last edited on" footer (MediaWiki `#footer-info-lastmod`, MoinMoin `#pageinfo`)."""
+    node = doc.tree.css_first("#footer-info-lastmod, #lastmod, #pageinfo, [class*=lastmod], [class*=last-modified]")
+    text = clean_text(node.text(separator=" ")) if node is not None else ""
+    iso = scan_text_dates(text, doc.locale, doc.now) if text and len(text) < 200 else None
+    return (iso, "text:lastmod") if iso else None
