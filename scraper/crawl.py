@@ -41,7 +41,6 @@ from .extractors import Extractor
 from .fetch import Fetcher
 from .frontier import Frontier, Task
 from .polite import HostBackedOff, Polite
-from .transport import CrawlTransport
 from .urls import canonicalize, host_of, origin_of
 from .writer import Event, Result, Writer
 
@@ -107,7 +106,7 @@ class SiteRound:
         self.max_depth = options.max_depth if options.max_depth is not None else get("crawl.max_depth")
         self.batch = get("crawl.batch_size")
         self.extract = extract
-        self.fetcher = Fetcher(config.settings, transport=CrawlTransport(allow_private=site.allow_private))
+        self.fetcher = Fetcher(config.settings, allow_private=site.allow_private)
         self.polite = Polite(
             self.fetcher,
             config.settings,

@@ -16,6 +16,7 @@ from typing import Any
 
 __all__ = [
     "MODIFIED_LABEL",
+    "PUBLISHED_LABEL",
     "absolute_dates",
     "date_from_url",
     "parse_date",
@@ -271,10 +272,15 @@ _DAY_WORDS = {
 _DAY_WORD = re.compile(
     r"(?<![\w-])(" + "|".join(sorted(map(re.escape, _DAY_WORDS), key=len, reverse=True)) + r")(?!\w)", re.IGNORECASE
 )
+PUBLISHED_LABEL = re.compile(
+    r"\b(?:erschienen|veröffentlicht|publiziert|published|posted|publié|publicado|publicada|pubblicato|"
+    r"gepubliceerd|opublikowano)\b",
+    re.IGNORECASE,
+)
 MODIFIED_LABEL = re.compile(
     r"\b(?:mis à jour|mise à jour|modifié|actualisé|updated?|last modified|modified|aktualisiert|"
     r"geändert|zuletzt|actualizado|modificado|aggiornato|modificato|atualizado|bijgewerkt|gewijzigd|"
-    r"zaktualizowano|aktualizacja)\b",
+    r"zaktualizowano|aktualizacja|letzte änderung|stand)\b",
     re.IGNORECASE,
 )
 _URL_DATE = (

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urljoin
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .html import attr, clean_text
 from .jsonld import JsonLd
@@ -39,7 +39,7 @@ class Doc:
     html: str = ""
     title: str = ""
     _page_text: str | None = None
-    _headline: LexborNode | None | bool = None
+    _headline: LexborNode | bool | None = None
 
     def headline_node(self) -> LexborNode | None:
         """The h1 that carries the title (a site's logo h1 often comes first), else the first h1."""

@@ -15,6 +15,7 @@ import re
 
 from .dates import (
     MODIFIED_LABEL,
+    PUBLISHED_LABEL,
     absolute_dates,
     date_from_url,
     parse_date,
@@ -30,6 +31,7 @@ __all__ = ["find_modified", "find_published", "headline_date", "headline_start"]
 
 _BELOW_HEADLINE = 1500
 _PAGE_WINDOW = 20_000
+_PAGE_CANDIDATES = 8
 _DATELINE_MAX = 90
 # words that announce an event's date, not the article's
 _EVENT_LABEL = re.compile(
@@ -72,11 +74,6 @@ _META_PUBLISHED = (
     "parsely-pub-date",
     "dc.date.issued",
     "dcterms.issued",
-    "dc.date.created",
-    "dcterms.created",
-    "dc.date",
-    "dcterms.date",
-    "date",
     "citation_publication_date",
     "citation_date",
     "originalpublicationdate",
@@ -86,6 +83,9 @@ _META_PUBLISHED = (
     "date.available",
     "dc.date.available",
 )
+# Dublin Core and bare "date" metas: often the record's creation or last change, not the publication,
+# so they rank below a `<time>` the page shows
+_META_WEAK = ("dc.date.created", "dcterms.created", "dc.date", "dcterms.date", "date")
 _META_MODIFIED = (
     "article:modified_time",
     "og:updated_time",
@@ -195,6 +195,7 @@ def find_published(doc: Doc, preset: Found = None) -> Found:
         headline_date(doc)
         or _time_elements(doc)
         or _text_dates(doc, want_modified=False)
+        or _meta_date(doc, _META_WEAK)
         or _from(doc, doc.ld.page_published, "jsonld:WebPage.datePublished")
         or _from(doc, date_from_url(doc.url, doc.now) or "", "url")
         or _script_date(doc)
@@ -266,10 +267,24 @@ def _page_date(doc: Doc) -> Found:
     windows = [text[max(start - 300, 0) : start + 2500]] if start >= 0 else []
     windows.append(text[:_PAGE_WINDOW])
     for window in windows:
-        iso = scan_text_dates(window, doc.locale, doc.now)
-        if iso:
-            return iso, "text:page"
+        found = absolute_dates(window, doc.locale, doc.now)
+        if not found:
+            continue
+        labelled = [(_label_before(window, pos), iso) for pos, iso in found[:_PAGE_CANDIDATES]]
+        for label, iso in labelled:  # "Erschienen am" beats the first date on the page
+            if PUBLISHED_LABEL.search(label):
+                return iso, "text:page"
+        for label, iso in labelled:  # "Letzte Änderung" is not the publication
+            if not MODIFIED_LABEL.search(label):
+                return iso, "text:page"
+        return found[0][1], "text:page"
     return None
+
+
+def _label_before(text: str, pos: int) -> str:
+    """The words before a date on its line (or the line above, where labels often sit alone)."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    return text[text.rfind("\n", 0, max(line_start - 1, 0)) + 1 : pos][-60:]
 
 
 def _from(doc: Doc, value: str, rule: str) -> Found:
