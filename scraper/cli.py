@@ -517,12 +517,24 @@ def crawl(
     show = sys.stderr.isatty() if progress is None else progress
     if not show:
         logging.getLogger("scraper.crawl").setLevel(logging.INFO)
-    with _CrawlProgress(show, (max_pages or config.settings.get("crawl.max_pages")) * len(sites)) as bar:
-        try:
+    with Archive(db_path) as archive:  # a crawl is a run too: `scraper status` shows it
+        runs = {site.name: archive.start_run(site.name) for site in sites}
+    counts: dict[str, dict[str, int]] = {}
+    status, error = "interrupted", "stopped before the round finished"
+    try:
+        with _CrawlProgress(show, (max_pages or config.settings.get("crawl.max_pages")) * len(sites)) as bar:
             counts = asyncio.run(run_crawl(config, sites, db_path, options=options, report=bar.report))
-        except KeyboardInterrupt:
-            click.echo("interrupted: run the same command again to resume", err=True)
-            sys.exit(130)
+        status, error = "ok", None
+    except KeyboardInterrupt:
+        click.echo("interrupted: run the same command again to resume", err=True)
+        sys.exit(130)
+    except ScraperError as exc:
+        status, error = "failed", str(exc)
+        raise
+    finally:
+        with Archive(db_path) as archive:
+            for name, run_id in runs.items():
+                archive.finish_run(run_id, counts.get(name, {}), status=status, error=error)
     for name, c in counts.items():
         click.echo(
             f"{name}: {c.get('fetched', 0)} fetched, {c.get('new', 0)} new, {c.get('changed', 0)} changed,"

@@ -48,7 +48,7 @@ def simhash(text: str, k: int = 1) -> int | None:
     words = _WORDS.findall(text.lower())
     if len(words) < MIN_WORDS:
         return None
-    shingles = {" ".join(words[i : i + k]) for i in range(len(words) - k + 1)}
+    shingles = set(words) if k == 1 else {" ".join(words[i : i + k]) for i in range(len(words) - k + 1)}
     hashes = np.fromiter(
         (int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest(), "little") for s in shingles),
         dtype=np.uint64,

@@ -250,3 +250,22 @@ def test_restart_does_not_rerun_a_site_that_just_ran(
     again.send_signal(signal.SIGTERM)
     assert again.wait(timeout=40) == 0
     assert os.path.exists(db_path)
+
+
+def test_a_one_off_crawl_is_a_run_in_status(server: LocalServer, db_path: Path, daemon_config: Path) -> None:
+    from click.testing import CliRunner
+
+    from scraper.cli import cli
+
+    serve_site(server, SyntheticSite(n=4, per_page=4))
+    write_site(daemon_config, "once", server, every="6h")
+    args = ["--db", str(db_path), "--config", str(daemon_config)]
+    crawled = CliRunner().invoke(cli, ["crawl", "once", "--no-progress", *args])
+    assert crawled.exit_code == 0, crawled.output
+    result = CliRunner().invoke(cli, ["status", *args])
+    assert result.exit_code == 0
+    assert "once" in result.output and "(ok): " in result.output and "new 4" in result.output
+    report = json.loads(CliRunner().invoke(cli, ["status", "--json", *args]).stdout)
+    last = report["sites"]["once"]["last_run"]
+    assert last["new"] == 4 and last["status"] == "ok"
+    assert report["sites"]["once"]["next_run"] > last["started"]

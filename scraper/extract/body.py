@@ -151,6 +151,9 @@ _BLOCK_CSS = "p, pre, td, blockquote, li, dd, div, span"
 _TEXT_HOLDERS = frozenset(["div", "span"])
 _DIVIDERS = (1.0, 2.0, 6.0, 1e9, 1e9, 1e9)
 _WIDEN_GAIN = 1.6
+# a noise-named block (share bar, caption, meta) is dropped only when it is less than 1/N of the text
+_NOISE_SHARE = 4
+_GUTTED = 200
 # menus, link lists and page chrome never hold the article, whatever their text says
 _NOT_CONTAINERS = frozenset(["nav", "ul", "ol", "menu", "header", "footer", "aside", "form", "select", "tr", "table"])
 _EVIDENCE_CLASSES = frozenset(
@@ -346,8 +349,13 @@ def _noise_named(names: str) -> bool:
     return not _NOISE_TOKENS.isdisjoint(_TOKEN_SPLIT.split(names.lower()))
 
 
+def _hidden(node: LexborNode) -> bool:
+    attrs = node.attributes
+    return "hidden" in attrs or attrs.get("aria-hidden") == "true" or node.tag in ("nav", "button", "form")
+
+
 def _skipper(root: LexborNode) -> Callable[[LexborNode], bool]:
-    limit = max(200, len(root.text(deep=True)) // 2)
+    limit = max(200, len(root.text(deep=True)) // _NOISE_SHARE)
     return lambda node: _is_noise(node, limit)
 
 
@@ -361,6 +369,9 @@ def render_body(nodes: list[LexborNode], title: str | None = None, authors: tupl
     title_key = _hint_key(title or "")
     for node in nodes:
         text = render_text(node, _skipper(node)) if node.tag != "p" else clean_text(node.text(deep=True))
+        if len(text) < _GUTTED and len(node.text(deep=True)) > 4 * _GUTTED:
+            # the noise filter gutted a container the density pick chose: trust the pick
+            text = render_text(node, _hidden)
         chunks.append(text)
     blocks = []
     joined = "\n\n".join(chunks)

@@ -58,7 +58,7 @@ _BYLINE_UNION = ", ".join(_BYLINE_CSS)
 _BYLINE_LINE = re.compile(
     r"^(?:(?:ein |a |blog ?)?(?:beitrag|artikel|gastbeitrag|post|article|story)\s+)?"
     r"(?:(?:written|posted|published|text|texte|story|words|reported)\s+)?"
-    r"(?:by|von|par|por|door|av|af|przez|di|text|texte|autor(?:in|en)?|auteure?s?|author|autore|"
+    r"(?:by|von|par|por|door|av|af|przez|di|text|texte|autor(?:in|en)?|auteure?s?(?:\(s\))?|author|autore|"
     r"verfasst von|geschrieben von|écrit par|escrito por|scritto da|redaktion|reporter|interview)"
     r"\s*:?(?:\s+(?P<rest>.+))?$",
     re.IGNORECASE,
@@ -66,11 +66,14 @@ _BYLINE_LINE = re.compile(
 # "Posted on 21 September 2020 by Adi Tzlil": the label inside a short line, names at its end
 _BY_AT_END = re.compile(r"\s(?:by|von|par|por)\s+(?P<rest>[^\d|:]{4,60})$", re.IGNORECASE)
 # "11.12.2019 - Amelie Loevenich": a dateline that goes on with the name
-_DATE_DASH = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\s*[-–|•·]\s*(?P<rest>.+)$")
+_DATE_DASH = re.compile(
+    r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\s*[-–|•·/]\s*(?:\d{1,2}[:.]\d{2}(?:\s*uhr)?\s*[-–|•·/]\s*)?(?P<rest>.+)$",
+    re.IGNORECASE,
+)
 _LABEL_AT_LINE = re.compile(
     r"^[ \t|•·–—-]*(?:(?:ein |a |blog ?)?(?:beitrag|artikel|gastbeitrag|post|article|story)\s+)?"
     r"(?:(?:written|posted|published|text|texte|story|words|reported)\s+)?"
-    r"(?:by|von|par|por|door|av|af|przez|di|text|texte|autor(?:in|en)?|auteure?s?|author|autore|"
+    r"(?:by|von|par|por|door|av|af|przez|di|text|texte|autor(?:in|en)?|auteure?s?(?:\(s\))?|author|autore|"
     r"verfasst von|geschrieben von|écrit par|escrito por|scritto da|redaktion|reporter|interview)\b",
     re.IGNORECASE | re.MULTILINE,
 )

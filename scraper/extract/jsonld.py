@@ -178,5 +178,8 @@ def read_jsonld(tree: LexborHTMLParser) -> JsonLd:
     if isinstance(publisher, dict):
         ref = publisher.get("@id")
         publisher = index.get(ref, publisher) if isinstance(ref, str) else publisher
-    result.publisher = _text(publisher)
+    # a person who publishes their own blog (Yoast types them Person+Organization) is its author too:
+    # do not let them be filtered out as "the site"
+    is_person = isinstance(publisher, dict) and "person" in _types(publisher)
+    result.publisher = "" if is_person else _text(publisher)
     return result
