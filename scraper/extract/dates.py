@@ -192,6 +192,9 @@ _DAY_FIRST = re.compile(
     re.IGNORECASE,
 )
 _MONTH_FIRST = re.compile(rf"(?<!\w){_WORD}\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b{_TIME}", re.IGNORECASE)
+_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
+_BEFORE_YEAR = 45
+_AFTER_YEAR = 30  # room for a time after the year: ", 14:30 Uhr"
 _NUMERIC = re.compile(rf"(?<![\d/.-])(\d{{1,2}})([./-])(\d{{1,2}})\2(\d{{4}}|\d{{2}})(?![\d/.-]|\.\d){_TIME}")
 _YMD = re.compile(rf"(?<!\d)(\d{{4}})([./-])(\d{{1,2}})\2(\d{{1,2}})(?!\d){_TIME}")
 _ISO = re.compile(
@@ -370,20 +373,28 @@ def _numeric(m: re.Match[str], lang: str | None) -> tuple[int, int, int]:
 def absolute_dates(text: str, lang: str | None, now: datetime) -> list[tuple[int, str]]:
     """Every plausible absolute date in `text` as (offset, ISO), in reading order."""
     candidates: list[tuple[int, str]] = []
-    for m in _DAY_FIRST.finditer(text):
-        month = MONTHS.get(m[2].lower())
-        if month:
-            candidates.append((m.start(), _try(int(m[3]), month, int(m[1]), m, 4, now)))
-    for m in _MONTH_FIRST.finditer(text):
-        month = MONTHS.get(m[1].lower())
-        if month:
-            candidates.append((m.start(), _try(int(m[3]), month, int(m[2]), m, 4, now)))
+    # dates with a month name always carry a four-digit year: run those (word-based, slow) patterns
+    # only in a short span before each year instead of at every position of the text
+    done = -1
+    for year in _YEAR.finditer(text):
+        lo, hi = max(year.start() - _BEFORE_YEAR, done), year.end() + _AFTER_YEAR
+        if lo >= year.start():
+            continue
+        for m in _DAY_FIRST.finditer(text, lo, hi):
+            month = MONTHS.get(m[2].lower())
+            if month:
+                candidates.append((m.start(), _try(int(m[3]), month, int(m[1]), m, 4, now)))
+        for m in _MONTH_FIRST.finditer(text, lo, hi):
+            month = MONTHS.get(m[1].lower())
+            if month:
+                candidates.append((m.start(), _try(int(m[3]), month, int(m[2]), m, 4, now)))
+        done = year.end()
     for m in _YMD.finditer(text):
         candidates.append((m.start(), _try(int(m[1]), int(m[3]), int(m[4]), m, 5, now)))
     for m in _NUMERIC.finditer(text):
         year, month, day = _numeric(m, lang)
         candidates.append((m.start(), _try(year, month, day, m, 5, now)))
-    return sorted((pos, value) for pos, value in candidates if value)
+    return sorted({(pos, value) for pos, value in candidates if value})
 
 
 def _absolute(text: str, lang: str | None, now: datetime) -> str | None:
