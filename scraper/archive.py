@@ -24,8 +24,9 @@ import sqlite_utils
 import zstandard
 
 from .copies import create_fingerprints, store_fingerprint
+from .copies import digest as digest_of
 from .errors import ArchiveError
-from .models import Article, Comment, Page, content_hash
+from .models import Article, Comment, Digest, Page
 
 __all__ = ["Archive", "SaveResult", "Version"]
 
@@ -255,6 +256,7 @@ class Archive:
         kind: str = "fetch",
         store_raw: bool = True,
         log_fetch: bool = True,
+        precomputed: Digest | None = None,
     ) -> SaveResult:
         """Archive one extracted article (and log its fetch) in a single transaction.
 
@@ -263,7 +265,8 @@ class Archive:
         """
         key = key_url or (page.final_url if page else article.url)
         stamp = (page.fetched_at if page else datetime.now(UTC)).isoformat(timespec="seconds")
-        digest = content_hash(article)
+        found = precomputed or digest_of(article)
+        digest = found.content_hash
         try:
             with self.transaction() as conn:
                 article_id = self._article_id(conn, key, site, stamp, page, article)
@@ -282,7 +285,7 @@ class Archive:
                     page_sha = self._store_page(conn, page) if (page and store_raw) else None
                     captured = page.final_url if page else article.url
                     self._add_version(conn, article_id, number, captured, digest, article, kind, page_sha, stamp)
-                    store_fingerprint(conn, article_id, number, article.body)
+                    store_fingerprint(conn, article_id, number, found.simhash)
                 self._touch_article(conn, article_id, article, page, stamp, status, number)
                 self._save_comments(conn, article_id, article.comments, stamp)
                 if page is not None and log_fetch:

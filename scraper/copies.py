@@ -21,7 +21,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["MAX_DISTANCE", "Copy", "create_fingerprints", "find_copies", "simhash", "store_fingerprint"]
+from .models import Article, Digest, content_hash
+
+__all__ = ["MAX_DISTANCE", "Copy", "create_fingerprints", "digest", "find_copies", "simhash", "store_fingerprint"]
 
 MAX_DISTANCE = 7
 MIN_WORDS = 40  # shorter bodies (teasers, errors) match too easily to mean anything
@@ -77,9 +79,12 @@ def create_fingerprints(conn: sqlite3.Connection) -> None:
         conn.execute(f"CREATE INDEX IF NOT EXISTS fingerprints_b{i} ON fingerprints (b{i})")
 
 
-def store_fingerprint(conn: sqlite3.Connection, article_id: int, version: int, body: str) -> None:
+def digest(article: Article) -> Digest:
+    return Digest(content_hash(article), simhash(article.body))
+
+
+def store_fingerprint(conn: sqlite3.Connection, article_id: int, version: int, value: int | None) -> None:
     """Record the fingerprint of an article's newest version (inside the caller's transaction)."""
-    value = simhash(body)
     if value is None:
         conn.execute("DELETE FROM fingerprints WHERE article_id=?", (article_id,))
         return

@@ -231,8 +231,8 @@ class SiteRound:
             return Result(task, "not-modified", page=page, **base)  # type: ignore[arg-type]
         try:
             if task.kind == ARTICLE:
-                article = await self.extract(page.html, page.final_url, self.site, page.fetched_at)
-                return Result(task, "page", page=page, article=article, **base)  # type: ignore[arg-type]
+                article, digest = await self.extract(page.html, page.final_url, self.site, page.fetched_at)
+                return Result(task, "page", page=page, article=article, digest=digest, **base)  # type: ignore[arg-type]
             links = self._discover(task, page.html, page.content, page.final_url)
         except (ExtractError, DiscoverError) as exc:
             return Result(task, "error", error=exc.reason, **base)  # type: ignore[arg-type]

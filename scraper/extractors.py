@@ -13,23 +13,25 @@ from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 
 from .config import Site
+from .copies import digest
 from .errors import ExtractError
 from .extract import extract_article
-from .models import Article
+from .models import Article, Digest
 
 __all__ = ["Extractor"]
 
 
-def _job(html: str, url: str, site: Site | None, fetched_at: datetime) -> Article | str:
+def _job(html: str, url: str, site: Site | None, fetched_at: datetime) -> tuple[Article, Digest] | str:
     # ExtractError does not survive pickling (its __init__ takes two arguments), so send its reason.
     try:
-        return extract_article(html, url, site, fetched_at=fetched_at)
+        article = extract_article(html, url, site, fetched_at=fetched_at)
     except ExtractError as exc:
         return exc.reason
+    return article, digest(article)  # hashing here keeps it off the crawl's own process
 
 
 class Extractor:
-    """`await extractor(html, url, site, fetched_at)` -> Article, raising ExtractError as usual."""
+    """`await extractor(html, url, site, fetched_at)` -> (Article, Digest), raising ExtractError as usual."""
 
     def __init__(self, processes: int) -> None:
         self.pool: ProcessPoolExecutor | None = None
@@ -38,9 +40,10 @@ class Extractor:
             ctx.set_forkserver_preload(["scraper.extract"])
             self.pool = ProcessPoolExecutor(processes, mp_context=ctx)
 
-    async def __call__(self, html: str, url: str, site: Site | None, fetched_at: datetime) -> Article:
+    async def __call__(self, html: str, url: str, site: Site | None, fetched_at: datetime) -> tuple[Article, Digest]:
         if self.pool is None:
-            return extract_article(html, url, site, fetched_at=fetched_at)
+            article = extract_article(html, url, site, fetched_at=fetched_at)
+            return article, digest(article)
         found = await asyncio.get_running_loop().run_in_executor(self.pool, _job, html, url, site, fetched_at)
         if isinstance(found, str):
             raise ExtractError(url, found)

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-__all__ = ["Article", "Comment", "Page", "content_hash", "normalise_text"]
+__all__ = ["Article", "Comment", "Digest", "Page", "content_hash", "normalise_text"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +94,16 @@ class Article:
         data["comments"] = [c.to_dict() for c in self.comments]
         data["sources"] = dict(self.sources)
         return data
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    """What the archive derives from an article's content: its version hash and its near-copy
+    fingerprint.  Pure functions of the article, so a crawl computes them in its extraction workers,
+    off the process that does the HTTP and the writing."""
+
+    content_hash: str
+    simhash: int | None
 
 
 _WS = re.compile(r"\s+")

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from .archive import Archive, SaveResult
 from .config import Config, Site
 from .extract import extract_article
-from .models import Article, Page
+from .models import Article, Digest, Page
 
 __all__ = ["archive_page", "identity_url", "save_extracted"]
 
@@ -41,7 +41,9 @@ def archive_page(archive: Archive, page: Page, config: Config, site: Site | None
     return article, save_extracted(archive, article, page, config, site)
 
 
-def save_extracted(archive: Archive, article: Article, page: Page, config: Config, site: Site | None) -> SaveResult:
+def save_extracted(
+    archive: Archive, article: Article, page: Page, config: Config, site: Site | None, digest: Digest | None = None
+) -> SaveResult:
     """Save an article extracted elsewhere (the crawler extracts in its host workers, saves in its writer)."""
     store_raw = config.settings.get("archive.store_raw") if site is None or site.store_raw is None else site.store_raw
     return archive.save(
@@ -50,4 +52,5 @@ def save_extracted(archive: Archive, article: Article, page: Page, config: Confi
         site=site.name if site else urlsplit(page.final_url).hostname,
         key_url=identity_url(article, page),
         store_raw=bool(store_raw),
+        precomputed=digest,
     )

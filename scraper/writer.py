@@ -23,7 +23,7 @@ from .archive import Archive
 from .config import Config, Site, parse_revisit
 from .discover import ARTICLE, Link
 from .frontier import Frontier, Task, Update, next_revisit
-from .models import Article, Page
+from .models import Article, Digest, Page
 from .pipeline import save_extracted
 
 __all__ = ["Event", "Result", "Writer"]
@@ -46,6 +46,7 @@ class Result:
     final_url: str | None = None
     page: Page | None = None  # only for articles, to save
     article: Article | None = None
+    digest: Digest | None = None  # computed where the article was extracted
     links: tuple[Link, ...] = ()
     error: str | None = None
     etag: str | None = None
@@ -254,7 +255,7 @@ class Writer:
             archive.record_fetch(task.url, "not-modified", status=r.status, final_url=r.final_url, duration=r.elapsed)
             self._emit(Event(task.site, task.url, "not-modified", r.status, 0))
         elif task.kind == ARTICLE and r.page is not None and r.article is not None:
-            saved = save_extracted(archive, r.article, r.page, self.config, site)
+            saved = save_extracted(archive, r.article, r.page, self.config, site, r.digest)
             self._emit(Event(task.site, task.url, saved.status, r.status, r.size, version=saved.version))
         else:
             archive.record_fetch(

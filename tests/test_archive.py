@@ -200,3 +200,19 @@ def test_concurrent_writers_lose_nothing(db_path: Path) -> None:
     assert rows(db_path, "SELECT count(*) FROM articles") == [(180,)]
     assert rows(db_path, "SELECT count(*) FROM fetches") == [(180,)]
     assert rows(db_path, "PRAGMA integrity_check") == [("ok",)]
+
+
+def test_a_digest_computed_elsewhere_gives_the_same_versions(tmp_path: Path) -> None:
+    from scraper.copies import digest
+
+    long_body = "\n\n".join(f"Paragraphe {i} : le conseil municipal a voté le budget de la ville." for i in range(30))
+    plain, pre = tmp_path / "plain.db", tmp_path / "pre.db"
+    for body in (long_body, long_body + "\n\nCorrection ajoutée."):
+        a = article(body)
+        with Archive(plain) as archive:
+            archive.save(a, page=page())
+        with Archive(pre) as archive:
+            archive.save(a, page=page(), precomputed=digest(a))
+    sql = "SELECT version, content_hash FROM versions ORDER BY version"
+    assert rows(plain, sql) == rows(pre, sql) and len(rows(pre, sql)) == 2
+    assert rows(plain, "SELECT simhash FROM fingerprints") == rows(pre, "SELECT simhash FROM fingerprints") != [(None,)]

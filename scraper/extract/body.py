@@ -71,8 +71,6 @@ _NOISE_TOKENS = frozenset(
         "comment",
         "comments",
         "sidebar",
-        "widget",
-        "widgets",
         "popup",
         "modal",
         "toolbar",
@@ -120,7 +118,7 @@ _NOISE_TOKENS = frozenset(
     ]
 )
 _SKIP_TAGS = frozenset(
-    {"nav", "aside", "footer", "form", "button", "figure", "figcaption", "header", "select", "label", "dialog", "menu"}
+    {"nav", "aside", "footer", "form", "button", "figure", "figcaption", "select", "label", "dialog", "menu"}
 )
 _BOILERPLATE = re.compile(
     r"^(?:top of page|bottom of page|skip to (?:main )?content|aller au contenu|zum inhalt springen|"
@@ -129,13 +127,17 @@ _BOILERPLATE = re.compile(
     r"teilen:?|compartir:?|condividi:?|advertisement|anzeige:?|publicité|werbung|zurück|back|"
     r"kommentare geschlossen|comments (?:are )?closed|\(?noch keine bewertungen\)?|info zur bewertung|"
     r"(?:kategorie|kategorien|category|categories|tags|schlagwörter|schlagworte|stichwörter)\s*:.{0,200}|"
-    r"(?:lire|à lire) aussi\s*:?|read more\s*:?|weiterlesen|mehr zum thema:?|lees ook:?|leggi anche:?)$",
+    r"(?:lire|à lire) aussi\s*:?|read more\s*:?|weiterlesen|mehr zum thema:?|lees ook:?|leggi anche:?|"
+    r"(?:lesen sie (?:auch|mehr)|siehe auch|zobacz (?:też|także)|czytaj (?:też|także|więcej)|see also)\b.{0,80}|"
+    r"über (?:den|die) autor(?:in)?|about the author|zurück(?: zur (?:vorherigen seite|übersicht|startseite))?|"
+    r"articles correspondants|aufrufe\s*:?.{0,20}|(?:foto|fotos|photo|bild|credit|quelle)\s*:\s*.{0,60}|"
+    r"(?:warning|notice|deprecated|fatal error): .{0,300})$",
     re.IGNORECASE,
 )
 # a heading that opens the "more stories" part of a page: the article ends above it
 _RELATED_START = re.compile(
     r"^(?:das könnte (?:sie|dich) (?:auch )?interessieren|ähnliche (?:beiträge|artikel)|lesen sie auch|"
-    r"(?:das|dies) (?:könnte|dürfte) (?:sie|dich) auch interessieren|mehr zum thema|"
+    r"(?:das|dies) (?:könnte|dürfte) (?:sie|dich) auch interessieren|"
     r"weitere (?:artikel|beiträge|themen)|am meisten gelesen|meistgelesen|letzte kommentare|"
     r"neueste (?:beiträge|artikel)|related (?:posts|articles|stories)|"
     r"you (?:may|might) also like|more (?:stories|from)|recommended (?:for you|stories)|read next|"
@@ -153,6 +155,12 @@ _DIVIDERS = (1.0, 2.0, 6.0, 1e9, 1e9, 1e9)
 _WIDEN_GAIN = 1.6
 # a noise-named block (share bar, caption, meta) is dropped only when it is less than 1/N of the text
 _NOISE_SHARE = 4
+_INLINE = frozenset(["em", "strong", "b", "i", "u", "sup", "sub", "abbr", "code", "mark", "br", "wbr", "img"])
+# wrappers that end the climb; plain "widget"/"meta"/"header" wrappers are how page builders nest text
+_WIDEN_STOP = re.compile(
+    r"comment|sidebar|footer|related|recommend|teaser|nav|menu|share|social|newsletter|promo|advert|sponsor",
+    re.IGNORECASE,
+)
 _GUTTED = 200
 # menus, link lists and page chrome never hold the article, whatever their text says
 _NOT_CONTAINERS = frozenset(["nav", "ul", "ol", "menu", "header", "footer", "aside", "form", "select", "tr", "table"])
@@ -259,9 +267,12 @@ def choose_container(tree: LexborHTMLParser, hint: str = "") -> list[LexborNode]
     hint_key = _hint_key(hint)
     ranked = sorted(scores.values(), key=lambda e: e[1], reverse=True)[:10]
     best: tuple[float, LexborNode] | None = None
+    bonus = 1.3 * (1.5 if hint_key else 1.0)  # the most the adjustments below can multiply by
     for node, score, _ in ranked:
         if node.tag in _NOT_CONTAINERS:
             continue
+        if best is not None and score * bonus <= best[0]:
+            break  # ranked by raw score: no later candidate can win (link density only lowers it)
         text = node.text(deep=True)
         score *= 1 - link_density(node, len(text.strip()))
         if _is_evidence(node):
@@ -284,7 +295,7 @@ def _widen(top: LexborNode, scores: dict[int, list]) -> LexborNode:
     for _ in range(5):
         parent = node.parent
         entry = scores.get(parent.mem_id) if parent is not None else None
-        if entry is None or parent.tag in _NOT_CONTAINERS or _NEGATIVE.search(_names(parent)):
+        if entry is None or parent.tag in _NOT_CONTAINERS or _WIDEN_STOP.search(_names(parent)):
             break
         if entry[2] >= own * _WIDEN_GAIN:
             text_len = len(parent.text(deep=True).strip())
@@ -356,7 +367,8 @@ def _hidden(node: LexborNode) -> bool:
 
 def _skipper(root: LexborNode) -> Callable[[LexborNode], bool]:
     limit = max(200, len(root.text(deep=True)) // _NOISE_SHARE)
-    return lambda node: _is_noise(node, limit)
+    # emphasis and other inline markup is never a boilerplate block: checking it cost more than all else
+    return lambda node: node.tag not in _INLINE and _is_noise(node, limit)
 
 
 def _is_byline(line: str, authors: tuple[str, ...]) -> bool:
@@ -369,7 +381,7 @@ def render_body(nodes: list[LexborNode], title: str | None = None, authors: tupl
     title_key = _hint_key(title or "")
     for node in nodes:
         text = render_text(node, _skipper(node)) if node.tag != "p" else clean_text(node.text(deep=True))
-        if len(text) < _GUTTED and len(node.text(deep=True)) > 4 * _GUTTED:
+        if len(text) < _GUTTED and len(node.text(deep=True)) > 2 * _GUTTED:
             # the noise filter gutted a container the density pick chose: trust the pick
             text = render_text(node, _hidden)
         chunks.append(text)

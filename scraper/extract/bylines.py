@@ -82,6 +82,7 @@ _LINE_LEAD = re.compile(r"^[\s|•·–—-]+")
 _AFTER_NAMES = re.compile(r"\s+(?:am|on|le|el|il|op|em|um|\d|\||-\s|–|—|•|·)(?:\s|$).*$", re.IGNORECASE)
 _WRITTEN_BY = re.compile(r"^(?:written by|verfasst von|geschrieben von|écrit par|escrito por|scritto da|autor)", re.I)
 _AROUND_HEADLINE = (300, 3000)
+_BODY_EDGE = 40
 
 
 _PARTICLES = frozenset(
@@ -198,6 +199,8 @@ def body_byline(body: str, doc: Doc) -> tuple[str, ...]:
     sidebars and footers cannot sign it."""
     exclude = [*doc.site_names, doc.ld.publisher]
     lines = [line.strip() for line in body.split("\n") if 0 < len(line.strip()) <= 100]
+    if len(lines) > 2 * _BODY_EDGE:  # bylines open or close an article, never sit in its middle
+        lines = lines[:_BODY_EDGE] + lines[-_BODY_EDGE:]
     return _names_in(lines, doc, exclude, loose=False)
 
 

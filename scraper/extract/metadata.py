@@ -38,6 +38,7 @@ class Doc:
     site_names: list[str] = field(default_factory=list)
     html: str = ""
     title: str = ""
+    cache: dict[str, list[str]] = field(default_factory=dict)
     _page_text: str | None = None
     _headline: LexborNode | bool | None = None
 

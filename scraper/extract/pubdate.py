@@ -154,9 +154,17 @@ def _time_elements(doc: Doc) -> Found:
     return None
 
 
+def _date_texts(doc: Doc) -> list[str]:
+    """Texts of date-classed elements, queried once for the published and the modified search."""
+    cached = doc.cache.get("date_texts")
+    if cached is None:
+        cached = [clean_text(node.text(separator=" ")) for node in doc.tree.css(_DATE_TEXT_CSS)[:40]]
+        doc.cache["date_texts"] = cached
+    return cached
+
+
 def _text_dates(doc: Doc, want_modified: bool) -> Found:
-    for node in doc.tree.css(_DATE_TEXT_CSS)[:40]:
-        text = clean_text(node.text(separator=" "))
+    for text in _date_texts(doc):
         if not text or len(text) > 160:
             continue
         if bool(MODIFIED_LABEL.search(text)) != want_modified:
@@ -237,6 +245,11 @@ def headline_date(doc: Doc) -> Found:
         lead = window[window.rfind("\n", 0, max(line_start - 1, 0)) + 1 : pos][-80:]
         if _EVENT_LABEL.search(lead):
             continue
+        if MODIFIED_LABEL.search(lead):  # "Letzte Änderung: …" — unless a "Erschienen am: …" follows
+            later = absolute_dates(window[pos : pos + 200], doc.locale, doc.now)
+            labelled = [d for p, d in later if p > 0 and PUBLISHED_LABEL.search(_label_before(window, pos + p))]
+            if labelled:
+                return labelled[0], "text:headline"
         return iso, "text:headline"
     return None
 
