@@ -1,6 +1,6 @@
 """Score our extractor against its peers on the shared evaluation corpora and print the table.
 
-    EVAL_DATA=../shared/eval-data python benchmarks/accuracy.py [--peers trafilatura,readability] [--limit N]
+    EVAL_DATA=../shared/eval-data python benchmarks/accuracy.py [--peers trafilatura,readability] [--limit N] [--json F]
 
 It runs the project's yardstick (`eval/score.py`, found beside $EVAL_DATA or given by --scorer) from
 the repository root, so `scraper.extract:extract_article` is importable, and passes its table through.
@@ -23,6 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--peers", default="trafilatura", help="comma-separated built-ins (or 'none')")
     parser.add_argument("--limit", type=int, default=0, help="pages per corpus (0: all)")
     parser.add_argument("--scorer", type=Path, default=None, help="path to eval/score.py")
+    parser.add_argument("--json", type=Path, default=None, help="also write the scorer's full results here")
     args = parser.parse_args(argv)
     data = os.environ.get("EVAL_DATA")
     if not data:
@@ -38,6 +39,8 @@ def main(argv: list[str] | None = None) -> int:
             command += ["-e", peer]
     if args.limit:
         command += ["--limit", str(args.limit)]
+    if args.json:
+        command += ["--json", str(args.json.resolve())]
     return subprocess.call(command, cwd=ROOT, env={**os.environ, "EVAL_DATA": str(Path(data).resolve())})
 
 
