@@ -64,8 +64,18 @@ def main() -> None:
         )
         db = root / "archive.db"
         proc = subprocess.Popen(
-            [sys.executable, "-m", "scraper", "daemon", "--db", str(db), "--config", str(root / "config"),
-             "--log-level", "WARNING"],
+            [
+                sys.executable,
+                "-m",
+                "scraper",
+                "daemon",
+                "--db",
+                str(db),
+                "--config",
+                str(root / "config"),
+                "--log-level",
+                "WARNING",
+            ],
         )
         rng = random.Random(7)
         marks: dict[int, float] = {}
