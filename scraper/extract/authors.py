@@ -6,54 +6,74 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from .html import FastCI
+
 __all__ = ["clean_authors", "looks_like_name"]
 
 # author-archive link texts: "Alle Beiträge von X", "View all posts by X", "Interview: X"
-_LEAD = re.compile(
-    r"^\s*(?:(?:zeige |view )?all(?:e|es)? (?:beiträge |artikel |posts |articles )?(?:von|by)|more from|mehr von|"
-    r"tous les articles de|interview\s*:)\s+",
-    re.IGNORECASE,
+_LEAD = FastCI(
+    re.compile(
+        r"^\s*(?:(?:zeige |view )?all(?:e|es)? (?:beiträge |artikel |posts |articles )?(?:von|by)|more from|mehr von|"
+        r"tous les articles de|interview\s*:)\s+",
+        re.IGNORECASE,
+    )
 )
-_PREFIX = re.compile(
-    r"^\s*(?:(?:written|posted|published|reported|text|texte|text und fotos?|fotos?|photos?|interview)\s+)?"
-    r"(?:by|par|von|por|door|av|af|przez|autor(?:in)?|author|auteur(?:e)?|verfasst von|"
-    r"écrit par|publié par|escrito por|publicado por|scritto da|geschreven door|napisane przez|"
-    r"text|texte|redaktion|rédaction|redacción|redazione|a cura di)\b\s*[:\-–—]?\s*",
-    re.IGNORECASE,
+_PREFIX = FastCI(
+    re.compile(
+        r"^\s*(?:(?:written|posted|published|reported|text|texte|text und fotos?|fotos?|photos?|interview)\s+)?"
+        r"(?:by|par|von|por|door|av|af|przez|autor(?:in)?|author|auteur(?:e)?|verfasst von|"
+        r"écrit par|publié par|escrito por|publicado por|scritto da|geschreven door|napisane przez|"
+        r"text|texte|redaktion|rédaction|redacción|redazione|a cura di)\b\s*[:\-–—]?\s*",
+        re.IGNORECASE,
+    )
 )
-_SPLIT = re.compile(
-    r"\s*(?:,|;|&|\||/|\s[·•–—]\s|\band\b|\bet\b|\bund\b|\by\b|\be\b|\ben\b|\bi\b|\bsowie\b)\s*", re.IGNORECASE
+_SPLIT = FastCI(
+    re.compile(
+        r"\s*(?:,|;|&|\||/|\s[·•–—]\s|\band\b|\bet\b|\bund\b|\by\b|\be\b|\ben\b|\bi\b|\bsowie\b)\s*", re.IGNORECASE
+    )
 )
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _HANDLE = re.compile(r"(?<!\w)@\w+")
 _PARENS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
-_ROLE = re.compile(
-    r"\b(?:staff\s+writer|senior\s+\w+\s+(?:writer|editor|correspondent)|contributing\s+\w+|"
-    r"correspondent|reporter|editor(?:-in-chief)?|journalist(?:e|in)?|rédact(?:eur|rice)(?:\s+en\s+chef)?|"
-    r"redakteur(?:in)?|korrespondent(?:in)?|chefredakteur(?:in)?|periodista|redactor[a]?|giornalista|"
-    r"photographer|fotograf(?:in)?|freelance(?:r)?|columnist|kolumnist(?:in)?|chroniqueu(?:r|se)|"
-    r"envoyée?\s+spéciale?|special\s+correspondent|updated|aktualisiert|mis à jour|publié|published)\b.*$",
-    re.IGNORECASE,
+_ROLE = FastCI(
+    re.compile(
+        r"\b(?:staff\s+writer|senior\s+\w+\s+(?:writer|editor|correspondent)|contributing\s+\w+|"
+        r"correspondent|reporter|editor(?:-in-chief)?|journalist(?:e|in)?|rédact(?:eur|rice)(?:\s+en\s+chef)?|"
+        r"redakteur(?:in)?|korrespondent(?:in)?|chefredakteur(?:in)?|periodista|redactor[a]?|giornalista|"
+        r"photographer|fotograf(?:in)?|freelance(?:r)?|columnist|kolumnist(?:in)?|chroniqueu(?:r|se)|"
+        r"envoyée?\s+spéciale?|special\s+correspondent|updated|aktualisiert|mis à jour|publié|published)\b.*$",
+        re.IGNORECASE,
+    )
 )
-_NOT_NAME = re.compile(
-    r"^(?:admin|administrator|administrateur|webmaster|root|user|guest|anonymous|anonyme|unknown|"
-    r"staff|team|editor|editors|read more|more|follow|view all posts|home|wordpressadmin|"
-    r"facebook|twitter|instagram|linkedin|share|comments?|publisher|veröffentlichen|anónimo|anonimo)$",
-    re.IGNORECASE,
+_NOT_NAME = FastCI(
+    re.compile(
+        r"^(?:admin|administrator|administrateur|webmaster|root|user|guest|anonymous|anonyme|unknown|"
+        r"staff|team|editor|editors|read more|more|follow|view all posts|home|wordpressadmin|"
+        r"facebook|twitter|instagram|linkedin|share|comments?|publisher|veröffentlichen|anónimo|anonimo)$",
+        re.IGNORECASE,
+    )
 )
 _WORD = re.compile(r"[^\W\d_]", re.UNICODE)
 # academic degrees split off "Grant Tinsley, PhD" by the comma
-_DEGREE = re.compile(r"^(?:ph\.?\s?d|m\.?d|m\.?sc?|b\.?sc?|m\.?a|b\.?a|mba|rd|rn|ms|cdn|dr|prof)\.?$", re.IGNORECASE)
+_DEGREE = FastCI(
+    re.compile(r"^(?:ph\.?\s?d|m\.?d|m\.?sc?|b\.?sc?|m\.?a|b\.?a|mba|rd|rn|ms|cdn|dr|prof)\.?$", re.IGNORECASE)
+)
 # a newsroom signing as such ("Redaktion") is a valid author when it is all there is
-_NEWSROOM = re.compile(r"^(?:redaktion|rédaction|redacción|redazione|redactie|redakcja|newsroom)$", re.IGNORECASE)
-_JUNK = re.compile(r"[→»<>{}=©®]|copyright|rights reserved|profil|^(?:foto|photo|bild|fotos|photos)\b", re.IGNORECASE)
+_NEWSROOM = FastCI(
+    re.compile(r"^(?:redaktion|rédaction|redacción|redazione|redactie|redakcja|newsroom)$", re.IGNORECASE)
+)
+_JUNK = FastCI(
+    re.compile(r"[→»<>{}=©®]|copyright|rights reserved|profil|^(?:foto|photo|bild|fotos|photos)\b", re.IGNORECASE)
+)
 _USERNAME = re.compile(r"^[a-z]+(?:[._][a-z]+)+$")
 # a bare domain ("jungefreiheit.de") names the site, not a writer
 _DOMAIN = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.(?:de|at|ch|com|org|net|it|fr|es|pl|nl|info|eu|uk|be|io)$", re.IGNORECASE)
 # companies (legal forms) and places sign pages as publishers, not as authors
-_LEGAL = re.compile(r"\b(?:gmbh|ag|eg|e\.\s?v|inc|ltd|llc|s\.?a|sarl|kg|ohg|plc|corp)\.?$", re.IGNORECASE)
-_PLACE = re.compile(r",\s*(?:germany|deutschland|österreich|austria|schweiz|switzerland|usa|france)\s*$", re.IGNORECASE)
+_LEGAL = FastCI(re.compile(r"\b(?:gmbh|ag|eg|e\.\s?v|inc|ltd|llc|s\.?a|sarl|kg|ohg|plc|corp)\.?$", re.IGNORECASE))
+_PLACE = FastCI(
+    re.compile(r",\s*(?:germany|deutschland|österreich|austria|schweiz|switzerland|usa|france)\s*$", re.IGNORECASE)
+)
 
 
 def _key(text: str) -> str:

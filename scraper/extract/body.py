@@ -14,19 +14,23 @@ from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .html import attr, clean_text, render_text
+from .html import FastCI, attr, clean_text, render_text
 
 __all__ = ["extract_body", "render_body"]
 
-_POSITIVE = re.compile(
-    r"article|body|content|entry|main|post|story|text|blog|prose|rich-?text|news|artikel|beitrag|inhalt",
-    re.IGNORECASE,
+_POSITIVE = FastCI(
+    re.compile(
+        r"article|body|content|entry|main|post|story|text|blog|prose|rich-?text|news|artikel|beitrag|inhalt",
+        re.IGNORECASE,
+    )
 )
-_NEGATIVE = re.compile(
-    r"comment|sidebar|footer|related|share|social|widget|promo|sponsor|advert|banner|nav|menu|teaser|"
-    r"recommend|newsletter|cookie|popup|breadcrumb|masthead|header|meta|tags|author|byline|login|"
-    r"signup|subscribe|outbrain|taboola|pagination|pager|rating|disqus",
-    re.IGNORECASE,
+_NEGATIVE = FastCI(
+    re.compile(
+        r"comment|sidebar|footer|related|share|social|widget|promo|sponsor|advert|banner|nav|menu|teaser|"
+        r"recommend|newsletter|cookie|popup|breadcrumb|masthead|header|meta|tags|author|byline|login|"
+        r"signup|subscribe|outbrain|taboola|pagination|pager|rating|disqus",
+        re.IGNORECASE,
+    )
 )
 _NOISE_TOKENS = frozenset(
     [
@@ -120,30 +124,35 @@ _NOISE_TOKENS = frozenset(
 _SKIP_TAGS = frozenset(
     {"nav", "aside", "footer", "form", "button", "figure", "figcaption", "select", "label", "dialog", "menu"}
 )
-_BOILERPLATE = re.compile(
-    r"^(?:top of page|bottom of page|skip to (?:main )?content|aller au contenu|zum inhalt springen|"
-    r"\d+\s*(?:min(?:ute)?s?|minuten)\.?\s*(?:de lecture|read|reading|lesezeit|lesen|de lectura|di lettura|leestijd)|"
-    r"(?:lesezeit|temps de lecture|reading time)\s*:?\s*\d+.*|share(?: this)?(?: article| post)?:?|partager\s*:?|"
-    r"teilen:?|compartir:?|condividi:?|advertisement|anzeige:?|publicité|werbung|zurück|back|"
-    r"kommentare geschlossen|comments (?:are )?closed|\(?noch keine bewertungen\)?|info zur bewertung|"
-    r"(?:kategorie|kategorien|category|categories|tags|schlagwörter|schlagworte|stichwörter)\s*:.{0,200}|"
-    r"(?:lire|à lire) aussi\s*:?|read more\s*:?|weiterlesen|mehr zum thema:?|lees ook:?|leggi anche:?|"
-    r"(?:lesen sie (?:auch|mehr)|siehe auch|zobacz (?:też|także)|czytaj (?:też|także|więcej)|see also)\b.{0,80}|"
-    r"über (?:den|die) autor(?:in)?|about the author|zurück(?: zur (?:vorherigen seite|übersicht|startseite))?|"
-    r"articles correspondants|aufrufe\s*:?.{0,20}|(?:foto|fotos|photo|bild|credit|quelle)\s*:\s*.{0,60}|"
-    r"(?:warning|notice|deprecated|fatal error): .{0,300})$",
-    re.IGNORECASE,
+_BOILERPLATE = FastCI(
+    re.compile(
+        r"^(?:top of page|bottom of page|skip to (?:main )?content|aller au contenu|zum inhalt springen|"
+        r"\d+\s*(?:min(?:ute)?s?|minuten)\.?\s*"
+        r"(?:de lecture|read|reading|lesezeit|lesen|de lectura|di lettura|leestijd)|"
+        r"(?:lesezeit|temps de lecture|reading time)\s*:?\s*\d+.*|share(?: this)?(?: article| post)?:?|partager\s*:?|"
+        r"teilen:?|compartir:?|condividi:?|advertisement|anzeige:?|publicité|werbung|zurück|back|"
+        r"kommentare geschlossen|comments (?:are )?closed|\(?noch keine bewertungen\)?|info zur bewertung|"
+        r"(?:kategorie|kategorien|category|categories|tags|schlagwörter|schlagworte|stichwörter)\s*:.{0,200}|"
+        r"(?:lire|à lire) aussi\s*:?|read more\s*:?|weiterlesen|mehr zum thema:?|lees ook:?|leggi anche:?|"
+        r"(?:lesen sie (?:auch|mehr)|siehe auch|zobacz (?:też|także)|czytaj (?:też|także|więcej)|see also)\b.{0,80}|"
+        r"über (?:den|die) autor(?:in)?|about the author|zurück(?: zur (?:vorherigen seite|übersicht|startseite))?|"
+        r"articles correspondants|aufrufe\s*:?.{0,20}|(?:foto|fotos|photo|bild|credit|quelle)\s*:\s*.{0,60}|"
+        r"(?:warning|notice|deprecated|fatal error): .{0,300})$",
+        re.IGNORECASE,
+    )
 )
 # a heading that opens the "more stories" part of a page: the article ends above it
-_RELATED_START = re.compile(
-    r"^(?:das könnte (?:sie|dich) (?:auch )?interessieren|ähnliche (?:beiträge|artikel)|lesen sie auch|"
-    r"(?:das|dies) (?:könnte|dürfte) (?:sie|dich) auch interessieren|"
-    r"weitere (?:artikel|beiträge|themen)|am meisten gelesen|meistgelesen|letzte kommentare|"
-    r"neueste (?:beiträge|artikel)|related (?:posts|articles|stories)|"
-    r"you (?:may|might) also like|more (?:stories|from)|recommended (?:for you|stories)|read next|"
-    r"à lire aussi|sur le même sujet|vous aimerez aussi|te puede interesar|también te puede interesar|"
-    r"potrebbe interessarti|leggi anche|zobacz (?:też|także)|czytaj (?:też|także|więcej))\b.{0,40}$",
-    re.IGNORECASE,
+_RELATED_START = FastCI(
+    re.compile(
+        r"^(?:das könnte (?:sie|dich) (?:auch )?interessieren|ähnliche (?:beiträge|artikel)|lesen sie auch|"
+        r"(?:das|dies) (?:könnte|dürfte) (?:sie|dich) auch interessieren|"
+        r"weitere (?:artikel|beiträge|themen)|am meisten gelesen|meistgelesen|letzte kommentare|"
+        r"neueste (?:beiträge|artikel)|related (?:posts|articles|stories)|"
+        r"you (?:may|might) also like|more (?:stories|from)|recommended (?:for you|stories)|read next|"
+        r"à lire aussi|sur le même sujet|vous aimerez aussi|te puede interesar|también te puede interesar|"
+        r"potrebbe interessarti|leggi anche|zobacz (?:też|także)|czytaj (?:też|także|więcej))\b.{0,40}$",
+        re.IGNORECASE,
+    )
 )
 _RELATED_AFTER = 0.3  # share of the body that must come before such a heading
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
@@ -152,14 +161,17 @@ _NON_WORD = re.compile(r"\W+")
 _BLOCK_CSS = "p, pre, td, blockquote, li, dd, div, span"
 _TEXT_HOLDERS = frozenset(["div", "span"])
 _DIVIDERS = (1.0, 2.0, 6.0, 1e9, 1e9, 1e9)
+_STOP_CLIMB = frozenset(["html", "body", "-document"])
 _WIDEN_GAIN = 1.6
 # a noise-named block (share bar, caption, meta) is dropped only when it is less than 1/N of the text
 _NOISE_SHARE = 4
 _INLINE = frozenset(["em", "strong", "b", "i", "u", "sup", "sub", "abbr", "code", "mark", "br", "wbr", "img"])
 # wrappers that end the climb; plain "widget"/"meta"/"header" wrappers are how page builders nest text
-_WIDEN_STOP = re.compile(
-    r"comment|sidebar|footer|related|recommend|teaser|nav|menu|share|social|newsletter|promo|advert|sponsor",
-    re.IGNORECASE,
+_WIDEN_STOP = FastCI(
+    re.compile(
+        r"comment|sidebar|footer|related|recommend|teaser|nav|menu|share|social|newsletter|promo|advert|sponsor",
+        re.IGNORECASE,
+    )
 )
 _GUTTED = 200
 # menus, link lists and page chrome never hold the article, whatever their text says
@@ -180,37 +192,47 @@ _EVIDENCE_CLASSES = frozenset(
 
 def _class_weight(node: LexborNode) -> float:
     attrs = node.attributes
-    return _names_weight(f"{attrs.get('class') or ''} {attrs.get('id') or ''}")
+    # class and id weighed apart (the same as weighing "class id": no pattern spans the space), so that
+    # the cache keys on the few class strings a page repeats rather than on its unique ids
+    return _names_weight(attrs.get("class") or "", attrs.get("id") or "")
 
 
-@lru_cache(maxsize=4096)
-def _names_weight(names: str) -> float:
+def _names_weight(classes: str, ident: str) -> float:
+    negative, positive = _name_hits(classes)
+    if ident:
+        neg_id, pos_id = _name_hits(ident)
+        negative, positive = negative or neg_id, positive or pos_id
+    return (25.0 if positive else 0.0) - (25.0 if negative else 0.0)
+
+
+@lru_cache(maxsize=8192)
+def _name_hits(names: str) -> tuple[bool, bool]:
     """Cached: a page repeats the same few class strings hundreds of times."""
-    weight = 0.0
-    if _NEGATIVE.search(names):
-        weight -= 25
-    if _POSITIVE.search(names):
-        weight += 25
-    return weight
+    if not names:
+        return False, False
+    return _NEGATIVE.search(names) is not None, _POSITIVE.search(names) is not None
 
 
 def _tag_weight(tag: str) -> float:
-    return {
-        "div": 5,
-        "article": 10,
-        "main": 5,
-        "section": 3,
-        "pre": 3,
-        "td": 3,
-        "blockquote": 3,
-        "ol": -3,
-        "ul": -3,
-        "dl": -3,
-        "form": -3,
-        "li": -3,
-        "th": -5,
-        "header": -5,
-    }.get(tag, 0)
+    return _TAG_WEIGHTS.get(tag, 0)
+
+
+_TAG_WEIGHTS = {
+    "div": 5,
+    "article": 10,
+    "main": 5,
+    "section": 3,
+    "pre": 3,
+    "td": 3,
+    "blockquote": 3,
+    "ol": -3,
+    "ul": -3,
+    "dl": -3,
+    "form": -3,
+    "li": -3,
+    "th": -5,
+    "header": -5,
+}
 
 
 def _score_blocks(tree: LexborHTMLParser) -> dict[int, list]:
@@ -220,6 +242,7 @@ def _score_blocks(tree: LexborHTMLParser) -> dict[int, list]:
     character count reaches six, so that `_widen` can see an article split over several blocks.
     """
     scores: dict[int, list] = {}
+    chains: dict[int, list[tuple[list, float]]] = {}  # a block's parent -> the entries it feeds
     for block in tree.css(_BLOCK_CSS)[:4000]:
         # a div or span holding its text directly (often split by <br>) is a paragraph too
         text = block.text(deep=block.tag not in _TEXT_HOLDERS)
@@ -227,17 +250,30 @@ def _score_blocks(tree: LexborHTMLParser) -> dict[int, list]:
         if length < 25:
             continue
         points = 1 + text.count(",") + text.count("،") + min(length // 100, 3)
-        node = block.parent
-        for divider in _DIVIDERS:
-            if node is None or node.tag in ("html", "body", "-document"):
-                break
-            entry = scores.get(node.mem_id)
-            if entry is None:
-                entry = scores[node.mem_id] = [node, _tag_weight(node.tag) + _class_weight(node), 0]
+        parent = block.parent
+        if parent is None:
+            continue
+        chain = chains.get(parent.mem_id)
+        if chain is None:  # sibling paragraphs share the climb: walk it once per parent
+            chain = chains[parent.mem_id] = _chain(parent, scores)
+        for entry, divider in chain:
             entry[1] += points / divider
             entry[2] += length
-            node = node.parent
     return scores
+
+
+def _chain(node: LexborNode | None, scores: dict[int, list]) -> list[tuple[list, float]]:
+    """The score entries (created on first sight) of `node` and its ancestors a paragraph reaches."""
+    chain = []
+    for divider in _DIVIDERS:
+        if node is None or node.tag in _STOP_CLIMB:
+            break
+        entry = scores.get(node.mem_id)
+        if entry is None:
+            entry = scores[node.mem_id] = [node, _tag_weight(node.tag) + _class_weight(node), 0]
+        chain.append((entry, divider))
+        node = node.parent
+    return chain
 
 
 def link_density(node: LexborNode, text_len: int | None = None) -> float:
@@ -365,8 +401,9 @@ def _hidden(node: LexborNode) -> bool:
     return "hidden" in attrs or attrs.get("aria-hidden") == "true" or node.tag in ("nav", "button", "form")
 
 
-def _skipper(root: LexborNode) -> Callable[[LexborNode], bool]:
-    limit = max(200, len(root.text(deep=True)) // _NOISE_SHARE)
+def _skipper(text_len: int) -> Callable[[LexborNode], bool]:
+    """The noise filter for a root of `text_len` characters."""
+    limit = max(200, text_len // _NOISE_SHARE)
     # emphasis and other inline markup is never a boilerplate block: checking it cost more than all else
     return lambda node: node.tag not in _INLINE and _is_noise(node, limit)
 
@@ -380,8 +417,9 @@ def render_body(nodes: list[LexborNode], title: str | None = None, authors: tupl
     chunks = []
     title_key = _hint_key(title or "")
     for node in nodes:
-        text = render_text(node, _skipper(node)) if node.tag != "p" else clean_text(node.text(deep=True))
-        if len(text) < _GUTTED and len(node.text(deep=True)) > 2 * _GUTTED:
+        raw = node.text(deep=True)  # once: it sizes the noise filter and tells a gutted container
+        text = render_text(node, _skipper(len(raw))) if node.tag != "p" else clean_text(raw)
+        if len(text) < _GUTTED and len(raw) > 2 * _GUTTED:
             # the noise filter gutted a container the density pick chose: trust the pick
             text = render_text(node, _hidden)
         chunks.append(text)

@@ -12,7 +12,7 @@ import re
 from urllib.parse import urlsplit
 
 from .authors import clean_authors
-from .html import clean_text
+from .html import FastCI, clean_text
 from .metadata import Doc
 
 __all__ = ["body_byline", "find_authors"]
@@ -55,20 +55,24 @@ _BYLINE_CSS = (
 )
 _BYLINE_UNION = ", ".join(_BYLINE_CSS)
 # a byline label, alone on its line or followed by the names
-_BYLINE_LINE = re.compile(
-    r"^(?:(?:ein |a |blog ?)?(?:beitrag|artikel|gastbeitrag|post|article|story)\s+)?"
-    r"(?:(?:written|posted|published|text|texte|story|words|reported)\s+)?"
-    r"(?:by|von|par|por|door|av|af|przez|di|text|texte|autor(?:in|en)?|auteure?s?(?:\(s\))?|author|autore|"
-    r"verfasst von|geschrieben von|écrit par|escrito por|scritto da|redaktion|reporter|interview)"
-    r"\s*:?(?:\s+(?P<rest>.+))?$",
-    re.IGNORECASE,
+_BYLINE_LINE = FastCI(
+    re.compile(
+        r"^(?:(?:ein |a |blog ?)?(?:beitrag|artikel|gastbeitrag|post|article|story)\s+)?"
+        r"(?:(?:written|posted|published|text|texte|story|words|reported)\s+)?"
+        r"(?:by|von|par|por|door|av|af|przez|di|text|texte|autor(?:in|en)?|auteure?s?(?:\(s\))?|author|autore|"
+        r"verfasst von|geschrieben von|écrit par|escrito por|scritto da|redaktion|reporter|interview)"
+        r"\s*:?(?:\s+(?P<rest>.+))?$",
+        re.IGNORECASE,
+    )
 )
 # "Posted on 21 September 2020 by Adi Tzlil": the label inside a short line, names at its end
-_BY_AT_END = re.compile(r"\s(?:by|von|par|por)\s+(?P<rest>[^\d|:]{4,60})$", re.IGNORECASE)
+_BY_AT_END = FastCI(re.compile(r"\s(?:by|von|par|por)\s+(?P<rest>[^\d|:]{4,60})$", re.IGNORECASE))
 # "11.12.2019 - Amelie Loevenich": a dateline that goes on with the name
-_DATE_DASH = re.compile(
-    r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\s*[-–|•·/]\s*(?:\d{1,2}[:.]\d{2}(?:\s*uhr)?\s*[-–|•·/]\s*)?(?P<rest>.+)$",
-    re.IGNORECASE,
+_DATE_DASH = FastCI(
+    re.compile(
+        r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\s*[-–|•·/]\s*(?:\d{1,2}[:.]\d{2}(?:\s*uhr)?\s*[-–|•·/]\s*)?(?P<rest>.+)$",
+        re.IGNORECASE,
+    )
 )
 _LABEL_AT_LINE = re.compile(
     r"^[ \t|•·–—-]*(?:(?:ein |a |blog ?)?(?:beitrag|artikel|gastbeitrag|post|article|story)\s+)?"
@@ -79,7 +83,7 @@ _LABEL_AT_LINE = re.compile(
 )
 _LINE_LEAD = re.compile(r"^[\s|•·–—-]+")
 # what follows the names on the same line: a date, a place, a role
-_AFTER_NAMES = re.compile(r"\s+(?:am|on|le|el|il|op|em|um|\d|\||-\s|–|—|•|·)(?:\s|$).*$", re.IGNORECASE)
+_AFTER_NAMES = FastCI(re.compile(r"\s+(?:am|on|le|el|il|op|em|um|\d|\||-\s|–|—|•|·)(?:\s|$).*$", re.IGNORECASE))
 _WRITTEN_BY = re.compile(r"^(?:written by|verfasst von|geschrieben von|écrit par|escrito por|scritto da|autor)", re.I)
 _AROUND_HEADLINE = (300, 3000)
 _BODY_EDGE = 40

@@ -236,8 +236,12 @@ _META_WORDS = (
 )
 
 
-def _items(tree: LexborHTMLParser, scheme: CommentScheme) -> list[LexborNode]:
+def _items(tree: LexborHTMLParser, scheme: CommentScheme, candidates: list[LexborNode] | None) -> list[LexborNode]:
     try:
+        if candidates is not None:  # every item of every scheme is a candidate: test those, not the whole tree
+            items = [n for n in candidates if n.css_matches(scheme.items)]
+            if not items:
+                return []
         items = tree.css(scheme.items)[:_MAX_COMMENTS]
         skipped = {n.mem_id for n in tree.css(scheme.skip)} if scheme.skip else set()
     except Exception:  # a bad selector from a config matches nothing
@@ -251,20 +255,31 @@ def _items(tree: LexborHTMLParser, scheme: CommentScheme) -> list[LexborNode]:
     return out
 
 
-def read_comments(tree: LexborHTMLParser, scheme: CommentScheme, lang: str | None, now: datetime) -> list[Comment]:
-    items = _items(tree, scheme)
+def read_comments(
+    tree: LexborHTMLParser,
+    scheme: CommentScheme,
+    lang: str | None,
+    now: datetime,
+    candidates: list[LexborNode] | None = None,
+) -> list[Comment]:
+    items = _items(tree, scheme, candidates)
     return _Reader(items, scheme, lang, now).read() if items else []
 
 
 def extract_comments(
-    tree: LexborHTMLParser, schemes: list[tuple[CommentScheme, str]], lang: str | None, now: datetime
+    tree: LexborHTMLParser,
+    schemes: list[tuple[CommentScheme, str]],
+    lang: str | None,
+    now: datetime,
+    candidates: list[LexborNode] | None = None,
 ) -> tuple[list[Comment], str]:
     """The first scheme that yields comments wins; returns them with the scheme's label.
 
     Call it only when `comment_candidates` found something: that one union query is the cheap gate.
+    Given those `candidates`, a scheme none of whose items is among them is skipped without a query.
     """
     for scheme, label in schemes:
-        comments = read_comments(tree, scheme, lang, now)
+        comments = read_comments(tree, scheme, lang, now, candidates)
         if comments:
             return comments, label
     return [], ""

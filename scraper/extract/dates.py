@@ -192,11 +192,13 @@ _DAY_FIRST = re.compile(
     re.IGNORECASE,
 )
 _MONTH_FIRST = re.compile(rf"(?<!\w){_WORD}\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b{_TIME}", re.IGNORECASE)
-_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
+# the patterns below open on a digit, not on a look-behind: CPython's `re` then skips ahead to the next digit
+# instead of trying every position (4x faster over a page); `\d(?<!X\d)` is "a digit not preceded by X"
+_YEAR = re.compile(r"\d(?<!\d\d)\d{3}(?!\d)")
 _BEFORE_YEAR = 45
 _AFTER_YEAR = 30  # room for a time after the year: ", 14:30 Uhr"
-_NUMERIC = re.compile(rf"(?<![\d/.-])(\d{{1,2}})([./-])(\d{{1,2}})\2(\d{{4}}|\d{{2}})(?![\d/.-]|\.\d){_TIME}")
-_YMD = re.compile(rf"(?<!\d)(\d{{4}})([./-])(\d{{1,2}})\2(\d{{1,2}})(?!\d){_TIME}")
+_NUMERIC = re.compile(rf"(\d(?<![\d/.-]\d)\d?)([./-])(\d{{1,2}})\2(\d{{4}}|\d{{2}})(?![\d/.-]|\.\d){_TIME}")
+_YMD = re.compile(rf"(\d(?<!\d\d)\d{{3}})([./-])(\d{{1,2}})\2(\d{{1,2}})(?!\d){_TIME}")
 _ISO = re.compile(
     r"(\d{4})-?(\d{2})-?(\d{2})(?:[T ]?(\d{2}):?(\d{2})(?::?(\d{2})(?:[.,]\d+)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?)?"
 )

@@ -43,22 +43,28 @@ _COMMENT_HINTS = ("omment", "disqus", "leserbrief", "jdgm-rev")
 
 
 def _remove(tree: LexborHTMLParser, selectors: tuple[str, ...]) -> None:
-    found: dict[int, LexborNode] = {}
-    for css in selectors:
-        try:
-            nodes = tree.css(css)
-        except Exception:  # an unsupported selector matches nothing
-            continue
-        for node in nodes:
-            if node.tag not in ("html", "body", "head"):
-                found[node.mem_id] = node
-    remove_outermost(found)
+    """Decompose what any of `selectors` matches, in one union query (a tree walk per selector cost more)."""
+    possible = [css for css in selectors if css.strip()]
+    if not possible:
+        return
+    try:
+        nodes = tree.css(", ".join(possible))
+    except Exception:  # one unsupported selector: the others still apply, one at a time
+        nodes = [n for css in possible for n in _safe_css(tree, css)]
+    remove_outermost({n.mem_id: n for n in nodes if n.tag not in ("html", "body", "head")})
 
 
-def _rule_value(rules: list[Rules], name: str, tree: LexborHTMLParser) -> tuple[str, str] | None:
+def _safe_css(tree: LexborHTMLParser, css: str) -> list[LexborNode]:
+    try:
+        return tree.css(css)
+    except Exception:  # an unsupported selector matches nothing
+        return []
+
+
+def _rule_value(rules: list[Rules], name: str, doc: Doc) -> tuple[str, str] | None:
     for rule in rules:
         for spec in rule.fields.get(name, ()):
-            found = select_value(tree, spec)
+            found = select_value(doc.tree, spec)
             if found:
                 return found[0], rule.source(name)
     return None
@@ -79,11 +85,11 @@ def _rule_title(rules: list[Rules], doc: Doc) -> Found:
     return None
 
 
-def _rule_nodes(rules: list[Rules], tree: LexborHTMLParser) -> tuple[list[LexborNode], str] | None:
+def _rule_nodes(rules: list[Rules], doc: Doc) -> tuple[list[LexborNode], str] | None:
     for rule in rules:
         for spec in rule.fields.get("body", ()):
             try:
-                nodes = tree.css(spec.partition("@")[0])
+                nodes = doc.tree.css(spec.partition("@")[0])
             except Exception:
                 continue
             if nodes:
@@ -93,7 +99,7 @@ def _rule_nodes(rules: list[Rules], tree: LexborHTMLParser) -> tuple[list[Lexbor
 
 
 def _rule_date(rules: list[Rules], name: str, doc: Doc) -> Found:
-    found = _rule_value(rules, name, doc.tree)
+    found = _rule_value(rules, name, doc)
     if found:
         iso = parse_date(found[0], doc.locale, doc.now) or parse_with_dateparser(found[0], doc.locale, doc.now)
         if iso:
@@ -152,7 +158,7 @@ def run(html: str, url: str, site: Site | None, now: datetime) -> Article:
     # every comment markup known here spells one of these in the raw HTML: a cheap gate for the query
     hinted = any(r.comments for r in rules if r.label.startswith("site")) or any(w in html for w in _COMMENT_HINTS)
     candidates = comment_candidates(tree, schemes) if hinted else []
-    comments, label = extract_comments(tree, schemes, doc.locale, now) if candidates else ([], "")
+    comments, label = extract_comments(tree, schemes, doc.locale, now, candidates) if candidates else ([], "")
     if comments:
         sources["comments"] = label
     if candidates:
@@ -184,7 +190,7 @@ def _metadata(rules: list[Rules], doc: Doc, values: dict[str, object], sources: 
     if found:
         values["title"], sources["title"] = clean_text(found[0]), found[1]
         doc.title = values["title"]  # type: ignore[assignment]
-    rule_author = _rule_value(rules, "author", doc.tree)
+    rule_author = _rule_value(rules, "author", doc)
     names = clean_authors(rule_author[0], doc.site_names) if rule_author else ()
     authors = (names, rule_author[1]) if names and rule_author else find_authors(doc)
     if authors:
@@ -198,7 +204,7 @@ def _metadata(rules: list[Rules], doc: Doc, values: dict[str, object], sources: 
 def _body(rules: list[Rules], doc: Doc, values: dict[str, object], sources: dict[str, str]) -> None:
     title = values.get("title")
     authors = values.get("authors", ())
-    found = _rule_nodes(rules, doc.tree)
+    found = _rule_nodes(rules, doc)
     body = ""
     if found:
         body = render_body(found[0], title, authors)  # type: ignore[arg-type]

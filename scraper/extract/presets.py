@@ -12,7 +12,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .rules import FIELDS, CommentScheme, Rules
 
@@ -35,10 +35,17 @@ class Preset:
         schemes = tuple(_scheme(c) for c in data.get("comments", ()))
         self.rules = Rules(f"preset:{self.name}", fields, tuple(data.get("remove", ())), schemes)
 
-    def matches(self, tree: LexborHTMLParser, generator: str) -> bool:
+    def matches(self, tree: LexborHTMLParser, generator: str, found: list[LexborNode] | None = None) -> bool:
+        """By generator, else by signature; `found` (all nodes any preset's signature matches) spares the
+        tree-wide query when none of them holds this preset's signature."""
         if self.generator is not None and generator and self.generator.search(generator):
             return True
-        return bool(self.signature) and _exists(tree, ", ".join(self.signature))
+        if not self.signature:
+            return False
+        signature = ", ".join(self.signature)
+        if found is not None and not any(_holds(node, signature) for node in found):
+            return False
+        return _exists(tree, signature)
 
 
 def _strings(value: Any) -> tuple[str, ...]:
@@ -60,6 +67,13 @@ def _scheme(data: dict[str, Any]) -> CommentScheme:
     )
 
 
+def _holds(node: LexborNode, selector: str) -> bool:
+    try:
+        return node.css_matches(selector)
+    except Exception:  # an unsupported selector: let the tree-wide query decide
+        return True
+
+
 def _exists(tree: LexborHTMLParser, selector: str) -> bool:
     try:
         return tree.css_first(selector) is not None
@@ -78,6 +92,9 @@ def all_presets() -> tuple[Preset, ...]:
     return tuple(found)
 
 
+_GATE_NODES = 8  # above this many signature nodes, one query per preset is cheaper than testing each node
+
+
 @lru_cache(maxsize=1)
 def _any_signature() -> str:
     return ", ".join(sig for p in all_presets() for sig in p.signature)
@@ -86,10 +103,14 @@ def _any_signature() -> str:
 def detect_presets(tree: LexborHTMLParser, generator: str) -> tuple[Preset, ...]:
     """Presets whose generator or markup matches; one union query first, since most pages match none."""
     by_generator = any(p.generator is not None and generator and p.generator.search(generator) for p in all_presets())
-    if not by_generator:
-        try:
-            if tree.css_first(_any_signature()) is None:
-                return ()
-        except Exception:  # one unsupported selector: test the presets one by one
-            pass
-    return tuple(p for p in all_presets() if p.matches(tree, generator))
+    try:
+        found = tree.css(_any_signature())
+    except Exception:  # one unsupported selector: test the presets one by one
+        found = None
+    if found is not None and not found and not by_generator:
+        return ()
+    if found is None or len(found) > _GATE_NODES:
+        return tuple(p for p in all_presets() if p.matches(tree, generator))
+    # every node a preset's signature matches is among the few found: a preset none of whose subtrees
+    # holds a match (`css_matches` looks at the node and below) needs no query of its own
+    return tuple(p for p in all_presets() if p.matches(tree, generator, found))

@@ -109,7 +109,7 @@ _TIME_CSS = (
 )
 _DATE_TEXT_CSS = (
     "[class*=date], [class*=Date], [id*=date], [class*=datum], [class*=time]:not(time), [class*=publish],"
-    " [class*=posted], [class*=byline], [class*=dateline], [class*=meta]"
+    " [class*=posted], [class*=byline], [class*=meta]"  # [class*=dateline] is in [class*=date]
 )
 
 
