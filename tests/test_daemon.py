@@ -17,6 +17,11 @@ import pytest
 from tests.server import LocalServer, Route
 from tests.sitegen import ARTICLE_PATTERN, SELECTORS, SyntheticSite
 
+# articles whose version count disagrees with their versions: what a torn write would leave
+PARTIAL_ROWS = (
+    "SELECT count(*) FROM articles a WHERE version_count != (SELECT count(*) FROM versions v WHERE v.article_id = a.id)"
+)
+
 
 def serve_site(server: LocalServer, site: SyntheticSite, delay: float = 0.0) -> None:
     handler = site.handler(f"127.0.0.1:{server.port}")
@@ -165,11 +170,7 @@ def test_sigterm_mid_round_exits_cleanly_within_the_bound(
     assert took < 3 + 5, f"shutdown took {took:.1f}s"
     assert query(db_path, "PRAGMA integrity_check") == [("ok",)]
     # no partial rows: every article has exactly its versions, every version its article
-    assert query(
-        db_path,
-        "SELECT count(*) FROM articles a WHERE version_count !="
-        " (SELECT count(*) FROM versions v WHERE v.article_id = a.id)",
-    ) == [(0,)]
+    assert query(db_path, PARTIAL_ROWS) == [(0,)]
     assert query(db_path, "SELECT status FROM runs WHERE site='slow'") == [("interrupted",)]
     archived = query(db_path, "SELECT count(*) FROM articles")[0][0]
     assert 0 < archived < 60
@@ -192,11 +193,7 @@ def test_second_signal_exits_at_once_and_the_archive_stays_whole(
     assert proc.wait(timeout=10) == 130
     assert time.monotonic() - started < 3
     assert query(db_path, "PRAGMA integrity_check") == [("ok",)]
-    assert query(
-        db_path,
-        "SELECT count(*) FROM articles a"
-        " WHERE version_count != (SELECT count(*) FROM versions v WHERE v.article_id = a.id)",
-    ) == [(0,)]
+    assert query(db_path, PARTIAL_ROWS) == [(0,)]
 
 
 def test_sighup_picks_up_a_new_site_and_keeps_old_config_on_error(
