@@ -29,19 +29,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from scraper.config import load_config
 from scraper.crawl import crawl
-from tests.faults import Flaky
-from tests.server import LocalServer, Route
-from tests.sitegen import ARTICLE_PATTERN, SELECTORS, SyntheticSite
+from tests.faults import CRAWL_CHILD, Flaky, archive_problems
+from tests.server import LocalServer
+from tests.sitegen import ARTICLE_PATTERN, SELECTORS, SyntheticSite, mount
 
-DUPLICATES = "SELECT count(*) FROM (SELECT 1 FROM versions GROUP BY article_id, content_hash HAVING count(*) > 1)"
-PARTIAL = (
-    "SELECT count(*) FROM articles a WHERE version_count != (SELECT count(*) FROM versions v WHERE v.article_id = a.id)"
-)
 ERRORS = "SELECT count(*) FROM fetches WHERE outcome = 'error'"
-CHILD = (
-    "import asyncio, sys\nfrom scraper.config import load_config\nfrom scraper.crawl import crawl\n"
-    "config = load_config(sys.argv[1])\nasyncio.run(crawl(config, config.sites, sys.argv[2]))\n"
-)
 
 
 def one(db: Path, sql: str) -> int:
@@ -102,26 +94,22 @@ def fault_rounds(n: int, rate: float, root: Path) -> None:
 def kill_loop(n: int, kills: int, root: Path) -> None:
     site = SyntheticSite(n=n, per_page=25)
     server = LocalServer().start()
-    handler = site.handler(f"127.0.0.1:{server.port}")
-    for path in site.paths():
-        server.routes[path] = Route(handler=handler, delay=0.01)  # type: ignore[arg-type]
+    mount(server, site, delay=0.01)
     config_dir = make_config(root / "kills", server, "[crawl]\nmin_delay = 0.0\nper_host_concurrency = 8\n")
     db = root / "kills.db"
     rng = random.Random(5)
     done_kills = bad = 0
     for _ in range(kills):
-        proc = subprocess.Popen([sys.executable, "-c", CHILD, str(config_dir), str(db)])
+        proc = subprocess.Popen([sys.executable, "-c", CRAWL_CHILD, str(config_dir), str(db)])
         time.sleep(rng.uniform(0.3, 3.0))
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
             done_kills += 1
         proc.wait()
         if db.exists():
-            ok = one(db, "PRAGMA integrity_check") == "ok"
-            dupes = one(db, DUPLICATES)
-            partial = one(db, PARTIAL)
-            bad += (not ok) + dupes + partial
-    subprocess.run([sys.executable, "-c", CHILD, str(config_dir), str(db)], check=True, timeout=900)
+            problems = archive_problems(db)
+            bad += (problems["integrity"] != "ok") + problems["duplicate_versions"] + problems["partial_rows"]
+    subprocess.run([sys.executable, "-c", CRAWL_CHILD, str(config_dir), str(db)], check=True, timeout=900)
     missing = n - one(db, "SELECT count(*) FROM articles WHERE version_count = 1")
     server.stop()
     print()

@@ -20,8 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.server import LocalServer, Route
-from tests.sitegen import ARTICLE_PATTERN, SELECTORS, SyntheticSite
+from tests.server import LocalServer
+from tests.sitegen import ARTICLE_PATTERN, SELECTORS, SyntheticSite, mount
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -48,9 +48,7 @@ def main() -> None:
 
     site = SyntheticSite(n=args.articles, per_page=25)
     server = LocalServer().start()
-    handler = site.handler(f"127.0.0.1:{server.port}")
-    for path in site.paths():
-        server.routes[path] = Route(handler=handler)  # type: ignore[arg-type]
+    mount(server, site)
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)

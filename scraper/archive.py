@@ -493,15 +493,15 @@ class Archive:
     # ------------------------------------------------------------ reads
 
     def find_article(self, url: str) -> dict[str, Any] | None:
-        row = self.conn.execute(
+        cursor = self.conn.execute(
             "SELECT a.* FROM articles a WHERE a.url=? UNION ALL "
             "SELECT a.* FROM article_urls u JOIN articles a ON a.id=u.article_id WHERE u.url=? LIMIT 1",
             (url, url),
-        ).fetchone()
+        )
+        row = cursor.fetchone()
         if row is None:
             return None
-        names = [d[0] for d in self.conn.execute("SELECT * FROM articles LIMIT 0").description]
-        return dict(zip(names, row, strict=True))
+        return dict(zip((d[0] for d in cursor.description), row, strict=True))
 
     def versions(self, url: str) -> list[Version]:
         """All versions of the article at `url` (any of its known URLs), oldest first."""
@@ -526,10 +526,17 @@ class Archive:
         )
 
     def raw_page(self, sha256: str) -> bytes | None:
-        row = self.conn.execute("SELECT codec, content FROM pages WHERE sha256=?", (sha256,)).fetchone()
+        stored = self.stored_page(sha256)
+        return stored[0] if stored else None
+
+    def stored_page(self, sha256: str) -> tuple[bytes, dict[str, str]] | None:
+        """A raw page's body (decompressed) and its response headers, in one read."""
+        row = self.conn.execute("SELECT codec, content, headers FROM pages WHERE sha256=?", (sha256,)).fetchone()
         if row is None:
             return None
-        return zlib.decompress(row[1]) if row[0] == "zlib" else zstandard.ZstdDecompressor().decompress(row[1])
+        codec, blob, headers = row
+        body = zlib.decompress(blob) if codec == "zlib" else zstandard.ZstdDecompressor().decompress(blob)
+        return body, json.loads(headers or "{}")
 
     # ------------------------------------------------------------ site runs (daemon and crawl rounds)
 

@@ -8,7 +8,6 @@ by the site.  Running it twice changes nothing the second time.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -58,11 +57,10 @@ def _candidates(archive: Archive, site: str | None, since: str | None, batch: in
 
 
 def _stored_page(archive: Archive, url: str, sha: str, seen: str) -> Page | None:
-    raw = archive.raw_page(sha)
-    row = archive.conn.execute("SELECT headers FROM pages WHERE sha256=?", (sha,)).fetchone()
-    if raw is None or row is None:
+    stored = archive.stored_page(sha)
+    if stored is None:
         return None
-    headers = json.loads(row[0] or "{}")
+    raw, headers = stored
     html, encoding = decode_html(raw, headers.get("content-type"))
     return Page(url, url, 200, headers, html, encoding, datetime.fromisoformat(seen), content=raw)
 

@@ -8,7 +8,6 @@ ours or another tool's, and archives their HTML responses through the normal ext
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -51,17 +50,18 @@ def export_warc(archive: Archive, out: BinaryIO, *, site: str | None = None) -> 
         writer.create_warcinfo_record("newsarchive-export.warc.gz", {"software": f"newsarchive {__version__}"})
     )
     rows = archive.conn.execute(
-        "SELECT coalesce(v.url, a.url), v.first_seen, v.page_sha256, p.headers FROM versions v"
-        " JOIN articles a ON a.id = v.article_id JOIN pages p ON p.sha256 = v.page_sha256"
-        " WHERE (? IS NULL OR a.site = ?) ORDER BY v.first_seen, v.id",
+        "SELECT coalesce(v.url, a.url), v.first_seen, v.page_sha256 FROM versions v"
+        " JOIN articles a ON a.id = v.article_id"
+        " WHERE v.page_sha256 IS NOT NULL AND (? IS NULL OR a.site = ?) ORDER BY v.first_seen, v.id",
         (site, site),
     )
     written = 0
-    for url, seen, sha, headers_json in rows:
-        body = archive.raw_page(sha)
-        if body is None:
+    for url, seen, sha in rows:
+        stored = archive.stored_page(sha)
+        if stored is None:
             continue
-        headers = [(k, v) for k, v in json.loads(headers_json or "{}").items() if k.lower() not in _DROP]
+        body, original = stored
+        headers = [(k, v) for k, v in original.items() if k.lower() not in _DROP]
         headers.append(("Content-Length", str(len(body))))
         date = _warc_date(seen)
         response = writer.create_warc_record(

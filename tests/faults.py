@@ -236,3 +236,31 @@ class Flaky:
             TRANSIENT[name](req)
             return
         self.good(req)
+
+
+# A crawl in a child process, for kill tests: python -c CRAWL_CHILD CONFIG_DIR DB
+CRAWL_CHILD = (
+    "import asyncio, sys\nfrom scraper.config import load_config\nfrom scraper.crawl import crawl\n"
+    "config = load_config(sys.argv[1])\nasyncio.run(crawl(config, config.sites, sys.argv[2]))\n"
+)
+
+
+def archive_problems(db: object) -> dict[str, object]:
+    """What a torn write would leave behind; a whole archive gives {"integrity": "ok", 0, 0}."""
+    import sqlite3
+
+    with sqlite3.connect(db, timeout=60) as conn:  # type: ignore[arg-type]
+        one = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
+        return {
+            "integrity": one("PRAGMA integrity_check"),
+            "duplicate_versions": one(
+                "SELECT count(*) FROM (SELECT 1 FROM versions GROUP BY article_id, content_hash HAVING count(*) > 1)"
+            ),
+            "partial_rows": one(
+                "SELECT count(*) FROM articles a"
+                " WHERE version_count != (SELECT count(*) FROM versions v WHERE v.article_id = a.id)"
+            ),
+        }
+
+
+WHOLE = {"integrity": "ok", "duplicate_versions": 0, "partial_rows": 0}

@@ -314,12 +314,13 @@ class SyntheticSite:
         return out + self.article_paths()
 
 
-def mount(server: object, site: SyntheticSite) -> str:
-    """Serve `site` on a `tests.server.LocalServer`; returns its base URL.  Unknown paths get 404."""
+def mount(server: object, site: SyntheticSite, delay: float = 0.0) -> str:
+    """Serve `site` on a `tests.server.LocalServer`, each response `delay` seconds late; returns its base
+    URL.  Unknown paths get 404."""
     from tests.server import Route
 
     host = f"127.0.0.1:{server.port}"  # type: ignore[attr-defined]
     handle = site.handler(host)
     for path in [*site.paths(), "/private/members"]:
-        server.routes[path] = Route(handler=handle)  # type: ignore[attr-defined]
+        server.routes[path] = Route(handler=handle, delay=delay)  # type: ignore[attr-defined]
     return f"http://{host}"

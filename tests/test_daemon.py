@@ -14,19 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.server import LocalServer, Route
-from tests.sitegen import ARTICLE_PATTERN, SELECTORS, SyntheticSite
-
-# articles whose version count disagrees with their versions: what a torn write would leave
-PARTIAL_ROWS = (
-    "SELECT count(*) FROM articles a WHERE version_count != (SELECT count(*) FROM versions v WHERE v.article_id = a.id)"
-)
-
-
-def serve_site(server: LocalServer, site: SyntheticSite, delay: float = 0.0) -> None:
-    handler = site.handler(f"127.0.0.1:{server.port}")
-    for path in site.paths():
-        server.routes[path] = Route(handler=handler, delay=delay)  # type: ignore[arg-type]
+from tests.faults import WHOLE, archive_problems
+from tests.server import LocalServer
+from tests.sitegen import ARTICLE_PATTERN, SELECTORS, SyntheticSite, mount
 
 
 def write_site(config_dir: Path, name: str, server: LocalServer, every: str = "2s") -> None:
@@ -116,7 +106,7 @@ def test_rounds_archive_new_articles_and_new_versions(
     tmp_path: Path,
 ) -> None:
     site = SyntheticSite(n=12, per_page=6)
-    serve_site(server, site)
+    mount(server, site)
     write_site(daemon_config, "synth", server)
     proc = start_daemon(daemon_config)
     wait_for(lambda: finished_runs(db_path, "synth") >= 1, what="the first round")
@@ -152,7 +142,7 @@ def test_sigterm_mid_round_exits_cleanly_within_the_bound(
     server: LocalServer, db_path: Path, daemon_config: Path, start_daemon: Callable[..., subprocess.Popen[str]]
 ) -> None:
     site = SyntheticSite(n=60, per_page=10)
-    serve_site(server, site, delay=0.2)  # a slow site: a round takes many seconds
+    mount(server, site, delay=0.2)  # a slow site: a round takes many seconds
     write_site(daemon_config, "slow", server, every="1h")
     proc = start_daemon(daemon_config, "--shutdown-timeout", "3")
     wait_for(
@@ -168,9 +158,7 @@ def test_sigterm_mid_round_exits_cleanly_within_the_bound(
     assert proc.wait(timeout=30) == 0
     took = time.monotonic() - started
     assert took < 3 + 5, f"shutdown took {took:.1f}s"
-    assert query(db_path, "PRAGMA integrity_check") == [("ok",)]
-    # no partial rows: every article has exactly its versions, every version its article
-    assert query(db_path, PARTIAL_ROWS) == [(0,)]
+    assert archive_problems(db_path) == WHOLE  # whole, no duplicate versions, no partial rows
     assert query(db_path, "SELECT status FROM runs WHERE site='slow'") == [("interrupted",)]
     archived = query(db_path, "SELECT count(*) FROM articles")[0][0]
     assert 0 < archived < 60
@@ -180,7 +168,7 @@ def test_second_signal_exits_at_once_and_the_archive_stays_whole(
     server: LocalServer, db_path: Path, daemon_config: Path, start_daemon: Callable[..., subprocess.Popen[str]]
 ) -> None:
     site = SyntheticSite(n=60, per_page=10)
-    serve_site(server, site, delay=4.0)  # every response hangs for seconds: in-flight work cannot finish
+    mount(server, site, delay=4.0)  # every response hangs for seconds: in-flight work cannot finish
     write_site(daemon_config, "slow", server, every="1h")
     proc = start_daemon(daemon_config, "--shutdown-timeout", "30")
     wait_for(lambda: bool(query(db_path, "SELECT 1 FROM runs WHERE site='slow'")), what="the round to start")
@@ -192,8 +180,7 @@ def test_second_signal_exits_at_once_and_the_archive_stays_whole(
     proc.send_signal(signal.SIGINT)
     assert proc.wait(timeout=10) == 130
     assert time.monotonic() - started < 3
-    assert query(db_path, "PRAGMA integrity_check") == [("ok",)]
-    assert query(db_path, PARTIAL_ROWS) == [(0,)]
+    assert archive_problems(db_path) == WHOLE  # whole, no duplicate versions, no partial rows
 
 
 def test_sighup_picks_up_a_new_site_and_keeps_old_config_on_error(
@@ -204,14 +191,14 @@ def test_sighup_picks_up_a_new_site_and_keeps_old_config_on_error(
     tmp_path: Path,
 ) -> None:
     first = SyntheticSite(n=4, per_page=4)
-    serve_site(server, first)
+    mount(server, first)
     write_site(daemon_config, "first", server, every="1h")
     proc = start_daemon(daemon_config)
     wait_for(lambda: finished_runs(db_path, "first") >= 1, what="the first site's round")
 
     second_server = LocalServer().start()
     try:
-        serve_site(second_server, SyntheticSite(n=5, per_page=5, seed=7))
+        mount(second_server, SyntheticSite(n=5, per_page=5, seed=7))
         (daemon_config / "sites" / "broken.toml").write_text('name = "broken"\nstart_urls = 42\n')
         proc.send_signal(signal.SIGHUP)
         time.sleep(1.0)
@@ -235,7 +222,7 @@ def test_sighup_picks_up_a_new_site_and_keeps_old_config_on_error(
 def test_restart_does_not_rerun_a_site_that_just_ran(
     server: LocalServer, db_path: Path, daemon_config: Path, start_daemon: Callable[..., subprocess.Popen[str]]
 ) -> None:
-    serve_site(server, SyntheticSite(n=3, per_page=3))
+    mount(server, SyntheticSite(n=3, per_page=3))
     write_site(daemon_config, "hourly", server, every="1h")
     proc = start_daemon(daemon_config)
     wait_for(lambda: finished_runs(db_path, "hourly") >= 1, what="the first round")
@@ -254,7 +241,7 @@ def test_a_one_off_crawl_is_a_run_in_status(server: LocalServer, db_path: Path, 
 
     from scraper.cli import cli
 
-    serve_site(server, SyntheticSite(n=4, per_page=4))
+    mount(server, SyntheticSite(n=4, per_page=4))
     write_site(daemon_config, "once", server, every="6h")
     args = ["--db", str(db_path), "--config", str(daemon_config)]
     crawled = CliRunner().invoke(cli, ["crawl", "once", "--no-progress", *args])

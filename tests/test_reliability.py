@@ -8,7 +8,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import textwrap
 import time
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from scraper.errors import ScraperError
 from scraper.resolve import is_private
 from tests import faults
 from tests.server import LocalServer, Route
-from tests.sitegen import ARTICLE_PATTERN, SELECTORS, SyntheticSite
+from tests.sitegen import ARTICLE_PATTERN, SELECTORS, SyntheticSite, mount
 
 FAST = (
     "[fetch]\nretries = 1\nbackoff = 0.05\nmax_retry_after = 2\nread_timeout = 2\ntotal_timeout = 4\n"
@@ -108,6 +107,20 @@ def test_xml_bombs_and_external_entities_are_refused(handler: faults.Handler, se
 # ------------------------------------------------------------------ a crawl where 20% of requests fail
 
 
+OUTCOMES = {
+    "new",
+    "changed",
+    "unchanged",
+    "not-modified",
+    "error",
+    "disallowed",
+    "robots",
+    "listing",
+    "feed",
+    "sitemap",
+}
+
+
 def test_crawl_survives_twenty_percent_faults_and_accounts_for_every_url(
     server: LocalServer, db_path: Path, config_dir: Path
 ) -> None:
@@ -127,9 +140,12 @@ def test_crawl_survives_twenty_percent_faults_and_accounts_for_every_url(
         archived = {u for (u,) in rows(db_path, "SELECT url FROM articles WHERE version_count > 0")}
         failed = {u for (u,) in rows(db_path, "SELECT DISTINCT url FROM fetches WHERE outcome='error' AND error != ''")}
         fetched = {u for (u,) in rows(db_path, "SELECT DISTINCT url FROM fetches")}
-        assert fetched <= archived | failed | {
-            u for (u,) in rows(db_path, "SELECT url FROM fetches WHERE outcome != 'error'")
-        }
+        # every fetched article ends archived or failed with its reason; no request without an outcome
+        assert fetched & articles <= archived | failed
+        assert rows(db_path, "SELECT count(*) FROM fetches WHERE outcome = 'error' AND coalesce(error, '') = ''") == [
+            (0,)
+        ]
+        assert {o for (o,) in rows(db_path, "SELECT DISTINCT outcome FROM fetches")} <= OUTCOMES
         if articles <= archived:
             break
     assert articles <= archived, f"after {rounds} rounds {len(articles - archived)} articles still missing"
@@ -140,48 +156,26 @@ def test_crawl_survives_twenty_percent_faults_and_accounts_for_every_url(
 
 # ------------------------------------------------------------------ SIGKILL at random moments
 
-CHILD = textwrap.dedent(
-    """
-    import asyncio, sys
-    from scraper.config import load_config
-    from scraper.crawl import crawl
-    config = load_config(sys.argv[1])
-    asyncio.run(crawl(config, config.sites, sys.argv[2]))
-    """
-)
-
 
 def test_kill_at_random_moments_leaves_a_whole_archive_that_completes(
     server: LocalServer, db_path: Path, config_dir: Path
 ) -> None:
-    site = SyntheticSite(n=200, per_page=20)
-    handler = site.handler(f"127.0.0.1:{server.port}")
-    for path in site.paths():
-        server.routes[path] = Route(handler=handler, delay=0.05)  # type: ignore[arg-type]
+    mount(server, SyntheticSite(n=200, per_page=20), delay=0.05)
     (config_dir / "settings.toml").write_text("[crawl]\nmin_delay = 0.0\nper_host_concurrency = 4\n")
     write_site(config_dir, server, allow_private="true")
     rng = random.Random(11)
     kills = 0
     for _ in range(8):
-        proc = subprocess.Popen([sys.executable, "-c", CHILD, str(config_dir), str(db_path)])
+        proc = subprocess.Popen([sys.executable, "-c", faults.CRAWL_CHILD, str(config_dir), str(db_path)])
         time.sleep(rng.uniform(0.8, 2.0))
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
             kills += 1
         proc.wait()
         if db_path.exists():
-            assert rows(db_path, "PRAGMA integrity_check") == [("ok",)]
-            assert rows(
-                db_path,
-                "SELECT count(*) FROM (SELECT 1 FROM versions GROUP BY article_id, content_hash HAVING count(*) > 1)",
-            ) == [(0,)]
-            assert rows(
-                db_path,
-                "SELECT count(*) FROM articles a WHERE version_count !="
-                " (SELECT count(*) FROM versions v WHERE v.article_id = a.id)",
-            ) == [(0,)]
+            assert faults.archive_problems(db_path) == faults.WHOLE
     assert kills >= 4
-    done = subprocess.run([sys.executable, "-c", CHILD, str(config_dir), str(db_path)], timeout=120)
+    done = subprocess.run([sys.executable, "-c", faults.CRAWL_CHILD, str(config_dir), str(db_path)], timeout=120)
     assert done.returncode == 0
     assert rows(db_path, "SELECT count(*) FROM articles WHERE version_count = 1") == [(200,)]
     assert rows(db_path, "SELECT count(*) FROM versions") == [(200,)]
@@ -219,10 +213,7 @@ def test_public_addresses(ip: str) -> None:
 
 
 def test_crawl_refuses_loopback_unless_the_site_allows_it(server: LocalServer, db_path: Path, config_dir: Path) -> None:
-    site = SyntheticSite(n=5, per_page=5)
-    handler = site.handler(f"127.0.0.1:{server.port}")
-    for path in site.paths():
-        server.routes[path] = Route(handler=handler)  # type: ignore[arg-type]
+    mount(server, SyntheticSite(n=5, per_page=5))
     write_site(config_dir, server)  # no allow_private
     config = load_config(config_dir)
     asyncio.run(crawl(config, config.sites, db_path))
