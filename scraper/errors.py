@@ -7,7 +7,7 @@ ScraperError
 │   ├── NotHTMLError        content type we do not archive
 │   ├── TooLargeError       body over the size cap (after decompression)
 │   └── RobotsDisallowed    robots.txt forbids the URL
-├── ExtractError     the page could not be turned into an Article
+├── ExtractError     the page could not be turned into an Article, for a named reason
 └── ArchiveError     the SQLite archive refused a read or write
 """
 
@@ -26,8 +26,22 @@ __all__ = [
 ]
 
 
+def _rebuild(cls: type[ScraperError], args: tuple[object, ...], state: dict[str, object]) -> ScraperError:
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
+
 class ScraperError(Exception):
-    """Base of every error this package raises on purpose."""
+    """Base of every error this package raises on purpose.
+
+    Picklable with its attributes whatever a subclass's `__init__` takes, so an error raised in an
+    extraction worker process arrives in the crawl as itself.
+    """
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return _rebuild, (type(self), self.args, dict(self.__dict__))
 
 
 class ConfigError(ScraperError):
@@ -69,7 +83,15 @@ class RobotsDisallowed(FetchError):
 
 
 class ExtractError(ScraperError):
-    """Extraction failed on a page (never raised for merely missing fields)."""
+    """The page cannot be made into an Article, for one of `REASONS` (never for merely missing fields).
+
+    Anything else going wrong inside extraction is a bug, and keeps its own type.
+    """
+
+    NOT_TEXT = "not HTML text"
+    EMPTY = "empty document"
+    TOO_DEEP = "markup nested too deeply"
+    REASONS = frozenset({NOT_TEXT, EMPTY, TOO_DEEP})
 
     def __init__(self, url: str, reason: str) -> None:
         self.url = url

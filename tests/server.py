@@ -31,11 +31,14 @@ class Route:
     handler: Callable[[BaseHTTPRequestHandler], None] | None = None  # full control, for faults
 
 
-@dataclass(frozen=True)
+@dataclass
 class Seen:
+    """One request as the server saw it: when it arrived and when its handler finished."""
+
     path: str
     headers: dict[str, str]
     at: float
+    end: float = float("inf")  # still being answered
 
 
 class _QuietServer(ThreadingHTTPServer):
@@ -74,6 +77,17 @@ class LocalServer:
         with self._lock:
             return [s for s in self.log if s.path == path]
 
+    def peak_in_flight(self, prefix: str = "/") -> int:
+        """The most requests under `prefix` the server was answering at one moment."""
+        with self._lock:
+            seen = [s for s in self.log if s.path.startswith(prefix)]
+        edges = sorted([(s.at, 1) for s in seen] + [(s.end, -1) for s in seen], key=lambda e: (e[0], e[1]))
+        peak = current = 0
+        for _, step in edges:
+            current += step
+            peak = max(peak, current)
+        return peak
+
     def _make_handler(self) -> type[BaseHTTPRequestHandler]:
         server = self
 
@@ -84,12 +98,19 @@ class LocalServer:
                 pass
 
             def do_GET(self) -> None:
-                path = self.path
+                seen = Seen(self.path, {k.lower(): v for k, v in self.headers.items()}, time.monotonic())
                 with server._lock:
-                    server.log.append(Seen(path, {k.lower(): v for k, v in self.headers.items()}, time.monotonic()))
+                    server.log.append(seen)
+                try:
+                    self._answer(seen)
+                finally:
+                    seen.end = min(seen.end, time.monotonic())
+
+            def _answer(self, seen: Seen) -> None:
+                path = seen.path
                 route = server.routes.get(path) or server.routes.get(path.split("?")[0])
                 if route is None:
-                    self._send(404, b"<html><body><h1>Not found</h1></body></html>", "text/html", {})
+                    self._send(seen, 404, b"<html><body><h1>Not found</h1></body></html>", "text/html", {})
                     return
                 if route.delay:
                     time.sleep(route.delay)
@@ -99,7 +120,7 @@ class LocalServer:
                         route.handler(self)
                     return
                 if route.etag and self.headers.get("If-None-Match") == route.etag:
-                    self._send(304, b"", None, {"ETag": route.etag})
+                    self._send(seen, 304, b"", None, {"ETag": route.etag})
                     return
                 headers = dict(route.headers)
                 if route.etag:
@@ -108,9 +129,9 @@ class LocalServer:
                 if route.gzip:
                     body = gzip.compress(body)
                     headers["Content-Encoding"] = "gzip"
-                self._send(route.status, body, route.content_type, headers)
+                self._send(seen, route.status, body, route.content_type, headers)
 
-            def _send(self, status: int, body: bytes, ctype: str | None, headers: dict[str, str]) -> None:
+            def _send(self, seen: Seen, status: int, body: bytes, ctype: str | None, headers: dict[str, str]) -> None:
                 self.send_response(status)
                 if ctype:
                     self.send_header("Content-Type", ctype)
@@ -118,6 +139,7 @@ class LocalServer:
                     self.send_header(k, v)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
+                seen.end = time.monotonic()  # before the body: the client cannot follow up earlier
                 if body:
                     self.wfile.write(body)
 

@@ -37,7 +37,7 @@ _WORDS_TEXT = (
 )
 _WORDS = tuple(_WORDS_TEXT.split(" "))
 _SECTIONS = ("politics", "economy", "world", "culture", "science", "sport", "local", "opinion")
-_EPOCH = datetime(2026, 11, 1, 6, 0, tzinfo=UTC)
+_SPAN = timedelta(days=60)  # every article is dated inside the last 60 days, so all are revisitable
 _SITEMAP_CHUNK = 1000
 
 
@@ -77,11 +77,16 @@ class SyntheticSite:
     seed: int = 1
     edits: dict[int, int] = field(default_factory=dict)  # article number -> edit count
     gzip_sitemaps: bool = True
+    # The clock the site's dates hang from: the newest article is an hour before `now`, so no date is
+    # in the future and none ages out of a revisit schedule while a test runs, on any calendar day.
+    now: datetime = field(default_factory=lambda: datetime.now(UTC).replace(second=0, microsecond=0))
 
     # ------------------------------------------------------------ naming
 
     def published(self, i: int) -> datetime:
-        return _EPOCH + timedelta(minutes=37 * i)
+        """Article i is newer than article i-1; the spacing shrinks for big sites to stay inside _SPAN."""
+        step = min(timedelta(minutes=37), _SPAN / max(self.n, 1))
+        return self.now - timedelta(hours=1) - step * (self.n - 1 - i)
 
     def section(self, i: int) -> str:
         return _SECTIONS[i % len(_SECTIONS)]

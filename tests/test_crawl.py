@@ -255,4 +255,5 @@ def test_a_whole_round_keeps_the_host_pace(server: LocalServer, db_path: Path) -
     at = sorted(s.at for s in server.log)
     gaps = [b - a for a, b in pairwise(at)]
     # arrival times jitter with thread scheduling on a loaded machine; the pace shows in the whole run
-    assert len(at) >= 12 and at[-1] - at[0] >= (len(at) - 1) * 0.05 * 0.95, gaps
+    assert len(at) >= 12 and (at[-1] - at[0]) / (len(at) - 1) >= 0.05 * 0.85, gaps
+    assert all(c - a >= 0.05 for a, c in zip(at, at[2:], strict=False)), gaps  # never 3 in one delay

@@ -191,5 +191,6 @@ def test_hostile_inputs_do_not_raise(html: str) -> None:
 
 
 def test_empty_document_is_an_extract_error() -> None:
-    with pytest.raises(ExtractError):
+    with pytest.raises(ExtractError) as caught:
         extract_article("   ", "https://example.org/")
+    assert caught.value.reason == ExtractError.EMPTY

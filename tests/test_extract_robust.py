@@ -1,9 +1,14 @@
-"""Property tests: whatever the input, extraction returns an Article or raises ExtractError."""
+"""Property tests: whatever the input, extraction returns an Article or refuses it for a named reason.
+
+Any other exception escapes `_check` and fails the test: that is a crash the crawl would log as an
+internal error, which is what these tests exist to find.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,9 +24,13 @@ TAGS = ["div", "p", "article", "li", "ol", "time", "script", "h1", "a", "span", 
 def _check(html: str) -> None:
     try:
         article = extract_article(html, "https://example.org/2024/01/02/x")
-    except ExtractError:
+    except ExtractError as exc:
+        assert exc.reason in ExtractError.REASONS, exc.reason
+        assert exc.reason != ExtractError.EMPTY or not html.strip()
+        assert exc.reason != ExtractError.TOO_DEEP or html.count("<") >= 500  # only for deep nesting
         return
     assert isinstance(article, Article)
+    assert isinstance(article.body, str) and isinstance(article.title, str | None)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -64,3 +73,15 @@ def test_mutated_page(edits: list[tuple[int, int, str]]) -> None:
 )
 def test_random_markup(html: str) -> None:
     _check(html)
+
+
+def test_a_bug_inside_extraction_keeps_its_type(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The check above is only worth something if a crash is not turned into an ExtractError."""
+    import scraper.extract as extract
+
+    def broken(*args: object) -> None:
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(extract, "run", broken)
+    with pytest.raises(KeyError):
+        extract_article(SAMPLE, "https://example.org/x")

@@ -150,7 +150,7 @@ def test_gzip_bomb_stops_at_the_cap(server: LocalServer) -> None:
     started = time.monotonic()
     with pytest.raises(TooLargeError, match="after decompression"):
         fetch_page(server.url("/bomb"), settings(fetch__max_bytes=1_000_000))
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 10  # bounded by the cap, not by the 30 MB the bomb expands to
 
 
 def test_brotli_bomb_stops_at_the_cap(server: LocalServer) -> None:

@@ -21,9 +21,11 @@ from scraper.config import Site, load_config
 from scraper.crawl import crawl
 from scraper.discover import links_from_feed, links_from_sitemap
 from scraper.errors import ScraperError
+from scraper.extract import extract_article
+from scraper.models import Page
 from scraper.resolve import is_private
 from tests import faults
-from tests.server import LocalServer, Route
+from tests.server import PAGES, LocalServer, Route
 from tests.sitegen import ARTICLE_PATTERN, SELECTORS, SyntheticSite, mount
 
 FAST = (
@@ -62,7 +64,7 @@ def test_each_fault_is_one_line_and_a_fetch_row(
     result = CliRunner().invoke(
         cli, ["fetch", server.url("/article"), "--db", str(db_path), "--config", str(config_dir)]
     )
-    assert time.monotonic() - started < 15
+    assert time.monotonic() - started < 30  # each fault is bounded by the timeouts and one retry, never a hang
     assert result.exit_code == 1, result.output
     assert len(result.output.strip().splitlines()) == 1 and "Traceback" not in result.output
     assert rows(db_path, "SELECT outcome, error IS NOT NULL FROM fetches") == [("error", 1)]
@@ -80,9 +82,13 @@ def test_malformed_html_is_archived_or_refused_cleanly(
     assert result.exit_code in (0, 1) and "Traceback" not in result.output
     assert rows(db_path, "SELECT count(*) FROM fetches") == [(1,)]
     assert rows(db_path, "PRAGMA integrity_check") == [("ok",)]
-    if name == "lying_charset":
-        assert result.exit_code == 0
-        assert rows(db_path, "SELECT title FROM versions") == [("Déjà vu à Noël",)]
+    assert rows(db_path, "SELECT count(*) FROM versions WHERE instr(coalesce(title, '') || body, char(0))") == [(0,)]
+    if name in READABLE:  # a page with an article in it is archived with its right title
+        assert result.exit_code == 0, result.output
+        assert rows(db_path, "SELECT title FROM versions") == [(READABLE[name],)]
+
+
+READABLE = {"lying_charset": "Déjà vu à Noël", "nul_bytes": "NULbytes", "unknown_charset": "Charset"}
 
 
 @pytest.mark.parametrize(
@@ -101,7 +107,9 @@ def test_xml_bombs_and_external_entities_are_refused(handler: faults.Handler, se
         except ScraperError:
             links = []
         assert time.monotonic() - started < 2
-        assert all("lol" not in link.url and "etc" not in link.url for link in links)
+        secret = Path("/etc/hostname").read_text().strip() if Path("/etc/hostname").exists() else "\x00"
+        assert all("lol" not in link.url and "&secret" not in link.url for link in links)
+        assert all(secret not in link.url.removeprefix("http://127.0.0.1") for link in links)
 
 
 # ------------------------------------------------------------------ a crawl where 20% of requests fail
@@ -160,14 +168,14 @@ def test_crawl_survives_twenty_percent_faults_and_accounts_for_every_url(
 def test_kill_at_random_moments_leaves_a_whole_archive_that_completes(
     server: LocalServer, db_path: Path, config_dir: Path
 ) -> None:
-    mount(server, SyntheticSite(n=200, per_page=20), delay=0.05)
+    mount(server, SyntheticSite(n=200, per_page=20), delay=0.2)  # ~20 pages/s: no child finishes in 2 s
     (config_dir / "settings.toml").write_text("[crawl]\nmin_delay = 0.0\nper_host_concurrency = 4\n")
     write_site(config_dir, server, allow_private="true")
     rng = random.Random(11)
     kills = 0
     for _ in range(8):
         proc = subprocess.Popen([sys.executable, "-c", faults.CRAWL_CHILD, str(config_dir), str(db_path)])
-        time.sleep(rng.uniform(0.8, 2.0))
+        time.sleep(rng.uniform(0.6, 1.6))
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
             kills += 1
@@ -175,7 +183,7 @@ def test_kill_at_random_moments_leaves_a_whole_archive_that_completes(
         if db_path.exists():
             assert faults.archive_problems(db_path) == faults.WHOLE
     assert kills >= 4
-    done = subprocess.run([sys.executable, "-c", faults.CRAWL_CHILD, str(config_dir), str(db_path)], timeout=120)
+    done = subprocess.run([sys.executable, "-c", faults.CRAWL_CHILD, str(config_dir), str(db_path)], timeout=300)
     assert done.returncode == 0
     assert rows(db_path, "SELECT count(*) FROM articles WHERE version_count = 1") == [(200,)]
     assert rows(db_path, "SELECT count(*) FROM versions") == [(200,)]
@@ -236,8 +244,15 @@ def test_config_values_cannot_inject_sql(db_path: Path, config_dir: Path) -> Non
     from scraper.reextract import reextract
 
     with Archive(db_path) as archive:
+        for i in range(3):
+            html = (PAGES / "wordpress-post-fr.html").read_text(encoding="utf-8").replace("<p>", f"<p>{i} ", 1)
+            url = f"https://a.example/{i}"
+            page = Page(url, url, 200, {"content-type": "text/html"}, html, "utf-8", content=html.encode())
+            archive.save(extract_article(html, url), page=page, site="real", store_raw=True)
+        everything = reextract(archive, load_config(config_dir.parent / "none"))
+        assert everything.checked == 3  # the archive has rows a spliced "OR 1=1" would reach
         assert reextract(archive, load_config(config_dir.parent / "none"), site="x' OR '1'='1").checked == 0
-    assert rows(db_path, "SELECT count(*) FROM sqlite_master WHERE name = 'articles'") == [(1,)]
+    assert rows(db_path, "SELECT count(*) FROM articles") == [(3,)]
 
 
 SITE = Site(name="s", start_urls=("https://news.example/",), allowed_domains=("news.example",))

@@ -1,7 +1,8 @@
 """Turn one HTML page into an `Article`: site selectors, then a CMS preset, then generic rules.
 
 Pure: html + url (+ site rules) in, Article out, no I/O.  Every field falls back on its own, and
-`Article.sources` names the rule that produced it (see `explain`).  Only `ExtractError` escapes.
+`Article.sources` names the rule that produced it (see `explain`).  A page that cannot be an Article
+raises `ExtractError` with one of its named reasons; any other exception is a bug and keeps its type.
 """
 
 from __future__ import annotations
@@ -24,18 +25,16 @@ def extract_article(html: str, url: str, site: Site | None = None, *, fetched_at
     if isinstance(html, bytes | bytearray):
         html = bytes(html).decode("utf-8", "replace")
     if not isinstance(html, str):
-        raise ExtractError(str(url), f"expected HTML text, got {type(html).__name__}")
+        raise ExtractError(str(url), ExtractError.NOT_TEXT)
     if not html.strip():
-        raise ExtractError(str(url), "empty document")
+        raise ExtractError(str(url), ExtractError.EMPTY)
     now = fetched_at or datetime.now(UTC)
     if now.tzinfo is None:
         now = now.replace(tzinfo=UTC)
     try:
         return run(html, str(url or ""), site, now)
-    except ExtractError:
-        raise
-    except (Exception, RecursionError, MemoryError) as exc:  # the contract: only ExtractError
-        raise ExtractError(str(url), f"{type(exc).__name__}: {exc}") from exc
+    except RecursionError as exc:  # a property of the input (hostile nesting), not of our code
+        raise ExtractError(str(url), ExtractError.TOO_DEEP) from exc
 
 
 def explain(article: Article) -> list[tuple[str, str, str]]:
