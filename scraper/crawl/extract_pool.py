@@ -12,11 +12,11 @@ import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 
-from .config import Site
-from .copies import digest
-from .errors import ExtractError
-from .extract import extract_article
-from .models import Article, Digest
+from ..archive.copies import digest
+from ..config import Site
+from ..errors import ExtractError
+from ..extract import extract_article
+from ..models import Article, Digest
 
 __all__ = ["Extractor"]
 
