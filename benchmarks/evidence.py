@@ -20,8 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from scraper.archive import Archive
-from scraper.copies import _bands, _signed, find_copies
+from scraper.archive.copies import _bands, _signed, find_copies
+from scraper.archive.store import Archive
 from scraper.extract import extract_article
 from scraper.models import Page
 from tests.sitegen import SyntheticSite

@@ -28,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from scraper.config import load_config
-from scraper.crawl import crawl
+from scraper.crawl.round import crawl
 from tests.faults import CRAWL_CHILD, Flaky, archive_problems
 from tests.server import LocalServer
 from tests.sitegen import ARTICLE_PATTERN, SELECTORS, SyntheticSite, mount

@@ -28,7 +28,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from .archive import Archive
+from .archive.store import Archive
 from .config import Config, Site, load_config
 from .errors import ConfigError, ScraperError
 

@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from scraper.archive import Archive
+from scraper.archive.store import Archive
 from scraper.models import Article, Comment, Page
 
 __all__ = ["BUDGET_URL", "HOSTILE_URL", "build_archive"]

@@ -240,7 +240,7 @@ class Flaky:
 
 # A crawl in a child process, for kill tests: python -c CRAWL_CHILD CONFIG_DIR DB
 CRAWL_CHILD = (
-    "import asyncio, sys\nfrom scraper.config import load_config\nfrom scraper.crawl import crawl\n"
+    "import asyncio, sys\nfrom scraper.config import load_config\nfrom scraper.crawl.round import crawl\n"
     "config = load_config(sys.argv[1])\nasyncio.run(crawl(config, config.sites, sys.argv[2]))\n"
 )
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from scraper.archive import Archive
+from scraper.archive.store import Archive
 from scraper.errors import ArchiveError
 from scraper.models import Article, Comment, Page
 
@@ -203,7 +203,7 @@ def test_concurrent_writers_lose_nothing(db_path: Path) -> None:
 
 
 def test_a_digest_computed_elsewhere_gives_the_same_versions(tmp_path: Path) -> None:
-    from scraper.copies import digest
+    from scraper.archive.copies import digest
 
     long_body = "\n\n".join(f"Paragraphe {i} : le conseil municipal a voté le budget de la ville." for i in range(30))
     plain, pre = tmp_path / "plain.db", tmp_path / "pre.db"

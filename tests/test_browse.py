@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 from datasette.app import Datasette
 
-from scraper.archive import Archive
+from scraper.archive.store import Archive
 from scraper.browse.present import diff_segments, fts_query, human_time, paragraphs, safe_href, thread
 from scraper.browse.schema import ensure_views
 from scraper.browse.server import build_datasette, prepare_archive

@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from scraper.archive import Archive
+from scraper.archive.store import Archive
 from scraper.cli import cli
 from scraper.config import SETTINGS, Config, Selectors, Settings, Site
-from scraper.crawl import CrawlOptions, adhoc_site, crawl
-from scraper.frontier import Frontier, next_revisit
+from scraper.crawl.frontier import Frontier, next_revisit
+from scraper.crawl.round import CrawlOptions, adhoc_site, crawl
 from tests.server import LocalServer, Route
 from tests.sitegen import ARTICLE_PATTERN, SELECTORS, SyntheticSite, mount
 

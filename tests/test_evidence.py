@@ -11,9 +11,9 @@ from pathlib import Path
 from click.testing import CliRunner
 from warcio.archiveiterator import ArchiveIterator
 
-from scraper.archive import Archive
+from scraper.archive.copies import find_copies, simhash
+from scraper.archive.store import Archive
 from scraper.cli import cli
-from scraper.copies import find_copies, simhash
 from scraper.models import Article
 from tests.server import PAGES, LocalServer
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from scraper.archive import Archive
+from scraper.archive.store import Archive
 from scraper.cli import cli
 from scraper.models import Article, Comment
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from scraper.extract import body, dates, extract_article, html, pipeline
+from scraper.extract import article, body, dates, extract_article, html
 from scraper.extract.comments import comment_candidates, extract_comments
 from scraper.extract.html import FastCI, clean_text, tidy
 
@@ -102,7 +102,7 @@ def test_class_and_id_weigh_as_one_string() -> None:
 
 def test_remove_applies_every_selector_even_beside_a_bad_one() -> None:
     tree = LexborHTMLParser("<body><div class=a>A</div><p id=b>B</p><span>C</span></body>")
-    pipeline._remove(tree, (".a", "p:unknown-pseudo(", "#b"))
+    article._remove(tree, (".a", "p:unknown-pseudo(", "#b"))
     assert tree.body is not None and tree.body.text() == "C"
 
 
@@ -113,7 +113,7 @@ _COMMENTS_PAGE = """<html><body><article><h1>Title</h1><p>Body text.</p></articl
 
 def test_comments_read_from_the_candidates_as_from_the_tree() -> None:
     tree = LexborHTMLParser(_COMMENTS_PAGE)
-    schemes = pipeline._schemes([])
+    schemes = article._schemes([])
     candidates = comment_candidates(tree, schemes)
     with_candidates = extract_comments(tree, schemes, "en", _NOW, candidates)
     without = extract_comments(tree, schemes, "en", _NOW)

@@ -12,7 +12,7 @@ import pytest
 
 from scraper.config import SETTINGS, Settings
 from scraper.errors import BadStatusError, FetchError, NotHTMLError, TooLargeError
-from scraper.fetch import fetch_page, parse_retry_after
+from scraper.fetch.client import fetch_page, parse_retry_after
 from tests.server import LocalServer, Route
 
 ARTICLE = b"<!doctype html><html lang=en><head><title>T</title></head><body><p>Hello</p></body></html>"

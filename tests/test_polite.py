@@ -12,8 +12,8 @@ import pytest
 
 from scraper.config import SETTINGS, Settings
 from scraper.errors import BadStatusError, FetchError, RobotsDisallowed
-from scraper.fetch import Fetcher
-from scraper.polite import HostBackedOff, Polite
+from scraper.fetch.client import Fetcher
+from scraper.fetch.pacing import HostBackedOff, Polite
 from tests.server import LocalServer, Route
 
 PAGE = b"<!doctype html><html><body><p>hi</p></body></html>"

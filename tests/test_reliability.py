@@ -18,12 +18,12 @@ from hypothesis import strategies as st
 
 from scraper.cli import cli
 from scraper.config import Site, load_config
-from scraper.crawl import crawl
+from scraper.crawl.round import crawl
 from scraper.discover import links_from_feed, links_from_sitemap
 from scraper.errors import ScraperError
 from scraper.extract import extract_article
+from scraper.fetch.guard import is_private
 from scraper.models import Page
-from scraper.resolve import is_private
 from tests import faults
 from tests.server import PAGES, LocalServer, Route
 from tests.sitegen import ARTICLE_PATTERN, SELECTORS, SyntheticSite, mount
@@ -240,8 +240,8 @@ def test_config_values_cannot_inject_sql(db_path: Path, config_dir: Path) -> Non
     )
     result = CliRunner().invoke(cli, ["check", "--config", str(config_dir)])
     assert result.exit_code == 2 and "name" in result.output
-    from scraper.archive import Archive
-    from scraper.reextract import reextract
+    from scraper.archive.reextract import reextract
+    from scraper.archive.store import Archive
 
     with Archive(db_path) as archive:
         for i in range(3):

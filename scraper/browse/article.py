@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from datasette.utils.asgi import BadRequest, NotFound, Request, Response
 
-from ..copies import find_copies
+from ..archive.copies import find_copies
 from .metadata import PLUGIN_NAME
 from .present import authors_list, diff_segments, human_time, paragraphs, safe_href, thread
 

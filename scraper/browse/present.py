@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..diff import word_diff
+from ..archive.diff import word_diff
 
 __all__ = [
     "DiffSegment",

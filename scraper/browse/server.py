@@ -10,7 +10,7 @@ from pathlib import Path
 
 from datasette.app import Datasette
 
-from ..archive import Archive
+from ..archive.store import Archive
 from ..errors import ArchiveError
 from .metadata import build_metadata
 from .schema import ensure_views

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from ..config import Site
 from ..errors import ExtractError
 from ..models import Article
-from .pipeline import run
+from .article import run
 
 __all__ = ["explain", "extract_article"]
 

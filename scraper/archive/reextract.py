@@ -12,12 +12,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from .archive import Archive
-from .config import Config
-from .decode import decode_html
-from .errors import ExtractError
-from .extract import extract_article
-from .models import Page, content_hash
+from ..config import Config
+from ..errors import ExtractError
+from ..extract import extract_article
+from ..fetch.decode import decode_html
+from ..models import Page, content_hash
+from .store import Archive
 
 __all__ = ["ReextractCounts", "count_candidates", "reextract"]
 

@@ -17,8 +17,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, TextIO
 
-from .archive import Archive
-from .errors import ScraperError
+from ..errors import ScraperError
+from .store import Archive
 
 __all__ = ["FIELDS", "ExportError", "atomic_output", "export_rows", "write_csv", "write_export", "write_jsonl"]
 

@@ -16,9 +16,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from .archive import Archive
-from .discover import ARTICLE, Link
-from .urls import host_of
+from ..archive.store import Archive
+from ..discover import ARTICLE, Link
+from ..urls import host_of
 
 __all__ = ["Frontier", "Task", "Update", "next_revisit"]
 

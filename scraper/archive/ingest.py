@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from .archive import Archive, SaveResult
-from .config import Config, Site
-from .extract import extract_article
-from .models import Article, Digest, Page
+from ..config import Config, Site
+from ..extract import extract_article
+from ..models import Article, Digest, Page
+from .store import Archive, SaveResult
 
 __all__ = ["archive_page", "identity_url", "save_extracted"]
 

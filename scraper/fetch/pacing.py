@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 
 from protego import Protego
 
-from .config import Settings
-from .errors import FetchError, RobotsDisallowed
-from .fetch import FEED_TYPES, HTML_TYPES, Fetcher
-from .models import Page
-from .urls import host_of, origin_of
+from ..config import Settings
+from ..errors import FetchError, RobotsDisallowed
+from ..models import Page
+from ..urls import host_of, origin_of
+from .client import FEED_TYPES, HTML_TYPES, Fetcher
 
 __all__ = ["HostBackedOff", "HostState", "Polite", "Robots"]
 

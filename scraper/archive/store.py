@@ -23,10 +23,10 @@ from typing import Any, Self
 import sqlite_utils
 import zstandard
 
+from ..errors import ArchiveError
+from ..models import Article, Comment, Digest, Page
 from .copies import create_fingerprints, store_fingerprint
 from .copies import digest as digest_of
-from .errors import ArchiveError
-from .models import Article, Comment, Digest, Page
 
 __all__ = ["Archive", "SaveResult", "Version"]
 

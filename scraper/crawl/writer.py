@@ -19,12 +19,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .archive import Archive
-from .config import Config, Site, parse_revisit
-from .discover import ARTICLE, Link
+from ..archive.ingest import save_extracted
+from ..archive.store import Archive
+from ..config import Config, Site, parse_revisit
+from ..discover import ARTICLE, Link
+from ..models import Article, Digest, Page
 from .frontier import Frontier, Task, Update, next_revisit
-from .models import Article, Digest, Page
-from .pipeline import save_extracted
 
 __all__ = ["Event", "Result", "Writer"]
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .models import Article, Digest, content_hash
+from ..models import Article, Digest, content_hash
 
 __all__ = ["MAX_DISTANCE", "Copy", "create_fingerprints", "digest", "find_copies", "simhash", "store_fingerprint"]
 

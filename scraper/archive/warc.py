@@ -21,14 +21,14 @@ from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from . import __version__
-from .archive import Archive
-from .config import Config
-from .decode import decode_html
-from .errors import ScraperError
-from .fetch import HTML_TYPES
-from .models import Page
-from .pipeline import archive_page
+from .. import __version__
+from ..config import Config
+from ..errors import ScraperError
+from ..fetch.client import HTML_TYPES
+from ..fetch.decode import decode_html
+from ..models import Page
+from .ingest import archive_page
+from .store import Archive
 
 __all__ = ["export_warc", "import_warc"]
 

@@ -6,7 +6,7 @@ Three roles, kept apart so they can later run on different machines:
   each to the queue of its host; it never writes;
 - the **host workers** (`SiteRound._work`) fetch and extract the URLs of one host, owning its pacing
   through `Polite`, and turn each into a plain `Result`;
-- the **archive writer** (`scraper.writer.Writer`) applies results: versions, fetch log, frontier.
+- the **archive writer** (`scraper.crawl.writer.Writer`) applies results: versions, fetch log, frontier.
 
 A round ends when nothing is due and nothing is in flight, when `max_pages` requests were made, or
 when `stop` is set (in-flight pages finish; the rest stays due for the next round).
@@ -22,9 +22,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .archive import Archive
-from .config import Config, Site
-from .discover import (
+from ..archive.store import Archive
+from ..config import Config, Site
+from ..discover import (
     ARTICLE,
     FEED,
     LISTING,
@@ -36,12 +36,12 @@ from .discover import (
     links_from_sitemap,
     sitemaps_from_robots,
 )
-from .errors import ExtractError, FetchError, RobotsDisallowed
-from .extractors import Extractor
-from .fetch import Fetcher
+from ..errors import ExtractError, FetchError, RobotsDisallowed
+from ..fetch.client import Fetcher
+from ..fetch.pacing import HostBackedOff, Polite
+from ..urls import canonicalize, host_of, origin_of
+from .extract_pool import Extractor
 from .frontier import Frontier, Task
-from .polite import HostBackedOff, Polite
-from .urls import canonicalize, host_of, origin_of
 from .writer import Event, Result, Writer
 
 __all__ = ["CrawlOptions", "Event", "adhoc_site", "crawl", "run_site_round"]
@@ -65,7 +65,7 @@ def adhoc_site(url: str, *, allow_private: bool | None = None) -> Site:
 
     A URL naming a loopback or private address is the user's explicit choice, so that host is allowed.
     """
-    from .resolve import is_private
+    from ..fetch.guard import is_private
 
     start = canonicalize(url)
     if start is None:

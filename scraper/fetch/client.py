@@ -3,7 +3,7 @@
 Limits hold whatever the server does: connect/read/total timeouts, at most `max_redirects`
 redirects (loops and non-http targets refused), the body capped *after* decompression while it
 streams, and only HTML accepted where HTML is expected.  Politeness (robots.txt, pacing, retries)
-lives in `scraper.polite`, on top of this.
+lives in `scraper.fetch.pacing`, on top of this.
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from .config import Settings
+from ..config import Settings
+from ..errors import BadStatusError, FetchError, NotHTMLError, TooLargeError
+from ..models import Page
 from .decode import DecodeLimitError, Decompressor, decode_html
-from .errors import BadStatusError, FetchError, NotHTMLError, TooLargeError
-from .models import Page
-from .resolve import GuardedTransport, Resolver
+from .guard import GuardedTransport, Resolver
 
 __all__ = ["FEED_TYPES", "HTML_TYPES", "Fetcher", "fetch_page", "parse_retry_after"]
 

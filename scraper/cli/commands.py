@@ -1,72 +1,26 @@
-"""The `scraper` command line: the only module that prints or exits.
+"""The `scraper` commands.
 
-Library code raises typed `ScraperError`s; here each becomes one line on stderr and an exit code
-(1 for a failed operation, 2 for bad configuration or usage), never a traceback.
+Library code raises typed `ScraperError`s; `reports_errors` (in `exits`) turns each into one line on
+stderr and an exit code (1 for a failed operation, 2 for bad configuration or usage), never a traceback.
 """
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
-from . import __version__
-from .archive import Archive
-from .config import Config, load_config
-from .errors import ConfigError, FetchError, ScraperError
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def db_option(func: F) -> F:
-    return click.option(
-        "--db",
-        "db_path",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default="archive.db",
-        envvar="SCRAPER_DB",
-        show_default=True,
-        help="The archive file (env SCRAPER_DB).",
-    )(func)
-
-
-def config_option(func: F) -> F:
-    return click.option(
-        "--config",
-        "config_dir",
-        type=click.Path(file_okay=False, path_type=Path),
-        default="config",
-        envvar="SCRAPER_CONFIG",
-        show_default=True,
-        help="The config folder: settings.toml and sites/*.toml (env SCRAPER_CONFIG).",
-    )(func)
-
-
-def json_option(func: F) -> F:
-    return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")(func)
-
-
-def reports_errors(func: F) -> F:
-    """Turn our errors into one clear line: ConfigError exits 2, every other ScraperError exits 1."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except ConfigError as exc:
-            click.echo(f"config error: {exc}", err=True)
-            sys.exit(2)
-        except ScraperError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(1)
-
-    return wrapper  # type: ignore[return-value]
+from .. import __version__
+from ..archive.store import Archive
+from ..config import Config, load_config
+from ..errors import ConfigError, FetchError, ScraperError
+from .exits import reports_errors
+from .options import config_option, db_option, json_option
+from .progress import CrawlProgress
 
 
 def emit_json(data: Any) -> None:
@@ -98,9 +52,9 @@ def _load(config_dir: Path) -> Config:
 @reports_errors
 def fetch(url: str, db_path: Path, config_dir: Path, as_json: bool, no_store: bool) -> None:
     """Fetch one article URL, extract it and archive it as a new version if it changed."""
-    from .extract import extract_article
-    from .fetch import fetch_page
-    from .pipeline import archive_page
+    from ..archive.ingest import archive_page
+    from ..extract import extract_article
+    from ..fetch.client import fetch_page
 
     config = _load(config_dir)
     if no_store:
@@ -176,7 +130,7 @@ def history(url: str, db_path: Path, as_json: bool) -> None:
 @reports_errors
 def diff(url: str, db_path: Path, as_json: bool, from_version: int | None, to_version: int | None) -> None:
     """Show what changed between two versions of an article, word by word (default: the last two)."""
-    from .diff import render_terminal, word_diff
+    from ..archive.diff import render_terminal, word_diff
 
     with Archive(db_path) as archive:
         versions = {v.version: v for v in archive.versions(url)}
@@ -226,7 +180,7 @@ def check(config_dir: Path) -> None:
     """Validate the config folder and say what is wrong, if anything."""
     if not config_dir.is_dir():
         raise ConfigError(str(config_dir), None, "no such config folder")
-    from .config import load_site, site_files
+    from ..config import load_site, site_files
 
     config = _load(config_dir)
     disabled = [load_site(p).name for p in site_files(config_dir, include_disabled=True) if p.name.startswith("_")]
@@ -248,9 +202,9 @@ def check(config_dir: Path) -> None:
 @reports_errors
 def extract(source: str, config_dir: Path, as_json: bool, base_url: str | None, explain: bool) -> None:
     """Extract an article from a saved HTML file or a URL, without archiving it."""
-    from .decode import decode_html
-    from .extract import extract_article
-    from .fetch import fetch_page
+    from ..extract import extract_article
+    from ..fetch.client import fetch_page
+    from ..fetch.decode import decode_html
 
     config = _load(config_dir)
     if source.startswith(("http://", "https://")):
@@ -297,8 +251,8 @@ def reextract(db_path: Path, config_dir: Path, site: str | None, since: str | No
     """Re-run extraction over the stored raw pages; add a version only where the result differs."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from .reextract import count_candidates
-    from .reextract import reextract as run_reextract
+    from ..archive.reextract import count_candidates
+    from ..archive.reextract import reextract as run_reextract
 
     config = _load(config_dir)
     with Archive(db_path) as archive:
@@ -334,7 +288,7 @@ def reextract(db_path: Path, config_dir: Path, site: str | None, since: str | No
 @reports_errors
 def import_(path: Path, db_path: Path, config_dir: Path) -> None:
     """Archive the HTML pages captured in a WARC or ARC file (ours or another tool's)."""
-    from .warc import import_warc
+    from ..archive.warc import import_warc
 
     config = _load(config_dir)
     with Archive(db_path) as archive:
@@ -350,7 +304,7 @@ def import_(path: Path, db_path: Path, config_dir: Path) -> None:
 @reports_errors
 def copies(url: str, db_path: Path, as_json: bool, max_distance: int) -> None:
     """Other archived articles that are near-copies of this one (syndication, light rewrites)."""
-    from .copies import find_copies
+    from ..archive.copies import find_copies
 
     with Archive(db_path) as archive:
         article = archive.find_article(url)
@@ -399,8 +353,8 @@ def daemon(
     """Crawl every configured site on its schedule until stopped (SIGTERM/SIGINT; SIGHUP reloads config)."""
     import asyncio
 
-    from .daemon import Daemon
-    from .logs import configure_logging
+    from ..daemon import Daemon
+    from ..logs import configure_logging
 
     configure_logging(log_level, log_file, log_format)
     runner = Daemon(config_dir, db_path, runner=_daemon_round, shutdown_timeout=shutdown_timeout)
@@ -408,7 +362,7 @@ def daemon(
 
 
 async def _daemon_round(config: Config, site: Any, db_path: Path, stop: Any) -> dict[str, int]:
-    from .crawl import run_site_round
+    from ..crawl.round import run_site_round
 
     return await run_site_round(config, site, db_path, stop=stop)
 
@@ -420,8 +374,8 @@ async def _daemon_round(config: Config, site: Any, db_path: Path, stop: Any) -> 
 @reports_errors
 def status(db_path: Path, config_dir: Path, as_json: bool) -> None:
     """Per site: last run, next run, counts and last error; then archive totals."""
-    from .archive import RUN_COUNTS
-    from .status import archive_status
+    from ..archive.status import archive_status
+    from ..archive.store import RUN_COUNTS
 
     with Archive(db_path) as archive:
         report = archive_status(archive, _load(config_dir))
@@ -453,8 +407,8 @@ def status(db_path: Path, config_dir: Path, as_json: bool) -> None:
 @reports_errors
 def serve(db_path: Path, host: str, port: int) -> None:
     """Browse the archive in Datasette (read-only): search, facets, article history and diffs."""
-    from .browse.server import prepare_archive
-    from .browse.server import serve as run_server
+    from ..browse.server import prepare_archive
+    from ..browse.server import serve as run_server
 
     prepare_archive(db_path)
     click.echo(f"serving {db_path} read-only at http://{host}:{port}/ (Ctrl-C to stop)", err=True)
@@ -487,8 +441,8 @@ def crawl(
     """One crawl round: every configured site, the site NAME, or an ad-hoc site from a URL."""
     import asyncio
 
-    from .crawl import CrawlOptions, adhoc_site
-    from .crawl import crawl as run_crawl
+    from ..crawl.round import CrawlOptions, adhoc_site
+    from ..crawl.round import crawl as run_crawl
 
     config = _load(config_dir)
     adhoc = bool(target and target.startswith(("http://", "https://")))
@@ -522,7 +476,7 @@ def crawl(
     counts: dict[str, dict[str, int]] = {}
     status, error = "interrupted", "stopped before the round finished"
     try:
-        with _CrawlProgress(show, (max_pages or config.settings.get("crawl.max_pages")) * len(sites)) as bar:
+        with CrawlProgress(show, (max_pages or config.settings.get("crawl.max_pages")) * len(sites)) as bar:
             counts = asyncio.run(run_crawl(config, sites, db_path, options=options, report=bar.report))
         status, error = "ok", None
     except KeyboardInterrupt:
@@ -543,48 +497,6 @@ def crawl(
         )
 
 
-class _CrawlProgress:
-    """A rich progress bar fed by the crawl's writer thread (rich's own lock makes that safe)."""
-
-    FIELDS = ("new", "changed", "unchanged", "not_modified", "errors")
-
-    def __init__(self, show: bool, total: int) -> None:
-        self.counts = dict.fromkeys(self.FIELDS, 0)
-        self.progress: Any = None
-        if show:
-            from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
-
-            self.progress = Progress(
-                TextColumn("[bold]crawl"),
-                BarColumn(),
-                TaskProgressColumn(),
-                TextColumn("{task.completed} fetched · {task.fields[detail]} · {task.fields[rate]}"),
-                TimeElapsedColumn(),
-                transient=False,
-            )
-            self.task = self.progress.add_task("crawl", total=total, detail="", rate="")
-
-    def __enter__(self) -> _CrawlProgress:
-        if self.progress is not None:
-            self.progress.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.progress is not None:
-            self.progress.stop()
-
-    def report(self, event: Any) -> None:
-        if self.progress is None:
-            return
-        key = {"not-modified": "not_modified", "error": "errors"}.get(event.outcome, event.outcome)
-        if key in self.counts:
-            self.counts[key] += 1
-        detail = " ".join(f"{n} {k.replace('_', ' ')}" for k, n in self.counts.items())
-        self.progress.update(self.task, advance=1, detail=detail)
-        speed = self.progress.tasks[0].speed
-        self.progress.update(self.task, rate=f"{speed:.1f} pages/s" if speed else "")
-
-
 @cli.command()
 @db_option
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "warc"]), default="jsonl", show_default=True)
@@ -597,7 +509,7 @@ def export(db_path: Path, fmt: str, site: str | None, since: str | None, out_pat
     stored capture as WARC (request and response records with the original headers and payload)."""
     from datetime import UTC, datetime
 
-    from .export import export_rows, write_csv, write_export, write_jsonl
+    from ..archive.export import export_rows, write_csv, write_export, write_jsonl
 
     if since:
         try:
@@ -608,8 +520,8 @@ def export(db_path: Path, fmt: str, site: str | None, since: str | None, out_pat
     if not db_path.exists():
         raise click.ClickException(f"no archive at {db_path}")
     if fmt == "warc":
-        from .export import atomic_output
-        from .warc import export_warc
+        from ..archive.export import atomic_output
+        from ..archive.warc import export_warc
 
         if out_path is None:
             raise click.UsageError("--format warc needs --out FILE (e.g. captures.warc.gz)")

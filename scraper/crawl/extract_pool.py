@@ -13,10 +13,10 @@ import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 
-from .config import Site
-from .copies import digest
-from .extract import extract_article
-from .models import Article, Digest
+from ..archive.copies import digest
+from ..config import Site
+from ..extract import extract_article
+from ..models import Article, Digest
 
 __all__ = ["Extractor"]
 

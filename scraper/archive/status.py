@@ -9,9 +9,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from .archive import Archive
-from .config import Config
-from .daemon import next_due
+from ..config import Config
+from ..daemon import next_due
+from .store import Archive
 
 __all__ = ["archive_status"]
 
