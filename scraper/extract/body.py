@@ -161,7 +161,7 @@ _NON_WORD = re.compile(r"\W+")
 _BLOCK_CSS = "p, pre, td, blockquote, li, dd, div, span"
 _TEXT_HOLDERS = frozenset(["div", "span"])
 _DIVIDERS = (1.0, 2.0, 6.0, 1e9, 1e9, 1e9)
-_STOP_CLIMB = frozenset(["html", "body", "-document"])
+_STOP_CLIMB = frozenset(["html", "-document"])
 _WIDEN_GAIN = 1.6
 # a noise-named block (share bar, caption, meta) is dropped only when it is less than 1/N of the text
 _NOISE_SHARE = 4
@@ -415,7 +415,7 @@ def _is_byline(line: str, authors: tuple[str, ...]) -> bool:
 def render_body(nodes: list[LexborNode], title: str | None = None, authors: tuple[str, ...] = ()) -> str:
     """Text of the chosen nodes, boilerplate blocks (and the byline line) dropped."""
     chunks = []
-    title_key = _hint_key(title or "")
+    title_key = _NON_WORD.sub("", title or "").lower()
     for node in nodes:
         raw = node.text(deep=True)  # once: it sizes the noise filter and tells a gutted container
         text = render_text(node, _skipper(len(raw))) if node.tag != "p" else clean_text(raw)
@@ -433,7 +433,7 @@ def render_body(nodes: list[LexborNode], title: str | None = None, authors: tupl
             break
         if not line or _BOILERPLATE.match(line):
             continue
-        if not blocks and title_key and _hint_key(line) == title_key:
+        if not blocks and title_key and len(line) < 2 * len(title or "") and _NON_WORD.sub("", line).lower() == title_key:
             continue
         if len(blocks) < 3 and authors and _is_byline(line, authors):
             continue
