@@ -14,9 +14,10 @@ from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from .comments import remove_outermost
 from .html import FastCI, attr, clean_text, render_text
 
-__all__ = ["extract_body", "render_body"]
+__all__ = ["drop_hidden", "extract_body", "render_body"]
 
 _POSITIVE = FastCI(
     re.compile(
@@ -155,7 +156,9 @@ _RELATED_START = FastCI(
     )
 )
 _RELATED_AFTER = 0.3  # share of the body that must come before such a heading
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+# every way markup hides an element from readers; the style candidates are confirmed by `_HIDDEN_STYLE`
+_HIDDEN_CSS = "[hidden], [aria-hidden=true], [style*=none i], [style*=hidden i]"
 _TOKEN_SPLIT = re.compile(r"[\s_\-]+")
 _NON_WORD = re.compile(r"\W+")
 _BLOCK_CSS = "p, pre, td, blockquote, li, dd, div, span"
@@ -372,13 +375,29 @@ def _with_siblings(top: LexborNode, top_score: float, scores: dict[int, list]) -
     return chosen
 
 
+def drop_hidden(tree: LexborHTMLParser) -> None:
+    """Decompose what readers never see (`hidden`, `aria-hidden`, inline `display:none` or
+    `visibility:hidden`): one query for the whole page, before the body is scored, so that hidden text
+    neither wins the density pick nor is rendered.  Metadata was read before: a hidden `<time>` or
+    byline still dates and signs the page."""
+    try:
+        nodes = tree.css(_HIDDEN_CSS)
+    except Exception:  # a lexbor without the `i` flag: the case-sensitive query still finds most
+        nodes = tree.css("[hidden], [aria-hidden=true], [style*=none], [style*=hidden]")
+    found = {}
+    for node in nodes:
+        if node.tag in ("html", "body", "head"):
+            continue
+        attrs = node.attributes
+        style = attrs.get("style")
+        if "hidden" in attrs or (attrs.get("aria-hidden") or "").lower() == "true" or (style and _HIDDEN_STYLE.search(style)):
+            found[node.mem_id] = node
+    if found:
+        remove_outermost(found)
+
+
 def _is_noise(node: LexborNode, limit: int) -> bool:
     attrs = node.attributes
-    if "hidden" in attrs or attrs.get("aria-hidden") == "true":
-        return True
-    style = attrs.get("style") or ""
-    if "none" in style and _HIDDEN_STYLE.search(style):
-        return True
     tag = node.tag
     if tag in _SKIP_TAGS:
         return tag not in ("header", "form", "figure") or len(node.text(deep=True)) < limit

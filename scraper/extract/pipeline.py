@@ -9,7 +9,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from ..config import Site
 from ..models import Article
 from .authors import clean_authors
-from .body import choose_container, render_body
+from .body import choose_container, drop_hidden, render_body
 from .bylines import body_byline, find_authors
 from .comments import (
     GENERIC_SCHEMES,
@@ -164,6 +164,7 @@ def run(html: str, url: str, site: Site | None, now: datetime) -> Article:
     if candidates:
         remove_comment_sections(tree, schemes, candidates)
     _metadata(rules, doc, values, sources)
+    drop_hidden(tree)
     for rule in rules:
         _remove(tree, rule.remove)
     _body(rules, doc, values, sources)
