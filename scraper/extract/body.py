@@ -177,6 +177,8 @@ _WIDEN_STOP = FastCI(
     )
 )
 _GUTTED = 200
+_LINK_ROWS = frozenset(["div", "p", "section", "header", "span"])
+_LINK_ROW_MAX = 300
 # menus, link lists and page chrome never hold the article, whatever their text says
 _NOT_CONTAINERS = frozenset(["nav", "ul", "ol", "menu", "header", "footer", "aside", "form", "select", "tr", "table"])
 _EVIDENCE_CLASSES = frozenset(
@@ -407,6 +409,16 @@ def _is_noise(node: LexborNode, limit: int) -> bool:
     if tag in ("ul", "ol"):
         text_len = len(node.text(deep=True).strip())
         return text_len > 0 and link_density(node, text_len) > 0.6
+    if tag in _LINK_ROWS:
+        # a short block that is nearly all links is a menu, breadcrumb or tag row, whatever its name; a
+        # paragraph must hold several links for that (one linked sentence is prose: "Zur Petition")
+        text_len = len(node.text(deep=True).strip())
+        if not 0 < text_len < _LINK_ROW_MAX:
+            return False
+        links = node.css("a")
+        if tag in ("p", "span") and len(links) < 3:
+            return False
+        return sum(len(a.text(deep=True).strip()) for a in links) > 0.7 * text_len
     return False
 
 
