@@ -51,3 +51,26 @@ def test_hidden_text_is_dropped() -> None:
     for hidden in ("free articles", "Editor's note", "morning newsletter", "Hidden tracking sentence"):
         assert hidden not in body
     assert "publish its recruitment figures." in body
+
+
+# ---------------------------------------------------------------- structured data
+
+
+def test_jsonld_in_a_bare_cdata_section_is_read() -> None:
+    """Failure mode 6: `<![CDATA[ ... ]]>` around the JSON (not only the `//<![CDATA[` form)."""
+    from scraper.extract.jsonld import _load
+
+    for text in ('<![CDATA[ {"a": 1} ]]>', '//<![CDATA[\n{"a": 1}\n//]]>', '/*<![CDATA[*/{"a": 1}/*]]>*/', '<!-- {"a": 1} -->'):
+        assert _load(text) == {"a": 1}
+    article = extract("cdata-jsonld-en.html", "https://lindqvist.example.dev/postgres-cron-backup")
+    assert article.sources["published"] == "jsonld:datePublished"
+    assert article.published == "2021-04-07"
+    assert article.modified == "2022-01-19"
+
+
+def test_a_personal_site_owner_is_the_author_when_meta_agrees() -> None:
+    """Failure mode 8 (JSON-LD author not found): the author Person has the publisher's name, as on
+    every personal blog; a meta author naming the same person confirms it."""
+    article = extract("cdata-jsonld-en.html", "https://lindqvist.example.dev/postgres-cron-backup")
+    assert article.authors == ("Tomas Lindqvist",)
+    assert article.sources["authors"] == "jsonld:author+meta"

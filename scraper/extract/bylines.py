@@ -214,6 +214,12 @@ def find_authors(doc: Doc) -> tuple[tuple[str, ...], str] | None:
         names = clean_authors(doc.ld.authors, exclude)
         if names:
             return names, "jsonld:author"
+        # a personal site publishes under its owner's name: the JSON-LD person is the author when a
+        # second source (a meta author) names the same person
+        names = clean_authors(doc.ld.authors)
+        metas = {_key(v) for k in _META_AUTHOR for v in doc.meta.get(k, ())}
+        if names and all(_key(n) in metas for n in names):
+            return names, "jsonld:author+meta"
     names = _twitter_label(doc)
     if names:
         return names, "meta:twitter:data1"
