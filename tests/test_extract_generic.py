@@ -74,3 +74,25 @@ def test_a_personal_site_owner_is_the_author_when_meta_agrees() -> None:
     article = extract("cdata-jsonld-en.html", "https://lindqvist.example.dev/postgres-cron-backup")
     assert article.authors == ("Tomas Lindqvist",)
     assert article.sources["authors"] == "jsonld:author+meta"
+
+
+# ---------------------------------------------------------------- comments
+
+
+def test_standard_comment_markup_gives_author_date_and_thread_on_the_generic_path() -> None:
+    """Failure mode 10: `li.comment > article.comment-body` with `.comment-author .fn` and `<time datetime>`
+    in `.comment-meta`, on a site no preset claims. An undetected preset's scheme (Drupal's
+    `article.comment`) read the texts without authors or dates and won by coming first; now the most
+    complete reading wins, and the wrapping `li` stands for its comment so the reply keeps its parent."""
+    article = extract("comments-html5-markup-en.html", "https://crumbdiaries.example.com/2022/11/20/sourdough-cold-kitchen/")
+    assert article.sources["comments"] == "generic"
+    got = [(c.author, c.published, c.text[:20]) for c in article.comments]
+    assert got == [
+        ("Margaret Olsen", "2022-11-21T18:42:10+00:00", "Warm water for the f"),
+        ("Hannah Birch", "2022-11-22T07:15:00+00:00", "So glad it worked, M"),
+        ("Dev Raman", "2022-11-25T12:03:44+00:00", "Do you change the hy"),
+    ]
+    first, reply, third = article.comments
+    assert reply.parent_id == first.id and first.parent_id is None and third.parent_id is None
+    assert "Leave a Reply" not in article.body and "Warm water" not in article.body
+    assert article.body.startswith("From November to March my kitchen")

@@ -158,7 +158,8 @@ def run(html: str, url: str, site: Site | None, now: datetime) -> Article:
     # every comment markup known here spells one of these in the raw HTML: a cheap gate for the query
     hinted = any(r.comments for r in rules if r.label.startswith("site")) or any(w in html for w in _COMMENT_HINTS)
     candidates = comment_candidates(tree, schemes) if hinted else []
-    comments, label = extract_comments(tree, schemes, doc.locale, now, candidates) if candidates else ([], "")
+    own = sum(len(r.comments) for r in rules)  # _schemes lists the page's own rules' schemes first
+    comments, label = extract_comments(tree, schemes, doc.locale, now, candidates, own) if candidates else ([], "")
     if comments:
         sources["comments"] = label
     if candidates:
