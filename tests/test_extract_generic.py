@@ -96,3 +96,30 @@ def test_standard_comment_markup_gives_author_date_and_thread_on_the_generic_pat
     assert reply.parent_id == first.id and first.parent_id is None and third.parent_id is None
     assert "Leave a Reply" not in article.body and "Warm water" not in article.body
     assert article.body.startswith("From November to March my kitchen")
+
+
+# ---------------------------------------------------------------- titles
+
+
+def test_a_short_headline_agrees_with_its_title_plus_site_suffix() -> None:
+    """Failure mode 9: the h1 "Severn bore" and the `<title>` "Severn bore - Riverpedia" agree, so the
+    JSON-LD headline (a description, as wikis write it) and the " - Riverpedia" suffix both lose, even
+    on an address that does not name the site."""
+    article = extract("wiki-short-headline-en.html", "http://fakehost/test/page.html")
+    assert article.title == "Severn bore"
+
+
+def test_a_permalink_pilcrow_is_not_part_of_the_title() -> None:
+    """Failure mode 9: documentation generators end headings with a "¶" permalink."""
+    article = extract("docs-pilcrow-en.html", "https://tidepool.example.io/docs/scheduler.html")
+    assert article.title == "Configuring the scheduler"
+    assert article.body.startswith("The scheduler decides which worker runs each job")
+
+
+def test_space_separated_meta_properties_are_each_read() -> None:
+    html = (
+        '<html><head><meta property="og:title twitter:title" content="Harbour wall to be rebuilt">'
+        "</head><body><p>" + "The council approved the plan on Tuesday, after a long debate. " * 6 + "</p></body></html>"
+    )
+    article = extract_article(html, "https://news.example.com/a", fetched_at=NOW)
+    assert article.title == "Harbour wall to be rebuilt"
