@@ -33,6 +33,7 @@ _BELOW_HEADLINE = 1500
 _PAGE_WINDOW = 20_000
 _PAGE_CANDIDATES = 8
 _DATELINE_MAX = 90
+_PROSE_LINE = 200
 # words that announce an event's date, not the article's
 _EVENT_LABEL = re.compile(
     r"\b(?:termine?|findet|stattfindet|veranstaltung|event|deadline|frist|einsendeschluss|anmeldeschluss|"
@@ -236,6 +237,17 @@ def headline_date(doc: Doc) -> Found:
     window = doc.after_headline(_BELOW_HEADLINE)
     if not window:
         return None
+    # a dateline sits above the article's prose: past its second long paragraph come the footer's
+    # "last edited on ..." and the dates of other stories, on a short page still inside the window
+    prose = 0
+    at = 0
+    for line in window.split("\n"):
+        at += len(line) + 1
+        if len(line.strip()) > _PROSE_LINE:
+            prose += 1
+            if prose == 2:
+                window = window[:at]
+                break
     for pos, iso in absolute_dates(window, doc.locale, doc.now):
         line = _line_at(window, pos).strip()
         if len(line) > _DATELINE_MAX and window[pos : pos + 12] not in line[:12]:
