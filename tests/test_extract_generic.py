@@ -123,3 +123,14 @@ def test_space_separated_meta_properties_are_each_read() -> None:
     )
     article = extract_article(html, "https://news.example.com/a", fetched_at=NOW)
     assert article.title == "Harbour wall to be rebuilt"
+
+
+# ---------------------------------------------------------------- dates
+
+
+def test_a_footer_edit_stamp_does_not_override_the_structured_date() -> None:
+    """Failure mode 7: on a short page the footer's "last edited on" lay within the window read for a
+    dateline under the headline, and being later it beat JSON-LD `datePublished`."""
+    article = extract("wiki-short-headline-en.html", "http://fakehost/test/page.html")
+    assert article.published == "2009-03-14T10:22:31+00:00"
+    assert article.modified == "2023-08-02T17:40:09+00:00"
