@@ -134,3 +134,26 @@ def test_a_footer_edit_stamp_does_not_override_the_structured_date() -> None:
     article = extract("wiki-short-headline-en.html", "http://fakehost/test/page.html")
     assert article.published == "2009-03-14T10:22:31+00:00"
     assert article.modified == "2023-08-02T17:40:09+00:00"
+
+
+# ---------------------------------------------------------------- bylines
+
+
+def test_the_byline_under_the_headline_beats_a_teaser_byline_above_it() -> None:
+    """Failure mode 8: a "Trending" rail before the story carries other stories' bylines; the byline
+    nearest the headline in the tree signs the page."""
+    article = extract("related-byline-first-en.html", "https://www.valleycourier.example.com/local/library-reopens")
+    assert article.authors == ("Priya Natarajan",)
+    assert "Marcus Whitfield" not in article.body and article.body.startswith("The Elm Street library")
+
+
+def test_a_short_byline_gives_way_to_the_full_structured_name() -> None:
+    """Failure mode 8: the theme prints "Sarah" where JSON-LD and meta say "Sarah E. Needleman"; and
+    the middle initial "E." is not the Italian "e" (and) splitting two names."""
+    from scraper.extract.authors import clean_authors
+
+    article = extract("wordpress-short-byline-en.html", "https://pixelledger.example.com/indie-storefronts/")
+    assert article.sources["authors"] == "preset:wordpress:author"
+    assert article.authors == ("Sarah E. Needleman",)
+    assert clean_authors("Sarah E. Needleman") == ("Sarah E. Needleman",)
+    assert clean_authors("Mario Rossi e Luca Bianchi") == ("Mario Rossi", "Luca Bianchi")

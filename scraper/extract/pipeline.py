@@ -10,7 +10,7 @@ from ..config import Site
 from ..models import Article
 from .authors import clean_authors
 from .body import choose_container, drop_hidden, render_body
-from .bylines import body_byline, find_authors
+from .bylines import body_byline, find_authors, fuller_names
 from .comments import (
     GENERIC_SCHEMES,
     comment_candidates,
@@ -194,6 +194,8 @@ def _metadata(rules: list[Rules], doc: Doc, values: dict[str, object], sources: 
         doc.title = values["title"]  # type: ignore[assignment]
     rule_author = _rule_value(rules, "author", doc)
     names = clean_authors(rule_author[0], doc.site_names) if rule_author else ()
+    if names:
+        names = fuller_names(names, doc)
     authors = (names, rule_author[1]) if names and rule_author else find_authors(doc)
     if authors:
         values["authors"], sources["authors"] = authors
