@@ -157,3 +157,15 @@ def test_a_short_byline_gives_way_to_the_full_structured_name() -> None:
     assert article.authors == ("Sarah E. Needleman",)
     assert clean_authors("Sarah E. Needleman") == ("Sarah E. Needleman",)
     assert clean_authors("Mario Rossi e Luca Bianchi") == ("Mario Rossi", "Luca Bianchi")
+
+
+def test_inline_link_text_is_kept_mid_sentence() -> None:
+    """Failure mode 5: links and spans inside a sentence whose class names read like boilerplate
+    ("author-profile", "tag", "share-link", "read-more", "date") were dropped with their words."""
+    body = extract("inline-links-en.html", "https://www.metrodaily.example.com/transport/harbour-road").body
+    assert "first proposed by councillor Grace Liu after a cyclist" in body
+    assert "Mill Lane last spring." in body
+    assert "according to the transport department, which" in body
+    assert "the final design published with the agenda keeps" in body
+    assert "modelling, released in February, found" in body
+    assert "Facebook" not in body and "Privacy" not in body

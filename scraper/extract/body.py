@@ -177,6 +177,7 @@ _WIDEN_STOP = FastCI(
     )
 )
 _GUTTED = 200
+_PHRASING = frozenset(["a", "span", "time", "small", "cite", "q", "font", "data", "bdi", "s", "del", "ins"])
 _LINK_ROWS = frozenset(["div", "p", "section", "header", "span"])
 _LINK_ROW_MAX = 300
 # menus, link lists and page chrome never hold the article, whatever their text says
@@ -436,7 +437,18 @@ def _skipper(text_len: int) -> Callable[[LexborNode], bool]:
     """The noise filter for a root of `text_len` characters."""
     limit = max(200, text_len // _NOISE_SHARE)
     # emphasis and other inline markup is never a boilerplate block: checking it cost more than all else
-    return lambda node: node.tag not in _INLINE and _is_noise(node, limit)
+    return lambda node: node.tag not in _INLINE and not _in_sentence(node) and _is_noise(node, limit)
+
+
+def _in_sentence(node: LexborNode) -> bool:
+    """A link or span with words right before or after it runs in a sentence ("said <a class="author">
+    Jane Roe</a>, who ..."): its class names say nothing about the paragraph, so it is kept."""
+    if node.tag not in _PHRASING:
+        return False
+    for sibling in (node.prev, node.next):
+        if sibling is not None and sibling.tag == "-text" and (sibling.text_content or "").strip(" \t\n\r|·•"):
+            return True
+    return False
 
 
 def _is_byline(line: str, authors: tuple[str, ...]) -> bool:
