@@ -169,3 +169,16 @@ def test_inline_link_text_is_kept_mid_sentence() -> None:
     assert "the final design published with the agenda keeps" in body
     assert "modelling, released in February, found" in body
     assert "Facebook" not in body and "Privacy" not in body
+
+
+def test_an_article_cut_into_identical_sections_is_kept_whole() -> None:
+    """Failure mode 2: a headless CMS renders one story as a run of `section > div > article > div`
+    blocks with the same classes; only the best block was kept, so the text began mid-article."""
+    article = extract("sectioned-article-de.html", "https://www.stadtwerke.example.de/magazin/geothermie")
+    body = article.body
+    assert article.title == "Bohren, bis es heiß wird: Geothermie unter der Stadt"
+    assert body.startswith("Seit dem Frühjahr steht am Rand des Gewerbegebiets ein Bohrturm")
+    assert "Wie tief muss man bohren?" in body and "Was kostet das?" in body
+    assert body.endswith("nur eine teure Versicherung.")
+    for noise in ("Klimaschutz", "Mehr aus dem Magazin", "Solar auf dem Balkon", "Impressum"):
+        assert noise not in body

@@ -177,6 +177,8 @@ _WIDEN_STOP = FastCI(
     )
 )
 _GUTTED = 200
+_REPEAT_UP = 6
+_REPEAT_MIN = 200
 _PHRASING = frozenset(["a", "span", "time", "small", "cite", "q", "font", "data", "bdi", "s", "del", "ins"])
 _LINK_ROWS = frozenset(["div", "p", "section", "header", "span"])
 _LINK_ROW_MAX = 300
@@ -326,7 +328,40 @@ def choose_container(tree: LexborHTMLParser, hint: str = "") -> list[LexborNode]
     if best is None:
         return []
     top = _widen(best[1], scores)
-    return _with_siblings(top, best[0], scores)
+    return _repeated(top, scores) or _with_siblings(top, best[0], scores)
+
+
+def _repeated(top: LexborNode, scores: dict[int, list]) -> list[LexborNode] | None:
+    """The article as a run of identical blocks: page builders and headless CMSs cut one story into
+    sections of the same markup (`section.PageSection > article.ImageText > div.Richtext`), and the best
+    block is only one of them. Climbing a few levels, a block whose parent holds other elements with
+    its exact tag and class, several of them carrying paragraph text and few links, stands for them all."""
+    node = top
+    for _ in range(_REPEAT_UP):
+        parent = node.parent
+        if parent is None or parent.tag in ("body", "html"):
+            return None
+        classes = node.attributes.get("class") or ""
+        if classes:
+            same = [
+                s
+                for s in parent.iter()
+                if s.is_element_node and s.tag == node.tag and (s.attributes.get("class") or "") == classes
+            ]
+            if len(same) > 1:
+                rich = [s for s in same if _rich(s, scores)]
+                if len(rich) > 1 and any(s.mem_id == node.mem_id for s in rich):
+                    return rich
+        node = parent
+    return None
+
+
+def _rich(node: LexborNode, scores: dict[int, list]) -> bool:
+    entry = scores.get(node.mem_id)
+    if entry is None or entry[2] < _REPEAT_MIN:
+        return False
+    text_len = len(node.text(deep=True).strip())
+    return link_density(node, text_len) < 0.25 and entry[2] >= 0.5 * text_len
 
 
 def _widen(top: LexborNode, scores: dict[int, list]) -> LexborNode:
