@@ -177,6 +177,8 @@ _WIDEN_STOP = FastCI(
     )
 )
 _GUTTED = 200
+_KICKERS = 2  # short lines (kicker, section, dateline) that may sit above a repeated headline
+_KICKER_MAX = 60
 _REPEAT_UP = 6
 _REPEAT_MIN = 200
 _PHRASING = frozenset(["a", "span", "time", "small", "cite", "q", "font", "data", "bdi", "s", "del", "ins"])
@@ -511,7 +513,9 @@ def render_body(nodes: list[LexborNode], title: str | None = None, authors: tupl
             break
         if not line or _BOILERPLATE.match(line):
             continue
-        if not blocks and title_key and len(line) < 2 * len(title or "") and _NON_WORD.sub("", line).lower() == title_key:
+        if title_key and len(blocks) <= _KICKERS and len(line) < 2 * len(title or "") and _NON_WORD.sub("", line).lower() == title_key:
+            if all(len(b) <= _KICKER_MAX for b in blocks):
+                blocks = []  # the headline, and the kicker or section lines above it, are not the body
             continue
         if len(blocks) < 3 and authors and _is_byline(line, authors):
             continue
