@@ -60,7 +60,12 @@ def test_jsonld_in_a_bare_cdata_section_is_read() -> None:
     """Failure mode 6: `<![CDATA[ ... ]]>` around the JSON (not only the `//<![CDATA[` form)."""
     from scraper.extract.jsonld import _load
 
-    for text in ('<![CDATA[ {"a": 1} ]]>', '//<![CDATA[\n{"a": 1}\n//]]>', '/*<![CDATA[*/{"a": 1}/*]]>*/', '<!-- {"a": 1} -->'):
+    for text in (
+        '<![CDATA[ {"a": 1} ]]>',
+        '//<![CDATA[\n{"a": 1}\n//]]>',
+        '/*<![CDATA[*/{"a": 1}/*]]>*/',
+        '<!-- {"a": 1} -->',
+    ):
         assert _load(text) == {"a": 1}
     article = extract("cdata-jsonld-en.html", "https://lindqvist.example.dev/postgres-cron-backup")
     assert article.sources["published"] == "jsonld:datePublished"
@@ -84,7 +89,9 @@ def test_standard_comment_markup_gives_author_date_and_thread_on_the_generic_pat
     in `.comment-meta`, on a site no preset claims. An undetected preset's scheme (Drupal's
     `article.comment`) read the texts without authors or dates and won by coming first; now the most
     complete reading wins, and the wrapping `li` stands for its comment so the reply keeps its parent."""
-    article = extract("comments-html5-markup-en.html", "https://crumbdiaries.example.com/2022/11/20/sourdough-cold-kitchen/")
+    article = extract(
+        "comments-html5-markup-en.html", "https://crumbdiaries.example.com/2022/11/20/sourdough-cold-kitchen/"
+    )
     assert article.sources["comments"] == "generic"
     got = [(c.author, c.published, c.text[:20]) for c in article.comments]
     assert got == [
@@ -119,7 +126,9 @@ def test_a_permalink_pilcrow_is_not_part_of_the_title() -> None:
 def test_space_separated_meta_properties_are_each_read() -> None:
     html = (
         '<html><head><meta property="og:title twitter:title" content="Harbour wall to be rebuilt">'
-        "</head><body><p>" + "The council approved the plan on Tuesday, after a long debate. " * 6 + "</p></body></html>"
+        "</head><body><p>"
+        + "The council approved the plan on Tuesday, after a long debate. " * 6
+        + "</p></body></html>"
     )
     article = extract_article(html, "https://news.example.com/a", fetched_at=NOW)
     assert article.title == "Harbour wall to be rebuilt"

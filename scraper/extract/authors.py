@@ -32,7 +32,7 @@ _SPLIT = FastCI(
         # one-letter conjunctions (e, y, i) only in lower case and without a dot: "Sarah E. Needleman"
         # has a middle initial, not two names
         r"\s*(?:,|;|&|\||/|\s[·•–—]\s|\band\b|\bet\b|\bund\b|(?-i:\b[eyi]\b(?!\.))|\ben\b|\bsowie\b)\s*",
-        re.IGNORECASE
+        re.IGNORECASE,
     )
 )
 _EMAIL = re.compile(r"\S+@\S+\.\w+")

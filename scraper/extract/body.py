@@ -430,7 +430,11 @@ def drop_hidden(tree: LexborHTMLParser) -> None:
             continue
         attrs = node.attributes
         style = attrs.get("style")
-        if "hidden" in attrs or (attrs.get("aria-hidden") or "").lower() == "true" or (style and _HIDDEN_STYLE.search(style)):
+        if (
+            "hidden" in attrs
+            or (attrs.get("aria-hidden") or "").lower() == "true"
+            or (style and _HIDDEN_STYLE.search(style))
+        ):
             found[node.mem_id] = node
     if found:
         remove_outermost(found)
@@ -513,7 +517,12 @@ def render_body(nodes: list[LexborNode], title: str | None = None, authors: tupl
             break
         if not line or _BOILERPLATE.match(line):
             continue
-        if title_key and len(blocks) <= _KICKERS and len(line) < 2 * len(title or "") and _NON_WORD.sub("", line).lower() == title_key:
+        if (
+            title_key
+            and len(blocks) <= _KICKERS
+            and len(line) < 2 * len(title or "")
+            and _NON_WORD.sub("", line).lower() == title_key
+        ):
             if all(len(b) <= _KICKER_MAX for b in blocks):
                 blocks = []  # the headline, and the kicker or section lines above it, are not the body
             continue
