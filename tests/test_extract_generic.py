@@ -191,3 +191,14 @@ def test_an_article_cut_into_identical_sections_is_kept_whole() -> None:
     assert body.endswith("nur eine teure Versicherung.")
     for noise in ("Klimaschutz", "Mehr aus dem Magazin", "Solar auf dem Balkon", "Impressum"):
         assert noise not in body
+
+
+def test_a_utc_instant_takes_the_zone_the_page_shows_it_in() -> None:
+    """Failure mode 7 (time zones): JSON-LD says 05:42:09Z on the 24th; the template prints the
+    newsroom's 21:42:09 on the 23rd (and mislabels it +00:00). The same minutes and seconds eight
+    hours apart give the page's zone, so the day is the one readers saw; the instant is unchanged."""
+    from datetime import datetime
+
+    article = extract("utc-jsonld-local-time-en.html", "https://www.bayshorenews.example.com/2017/02/23/storm")
+    assert article.published == "2017-02-23T21:42:09-08:00"
+    assert datetime.fromisoformat(article.published) == datetime.fromisoformat("2017-02-24T05:42:09+00:00")

@@ -31,7 +31,7 @@ from .metadata import (
     read_meta,
 )
 from .presets import all_presets, detect_presets
-from .pubdate import find_modified, find_published, headline_start
+from .pubdate import find_modified, find_published, headline_start, shown_zone
 from .rules import CommentScheme, Rules, rules_from_site
 from .titles import find_title, heading_text
 from .zones import to_local
@@ -114,7 +114,8 @@ def _dates(rules: list[Rules], doc: Doc, values: dict[str, object], sources: dic
         if not (found and found[1].startswith("site")):
             found = find_published(doc, found) if name == "published" else (find_modified(doc) or found)
         if found:
-            values[name], sources[name] = to_local(found[0], doc.locale, doc.url), found[1]
+            local = to_local(found[0], doc.locale, doc.url)
+            values[name], sources[name] = (shown_zone(doc, local) if local == found[0] else local), found[1]
 
 
 def _schemes(rules: list[Rules]) -> list[tuple[CommentScheme, str]]:
