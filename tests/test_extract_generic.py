@@ -202,3 +202,30 @@ def test_a_utc_instant_takes_the_zone_the_page_shows_it_in() -> None:
     article = extract("utc-jsonld-local-time-en.html", "https://www.bayshorenews.example.com/2017/02/23/storm")
     assert article.published == "2017-02-23T21:42:09-08:00"
     assert datetime.fromisoformat(article.published) == datetime.fromisoformat("2017-02-24T05:42:09+00:00")
+
+
+def test_a_short_section_h1_does_not_cut_a_title_with_a_long_tail() -> None:
+    """The short-h1 agreement is for "Headline - Site": a section h1 ("Fachmeldungen") before a long
+    headline tail is not the title."""
+    tail = "Verkündung des Tabaksteuermodernisierungsgesetzes"
+    html = (
+        f"<html lang=de><head><title>Fachmeldungen - {tail}</title></head><body><h1>Fachmeldungen</h1>"
+        "<p>" + "Das Gesetz wurde im Bundesgesetzblatt verkündet, und es tritt am ersten Januar in Kraft. " * 5 + "</p>"
+        "</body></html>"
+    )
+    assert extract_article(html, "https://www.amt.example.de/a", fetched_at=NOW).title == f"Fachmeldungen - {tail}"
+
+
+def test_a_newsroom_named_in_jsonld_and_meta_is_not_an_owner_author() -> None:
+    """The owner rule does not sign a newsroom's page with its own name (og:site_name says it is the site)."""
+    ld = (
+        '{"@type": "Article", "headline": "Why thinking together wins", "author": "The Courier",'
+        ' "publisher": {"@type": "Organization", "name": "The Courier"}}'
+    )
+    html = (
+        f'<html><head><meta property="og:site_name" content="The Courier"><meta name="author" content="The Courier">'
+        f'<script type="application/ld+json">{ld}</script></head><body><h1>Why thinking together wins</h1>'
+        "<p>" + "Groups that share their reasoning solve more problems, the study found, and faster. " * 5 + "</p>"
+        "</body></html>"
+    )
+    assert extract_article(html, "https://www.courier.example.com/a", fetched_at=NOW).authors == ()

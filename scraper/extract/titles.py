@@ -91,7 +91,7 @@ def _related(part: str, title: str) -> bool:
     if len(a) < 12 or len(a) < 0.4 * len(b):
         # a short headline agrees with a title that is it plus a short tail ("New Zealand - Wikipedia")
         pieces = _TITLE_SEP.split(title)
-        return len(pieces) == 3 and _key(pieces[0]) == a and len(pieces[2].split()) <= 3
+        return len(pieces) == 3 and _key(pieces[0]) == a and len(pieces[2].split()) <= 3 and len(pieces[2]) <= 24
     return b.startswith(a) or (_KICKER_COLON.search(title) is not None and _key(_KICKER_COLON.split(title)[-1]) == a)
 
 
