@@ -281,7 +281,10 @@ def find_authors(doc: Doc) -> tuple[tuple[str, ...], str] | None:
             return names, "jsonld:author"
         # a personal site publishes under its owner's name: the JSON-LD person is the author when a
         # second source (a meta author) names the same person
-        names = clean_authors(doc.ld.authors)
+        # (the site's own name in og:site_name or application-name is a newsroom, not an owner)
+        names = clean_authors(
+            doc.ld.authors, [*doc.meta.get("og:site_name", ()), *doc.meta.get("application-name", ())]
+        )
         metas = {_key(v) for k in _META_AUTHOR for v in doc.meta.get(k, ())}
         if names and all(_key(n) in metas for n in names):
             return names, "jsonld:author+meta"
