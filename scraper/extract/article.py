@@ -9,8 +9,8 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from ..config import Site
 from ..models import Article
 from .authors import clean_authors
-from .body import choose_container, render_body
-from .bylines import body_byline, find_authors
+from .body import choose_container, drop_hidden, render_body
+from .bylines import body_byline, find_authors, fuller_names
 from .comments import (
     GENERIC_SCHEMES,
     comment_candidates,
@@ -31,7 +31,7 @@ from .metadata import (
     read_meta,
 )
 from .presets import all_presets, detect_presets
-from .pubdate import find_modified, find_published, headline_start
+from .pubdate import find_modified, find_published, headline_start, shown_zone
 from .rules import CommentScheme, Rules, rules_from_site
 from .titles import find_title, heading_text
 from .zones import to_local
@@ -114,7 +114,8 @@ def _dates(rules: list[Rules], doc: Doc, values: dict[str, object], sources: dic
         if not (found and found[1].startswith("site")):
             found = find_published(doc, found) if name == "published" else (find_modified(doc) or found)
         if found:
-            values[name], sources[name] = to_local(found[0], doc.locale, doc.url), found[1]
+            local = to_local(found[0], doc.locale, doc.url)
+            values[name], sources[name] = (shown_zone(doc, local) if local == found[0] else local), found[1]
 
 
 def _schemes(rules: list[Rules]) -> list[tuple[CommentScheme, str]]:
@@ -158,12 +159,14 @@ def run(html: str, url: str, site: Site | None, now: datetime) -> Article:
     # every comment markup known here spells one of these in the raw HTML: a cheap gate for the query
     hinted = any(r.comments for r in rules if r.label.startswith("site")) or any(w in html for w in _COMMENT_HINTS)
     candidates = comment_candidates(tree, schemes) if hinted else []
-    comments, label = extract_comments(tree, schemes, doc.locale, now, candidates) if candidates else ([], "")
+    own = sum(len(r.comments) for r in rules)  # _schemes lists the page's own rules' schemes first
+    comments, label = extract_comments(tree, schemes, doc.locale, now, candidates, own) if candidates else ([], "")
     if comments:
         sources["comments"] = label
     if candidates:
         remove_comment_sections(tree, schemes, candidates)
     _metadata(rules, doc, values, sources)
+    drop_hidden(tree)
     for rule in rules:
         _remove(tree, rule.remove)
     _body(rules, doc, values, sources)
@@ -192,6 +195,8 @@ def _metadata(rules: list[Rules], doc: Doc, values: dict[str, object], sources: 
         doc.title = values["title"]  # type: ignore[assignment]
     rule_author = _rule_value(rules, "author", doc)
     names = clean_authors(rule_author[0], doc.site_names) if rule_author else ()
+    if names:
+        names = fuller_names(names, doc)
     authors = (names, rule_author[1]) if names and rule_author else find_authors(doc)
     if authors:
         values["authors"], sources["authors"] = authors

@@ -29,7 +29,10 @@ _PREFIX = FastCI(
 )
 _SPLIT = FastCI(
     re.compile(
-        r"\s*(?:,|;|&|\||/|\s[·•–—]\s|\band\b|\bet\b|\bund\b|\by\b|\be\b|\ben\b|\bi\b|\bsowie\b)\s*", re.IGNORECASE
+        # one-letter conjunctions (e, y, i) only in lower case and without a dot: "Sarah E. Needleman"
+        # has a middle initial, not two names
+        r"\s*(?:,|;|&|\||/|\s[·•–—]\s|\band\b|\bet\b|\bund\b|(?-i:\b[eyi]\b(?!\.))|\ben\b|\bsowie\b)\s*",
+        re.IGNORECASE,
     )
 )
 _EMAIL = re.compile(r"\S+@\S+\.\w+")

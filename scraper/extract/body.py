@@ -14,9 +14,10 @@ from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from .comments import remove_outermost
 from .html import FastCI, attr, clean_text, render_text
 
-__all__ = ["extract_body", "render_body"]
+__all__ = ["drop_hidden", "extract_body", "render_body"]
 
 _POSITIVE = FastCI(
     re.compile(
@@ -155,13 +156,15 @@ _RELATED_START = FastCI(
     )
 )
 _RELATED_AFTER = 0.3  # share of the body that must come before such a heading
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+# every way markup hides an element from readers; the style candidates are confirmed by `_HIDDEN_STYLE`
+_HIDDEN_CSS = "[hidden], [aria-hidden=true], [style*=none i], [style*=hidden i]"
 _TOKEN_SPLIT = re.compile(r"[\s_\-]+")
 _NON_WORD = re.compile(r"\W+")
 _BLOCK_CSS = "p, pre, td, blockquote, li, dd, div, span"
 _TEXT_HOLDERS = frozenset(["div", "span"])
 _DIVIDERS = (1.0, 2.0, 6.0, 1e9, 1e9, 1e9)
-_STOP_CLIMB = frozenset(["html", "body", "-document"])
+_STOP_CLIMB = frozenset(["html", "-document"])
 _WIDEN_GAIN = 1.6
 # a noise-named block (share bar, caption, meta) is dropped only when it is less than 1/N of the text
 _NOISE_SHARE = 4
@@ -174,6 +177,13 @@ _WIDEN_STOP = FastCI(
     )
 )
 _GUTTED = 200
+_KICKERS = 2  # short lines (kicker, section, dateline) that may sit above a repeated headline
+_KICKER_MAX = 60
+_REPEAT_UP = 6
+_REPEAT_MIN = 200
+_PHRASING = frozenset(["a", "span", "time", "small", "cite", "q", "font", "data", "bdi", "s", "del", "ins"])
+_LINK_ROWS = frozenset(["div", "p", "section", "header", "span"])
+_LINK_ROW_MAX = 300
 # menus, link lists and page chrome never hold the article, whatever their text says
 _NOT_CONTAINERS = frozenset(["nav", "ul", "ol", "menu", "header", "footer", "aside", "form", "select", "tr", "table"])
 _EVIDENCE_CLASSES = frozenset(
@@ -320,7 +330,40 @@ def choose_container(tree: LexborHTMLParser, hint: str = "") -> list[LexborNode]
     if best is None:
         return []
     top = _widen(best[1], scores)
-    return _with_siblings(top, best[0], scores)
+    return _repeated(top, scores) or _with_siblings(top, best[0], scores)
+
+
+def _repeated(top: LexborNode, scores: dict[int, list]) -> list[LexborNode] | None:
+    """The article as a run of identical blocks: page builders and headless CMSs cut one story into
+    sections of the same markup (`section.PageSection > article.ImageText > div.Richtext`), and the best
+    block is only one of them. Climbing a few levels, a block whose parent holds other elements with
+    its exact tag and class, several of them carrying paragraph text and few links, stands for them all."""
+    node = top
+    for _ in range(_REPEAT_UP):
+        parent = node.parent
+        if parent is None or parent.tag in ("body", "html"):
+            return None
+        classes = node.attributes.get("class") or ""
+        if classes:
+            same = [
+                s
+                for s in parent.iter()
+                if s.is_element_node and s.tag == node.tag and (s.attributes.get("class") or "") == classes
+            ]
+            if len(same) > 1:
+                rich = [s for s in same if _rich(s, scores)]
+                if len(rich) > 1 and any(s.mem_id == node.mem_id for s in rich):
+                    return rich
+        node = parent
+    return None
+
+
+def _rich(node: LexborNode, scores: dict[int, list]) -> bool:
+    entry = scores.get(node.mem_id)
+    if entry is None or entry[2] < _REPEAT_MIN:
+        return False
+    text_len = len(node.text(deep=True).strip())
+    return link_density(node, text_len) < 0.25 and entry[2] >= 0.5 * text_len
 
 
 def _widen(top: LexborNode, scores: dict[int, list]) -> LexborNode:
@@ -372,13 +415,33 @@ def _with_siblings(top: LexborNode, top_score: float, scores: dict[int, list]) -
     return chosen
 
 
+def drop_hidden(tree: LexborHTMLParser) -> None:
+    """Decompose what readers never see (`hidden`, `aria-hidden`, inline `display:none` or
+    `visibility:hidden`): one query for the whole page, before the body is scored, so that hidden text
+    neither wins the density pick nor is rendered.  Metadata was read before: a hidden `<time>` or
+    byline still dates and signs the page."""
+    try:
+        nodes = tree.css(_HIDDEN_CSS)
+    except Exception:  # a lexbor without the `i` flag: the case-sensitive query still finds most
+        nodes = tree.css("[hidden], [aria-hidden=true], [style*=none], [style*=hidden]")
+    found = {}
+    for node in nodes:
+        if node.tag in ("html", "body", "head"):
+            continue
+        attrs = node.attributes
+        style = attrs.get("style")
+        if (
+            "hidden" in attrs
+            or (attrs.get("aria-hidden") or "").lower() == "true"
+            or (style and _HIDDEN_STYLE.search(style))
+        ):
+            found[node.mem_id] = node
+    if found:
+        remove_outermost(found)
+
+
 def _is_noise(node: LexborNode, limit: int) -> bool:
     attrs = node.attributes
-    if "hidden" in attrs or attrs.get("aria-hidden") == "true":
-        return True
-    style = attrs.get("style") or ""
-    if "none" in style and _HIDDEN_STYLE.search(style):
-        return True
     tag = node.tag
     if tag in _SKIP_TAGS:
         return tag not in ("header", "form", "figure") or len(node.text(deep=True)) < limit
@@ -388,6 +451,16 @@ def _is_noise(node: LexborNode, limit: int) -> bool:
     if tag in ("ul", "ol"):
         text_len = len(node.text(deep=True).strip())
         return text_len > 0 and link_density(node, text_len) > 0.6
+    if tag in _LINK_ROWS:
+        # a short block that is nearly all links is a menu, breadcrumb or tag row, whatever its name; a
+        # paragraph must hold several links for that (one linked sentence is prose: "Zur Petition")
+        text_len = len(node.text(deep=True).strip())
+        if not 0 < text_len < _LINK_ROW_MAX:
+            return False
+        links = node.css("a")
+        if tag in ("p", "span") and len(links) < 3:
+            return False
+        return sum(len(a.text(deep=True).strip()) for a in links) > 0.7 * text_len
     return False
 
 
@@ -405,7 +478,18 @@ def _skipper(text_len: int) -> Callable[[LexborNode], bool]:
     """The noise filter for a root of `text_len` characters."""
     limit = max(200, text_len // _NOISE_SHARE)
     # emphasis and other inline markup is never a boilerplate block: checking it cost more than all else
-    return lambda node: node.tag not in _INLINE and _is_noise(node, limit)
+    return lambda node: node.tag not in _INLINE and not _in_sentence(node) and _is_noise(node, limit)
+
+
+def _in_sentence(node: LexborNode) -> bool:
+    """A link or span with words right before or after it runs in a sentence ("said <a class="author">
+    Jane Roe</a>, who ..."): its class names say nothing about the paragraph, so it is kept."""
+    if node.tag not in _PHRASING:
+        return False
+    for sibling in (node.prev, node.next):
+        if sibling is not None and sibling.tag == "-text" and (sibling.text_content or "").strip(" \t\n\r|·•"):
+            return True
+    return False
 
 
 def _is_byline(line: str, authors: tuple[str, ...]) -> bool:
@@ -415,7 +499,7 @@ def _is_byline(line: str, authors: tuple[str, ...]) -> bool:
 def render_body(nodes: list[LexborNode], title: str | None = None, authors: tuple[str, ...] = ()) -> str:
     """Text of the chosen nodes, boilerplate blocks (and the byline line) dropped."""
     chunks = []
-    title_key = _hint_key(title or "")
+    title_key = _NON_WORD.sub("", title or "").lower()
     for node in nodes:
         raw = node.text(deep=True)  # once: it sizes the noise filter and tells a gutted container
         text = render_text(node, _skipper(len(raw))) if node.tag != "p" else clean_text(raw)
@@ -433,7 +517,14 @@ def render_body(nodes: list[LexborNode], title: str | None = None, authors: tupl
             break
         if not line or _BOILERPLATE.match(line):
             continue
-        if not blocks and title_key and _hint_key(line) == title_key:
+        if (
+            title_key
+            and len(blocks) <= _KICKERS
+            and len(line) < 2 * len(title or "")
+            and _NON_WORD.sub("", line).lower() == title_key
+        ):
+            if all(len(b) <= _KICKER_MAX for b in blocks):
+                blocks = []  # the headline, and the kicker or section lines above it, are not the body
             continue
         if len(blocks) < 3 and authors and _is_byline(line, authors):
             continue

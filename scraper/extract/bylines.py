@@ -11,11 +11,13 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from selectolax.lexbor import LexborNode
+
 from .authors import clean_authors
 from .html import FastCI, clean_text
 from .metadata import Doc
 
-__all__ = ["body_byline", "find_authors"]
+__all__ = ["body_byline", "find_authors", "fuller_names"]
 
 _META_AUTHOR = (
     "author",
@@ -208,12 +210,84 @@ def body_byline(body: str, doc: Doc) -> tuple[str, ...]:
     return _names_in(lines, doc, exclude, loose=False)
 
 
+class _Nearness:
+    """Sort key of a node: how far up the tree one must climb from it to reach an ancestor of the
+    headline (0 for a byline inside the headline's own block, large for one in another story)."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.depth: dict[int, int] = {}
+        node = doc.headline_node()
+        level = 0
+        while node is not None:
+            self.depth[node.mem_id] = level
+            node = node.parent
+            level += 1
+
+    def __call__(self, node: LexborNode) -> int:
+        if not self.depth:
+            return 0
+        while node is not None:
+            if node.mem_id in self.depth:
+                return self.depth[node.mem_id]
+            node = node.parent
+        return 1000
+
+
+def structured_authors(doc: Doc) -> tuple[str, ...]:
+    """Person names the page states in JSON-LD or an author meta, without reading its markup."""
+    exclude = [*doc.site_names, doc.ld.publisher]
+    names = clean_authors(doc.ld.authors, exclude) if doc.ld.authors else ()
+    for key in _META_AUTHOR:
+        if names:
+            break
+        values = [v for v in doc.meta.get(key, ()) if v and "://" not in v]
+        names = clean_authors(values, exclude) if values else ()
+    return names
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in name.replace("-", " ").split() if w[0].isalpha()).casefold()
+
+
+def fuller_names(names: tuple[str, ...], doc: Doc) -> tuple[str, ...]:
+    """A byline's "Sarah" or "SN" where the structured data says "Sarah E. Needleman": the full name."""
+    full = structured_authors(doc)
+    if not full:
+        return names
+    out = []
+    for name in names:
+        words = name.casefold().split()
+        match = next(
+            (
+                f
+                for f in full
+                if f != name
+                and (
+                    set(words) < set(f.casefold().split())
+                    or (len(words) == 1 and len(name) <= 3 and name.isupper() and name.casefold() == _initials(f))
+                )
+            ),
+            None,
+        )
+        out.append(match or name)
+    return tuple(dict.fromkeys(out))
+
+
 def find_authors(doc: Doc) -> tuple[tuple[str, ...], str] | None:
     exclude = [*doc.site_names, doc.ld.publisher]
     if doc.ld.authors:
         names = clean_authors(doc.ld.authors, exclude)
         if names:
             return names, "jsonld:author"
+        # a personal site publishes under its owner's name: the JSON-LD person is the author when a
+        # second source (a meta author) names the same person
+        # (the site's own name in og:site_name or application-name is a newsroom, not an owner)
+        names = clean_authors(
+            doc.ld.authors, [*doc.meta.get("og:site_name", ()), *doc.meta.get("application-name", ())]
+        )
+        metas = {_key(v) for k in _META_AUTHOR for v in doc.meta.get(k, ())}
+        if names and all(_key(n) in metas for n in names):
+            return names, "jsonld:author+meta"
     names = _twitter_label(doc)
     if names:
         return names, "meta:twitter:data1"
@@ -227,8 +301,10 @@ def find_authors(doc: Doc) -> tuple[tuple[str, ...], str] | None:
         any_byline = doc.tree.css_first(_BYLINE_UNION) is not None
     except Exception:  # an unsupported selector: fall back to the cascade
         any_byline = True
+    near = _Nearness(doc) if any_byline else None
     for css in _BYLINE_CSS if any_byline else ():
-        for node in doc.tree.css(css)[:3]:
+        # the byline of the story under the headline, not of a teaser in the sidebar above it
+        for node in sorted(doc.tree.css(css)[:6], key=near)[:3]:  # type: ignore[arg-type]
             text = clean_text(node.text(separator=" "))
             if not text or len(text) > 120:
                 continue

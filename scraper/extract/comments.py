@@ -183,13 +183,25 @@ class _Reader:
         names = f"{attr(node, 'class')} {attr(node, 'id')}".lower()
         return any(word in names for word in _META_WORDS)
 
-    def parent(self, item: LexborNode, by_mem: dict[int, str]) -> str | None:
+    @staticmethod
+    def _wraps(wrapper: LexborNode, item: LexborNode, by_mem: dict[int, str], cid: str) -> bool:
+        node = item.parent
+        for _ in range(4):  # the comment's own markup sits right inside its wrapper
+            if node is None:
+                return False
+            if node.mem_id == wrapper.mem_id:
+                by_mem[wrapper.mem_id] = cid
+                return True
+            node = node.parent
+        return False
+
+    def parent(self, item: LexborNode, by_mem: dict[int, str], own: str = "") -> str | None:
         if self.scheme.parent:
             found = self.first(item, (self.scheme.parent,))
             return (_strip_prefix(found[0]) or None) if found else None
         node = item.parent
         while node is not None:
-            if node.mem_id in by_mem:
+            if node.mem_id in by_mem and by_mem[node.mem_id] != own:
                 return by_mem[node.mem_id]
             if "indented" in attr(node, "class").split():
                 prev = node.prev
@@ -203,9 +215,11 @@ class _Reader:
     def read(self) -> list[Comment]:
         by_mem: dict[int, str] = {}
         comments: list[Comment] = []
+        wrappers: list[LexborNode] = []  # items without text of their own: li.comment around article.comment
         for item in self.items:
             text = self.text(item)
             if not text:
+                wrappers.append(item)
                 continue
             found = self.first(item, self.scheme.author)
             names = clean_authors(found[0]) if found else ()
@@ -215,7 +229,9 @@ class _Reader:
             found = self.first(item, self.scheme.id)
             cid = (_strip_prefix(found[0]) if found else "") or _hash_id(author, text)
             by_mem[item.mem_id] = cid
-            parent = self.parent(item, by_mem)
+            if wrappers:  # a wrapper stands for the first comment inside it, so that replies find it
+                wrappers = [w for w in wrappers if not self._wraps(w, item, by_mem, cid)]
+            parent = self.parent(item, by_mem, cid)
             comments.append(Comment(id=cid, text=text, author=author, published=published, parent_id=parent))
         return comments
 
@@ -272,17 +288,28 @@ def extract_comments(
     lang: str | None,
     now: datetime,
     candidates: list[LexborNode] | None = None,
+    own: int = 0,
 ) -> tuple[list[Comment], str]:
-    """The first scheme that yields comments wins; returns them with the scheme's label.
+    """The first of the `own` schemes that yields comments wins, else the most complete reading of the
+    others; returns the comments with the scheme's label.
 
     Call it only when `comment_candidates` found something: that one union query is the cheap gate.
     Given those `candidates`, a scheme none of whose items is among them is skipped without a query.
     """
-    for scheme, label in schemes:
+    best: tuple[int, list[Comment], str] | None = None
+    for i, (scheme, label) in enumerate(schemes):
         comments = read_comments(tree, scheme, lang, now, candidates)
-        if comments:
+        if not comments:
+            continue
+        if i < own:  # the site's own rules or a preset the page was detected as: taken as they are
             return comments, label
-    return [], ""
+        # the schemes of presets the page was not detected as, and the generic one, compete: the
+        # reading that finds the most comments with their authors and dates wins (a Drupal scheme that
+        # matches a WordPress-style list finds the texts but not who wrote them, or when)
+        score = sum(1 + bool(c.author) + bool(c.published) for c in comments)
+        if best is None or score > best[0]:
+            best = (score, comments, label)
+    return (best[1], best[2]) if best else ([], "")
 
 
 _GUARD_CSS = "h1, [itemprop=articleBody], .entry-content, .post-content, .article-body"

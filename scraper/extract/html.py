@@ -90,7 +90,11 @@ SKIP_TAGS = frozenset(
     ]
 )
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
-_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+# a lone plain space is left alone (it is what a match becomes): matching every space cost ~8 % of a run
+_SPACES = re.compile(
+    r"[\t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000][ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]*"
+    r"| [ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+"
+)
 _NEWLINES = re.compile(r" *\n[ ]*")
 # from the run's first newline, not its first space: a literal start lets `re` skip ahead, and the spaces
 # left at the end of the block before are stripped with it

@@ -59,12 +59,16 @@ class JsonLd:
     is_article: bool = False
 
 
+# the wrappers XHTML-era templates put around a script's JSON: <!-- -->, <![CDATA[ ]]>, and either
+# commented out for JavaScript (//<![CDATA[ ... //]]>, /*<![CDATA[*/ ... /*]]>*/)
+_WRAP_START = re.compile(r"^(?:\s*(?:<!--|//\s*<!\[CDATA\[|/\*\s*<!\[CDATA\[\s*\*/|<!\[CDATA\[))+\s*")
+_WRAP_END = re.compile(r"\s*(?:(?://\s*|/\*\s*)?\]\]>(?:\s*\*/)?|-->)+\s*$")
+
+
 def _load(text: str) -> Any:
     text = text.strip()
-    if text.startswith("<!--"):
-        text = text.strip("<!->")
-    if text.startswith("//<![CDATA["):
-        text = text[len("//<![CDATA[") :].rsplit("//]]>", 1)[0]
+    if text[:1] in ("<", "/"):
+        text = _WRAP_END.sub("", _WRAP_START.sub("", text))
     try:
         return json.loads(text, strict=False)
     except ValueError:

@@ -102,8 +102,9 @@ def read_meta(tree: LexborHTMLParser) -> dict[str, list[str]]:
         content = clean_text(content)
         for key_attr in ("property", "name", "itemprop", "http-equiv"):
             key = attrs.get(key_attr)
-            if key:
-                meta.setdefault(key.strip().lower(), []).append(content)
+            if key:  # RDFa allows several properties in one attribute: "og:title twitter:title"
+                for one in key.lower().split():
+                    meta.setdefault(one, []).append(content)
     return meta
 
 

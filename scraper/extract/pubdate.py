@@ -12,6 +12,7 @@ own zone (see `zones`), so that the calendar day is the one the page shows.
 from __future__ import annotations
 
 import re
+from datetime import datetime, timezone
 
 from .dates import (
     MODIFIED_LABEL,
@@ -27,12 +28,14 @@ from .html import attr, clean_text
 from .metadata import Doc, Found
 from .zones import to_local
 
-__all__ = ["find_modified", "find_published", "headline_date", "headline_start"]
+__all__ = ["find_modified", "find_published", "headline_date", "headline_start", "shown_zone"]
 
 _BELOW_HEADLINE = 1500
 _PAGE_WINDOW = 20_000
 _PAGE_CANDIDATES = 8
 _DATELINE_MAX = 90
+_SHOWN_TIMES = 5
+_PROSE_LINE = 200
 # words that announce an event's date, not the article's
 _EVENT_LABEL = re.compile(
     r"\b(?:termine?|findet|stattfindet|veranstaltung|event|deadline|frist|einsendeschluss|anmeldeschluss|"
@@ -212,6 +215,35 @@ def find_published(doc: Doc, preset: Found = None) -> Found:
     )
 
 
+def shown_zone(doc: Doc, iso: str) -> str:
+    """A UTC instant re-expressed in the zone the page itself shows it in.
+
+    Templates print the article's time in the newsroom's zone, and often mislabel it (a Pacific
+    "17:18:13" written `datetime="...T17:18:13+00:00"` beside JSON-LD's "01:18:13Z"). A `<time>` whose
+    wall clock equals the instant's shifted by a whole number of half hours (-12 h to +14 h), to the
+    second, tells that zone, whatever offset it claims.
+    """
+    if len(iso) <= 19 or not iso.endswith("+00:00"):
+        return iso
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    for node in doc.tree.css("time[datetime]")[:_SHOWN_TIMES]:
+        value = attr(node, "datetime")
+        if len(value) < 19 or value[10] not in "T ":
+            continue
+        try:
+            wall = datetime.fromisoformat(value[:19]).replace(tzinfo=None)  # "T05:43+10:00" cut is aware
+        except ValueError:
+            continue
+        shift = wall - moment.replace(tzinfo=None)
+        minutes = shift.total_seconds() / 60
+        if minutes and minutes % 30 == 0 and -720 <= minutes <= 840:
+            return moment.astimezone(timezone(shift)).isoformat(timespec="seconds")
+    return iso
+
+
 def _local(doc: Doc, iso: str) -> str:
     return to_local(iso, doc.locale, doc.url)
 
@@ -236,6 +268,17 @@ def headline_date(doc: Doc) -> Found:
     window = doc.after_headline(_BELOW_HEADLINE)
     if not window:
         return None
+    # a dateline sits above the article's prose: past its second long paragraph come the footer's
+    # "last edited on ..." and the dates of other stories, on a short page still inside the window
+    prose = 0
+    at = 0
+    for line in window.split("\n"):
+        at += len(line) + 1
+        if len(line.strip()) > _PROSE_LINE:
+            prose += 1
+            if prose == 2:
+                window = window[:at]
+                break
     for pos, iso in absolute_dates(window, doc.locale, doc.now):
         line = _line_at(window, pos).strip()
         if len(line) > _DATELINE_MAX and window[pos : pos + 12] not in line[:12]:

@@ -25,6 +25,8 @@ _KICKER = re.compile(
     re.IGNORECASE,
 )
 _NON_ALNUM = re.compile(r"[\W_]+")
+# the permalink marks documentation generators put at a heading's end (Sphinx's "¶", "#", "§", "🔗")
+_ANCHOR_MARK = re.compile(r"\s*(?:[¶§#\U0001f517]\s*)+$")
 _KICKER_COLON = re.compile(r"(?<=\S):\s+")
 _META_TITLES = ("og:title", "twitter:title", "dc.title", "parsely-title", "sailthru.title", "citation_title")
 
@@ -87,7 +89,9 @@ def _related(part: str, title: str) -> bool:
     if a == b:
         return True
     if len(a) < 12 or len(a) < 0.4 * len(b):
-        return False
+        # a short headline agrees with a title that is it plus a short tail ("New Zealand - Wikipedia")
+        pieces = _TITLE_SEP.split(title)
+        return len(pieces) == 3 and _key(pieces[0]) == a and len(pieces[2].split()) <= 3 and len(pieces[2]) <= 24
     return b.startswith(a) or (_KICKER_COLON.search(title) is not None and _key(_KICKER_COLON.split(title)[-1]) == a)
 
 
@@ -101,7 +105,7 @@ def _is_kicker(node: LexborNode) -> bool:
 def _heading_parts(node: LexborNode) -> list[str]:
     """The lines of a heading (split at `<br>` and blocks), kickers and datelines left out."""
     text = render_text(node, lambda n: n.tag in ("small", "a", "div", "span", "p") and _is_kicker(n))
-    parts = [clean_text(line) for line in text.split("\n")]
+    parts = [_ANCHOR_MARK.sub("", clean_text(line)) for line in text.split("\n")]
     return [p for p in parts if 2 <= len(p) <= 300]
 
 
