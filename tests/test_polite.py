@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from scraper.config import SETTINGS, Settings
-from scraper.errors import BadStatusError, FetchError, RobotsDisallowed
+from scraper.errors import BadStatusError, FetchError, HostBackedOff, RobotsDisallowed
 from scraper.fetch.client import Fetcher
-from scraper.fetch.pacing import HostBackedOff, Polite
+from scraper.fetch.pacing import Polite
 from tests.server import LocalServer, Route
 
 PAGE = b"<!doctype html><html><body><p>hi</p></body></html>"

@@ -17,16 +17,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, TextIO
 
-from ..errors import ScraperError
+from ..errors import ExportError
 from .store import Archive
 
-__all__ = ["FIELDS", "ExportError", "atomic_output", "export_rows", "write_csv", "write_export", "write_jsonl"]
+__all__ = ["FIELDS", "atomic_output", "export_rows", "write_csv", "write_export", "write_jsonl"]
 
 FIELDS = ("url", "site", "title", "authors", "published", "modified", "lang", "body", "comments", "versions")
-
-
-class ExportError(ScraperError):
-    """The export could not be written where asked."""
 
 
 def export_rows(archive: Archive, *, site: str | None = None, since: str | None = None) -> Iterator[dict[str, Any]]:

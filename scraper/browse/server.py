@@ -10,10 +10,10 @@ from pathlib import Path
 
 from datasette.app import Datasette
 
+from ..archive.schema import ensure_views
 from ..archive.store import Archive
 from ..errors import ArchiveError
 from .metadata import build_metadata
-from .schema import ensure_views
 
 __all__ = ["SETTINGS", "build_datasette", "prepare_archive", "serve"]
 

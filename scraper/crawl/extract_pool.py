@@ -2,7 +2,8 @@
 
 Extraction is pure CPU (parsing 30-80 KB of HTML), so in one process it competes with the HTTP
 client for the GIL; `crawl.extract_processes` moves it to a process pool.  What crosses the process
-boundary is plain data (html, url, Site, time) one way and an `Article` or an error text back.
+boundary is plain data (html, url, Site, time) one way and an `Article` and its `Digest`, or an
+`ExtractError`, back.
 """
 
 from __future__ import annotations
@@ -14,19 +15,14 @@ from datetime import datetime
 
 from ..archive.copies import digest
 from ..config import Site
-from ..errors import ExtractError
 from ..extract import extract_article
 from ..models import Article, Digest
 
 __all__ = ["Extractor"]
 
 
-def _job(html: str, url: str, site: Site | None, fetched_at: datetime) -> tuple[Article, Digest] | str:
-    # ExtractError does not survive pickling (its __init__ takes two arguments), so send its reason.
-    try:
-        article = extract_article(html, url, site, fetched_at=fetched_at)
-    except ExtractError as exc:
-        return exc.reason
+def _job(html: str, url: str, site: Site | None, fetched_at: datetime) -> tuple[Article, Digest]:
+    article = extract_article(html, url, site, fetched_at=fetched_at)
     return article, digest(article)  # hashing here keeps it off the crawl's own process
 
 
@@ -42,12 +38,8 @@ class Extractor:
 
     async def __call__(self, html: str, url: str, site: Site | None, fetched_at: datetime) -> tuple[Article, Digest]:
         if self.pool is None:
-            article = extract_article(html, url, site, fetched_at=fetched_at)
-            return article, digest(article)
-        found = await asyncio.get_running_loop().run_in_executor(self.pool, _job, html, url, site, fetched_at)
-        if isinstance(found, str):
-            raise ExtractError(url, found)
-        return found
+            return _job(html, url, site, fetched_at)
+        return await asyncio.get_running_loop().run_in_executor(self.pool, _job, html, url, site, fetched_at)
 
     def close(self) -> None:
         if self.pool is not None:
