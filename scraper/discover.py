@@ -92,8 +92,8 @@ def links_from_listing(html: str, base_url: str, site: Site, depth: int, max_dep
     if (node := tree.css_first("base[href]")) is not None:
         base = canonicalize(node.attributes.get("href") or "", base_url) or base_url
     picked: set[str] = set()
-    if getattr(site, "link_selector", None):
-        for node in tree.css(site.link_selector):  # type: ignore[attr-defined]
+    if site.link_selector:
+        for node in tree.css(site.link_selector):
             url = canonicalize(node.attributes.get("href") or "", base)
             if url:
                 picked.add(url)

@@ -21,7 +21,6 @@ Every error pickles with its attributes, so it crosses to and from worker proces
 
 from __future__ import annotations
 
-import copyreg
 from typing import Any
 
 __all__ = [
@@ -49,8 +48,14 @@ class ScraperError(Exception):
     transient: bool = False
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # Rebuilt from its message and attributes without calling __init__, whose arguments differ by class.
-        return copyreg.__newobj__, (type(self), *self.args), self.__dict__  # type: ignore[attr-defined]
+        return _rebuild, (type(self), self.args, self.__dict__)
+
+
+def _rebuild(cls: type[ScraperError], args: tuple[Any, ...], state: dict[str, Any]) -> ScraperError:
+    """Unpickle an error from its message and attributes, without its __init__ (whose arguments vary)."""
+    error = cls.__new__(cls, *args)
+    error.__dict__.update(state)
+    return error
 
 
 class ConfigError(ScraperError):

@@ -59,7 +59,7 @@ class Outcome(StrEnum):
     SITEMAP = "sitemap"
 
     @property
-    def count(self) -> str:
+    def count_field(self) -> str:
         """The `Counts` field this outcome adds to."""
         return _COUNTED.get(self, "discovery")
 
@@ -119,7 +119,7 @@ class Counts:
         if outcome != Outcome.DISALLOWED:
             self.fetched += 1
             self.bytes += size
-        name = outcome.count
+        name = outcome.count_field
         setattr(self, name, getattr(self, name) + 1)
 
     def as_dict(self) -> dict[str, int]:

@@ -39,10 +39,12 @@ _SELECT = (
 
 
 def count_candidates(archive: Archive, site: str | None = None, since: str | None = None) -> int:
-    return archive.conn.execute("SELECT count(*)" + _SELECT, (site, site, since, since)).fetchone()[0]
+    return int(archive.conn.execute("SELECT count(*)" + _SELECT, (site, site, since, since)).fetchone()[0])
 
 
-def _candidates(archive: Archive, site: str | None, since: str | None, batch: int = 200) -> Iterator[tuple]:
+def _candidates(
+    archive: Archive, site: str | None, since: str | None, batch: int = 200
+) -> Iterator[tuple[int, str, str | None, str, str, str]]:
     """Newest version of each article that has a raw page, in id order, a batch at a time."""
     last_id = 0
     while True:
