@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -13,21 +12,20 @@ from click.testing import CliRunner
 
 from scraper.archive.store import Archive
 from scraper.cli import cli
-from scraper.config import SETTINGS, Config, Selectors, Settings, Site
+from scraper.config import Config, Selectors, Site
 from scraper.crawl.frontier import Frontier
 from scraper.crawl.round import CrawlOptions, adhoc_site, crawl
 from scraper.crawl.schedule import next_revisit
 from scraper.models import Counts
+from tests.conftest import local_settings, rows
 from tests.server import LocalServer, Route
 from tests.sitegen import ARTICLE_PATTERN, SELECTORS, SyntheticSite, mount
 
 
 def make_config(**overrides: Any) -> Config:
-    values = {s.key: s.default for s in SETTINGS}
-    values.update({"crawl.min_delay": 0.0, "crawl.per_host_concurrency": 4, "fetch.backoff": 0.05})
-    values["crawl.extract_processes"] = 0
-    values.update({k.replace("__", "."): v for k, v in overrides.items()})
-    return Config(settings=Settings(values))
+    return Config(
+        settings=local_settings(**{"crawl__per_host_concurrency": 4, "crawl__extract_processes": 0, **overrides})
+    )
 
 
 def make_site(base: str, **kwargs: Any) -> Site:
@@ -45,11 +43,6 @@ def make_site(base: str, **kwargs: Any) -> Site:
 def run(config: Config, site: Site, db: Path, **options: Any) -> Counts:
     counts = asyncio.run(crawl(config, [site], db, options=CrawlOptions(**options)))
     return counts.get(site.name, Counts())
-
-
-def rows(db: Path, sql: str) -> list[tuple[Any, ...]]:
-    with sqlite3.connect(db) as conn:
-        return conn.execute(sql).fetchall()
 
 
 def article_paths(server: LocalServer) -> list[str]:

@@ -16,14 +16,10 @@ import pytest
 from scraper.archive import schema
 from scraper.archive.store import Archive
 from scraper.crawl.frontier import Frontier
+from tests.conftest import rows
 
 FIXTURE = Path(__file__).parent / "fixtures" / "archive-v1.db"
 TABLES = ("articles", "article_urls", "versions", "comments", "pages", "fingerprints", "fetches", "runs", "frontier")
-
-
-def rows(db: Path, sql: str) -> list[tuple[Any, ...]]:
-    with sqlite3.connect(db) as conn:
-        return conn.execute(sql).fetchall()
 
 
 def counts(db: Path) -> dict[str, int]:
