@@ -76,6 +76,10 @@ ORDER BY coalesce(a.published, a.first_seen) DESC
 }
 
 
+# What an article row and each of its versions hold of the extracted content, in this order.
+CONTENT = {"title": str, "authors": str, "published": str, "modified": str, "lang": str, "body": str}
+
+
 def version_of(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
@@ -105,12 +109,7 @@ def _tables(db: sqlite_utils.Database) -> None:
             "id": int,
             "url": str,
             "site": str,
-            "title": str,
-            "authors": str,
-            "published": str,
-            "modified": str,
-            "lang": str,
-            "body": str,
+            **CONTENT,
             "first_seen": str,
             "last_checked": str,
             "last_changed": str,
@@ -138,12 +137,7 @@ def _tables(db: sqlite_utils.Database) -> None:
             "version": int,
             "url": str,
             "content_hash": str,
-            "title": str,
-            "authors": str,
-            "published": str,
-            "modified": str,
-            "lang": str,
-            "body": str,
+            **CONTENT,
             "sources": str,
             "kind": str,
             "page_sha256": str,

@@ -67,6 +67,12 @@ class Version:
         }
 
 
+def _content(article: Article) -> tuple[str | None, ...]:
+    """The columns an article and its versions share: title, authors, published, modified, lang, body."""
+    authors = json.dumps(list(article.authors), ensure_ascii=False)
+    return article.title, authors, article.published, article.modified, article.lang, article.body
+
+
 class Archive:
     """An open archive file.  Use as a context manager; not shared between threads."""
 
@@ -275,12 +281,7 @@ class Archive:
                 number,
                 url,
                 digest,
-                article.title,
-                json.dumps(list(article.authors), ensure_ascii=False),
-                article.published,
-                article.modified,
-                article.lang,
-                article.body,
+                *_content(article),
                 json.dumps(dict(article.sources)),
                 kind,
                 page_sha,
@@ -306,19 +307,7 @@ class Archive:
             (
                 stamp,
                 number,
-                *(
-                    (
-                        article.title,
-                        json.dumps(list(article.authors), ensure_ascii=False),
-                        article.published,
-                        article.modified,
-                        article.lang,
-                        article.body,
-                        stamp,
-                    )
-                    if changed
-                    else ()
-                ),
+                *((*_content(article), stamp) if changed else ()),
                 article_id,
             ),
         )
