@@ -68,8 +68,12 @@ class Run:
         self._ids: dict[str, int] = {}
 
     def __enter__(self) -> Run:
-        with Archive(self.db_path) as archive:
-            self._ids = {site: start_run(archive, site) for site in self.sites}
+        try:
+            with Archive(self.db_path) as archive:
+                self._ids = {site: start_run(archive, site) for site in self.sites}
+        except ScraperError as exc:  # no run to close: say so to whoever reports the round
+            self.status, self.error = "failed", str(exc)
+            raise
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
