@@ -343,7 +343,7 @@ def _check_cron(p: str, expr: Any) -> str:
         CronTrigger.from_crontab(expr)
     except ValueError as exc:
         raise ConfigError(p, "cron", f"bad cron expression {expr!r}: {exc}") from None
-    return expr
+    return str(expr)
 
 
 def load_site(path: Path) -> Site:

@@ -28,28 +28,19 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from .archive.runs import Run, last_runs
 from .archive.store import Archive
 from .config import Config, Site, load_config
+from .crawl.schedule import DEFAULT_EVERY, next_round
 from .errors import ConfigError, ScraperError
+from .models import Counts
 
-__all__ = ["Daemon", "RoundRunner", "next_due"]
+__all__ = ["Daemon", "RoundRunner"]
 
 log = logging.getLogger(__name__)
 
-# (config, site, db path, stop event) -> counts such as {"fetched": 10, "new": 2, ...}
-RoundRunner = Callable[[Config, Site, Path, asyncio.Event], Awaitable[dict[str, int]]]
-
-DEFAULT_EVERY = 3600.0  # a site with neither `every` nor `cron` is polled hourly
-
-
-def next_due(site: Site, last_started: str | None) -> datetime | None:
-    """When a site is next due after a run that started at `last_started`; None if it never ran."""
-    if not last_started:
-        return None
-    last = datetime.fromisoformat(last_started)
-    if site.cron:
-        return CronTrigger.from_crontab(site.cron, timezone=UTC).get_next_fire_time(None, last)
-    return last + timedelta(seconds=site.every or DEFAULT_EVERY)
+# (config, site, db path, stop event) -> what the round did
+RoundRunner = Callable[[Config, Site, Path, asyncio.Event], Awaitable[Counts]]
 
 
 @dataclass
@@ -92,12 +83,12 @@ class Daemon:
     def _first_run(self, site: Site, last_started: str | None, rank: int) -> datetime:
         now = datetime.now(UTC)
         soon = now + timedelta(seconds=rank * self.stagger + random.uniform(0, min(self.stagger, 2.0)))
-        due = next_due(site, last_started)
+        due = next_round(site, last_started)
         return due if due and due > now else soon
 
     def _schedule_all(self, sites: tuple[Site, ...]) -> None:
         with Archive(self.db_path) as archive:
-            last = archive.last_runs()
+            last = last_runs(archive)
         overdue = 0
         for site in sites:
             started = last.get(site.name, {}).get("started")
@@ -118,12 +109,6 @@ class Daemon:
             )
             log.info("scheduled %s, first run at %s", site.name, when.isoformat(timespec="seconds"))
 
-    def next_runs(self) -> dict[str, str | None]:
-        return {
-            job.name: job.next_run_time.isoformat(timespec="seconds") if job.next_run_time else None
-            for job in self.scheduler.get_jobs()
-        }
-
     # ------------------------------------------------------------ rounds
 
     async def _run_site(self, name: str) -> None:
@@ -133,33 +118,25 @@ class Daemon:
         task = asyncio.current_task()
         assert task is not None
         self._inflight[name] = task
-        with Archive(self.db_path) as archive:
-            run_id = archive.start_run(name)
-        counts: dict[str, int] = {}
-        status, error = "ok", None
+        run = Run(self.db_path, [name])
         try:
-            counts = await self.runner(self.config, site, self.db_path, self._stop)
-            if self._stop.is_set():
-                status = "interrupted"
-        except asyncio.CancelledError:
-            status, error = "interrupted", "stopped before the round finished"
-            raise
+            with run:
+                run.counts[name] = await self.runner(self.config, site, self.db_path, self._stop)
+                if self._stop.is_set():
+                    run.status = "interrupted"
         except ScraperError as exc:
-            status, error = "failed", str(exc)
             log.error("site %s: round failed: %s", name, exc, extra={"site": name})
-        except Exception as exc:  # a bug in one round must not end the daemon
-            status, error = "failed", f"{type(exc).__name__}: {exc}"
+        except Exception:  # a bug in one round must not end the daemon
             log.exception("site %s: round crashed", name, extra={"site": name})
         finally:
             self._inflight.pop(name, None)
-            with Archive(self.db_path) as archive:
-                archive.finish_run(run_id, counts, status=status, error=error)
+            counts = run.counts.get(name, Counts()).as_dict()
             log.info(
                 "site %s: round %s: %s",
                 name,
-                status,
+                run.status,
                 ", ".join(f"{k} {v}" for k, v in counts.items()) or "nothing done",
-                extra={"site": name, "status": status, **counts},
+                extra={"site": name, "status": run.status, **counts},
             )
 
     # ------------------------------------------------------------ signals

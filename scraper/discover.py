@@ -22,11 +22,11 @@ from protego import Protego
 from selectolax.lexbor import LexborHTMLParser
 
 from .config import Site
-from .errors import ScraperError
+from .errors import DiscoverError
+from .models import PageKind
 from .urls import canonicalize
 
 __all__ = [
-    "DiscoverError",
     "Link",
     "classify",
     "links_from_feed",
@@ -36,7 +36,6 @@ __all__ = [
     "sitemaps_from_robots",
 ]
 
-ARTICLE, LISTING, FEED, SITEMAP = "article", "listing", "feed", "sitemap"
 MAX_XML_BYTES = 50_000_000  # the sitemap protocol's own cap on an uncompressed file
 _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json", "application/rdf+xml")
 _PAGER = re.compile(r"(?:[?&](?:page|p|pg)=\d+|/page/\d+/?$|/p/\d+/?$)", re.IGNORECASE)
@@ -47,21 +46,12 @@ _ID = re.compile(r"[/-]\d{5,}(?:\.html?)?/?$")
 _SKIP_EXT = re.compile(r"\.(?:jpe?g|png|gif|webp|svg|pdf|zip|mp[34]|css|js|ico|woff2?)$", re.IGNORECASE)
 
 
-class DiscoverError(ScraperError):
-    """A feed or sitemap could not be read (malformed, too large, or declaring entities)."""
-
-    def __init__(self, url: str, reason: str) -> None:
-        self.url = url
-        self.reason = reason
-        super().__init__(f"{url}: {reason}")
-
-
 @dataclass(frozen=True, slots=True)
 class Link:
     """A discovered URL: what it is, how many listing hops from a start URL, and any date its source gave."""
 
     url: str
-    kind: str  # article | listing | feed | sitemap
+    kind: PageKind
     depth: int = 0
     published: str | None = None  # Google News publication date, feed entry date
     lastmod: str | None = None  # sitemap lastmod: a newer one makes a known article due
@@ -102,8 +92,8 @@ def links_from_listing(html: str, base_url: str, site: Site, depth: int, max_dep
     if (node := tree.css_first("base[href]")) is not None:
         base = canonicalize(node.attributes.get("href") or "", base_url) or base_url
     picked: set[str] = set()
-    if getattr(site, "link_selector", None):
-        for node in tree.css(site.link_selector):  # type: ignore[attr-defined]
+    if site.link_selector:
+        for node in tree.css(site.link_selector):
             url = canonicalize(node.attributes.get("href") or "", base)
             if url:
                 picked.add(url)
@@ -115,12 +105,14 @@ def links_from_listing(html: str, base_url: str, site: Site, depth: int, max_dep
     out: list[Link] = []
     for url in _owned((canonicalize(a.attributes.get("href") or "", base) for a in tree.css("a[href]")), site):
         if url in picked or classify(url, site):
-            out.append(Link(url, ARTICLE, depth + 1))
+            out.append(Link(url, PageKind.ARTICLE, depth + 1))
         elif depth < max_depth:
-            out.append(Link(url, LISTING, depth + 1))
+            out.append(Link(url, PageKind.LISTING, depth + 1))
     known = {link.url for link in out}
-    out.extend(Link(u, LISTING, depth + 1) for u in _owned(nexts, site) if depth < max_depth and u not in known)
-    out.extend(Link(url, FEED, depth) for url in feeds_from_html(tree, base, site))
+    out.extend(
+        Link(u, PageKind.LISTING, depth + 1) for u in _owned(nexts, site) if depth < max_depth and u not in known
+    )
+    out.extend(Link(url, PageKind.FEED, depth) for url in feeds_from_html(tree, base, site))
     return out
 
 
@@ -148,7 +140,7 @@ def links_from_feed(content: bytes, url: str, site: Site) -> list[Link]:
             # read "updated" only when present: feedparser warns when it has to map it from "published"
             when = entry.get("published_parsed") or (entry["updated_parsed"] if "updated" in entry else None)
             published = "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}+00:00".format(*when[:6]) if when else None
-            links.append(Link(target, ARTICLE, 1, published=published))
+            links.append(Link(target, PageKind.ARTICLE, 1, published=published))
     return links
 
 
@@ -198,10 +190,12 @@ def links_from_sitemap(content: bytes, url: str, site: Site) -> list[Link]:
             loc = canonicalize(_child_text(elem, "loc") or "", url)
             if loc and site.owns(loc):
                 if name == "sitemap":
-                    links.append(Link(loc, SITEMAP, 0, lastmod=_child_text(elem, "lastmod")))
+                    links.append(Link(loc, PageKind.SITEMAP, 0, lastmod=_child_text(elem, "lastmod")))
                 elif classify(loc, site) or not site.article_pattern:
                     published = _child_text(elem, "publication_date")
-                    links.append(Link(loc, ARTICLE, 1, published=published, lastmod=_child_text(elem, "lastmod")))
+                    links.append(
+                        Link(loc, PageKind.ARTICLE, 1, published=published, lastmod=_child_text(elem, "lastmod"))
+                    )
             elem.clear()
     except DefusedXmlException as exc:
         raise DiscoverError(url, f"refused: {type(exc).__name__} (DTDs and entities are not allowed)") from None

@@ -1,24 +1,40 @@
 """The one exception tree of the package; only the CLI turns these into messages and exit codes.
 
-ScraperError
-├── ConfigError      a config file, key and reason (exit 2)
-├── FetchError       a URL and why it could not be fetched
-│   ├── BadStatusError      4xx / 5xx answer
-│   ├── NotHTMLError        content type we do not archive
-│   ├── TooLargeError       body over the size cap (after decompression)
-│   └── RobotsDisallowed    robots.txt forbids the URL
-├── ExtractError     the page could not be turned into an Article, for a named reason
-└── ArchiveError     the SQLite archive refused a read or write
+ScraperError                 `transient`: worth trying again later (False unless said otherwise)
+├── ConfigError              a config file, key and reason (exit 2)
+├── FetchError               a URL and why it could not be fetched; transient for timeouts and drops
+│   ├── BadStatusError       4xx / 5xx answer; transient for 429 and 5xx
+│   ├── NotHTMLError         content type we do not archive
+│   ├── TooLargeError        body over the size cap (after decompression)
+│   ├── RobotsDisallowed     robots.txt forbids the URL
+│   ├── HostNotFound         DNS has no address for the host
+│   ├── AddressRefused       the host resolves to a private address the site does not allow
+│   └── HostBackedOff        the host kept failing and is paused past this round; the URL stays due
+├── DecodeLimitError         a body that cannot be decompressed within its cap (the client makes it a FetchError)
+├── DiscoverError            a feed or sitemap that cannot be read (malformed, too large, declaring entities)
+├── ExtractError             the page could not be turned into an Article, for one of its named reasons
+├── ArchiveError             the SQLite archive refused a read or write
+└── ExportError              an export could not be written where asked
+
+Every error pickles with its attributes, so it crosses to and from worker processes as it is.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 __all__ = [
+    "AddressRefused",
     "ArchiveError",
     "BadStatusError",
     "ConfigError",
+    "DecodeLimitError",
+    "DiscoverError",
+    "ExportError",
     "ExtractError",
     "FetchError",
+    "HostBackedOff",
+    "HostNotFound",
     "NotHTMLError",
     "RobotsDisallowed",
     "ScraperError",
@@ -26,22 +42,20 @@ __all__ = [
 ]
 
 
-def _rebuild(cls: type[ScraperError], args: tuple[object, ...], state: dict[str, object]) -> ScraperError:
-    error = cls.__new__(cls)
-    error.args = args
+class ScraperError(Exception):
+    """Base of every error this package raises on purpose."""
+
+    transient: bool = False
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _rebuild, (type(self), self.args, self.__dict__)
+
+
+def _rebuild(cls: type[ScraperError], args: tuple[Any, ...], state: dict[str, Any]) -> ScraperError:
+    """Unpickle an error from its message and attributes, without its __init__ (whose arguments vary)."""
+    error = cls.__new__(cls, *args)
     error.__dict__.update(state)
     return error
-
-
-class ScraperError(Exception):
-    """Base of every error this package raises on purpose.
-
-    Picklable with its attributes whatever a subclass's `__init__` takes, so an error raised in an
-    extraction worker process arrives in the crawl as itself.
-    """
-
-    def __reduce__(self) -> tuple[object, ...]:
-        return _rebuild, (type(self), self.args, dict(self.__dict__))
 
 
 class ConfigError(ScraperError):
@@ -58,11 +72,20 @@ class ConfigError(ScraperError):
 class FetchError(ScraperError):
     """A URL could not be fetched; `reason` is short and human-readable."""
 
-    def __init__(self, url: str, reason: str, *, status: int | None = None, retry_after: float | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        reason: str,
+        *,
+        status: int | None = None,
+        retry_after: float | None = None,
+        transient: bool = False,
+    ) -> None:
         self.url = url
         self.reason = reason
         self.status = status
         self.retry_after = retry_after  # seconds the server asked us to wait (429 / 503)
+        self.transient = transient
         super().__init__(f"{url}: {reason}")
 
 
@@ -80,6 +103,35 @@ class TooLargeError(FetchError):
 
 class RobotsDisallowed(FetchError):
     """robots.txt forbids fetching the URL for our user agent."""
+
+
+class HostNotFound(FetchError):
+    """DNS knows no address for the URL's host."""
+
+
+class AddressRefused(FetchError):
+    """The URL's host resolves to a loopback or private address, and the site does not allow those."""
+
+
+class HostBackedOff(FetchError):
+    """The host kept failing and is paused beyond what a round waits for; the URL stays due."""
+
+
+class DecodeLimitError(ScraperError):
+    """A body could not be decompressed within its limit (`over_cap`), or not at all."""
+
+    def __init__(self, message: str, *, over_cap: bool = False) -> None:
+        self.over_cap = over_cap
+        super().__init__(message)
+
+
+class DiscoverError(ScraperError):
+    """A feed or sitemap could not be read (malformed, too large, or declaring entities)."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        self.url = url
+        self.reason = reason
+        super().__init__(f"{url}: {reason}")
 
 
 class ExtractError(ScraperError):
@@ -101,3 +153,7 @@ class ExtractError(ScraperError):
 
 class ArchiveError(ScraperError):
     """The archive could not be opened, read or written."""
+
+
+class ExportError(ScraperError):
+    """The export could not be written where asked."""

@@ -1,7 +1,10 @@
-"""The records that flow between stages, and the content hash that decides what is a new version.
+"""The records that flow between stages, the words they use, and the content hash that decides
+what is a new version.
 
 fetch -> Page -> extract -> Article (with Comments) -> archive.  All are frozen: a stage never edits
-what an earlier stage produced, and a record can be passed to another process as it is.
+what an earlier stage produced, and a record can be passed to another process as it is.  The
+`StrEnum`s are the values stored in the archive (`frontier.kind`, `fetches.outcome`,
+`frontier.state`, `articles.state`, `versions.kind`), so they compare and store as the plain strings they are.
 """
 
 from __future__ import annotations
@@ -11,11 +14,117 @@ import json
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
-__all__ = ["Article", "Comment", "Digest", "Page", "content_hash", "normalise_text"]
+__all__ = [
+    "Article",
+    "ArticleState",
+    "Comment",
+    "Counts",
+    "Digest",
+    "Outcome",
+    "Page",
+    "PageKind",
+    "UrlState",
+    "VersionKind",
+    "content_hash",
+    "normalise_text",
+]
+
+
+class PageKind(StrEnum):
+    """What a URL of the frontier is: an article to archive, or a page to discover articles from."""
+
+    ARTICLE = "article"
+    LISTING = "listing"
+    FEED = "feed"
+    SITEMAP = "sitemap"
+
+
+class Outcome(StrEnum):
+    """What one request came to, as logged in `fetches.outcome` and counted by a crawl."""
+
+    NEW = "new"
+    CHANGED = "changed"
+    UNCHANGED = "unchanged"
+    NOT_MODIFIED = "not-modified"
+    ERROR = "error"
+    DISALLOWED = "disallowed"  # robots.txt forbids it: logged, never requested
+    ROBOTS = "robots"  # a robots.txt request
+    LISTING = "listing"  # a discovery page, by its kind
+    FEED = "feed"
+    SITEMAP = "sitemap"
+
+    @property
+    def count_field(self) -> str:
+        """The `Counts` field this outcome adds to."""
+        return _COUNTED.get(self, "discovery")
+
+
+_COUNTED = {
+    Outcome.NEW: "new",
+    Outcome.CHANGED: "changed",
+    Outcome.UNCHANGED: "unchanged",
+    Outcome.NOT_MODIFIED: "not_modified",
+    Outcome.ERROR: "errors",
+    Outcome.DISALLOWED: "skipped",
+}
+
+
+class UrlState(StrEnum):
+    """Where a frontier URL stands (`frontier.state`)."""
+
+    QUEUED = "queued"  # never fetched
+    DONE = "done"  # fetched; `next_due` is its next revisit, or NULL
+    ERROR = "error"  # failed, to be retried
+    FAILED = "failed"  # given up after `crawl.max_attempts`
+    GONE = "gone"  # 404 / 410
+    DISALLOWED = "disallowed"  # robots.txt
+
+
+class VersionKind(StrEnum):
+    """What made a version (`versions.kind`): a fetch (or an import), or re-extraction of a stored page."""
+
+    FETCH = "fetch"
+    REEXTRACT = "reextract"
+
+
+class ArticleState(StrEnum):
+    """How an archived article answered its last check (`articles.state`)."""
+
+    LIVE = "live"
+    GONE = "gone"
+    FAILING = "failing"
+
+
+@dataclass(slots=True)
+class Counts:
+    """What a crawl round did, per site: requests by outcome, and bytes.  `runs` keeps the first six."""
+
+    fetched: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    not_modified: int = 0
+    errors: int = 0
+    skipped: int = 0  # disallowed by robots.txt, never requested
+    discovery: int = 0  # listings, feeds, sitemaps, robots.txt
+    bytes: int = 0
+
+    def add(self, outcome: Outcome, size: int = 0) -> None:
+        """Count one request: every outcome but DISALLOWED is a request made."""
+        if outcome != Outcome.DISALLOWED:
+            self.fetched += 1
+            self.bytes += size
+        name = outcome.count_field
+        setattr(self, name, getattr(self, name) + 1)
+
+    def as_dict(self) -> dict[str, int]:
+        """The fields that are not zero, for logs."""
+        return {f.name: n for f in fields(self) if (n := getattr(self, f.name))}
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from scraper.config import SETTINGS, Settings
 from tests.server import LocalServer
+from tests.sitegen import ARTICLE_PATTERN, SELECTORS
 
 
 @pytest.fixture
@@ -27,3 +31,42 @@ def config_dir(tmp_path: Path) -> Path:
     path = tmp_path / "config"
     (path / "sites").mkdir(parents=True)
     return path
+
+
+# ------------------------------------------------------------------ helpers shared by the test files
+
+
+def rows(db: Path, sql: str) -> list[tuple[Any, ...]]:
+    """All rows of a query on the archive at `db` (waiting, like the archive, for a writer's lock)."""
+    with sqlite3.connect(db, timeout=30) as conn:
+        return conn.execute(sql).fetchall()
+
+
+def settings(**overrides: Any) -> Settings:
+    """The default settings with `overrides`, keys spelt with `__` for `.` (`crawl__min_delay=0.0`)."""
+    values = {s.key: s.default for s in SETTINGS}
+    values.update({k.replace("__", "."): v for k, v in overrides.items()})
+    return Settings(values)
+
+
+def local_settings(**overrides: Any) -> Settings:
+    """Settings for a server on 127.0.0.1: no pacing delay and a short backoff, so tests run fast."""
+    return settings(**{"crawl__min_delay": 0.0, "fetch__backoff": 0.05, **overrides})
+
+
+def write_site_file(config_dir: Path, text: str, name: str = "site.toml") -> Path:
+    path = config_dir / "sites" / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def write_site(config_dir: Path, server: LocalServer, name: str = "synth", **extra: str) -> Path:
+    """A site file for the synthetic news site on `server`; `extra` are more keys, as TOML values."""
+    selectors = "\n".join(f"{k} = '{v}'" for k, v in SELECTORS.items())
+    more = "".join(f"{k} = {v}\n" for k, v in extra.items())
+    return write_site_file(
+        config_dir,
+        f'name = "{name}"\nstart_urls = ["{server.url("/")}"]\nallowed_domains = ["127.0.0.1"]\n'
+        f"article_pattern = '{ARTICLE_PATTERN}'\n{more}[selectors]\n{selectors}\n",
+        f"{name}.toml",
+    )

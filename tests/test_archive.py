@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import multiprocessing
-import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import pytest
 from scraper.archive.store import Archive
 from scraper.errors import ArchiveError
 from scraper.models import Article, Comment, Page
+from tests.conftest import rows
 
 URL = "https://blog.example.fr/post/accord"
 BODY = "Premier paragraphe de l'article.\n\nDeuxième paragraphe, avec « guillemets »."
@@ -32,11 +32,6 @@ def article(body: str = BODY, **kw: object) -> Article:
 
 def page(at: datetime | None = None, html: str = "<html>…</html>", **headers: str) -> Page:
     return Page(URL, URL, 200, headers, html, "utf-8", at or datetime.now(UTC), 0.1, html.encode())
-
-
-def rows(db: Path, sql: str) -> list[tuple]:
-    with sqlite3.connect(db) as conn:
-        return conn.execute(sql).fetchall()
 
 
 def test_new_then_unchanged_moves_last_seen_only(db_path: Path) -> None:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
 from scraper.cli import cli
+from tests.conftest import rows
 from tests.server import PAGES, LocalServer, Route
 
 WIX = (PAGES / "wix-blog-post-fr.html").read_text(encoding="utf-8")
@@ -25,11 +25,6 @@ def fetch_json(url: str, db: Path, config: Path) -> dict:
     result = run("fetch", url, "--json", "--db", str(db), "--config", str(config))
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
-
-
-def rows(db: Path, sql: str) -> list[tuple]:
-    with sqlite3.connect(db) as conn:
-        return conn.execute(sql).fetchall()
 
 
 def serve(server: LocalServer, path: str, html: str, **kw: object) -> str:

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from scraper.cli import cli
 from scraper.config import SETTINGS, load_config, load_settings, parse_duration, render_settings
 from scraper.errors import ConfigError
+from tests.conftest import write_site_file
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -27,12 +28,6 @@ text = ".comment-content"
 """
 
 
-def write_site(config_dir: Path, text: str, name: str = "site.toml") -> Path:
-    path = config_dir / "sites" / name
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
 def test_shipped_settings_file_holds_every_default() -> None:
     shipped = REPO / "config" / "settings.toml"
     assert shipped.read_text(encoding="utf-8") == render_settings()
@@ -47,7 +42,7 @@ def test_shipped_example_site_is_valid_and_disabled() -> None:
 
 
 def test_good_site_loads(config_dir: Path) -> None:
-    write_site(config_dir, GOOD_SITE)
+    write_site_file(config_dir, GOOD_SITE)
     config = load_config(config_dir)
     site = config.site("blog-fr")
     assert site is not None and site.every == 900
@@ -95,7 +90,7 @@ def test_good_site_loads(config_dir: Path) -> None:
     ],
 )
 def test_site_errors_name_file_key_and_reason(config_dir: Path, text: str, key: str, reason: str) -> None:
-    path = write_site(config_dir, text)
+    path = write_site_file(config_dir, text)
     with pytest.raises(ConfigError) as info:
         load_config(config_dir)
     assert info.value.path == str(path)
@@ -105,15 +100,15 @@ def test_site_errors_name_file_key_and_reason(config_dir: Path, text: str, key: 
 
 
 def test_invalid_toml_names_the_file(config_dir: Path) -> None:
-    path = write_site(config_dir, 'name = "x"\nstart_urls = [')
+    path = write_site_file(config_dir, 'name = "x"\nstart_urls = [')
     with pytest.raises(ConfigError, match="invalid TOML") as info:
         load_config(config_dir)
     assert info.value.path == str(path)
 
 
 def test_duplicate_site_names(config_dir: Path) -> None:
-    write_site(config_dir, GOOD_SITE, "a.toml")
-    write_site(config_dir, GOOD_SITE, "b.toml")
+    write_site_file(config_dir, GOOD_SITE, "a.toml")
+    write_site_file(config_dir, GOOD_SITE, "b.toml")
     with pytest.raises(ConfigError, match="already defined"):
         load_config(config_dir)
 
@@ -143,7 +138,7 @@ def test_settings_override_defaults(config_dir: Path) -> None:
 
 
 def test_check_prints_one_line_and_exits_2(config_dir: Path) -> None:
-    write_site(config_dir, 'name = "x"\nstart_urls = ["https://a.example/"]\nevery = "soon"')
+    write_site_file(config_dir, 'name = "x"\nstart_urls = ["https://a.example/"]\nevery = "soon"')
     result = CliRunner().invoke(cli, ["check", "--config", str(config_dir)])
     assert result.exit_code == 2
     lines = result.output.strip().splitlines()
@@ -152,7 +147,7 @@ def test_check_prints_one_line_and_exits_2(config_dir: Path) -> None:
 
 
 def test_check_reads_env_var(config_dir: Path) -> None:
-    write_site(config_dir, GOOD_SITE)
+    write_site_file(config_dir, GOOD_SITE)
     result = CliRunner().invoke(cli, ["check"], env={"SCRAPER_CONFIG": str(config_dir)})
     assert result.exit_code == 0 and "blog-fr" in result.output
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -13,19 +12,20 @@ from click.testing import CliRunner
 
 from scraper.archive.store import Archive
 from scraper.cli import cli
-from scraper.config import SETTINGS, Config, Selectors, Settings, Site
-from scraper.crawl.frontier import Frontier, next_revisit
+from scraper.config import Config, Selectors, Site
+from scraper.crawl.frontier import Frontier
 from scraper.crawl.round import CrawlOptions, adhoc_site, crawl
+from scraper.crawl.schedule import next_revisit
+from scraper.models import Counts
+from tests.conftest import local_settings, rows
 from tests.server import LocalServer, Route
 from tests.sitegen import ARTICLE_PATTERN, SELECTORS, SyntheticSite, mount
 
 
 def make_config(**overrides: Any) -> Config:
-    values = {s.key: s.default for s in SETTINGS}
-    values.update({"crawl.min_delay": 0.0, "crawl.per_host_concurrency": 4, "fetch.backoff": 0.05})
-    values["crawl.extract_processes"] = 0
-    values.update({k.replace("__", "."): v for k, v in overrides.items()})
-    return Config(settings=Settings(values))
+    return Config(
+        settings=local_settings(**{"crawl__per_host_concurrency": 4, "crawl__extract_processes": 0, **overrides})
+    )
 
 
 def make_site(base: str, **kwargs: Any) -> Site:
@@ -40,14 +40,9 @@ def make_site(base: str, **kwargs: Any) -> Site:
     return Site(**fields)
 
 
-def run(config: Config, site: Site, db: Path, **options: Any) -> dict[str, int]:
+def run(config: Config, site: Site, db: Path, **options: Any) -> Counts:
     counts = asyncio.run(crawl(config, [site], db, options=CrawlOptions(**options)))
-    return counts.get(site.name, {})
-
-
-def rows(db: Path, sql: str) -> list[tuple[Any, ...]]:
-    with sqlite3.connect(db) as conn:
-        return conn.execute(sql).fetchall()
+    return counts.get(site.name, Counts())
 
 
 def article_paths(server: LocalServer) -> list[str]:
@@ -66,7 +61,7 @@ def test_crawl_archives_every_article_from_listings(server: LocalServer, db_path
     }
     reachable |= {gen.article_path(i) for i in range(30, 40)}  # the home page's latest ten
     assert set(article_paths(server)) == reachable
-    assert counts["new"] == len(reachable) == rows(db_path, "SELECT count(*) FROM articles")[0][0]
+    assert counts.new == len(reachable) == rows(db_path, "SELECT count(*) FROM articles")[0][0]
     titles = rows(db_path, "SELECT title, authors FROM articles LIMIT 1")[0]
     assert titles[0] and "[" in titles[1]
 
@@ -89,7 +84,7 @@ def test_robots_disallowed_pages_are_never_fetched(server: LocalServer, db_path:
     site = make_site(server.url(""), article_pattern=r"/private/|" + ARTICLE_PATTERN)
     counts = run(make_config(), site, db_path)
     assert not [s for s in server.log if s.path.startswith("/private/")]
-    assert counts["skipped"] == 1
+    assert counts.skipped == 1
     (state,) = rows(db_path, "SELECT state FROM frontier WHERE url LIKE '%/private/members'")[0]
     assert state == "disallowed"
     assert rows(db_path, "SELECT outcome FROM fetches WHERE url LIKE '%/private/%'") == [("disallowed",)]
@@ -101,7 +96,7 @@ def test_discovery_from_feed_and_sitemaps_alone(server: LocalServer, db_path: Pa
     base = server.url("")
     site = make_site(base, start_urls=(base + "/",), feeds=(base + "/feed.xml",))
     counts = run(make_config(), site, db_path, max_depth=0, max_pages=40)
-    assert counts["fetched"] <= 41  # the budget, plus robots.txt
+    assert counts.fetched <= 41  # the budget, plus robots.txt
     kinds = dict(rows(db_path, "SELECT kind, count(*) FROM frontier GROUP BY kind"))
     assert kinds["article"] == 1200  # every article of both gzip sitemaps is queued
     assert kinds["sitemap"] == 4  # index, news sitemap, two gzip sitemaps
@@ -116,12 +111,12 @@ def test_recrawl_sends_conditional_requests_and_304_adds_nothing(server: LocalSe
     first = run(config, site, db_path)
     server.log.clear()
     second = run(config, site, db_path, recheck_all=True)
-    assert first["new"] == 12 and second["not_modified"] >= 12 and second.get("new", 0) == 0
+    assert first.new == 12 and second.not_modified >= 12 and second.new == 0
     hits = [s for s in server.log if s.path.endswith(".html")]
     assert len(hits) == 12 and all(s.headers.get("if-none-match") for s in hits)
     assert rows(db_path, "SELECT count(*) FROM versions")[0][0] == 12
     assert rows(db_path, "SELECT count(*) FROM fetches WHERE outcome = 'not-modified'")[0][0] >= 12
-    assert second["bytes"] < first["bytes"] * 0.05
+    assert second.bytes < first.bytes * 0.05
 
 
 def test_edited_article_makes_one_new_version(server: LocalServer, db_path: Path) -> None:
@@ -131,7 +126,7 @@ def test_edited_article_makes_one_new_version(server: LocalServer, db_path: Path
     run(config, site, db_path)
     gen.edit(3)
     counts = run(config, site, db_path, recheck_all=True)
-    assert counts["changed"] == 1
+    assert counts.changed == 1
     with Archive(db_path) as archive:
         versions = archive.versions(server.url(gen.article_path(3)))
     assert [v.version for v in versions] == [1, 2] and "Update 1:" in versions[1].body
@@ -142,8 +137,8 @@ def test_interrupted_crawl_resumes_without_refetching(server: LocalServer, db_pa
     mount(server, gen)
     config, site = make_config(), make_site(server.url(""))
     first = run(config, site, db_path, max_pages=25)
-    assert first["fetched"] <= 26
-    while run(config, site, db_path).get("new"):
+    assert first.fetched <= 26
+    while run(config, site, db_path).new:
         pass
     fetched = article_paths(server)
     assert len(fetched) == len(set(fetched)) == 60  # each article exactly once over all rounds
@@ -163,15 +158,15 @@ def test_stop_event_ends_the_round_between_pages(server: LocalServer, db_path: P
         return await task
 
     counts = asyncio.run(go())["synth"]
-    assert 5 <= counts.get("new", 0) < 40
+    assert 5 <= counts.new < 40
     due = rows(db_path, "SELECT count(*) FROM frontier WHERE kind = 'article' AND state = 'queued'")[0][0]
-    assert due + counts["new"] == 40  # the rest stays due for the next round
+    assert due + counts.new == 40  # the rest stays due for the next round
 
 
 def test_private_addresses_refused_unless_allowed(server: LocalServer, db_path: Path) -> None:
     mount(server, SyntheticSite(n=3))
     counts = run(make_config(), make_site(server.url(""), allow_private=False), db_path)
-    assert server.log == [] and counts["errors"] >= 1
+    assert server.log == [] and counts.errors >= 1
     (error,) = rows(db_path, "SELECT error FROM fetches LIMIT 1")[0]
     assert "private or loopback" in error
 

@@ -15,19 +15,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import write_site
 from tests.faults import WHOLE, archive_problems
 from tests.server import LocalServer
-from tests.sitegen import ARTICLE_PATTERN, SELECTORS, SyntheticSite, mount
+from tests.sitegen import SyntheticSite, mount
 
 
-def write_site(config_dir: Path, name: str, server: LocalServer, every: str = "2s") -> None:
-    selectors = "\n".join(f"{k} = '{v}'" for k, v in SELECTORS.items())
-    (config_dir / "sites" / f"{name}.toml").write_text(
-        f'name = "{name}"\nstart_urls = ["{server.url("/")}"]\nallowed_domains = ["127.0.0.1"]\n'
-        f"allow_private = true\narticle_pattern = '{ARTICLE_PATTERN}'\nevery = \"{every}\"\n"
-        f'revisit = "1s for 30d"\n[selectors]\n{selectors}\n',
-        encoding="utf-8",
-    )
+def daemon_site(config_dir: Path, name: str, server: LocalServer, every: str = "2s") -> None:
+    write_site(config_dir, server, name, allow_private="true", every=f'"{every}"', revisit='"1s for 30d"')
 
 
 @pytest.fixture
@@ -108,7 +103,7 @@ def test_rounds_archive_new_articles_and_new_versions(
 ) -> None:
     site = SyntheticSite(n=12, per_page=6)
     mount(server, site)
-    write_site(daemon_config, "synth", server)
+    daemon_site(daemon_config, "synth", server)
     proc = start_daemon(daemon_config)
     wait_for(lambda: finished_runs(db_path, "synth") >= 1, what="the first round")
     assert query(db_path, "SELECT count(*) FROM articles") == [(12,)]
@@ -146,7 +141,7 @@ def test_sigterm_mid_round_exits_cleanly_within_the_bound(
 ) -> None:
     site = SyntheticSite(n=60, per_page=10)
     mount(server, site, delay=0.2)  # a slow site: a round takes many seconds
-    write_site(daemon_config, "slow", server, every="1h")
+    daemon_site(daemon_config, "slow", server, every="1h")
     proc = start_daemon(daemon_config, "--shutdown-timeout", "3")
     wait_for(
         lambda: bool(
@@ -172,7 +167,7 @@ def test_second_signal_exits_at_once_and_the_archive_stays_whole(
 ) -> None:
     site = SyntheticSite(n=60, per_page=10)
     mount(server, site, delay=4.0)  # every response hangs for seconds: in-flight work cannot finish
-    write_site(daemon_config, "slow", server, every="1h")
+    daemon_site(daemon_config, "slow", server, every="1h")
     proc = start_daemon(daemon_config, "--shutdown-timeout", "30")
     wait_for(lambda: bool(query(db_path, "SELECT 1 FROM runs WHERE site='slow'")), what="the round to start")
     time.sleep(1.0)
@@ -195,7 +190,7 @@ def test_sighup_picks_up_a_new_site_and_keeps_old_config_on_error(
 ) -> None:
     first = SyntheticSite(n=4, per_page=4)
     mount(server, first)
-    write_site(daemon_config, "first", server, every="1h")
+    daemon_site(daemon_config, "first", server, every="1h")
     proc = start_daemon(daemon_config)
     wait_for(lambda: finished_runs(db_path, "first") >= 1, what="the first site's round")
 
@@ -207,7 +202,7 @@ def test_sighup_picks_up_a_new_site_and_keeps_old_config_on_error(
         time.sleep(1.0)
         assert proc.poll() is None  # a bad config on reload is reported, not fatal
         (daemon_config / "sites" / "broken.toml").unlink()
-        write_site(daemon_config, "second", second_server, every="1h")
+        daemon_site(daemon_config, "second", second_server, every="1h")
         proc.send_signal(signal.SIGHUP)
         wait_for(lambda: finished_runs(db_path, "second") >= 1, what="the new site's round")
         assert query(db_path, "SELECT site, count(*) FROM articles GROUP BY site ORDER BY site") == [
@@ -230,7 +225,7 @@ def test_restart_does_not_rerun_a_site_that_just_ran(
     tmp_path: Path,
 ) -> None:
     mount(server, SyntheticSite(n=3, per_page=3))
-    write_site(daemon_config, "hourly", server, every="1h")
+    daemon_site(daemon_config, "hourly", server, every="1h")
     proc = start_daemon(daemon_config)
     wait_for(lambda: finished_runs(db_path, "hourly") >= 1, what="the first round")
     proc.send_signal(signal.SIGTERM)
@@ -259,7 +254,7 @@ def test_a_one_off_crawl_is_a_run_in_status(server: LocalServer, db_path: Path, 
     from scraper.cli import cli
 
     mount(server, SyntheticSite(n=4, per_page=4))
-    write_site(daemon_config, "once", server, every="6h")
+    daemon_site(daemon_config, "once", server, every="6h")
     args = ["--db", str(db_path), "--config", str(daemon_config)]
     crawled = CliRunner().invoke(cli, ["crawl", "once", "--no-progress", *args])
     assert crawled.exit_code == 0, crawled.output

@@ -8,17 +8,14 @@ import pytest
 
 from scraper.config import Selectors, Site
 from scraper.discover import (
-    ARTICLE,
-    FEED,
-    LISTING,
-    SITEMAP,
-    DiscoverError,
     links_from_feed,
     links_from_listing,
     links_from_sitemap,
     looks_like_article,
     sitemaps_from_robots,
 )
+from scraper.errors import DiscoverError
+from scraper.models import PageKind
 from tests.sitegen import ARTICLE_PATTERN, SELECTORS, SyntheticSite
 
 BASE = "http://news.test"
@@ -32,17 +29,17 @@ def by_kind(links: list, kind: str) -> set[str]:
 
 def test_listing_yields_articles_pagination_and_feed() -> None:
     links = links_from_listing(GEN.listing_html("politics", 1), BASE + "/section/politics/", SITE, 0, 2)
-    articles = by_kind(links, ARTICLE)
+    articles = by_kind(links, PageKind.ARTICLE)
     assert articles == {BASE + GEN.article_path(i) for i in GEN.section_items("politics")[:5]}
-    assert BASE + "/section/politics/page/2/" in by_kind(links, LISTING)
-    assert by_kind(links, FEED) == {BASE + "/feed.xml"}
-    assert all(link.depth == 1 for link in links if link.kind != FEED)
+    assert BASE + "/section/politics/page/2/" in by_kind(links, PageKind.LISTING)
+    assert by_kind(links, PageKind.FEED) == {BASE + "/feed.xml"}
+    assert all(link.depth == 1 for link in links if link.kind != PageKind.FEED)
 
 
 def test_listing_follows_nothing_but_articles_at_max_depth() -> None:
     links = links_from_listing(GEN.listing_html("politics", 1), BASE + "/section/politics/", SITE, 2, 2)
-    assert by_kind(links, LISTING) == set()
-    assert len(by_kind(links, ARTICLE)) == 5
+    assert by_kind(links, PageKind.LISTING) == set()
+    assert len(by_kind(links, PageKind.ARTICLE)) == 5
 
 
 def test_listing_stays_on_the_site_and_canonicalises() -> None:
@@ -53,15 +50,15 @@ def test_listing_stays_on_the_site_and_canonicalises() -> None:
       <a href="mailto:desk@news.test">mail</a><a href="/logo.png">img</a>
     </body></html>"""
     links = links_from_listing(html, BASE + "/", SITE, 0, 1)
-    assert by_kind(links, ARTICLE) == {BASE + "/2024/05/01/a-story-about-things-1.html"}
+    assert by_kind(links, PageKind.ARTICLE) == {BASE + "/2024/05/01/a-story-about-things-1.html"}
     assert [link.url for link in links].count(BASE + "/2024/05/01/a-story-about-things-1.html") == 1
 
 
 def test_link_selector_marks_articles_without_a_pattern() -> None:
     site = Site(name="t", start_urls=(BASE + "/",), link_selector="a.card-link")
     links = links_from_listing('<a class=card-link href="/p?id=3">x</a><a href="/about">y</a>', BASE + "/", site, 0, 1)
-    assert by_kind(links, ARTICLE) == {BASE + "/p?id=3"}
-    assert by_kind(links, LISTING) == {BASE + "/about"}
+    assert by_kind(links, PageKind.ARTICLE) == {BASE + "/p?id=3"}
+    assert by_kind(links, PageKind.LISTING) == {BASE + "/about"}
 
 
 @pytest.mark.parametrize(
@@ -83,7 +80,7 @@ def test_article_guess_without_pattern(url: str, expected: bool) -> None:
 def test_rss_feed_entries_are_articles_with_dates() -> None:
     feed = GEN.feed_xml().replace("HOST", "news.test").encode()
     links = links_from_feed(feed, BASE + "/feed.xml", SITE)
-    assert len(links) == 30 and all(link.kind == ARTICLE for link in links)
+    assert len(links) == 30 and all(link.kind == PageKind.ARTICLE for link in links)
     assert links[0].url == BASE + GEN.article_path(49)  # utm_medium stripped
     assert links[0].published == GEN.published(49).isoformat()
 
@@ -100,7 +97,7 @@ def test_sitemap_index_and_gzip_sitemap() -> None:
     gen = SyntheticSite(n=1500)
     index = links_from_sitemap(gen.sitemap_index().replace("HOST", "news.test").encode(), BASE + "/i.xml", SITE)
     assert [link.url for link in index] == [BASE + "/sitemaps/articles-0.xml.gz", BASE + "/sitemaps/articles-1.xml.gz"]
-    assert all(link.kind == SITEMAP for link in index)
+    assert all(link.kind == PageKind.SITEMAP for link in index)
     body = gzip.compress(gen.sitemap(1).replace("HOST", "news.test").encode())
     links = links_from_sitemap(body, BASE + "/sitemaps/articles-1.xml.gz", SITE)
     assert len(links) == 500 and links[0].url == BASE + gen.article_path(1000)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import sqlite3
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -15,15 +14,11 @@ from scraper.archive.copies import find_copies, simhash
 from scraper.archive.store import Archive
 from scraper.cli import cli
 from scraper.models import Article
+from tests.conftest import rows
 from tests.server import PAGES, LocalServer
 
 SYNDICATION = PAGES / "syndication"
 WIX_TITLE = "Corée du Nord/Russie: Kim Jong-un et Vladimir Poutine signent un accord de partenariat stratégique"
-
-
-def rows(db: Path, sql: str) -> list[tuple]:
-    with sqlite3.connect(db) as conn:
-        return conn.execute(sql).fetchall()
 
 
 def site_config(config_dir: Path, server: LocalServer, title_selector: str) -> None:

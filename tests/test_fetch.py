@@ -10,18 +10,12 @@ from http.server import BaseHTTPRequestHandler
 import brotli
 import pytest
 
-from scraper.config import SETTINGS, Settings
 from scraper.errors import BadStatusError, FetchError, NotHTMLError, TooLargeError
 from scraper.fetch.client import fetch_page, parse_retry_after
+from tests.conftest import settings
 from tests.server import LocalServer, Route
 
 ARTICLE = b"<!doctype html><html lang=en><head><title>T</title></head><body><p>Hello</p></body></html>"
-
-
-def settings(**overrides: object) -> Settings:
-    values = {s.key: s.default for s in SETTINGS}
-    values.update({k.replace("__", "."): v for k, v in overrides.items()})
-    return Settings(values)
 
 
 def test_default_user_agent_names_the_project(server: LocalServer) -> None:

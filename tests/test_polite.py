@@ -10,20 +10,14 @@ from typing import Any
 
 import pytest
 
-from scraper.config import SETTINGS, Settings
-from scraper.errors import BadStatusError, FetchError, RobotsDisallowed
+from scraper.config import Settings
+from scraper.errors import BadStatusError, FetchError, HostBackedOff, RobotsDisallowed
 from scraper.fetch.client import Fetcher
-from scraper.fetch.pacing import HostBackedOff, Polite
+from scraper.fetch.pacing import Polite
+from tests.conftest import local_settings
 from tests.server import LocalServer, Route
 
 PAGE = b"<!doctype html><html><body><p>hi</p></body></html>"
-
-
-def settings(**overrides: Any) -> Settings:
-    values = {s.key: s.default for s in SETTINGS}
-    values.update({"crawl.min_delay": 0.0, "fetch.backoff": 0.05})
-    values.update({k.replace("__", "."): v for k, v in overrides.items()})
-    return Settings(values)
 
 
 def fetch_all(s: Settings, urls: list[str]) -> list[Any]:
@@ -44,7 +38,9 @@ def test_min_delay_spaces_requests_to_one_host(server: LocalServer) -> None:
     # in a burst.  Judged from the server's clock, with room for a loaded machine's scheduling jitter.
     for i in range(6):
         server.routes[f"/p{i}"] = Route(PAGE)
-    fetch_all(settings(crawl__min_delay=0.2, crawl__per_host_concurrency=4), [server.url(f"/p{i}") for i in range(6)])
+    fetch_all(
+        local_settings(crawl__min_delay=0.2, crawl__per_host_concurrency=4), [server.url(f"/p{i}") for i in range(6)]
+    )
     at = starts(server, "/p")
     assert len(at) == 6
     assert (at[-1] - at[0]) / 5 >= 0.17, at  # mean spacing over the run
@@ -55,7 +51,7 @@ def test_crawl_delay_from_robots_wins_when_larger(server: LocalServer) -> None:
     server.routes["/robots.txt"] = Route(b"User-agent: *\nCrawl-delay: 0.2\n", content_type="text/plain")
     for i in range(4):
         server.routes[f"/p{i}"] = Route(PAGE)
-    fetch_all(settings(crawl__min_delay=0.01), [server.url(f"/p{i}") for i in range(4)])
+    fetch_all(local_settings(crawl__min_delay=0.01), [server.url(f"/p{i}") for i in range(4)])
     at = starts(server, "/p")
     assert len(at) == 4
     assert (at[-1] - at[0]) / 3 >= 0.17, at  # paced by the 0.2 s Crawl-delay, not the 0.01 s minimum
@@ -65,7 +61,7 @@ def test_crawl_delay_from_robots_wins_when_larger(server: LocalServer) -> None:
 def test_per_host_concurrency_is_a_ceiling(server: LocalServer) -> None:
     for i in range(6):
         server.routes[f"/s{i}"] = Route(PAGE, delay=0.2)
-    fetch_all(settings(crawl__per_host_concurrency=2), [server.url(f"/s{i}") for i in range(6)])
+    fetch_all(local_settings(crawl__per_host_concurrency=2), [server.url(f"/s{i}") for i in range(6)])
     assert len(starts(server, "/s")) == 6
     assert server.peak_in_flight("/s") == 2  # the ceiling is reached and never passed, by the server's count
 
@@ -74,7 +70,7 @@ def test_robots_disallowed_is_never_requested(server: LocalServer) -> None:
     server.routes["/robots.txt"] = Route(b"User-agent: *\nDisallow: /private/\n", content_type="text/plain")
     server.routes["/private/x"] = Route(PAGE)
     server.routes["/ok"] = Route(PAGE)
-    ok, denied = fetch_all(settings(), [server.url("/ok"), server.url("/private/x")])
+    ok, denied = fetch_all(local_settings(), [server.url("/ok"), server.url("/private/x")])
     assert isinstance(denied, RobotsDisallowed) and not isinstance(ok, Exception)
     assert server.hits("/private/x") == [] and len(server.hits("/robots.txt")) == 1  # cached per host
 
@@ -82,7 +78,7 @@ def test_robots_disallowed_is_never_requested(server: LocalServer) -> None:
 def test_unreachable_robots_disallows_everything(server: LocalServer) -> None:
     server.routes["/robots.txt"] = Route(b"down", status=500)
     server.routes["/ok"] = Route(PAGE)
-    (result,) = fetch_all(settings(fetch__retries=0), [server.url("/ok")])
+    (result,) = fetch_all(local_settings(fetch__retries=0), [server.url("/ok")])
     assert isinstance(result, RobotsDisallowed) and server.hits("/ok") == []
 
 
@@ -99,7 +95,7 @@ def test_retry_after_is_honoured(server: LocalServer) -> None:
         req.wfile.write(PAGE)
 
     server.routes["/limited"] = Route(handler=limited)
-    (page,) = fetch_all(settings(), [server.url("/limited")])
+    (page,) = fetch_all(local_settings(), [server.url("/limited")])
     assert page.status == 200
     at = starts(server, "/limited")
     assert len(at) == 2 and at[1] - at[0] >= 0.95
@@ -107,14 +103,14 @@ def test_retry_after_is_honoured(server: LocalServer) -> None:
 
 def test_retry_after_beyond_the_cap_gives_up(server: LocalServer) -> None:
     server.routes["/busy"] = Route(PAGE, status=503, headers={"Retry-After": "3600"})
-    (error,) = fetch_all(settings(fetch__max_retry_after=5.0), [server.url("/busy")])
+    (error,) = fetch_all(local_settings(fetch__max_retry_after=5.0), [server.url("/busy")])
     assert isinstance(error, FetchError) and "over the 5s cap" in error.reason
     assert len(server.hits("/busy")) == 1
 
 
 def test_5xx_is_retried_with_growing_backoff(server: LocalServer) -> None:
     server.routes["/flaky"] = Route(PAGE, status=502)
-    (error,) = fetch_all(settings(fetch__retries=3, fetch__backoff=0.1), [server.url("/flaky")])
+    (error,) = fetch_all(local_settings(fetch__retries=3, fetch__backoff=0.1), [server.url("/flaky")])
     assert isinstance(error, BadStatusError) and error.status == 502
     at = starts(server, "/flaky")
     gaps = [b - a for a, b in pairwise(at)]
@@ -124,14 +120,16 @@ def test_5xx_is_retried_with_growing_backoff(server: LocalServer) -> None:
 
 
 def test_404_is_not_retried(server: LocalServer) -> None:
-    (error,) = fetch_all(settings(), [server.url("/missing")])
+    (error,) = fetch_all(local_settings(), [server.url("/missing")])
     assert isinstance(error, BadStatusError) and len(server.hits("/missing")) == 1
 
 
 def test_a_host_that_keeps_failing_is_backed_off(server: LocalServer) -> None:
     for i in range(4):
         server.routes[f"/down{i}"] = Route(PAGE, status=503)
-    s = settings(fetch__retries=0, crawl__host_failures=2, crawl__host_backoff=1000.0, crawl__per_host_concurrency=1)
+    s = local_settings(
+        fetch__retries=0, crawl__host_failures=2, crawl__host_backoff=1000.0, crawl__per_host_concurrency=1
+    )
     results = fetch_all(s, [server.url(f"/down{i}") for i in range(4)])
     assert sum(isinstance(r, HostBackedOff) for r in results) >= 1
     assert len(starts(server, "/down")) <= 3  # paused, not hammered
@@ -143,8 +141,8 @@ def test_retry_after_pauses_the_whole_host(server: LocalServer, status: int) -> 
     server.routes["/b"] = Route(PAGE)
 
     async def go() -> None:
-        async with Fetcher(settings(fetch__retries=1, crawl__per_host_concurrency=2)) as fetcher:
-            polite = Polite(fetcher, settings(fetch__retries=1, crawl__per_host_concurrency=2))
+        async with Fetcher(local_settings(fetch__retries=1, crawl__per_host_concurrency=2)) as fetcher:
+            polite = Polite(fetcher, local_settings(fetch__retries=1, crawl__per_host_concurrency=2))
             first = asyncio.create_task(polite.fetch(server.url("/a")))
             while not server.hits("/a") or server.hits("/a")[0].end == float("inf"):
                 await asyncio.sleep(0.01)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -25,28 +24,14 @@ from scraper.extract import extract_article
 from scraper.fetch.guard import is_private
 from scraper.models import Page
 from tests import faults
+from tests.conftest import rows, write_site
 from tests.server import PAGES, LocalServer, Route
-from tests.sitegen import ARTICLE_PATTERN, SELECTORS, SyntheticSite, mount
+from tests.sitegen import SyntheticSite, mount
 
 FAST = (
     "[fetch]\nretries = 1\nbackoff = 0.05\nmax_retry_after = 2\nread_timeout = 2\ntotal_timeout = 4\n"
     "max_bytes = 5000000\n"
 )
-
-
-def rows(db: Path, sql: str) -> list[tuple]:
-    with sqlite3.connect(db, timeout=30) as conn:
-        return conn.execute(sql).fetchall()
-
-
-def write_site(config_dir: Path, server: LocalServer, name: str = "synth", **extra: str) -> None:
-    selectors = "\n".join(f"{k} = '{v}'" for k, v in SELECTORS.items())
-    more = "".join(f"{k} = {v}\n" for k, v in extra.items())
-    (config_dir / "sites" / f"{name}.toml").write_text(
-        f'name = "{name}"\nstart_urls = ["{server.url("/")}"]\nallowed_domains = ["127.0.0.1"]\n'
-        f"article_pattern = '{ARTICLE_PATTERN}'\n{more}[selectors]\n{selectors}\n",
-        encoding="utf-8",
-    )
 
 
 # ------------------------------------------------------------------ one fault at a time, through `scraper fetch`

@@ -23,7 +23,7 @@ import numpy as np
 
 from ..models import Article, Digest, content_hash
 
-__all__ = ["MAX_DISTANCE", "Copy", "create_fingerprints", "digest", "find_copies", "simhash", "store_fingerprint"]
+__all__ = ["MAX_DISTANCE", "Copy", "digest", "find_copies", "simhash", "store_fingerprint"]
 
 MAX_DISTANCE = 7
 MIN_WORDS = 40  # shorter bodies (teasers, errors) match too easily to mean anything
@@ -68,15 +68,6 @@ def _signed(value: int) -> int:
 
 def _bands(value: int) -> list[int]:
     return [(value >> (16 * i)) & _MASK for i in range(_BANDS)]
-
-
-def create_fingerprints(conn: sqlite3.Connection) -> None:
-    conn.execute(
-        "CREATE TABLE IF NOT EXISTS fingerprints (article_id INTEGER PRIMARY KEY REFERENCES articles(id),"
-        " version INTEGER, simhash INTEGER, b0 INTEGER, b1 INTEGER, b2 INTEGER, b3 INTEGER)"
-    )
-    for i in range(_BANDS):
-        conn.execute(f"CREATE INDEX IF NOT EXISTS fingerprints_b{i} ON fingerprints (b{i})")
 
 
 def digest(article: Article) -> Digest:

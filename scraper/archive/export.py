@@ -15,18 +15,14 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any, TextIO
+from typing import IO, Any
 
-from ..errors import ScraperError
+from ..errors import ExportError
 from .store import Archive
 
-__all__ = ["FIELDS", "ExportError", "atomic_output", "export_rows", "write_csv", "write_export", "write_jsonl"]
+__all__ = ["FIELDS", "atomic_output", "export_rows", "write_csv", "write_export", "write_jsonl"]
 
 FIELDS = ("url", "site", "title", "authors", "published", "modified", "lang", "body", "comments", "versions")
-
-
-class ExportError(ScraperError):
-    """The export could not be written where asked."""
 
 
 def export_rows(archive: Archive, *, site: str | None = None, since: str | None = None) -> Iterator[dict[str, Any]]:
@@ -64,14 +60,14 @@ def export_rows(archive: Archive, *, site: str | None = None, since: str | None 
         }
 
 
-def write_jsonl(rows: Iterator[dict[str, Any]], out: TextIO) -> int:
+def write_jsonl(rows: Iterator[dict[str, Any]], out: IO[str]) -> int:
     n = 0
     for n, row in enumerate(rows, 1):  # noqa: B007 - n is the count
         out.write(json.dumps(row, ensure_ascii=False) + "\n")
     return n
 
 
-def write_csv(rows: Iterator[dict[str, Any]], out: TextIO) -> int:
+def write_csv(rows: Iterator[dict[str, Any]], out: IO[str]) -> int:
     """Flat columns: authors joined by "; ", comments as a JSON array in one cell."""
     writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\n")
     writer.writeheader()

@@ -1,7 +1,7 @@
-"""From a fetched `Page` to an archived version: the step shared by `scraper fetch` and the crawler.
+"""From a fetched `Page` to an archived version: the one save path.
 
-Kept apart from both so that the one-off fetch, the crawl and re-extraction save pages by the same
-rules (which URL identifies the article, whether raw HTML is kept).
+`scraper fetch`, the crawl's writer, re-extraction and WARC import all save through
+`save_extracted`, so they agree on which URL identifies an article and whether its raw HTML is kept.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from ..config import Config, Site
 from ..extract import extract_article
-from ..models import Article, Digest, Page
+from ..models import Article, Digest, Page, VersionKind
 from .store import Archive, SaveResult
 
 __all__ = ["archive_page", "identity_url", "save_extracted"]
@@ -42,15 +42,30 @@ def archive_page(archive: Archive, page: Page, config: Config, site: Site | None
 
 
 def save_extracted(
-    archive: Archive, article: Article, page: Page, config: Config, site: Site | None, digest: Digest | None = None
+    archive: Archive,
+    article: Article,
+    page: Page,
+    config: Config,
+    site: Site | None,
+    digest: Digest | None = None,
+    *,
+    kind: VersionKind = VersionKind.FETCH,
 ) -> SaveResult:
-    """Save an article extracted elsewhere (the crawler extracts in its host workers, saves in its writer)."""
+    """Save an article extracted from `page`, with its fetch logged.
+
+    `digest` is passed when it was computed where the article was extracted (a crawl's extraction
+    workers).  A re-extracted page (`kind=REEXTRACT`) logs no fetch and keeps its link to the raw
+    page it came from, whatever the site's `store_raw` says now.
+    """
+    reextract = kind == VersionKind.REEXTRACT
     store_raw = config.settings.get("archive.store_raw") if site is None or site.store_raw is None else site.store_raw
     return archive.save(
         article,
         page=page,
         site=site.name if site else urlsplit(page.final_url).hostname,
         key_url=identity_url(article, page),
-        store_raw=bool(store_raw),
+        kind=kind,
+        store_raw=reextract or bool(store_raw),
+        log_fetch=not reextract,
         precomputed=digest,
     )

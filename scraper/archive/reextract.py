@@ -16,7 +16,9 @@ from ..config import Config
 from ..errors import ExtractError
 from ..extract import extract_article
 from ..fetch.decode import decode_html
-from ..models import Page, content_hash
+from ..models import Page, VersionKind
+from .copies import digest
+from .ingest import save_extracted
 from .store import Archive
 
 __all__ = ["ReextractCounts", "count_candidates", "reextract"]
@@ -37,10 +39,12 @@ _SELECT = (
 
 
 def count_candidates(archive: Archive, site: str | None = None, since: str | None = None) -> int:
-    return archive.conn.execute("SELECT count(*)" + _SELECT, (site, site, since, since)).fetchone()[0]
+    return int(archive.conn.execute("SELECT count(*)" + _SELECT, (site, site, since, since)).fetchone()[0])
 
 
-def _candidates(archive: Archive, site: str | None, since: str | None, batch: int = 200) -> Iterator[tuple]:
+def _candidates(
+    archive: Archive, site: str | None, since: str | None, batch: int = 200
+) -> Iterator[tuple[int, str, str | None, str, str, str]]:
     """Newest version of each article that has a raw page, in id order, a batch at a time."""
     last_id = 0
     while True:
@@ -80,16 +84,17 @@ def reextract(
         if page is None:
             counts.failed += 1
             continue
-        rules = config.site(site_name) if site_name else None
+        rules = (config.site(site_name) if site_name else None) or config.site_for(url)
         try:
-            article = extract_article(page.html, url, rules or config.site_for(url), fetched_at=page.fetched_at)
+            article = extract_article(page.html, url, rules, fetched_at=page.fetched_at)
         except ExtractError:
             counts.failed += 1
             continue
-        if content_hash(article) == old_hash:
+        found = digest(article)
+        if found.content_hash == old_hash:
             counts.unchanged += 1
         else:
-            archive.save(article, page=page, site=site_name, key_url=url, kind="reextract", log_fetch=False)
+            save_extracted(archive, article, page, config, rules, found, kind=VersionKind.REEXTRACT)
             counts.changed += 1
         if on_progress:
             on_progress(counts)

@@ -1,7 +1,7 @@
 """What `scraper status` reports: per site its last run and next run, and the archive's totals.
 
-The next run is computed from config and the last run by the daemon's own rule (`next_due`), so
-`status` needs no connection to a running daemon.
+The next run is computed from config and the last run by the daemon's own rule
+(`crawl.schedule.next_round`), so `status` needs no connection to a running daemon.
 """
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ from datetime import datetime
 from typing import Any
 
 from ..config import Config
-from ..daemon import next_due
+from ..crawl.schedule import DEFAULT_EVERY, next_round
+from .runs import last_runs
 from .store import Archive
 
 __all__ = ["archive_status"]
@@ -21,7 +22,7 @@ def _iso(when: datetime | None) -> str | None:
 
 
 def archive_status(archive: Archive, config: Config) -> dict[str, Any]:
-    runs = archive.last_runs()
+    runs = last_runs(archive)
     sites: dict[str, Any] = {}
     names = [s.name for s in config.sites] + sorted(set(runs) - {s.name for s in config.sites})
     for name in names:
@@ -29,8 +30,8 @@ def archive_status(archive: Archive, config: Config) -> dict[str, Any]:
         last = runs.get(name)
         sites[name] = {
             "configured": site is not None,
-            "schedule": (site.cron or f"every {site.every or 3600:g}s") if site else None,
+            "schedule": (site.cron or f"every {site.every or DEFAULT_EVERY:g}s") if site else None,
             "last_run": last,
-            "next_run": _iso(next_due(site, last["started"])) if site and last else None,
+            "next_run": _iso(next_round(site, last["started"])) if site and last else None,
         }
     return {"sites": sites, "archive": archive.totals()}

@@ -2,9 +2,9 @@
 
 Writes go through plain SQL inside `BEGIN IMMEDIATE … COMMIT`, one transaction per saved page, so
 a killed process leaves either the whole save or none of it, and two writers (the daemon and a
-one-off `scraper fetch`) queue on SQLite's lock instead of failing.  sqlite-utils builds the schema
-(tables, indexes, FTS5 with triggers) and serves reads.  Saving is idempotent: delivering the same
-article twice changes nothing but `last_seen`.
+one-off `scraper fetch`) queue on SQLite's lock instead of failing.  Opening a file creates or
+migrates its schema (`schema`).  Saving is idempotent: delivering the same article twice changes
+nothing but `last_seen`.  Pages reach `save` through `ingest`, the one save path.
 """
 
 from __future__ import annotations
@@ -24,27 +24,22 @@ import sqlite_utils
 import zstandard
 
 from ..errors import ArchiveError
-from ..models import Article, Comment, Digest, Page
-from .copies import create_fingerprints, store_fingerprint
+from ..models import Article, ArticleState, Comment, Digest, Outcome, Page, VersionKind
+from . import schema
 from .copies import digest as digest_of
+from .copies import store_fingerprint
 
 __all__ = ["Archive", "SaveResult", "Version"]
 
-SCHEMA_VERSION = 1
 # level 3: as small as zlib -6 on real pages, 4x faster to compress, 2x to decompress (measured)
 ZSTD_LEVEL = 3
-RUN_COUNTS = ("fetched", "new", "changed", "unchanged", "not_modified", "errors")
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True, slots=True)
 class SaveResult:
-    """What saving one extracted page did: status is "new", "changed" or "unchanged"."""
+    """What saving one extracted page did: status is NEW, CHANGED or UNCHANGED."""
 
-    status: str
+    status: Outcome
     version: int
     article_id: int
 
@@ -70,6 +65,12 @@ class Version:
             "content_hash": self.content_hash,
             "title": self.title,
         }
+
+
+def _content(article: Article) -> tuple[str | None, ...]:
+    """The columns an article and its versions share: title, authors, published, modified, lang, body."""
+    authors = json.dumps(list(article.authors), ensure_ascii=False)
+    return article.title, authors, article.published, article.modified, article.lang, article.body
 
 
 class Archive:
@@ -100,130 +101,12 @@ class Archive:
     # ------------------------------------------------------------ schema
 
     def _ensure_schema(self) -> None:
-        if self.conn.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
+        if schema.version_of(self.conn) >= schema.VERSION:
             return
         with self.transaction():
-            if self.conn.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
-                return  # another process created it while we waited for the lock
-            self._create_tables()
-            self.conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-
-    def _create_tables(self) -> None:
-        db = self.db
-        db["articles"].create(
-            {
-                "id": int,
-                "url": str,
-                "site": str,
-                "title": str,
-                "authors": str,
-                "published": str,
-                "modified": str,
-                "lang": str,
-                "body": str,
-                "first_seen": str,
-                "last_checked": str,
-                "last_changed": str,
-                "next_check": str,
-                "version_count": int,
-                "state": str,
-                "etag": str,
-                "last_modified": str,
-            },
-            pk="id",
-            not_null={"url"},
-            defaults={"version_count": 0, "state": "live"},
-        )
-        db["articles"].create_index(["url"], unique=True)
-        db["articles"].create_index(["site", "published"])
-        db["articles"].create_index(["next_check"])
-        db["article_urls"].create(
-            {"url": str, "article_id": int}, pk="url", foreign_keys=[("article_id", "articles", "id")]
-        )
-        db["pages"].create(
-            {"sha256": str, "encoding": str, "headers": str, "codec": str, "content": bytes, "size": int}, pk="sha256"
-        )
-        create_fingerprints(self.conn)
-        db["versions"].create(
-            {
-                "id": int,
-                "article_id": int,
-                "version": int,
-                "url": str,
-                "content_hash": str,
-                "title": str,
-                "authors": str,
-                "published": str,
-                "modified": str,
-                "lang": str,
-                "body": str,
-                "sources": str,
-                "kind": str,
-                "page_sha256": str,
-                "first_seen": str,
-                "last_seen": str,
-            },
-            pk="id",
-            foreign_keys=[("article_id", "articles", "id"), ("page_sha256", "pages", "sha256")],
-        )
-        db["versions"].create_index(["article_id", "version"], unique=True)
-        db["versions"].create_index(["content_hash"])
-        db["comments"].create(
-            {
-                "article_id": int,
-                "key": str,
-                "parent_key": str,
-                "author": str,
-                "published": str,
-                "text": str,
-                "first_seen": str,
-                "last_seen": str,
-                "removed_at": str,
-            },
-            pk=("article_id", "key"),
-            foreign_keys=[("article_id", "articles", "id")],
-        )
-        db["fetches"].create(
-            {
-                "id": int,
-                "url": str,
-                "final_url": str,
-                "article_id": int,
-                "fetched_at": str,
-                "status": int,
-                "bytes": int,
-                "duration": float,
-                "outcome": str,
-                "error": str,
-            },
-            pk="id",
-        )
-        db["runs"].create(
-            {
-                "id": int,
-                "site": str,
-                "started": str,
-                "finished": str,
-                "status": str,
-                "fetched": int,
-                "new": int,
-                "changed": int,
-                "unchanged": int,
-                "not_modified": int,
-                "errors": int,
-                "error": str,
-            },
-            pk="id",
-        )
-        db["runs"].create_index(["site", "started"])
-        db["fetches"].create_index(["url"])
-        db["fetches"].create_index(["fetched_at"])
-        db["articles"].enable_fts(
-            ["title", "body"],
-            fts_version="FTS5",
-            create_triggers=True,
-            tokenize="unicode61 remove_diacritics 2",
-        )
+            if schema.version_of(self.conn) >= schema.VERSION:
+                return  # another process created or migrated it while we waited for the lock
+            schema.migrate(self.db)
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -253,7 +136,7 @@ class Archive:
         page: Page | None = None,
         site: str | None = None,
         key_url: str | None = None,
-        kind: str = "fetch",
+        kind: VersionKind = VersionKind.FETCH,
         store_raw: bool = True,
         log_fetch: bool = True,
         precomputed: Digest | None = None,
@@ -275,18 +158,18 @@ class Archive:
                     (article_id,),
                 ).fetchone()
                 if last and last[1] == digest:
-                    status, number = "unchanged", last[0]
+                    status, number = Outcome.UNCHANGED, last[0]
                     conn.execute(
                         "UPDATE versions SET last_seen=? WHERE article_id=? AND version=?",
                         (stamp, article_id, number),
                     )
                 else:
-                    status, number = ("changed" if last else "new"), (last[0] + 1 if last else 1)
+                    status, number = (Outcome.CHANGED if last else Outcome.NEW), (last[0] + 1 if last else 1)
                     page_sha = self._store_page(conn, page) if (page and store_raw) else None
                     captured = page.final_url if page else article.url
                     self._add_version(conn, article_id, number, captured, digest, article, kind, page_sha, stamp)
                     store_fingerprint(conn, article_id, number, found.simhash)
-                self._touch_article(conn, article_id, article, page, stamp, status, number)
+                self._touch_article(conn, article_id, article, stamp, status, number)
                 self._save_comments(conn, article_id, article.comments, stamp)
                 if page is not None and log_fetch:
                     self._log_fetch(
@@ -308,7 +191,7 @@ class Archive:
     def record_fetch(
         self,
         url: str,
-        outcome: str,
+        outcome: Outcome,
         *,
         status: int | None = None,
         error: str | None = None,
@@ -324,7 +207,10 @@ class Archive:
                 row = conn.execute("SELECT article_id FROM article_urls WHERE url=?", (url,)).fetchone()
                 article_id = row[0] if row else None
                 if article_id is not None:
-                    state = "live" if outcome == "not-modified" else ("gone" if status in (404, 410) else "failing")
+                    if outcome == Outcome.NOT_MODIFIED:
+                        state = ArticleState.LIVE
+                    else:
+                        state = ArticleState.GONE if status in (404, 410) else ArticleState.FAILING
                     conn.execute("UPDATE articles SET last_checked=?, state=? WHERE id=?", (stamp, state, article_id))
                 self._log_fetch(conn, url, final_url, article_id, stamp, status, size, duration, outcome, error)
         except sqlite3.DatabaseError as exc:
@@ -383,7 +269,7 @@ class Archive:
         url: str,
         digest: str,
         article: Article,
-        kind: str,
+        kind: VersionKind,
         page_sha: str | None,
         stamp: str,
     ) -> None:
@@ -395,12 +281,7 @@ class Archive:
                 number,
                 url,
                 digest,
-                article.title,
-                json.dumps(list(article.authors), ensure_ascii=False),
-                article.published,
-                article.modified,
-                article.lang,
-                article.body,
+                *_content(article),
                 json.dumps(dict(article.sources)),
                 kind,
                 page_sha,
@@ -414,35 +295,19 @@ class Archive:
         conn: sqlite3.Connection,
         article_id: int,
         article: Article,
-        page: Page | None,
         stamp: str,
-        status: str,
+        status: Outcome,
         number: int,
     ) -> None:
-        changed = status != "unchanged"
+        changed = status != Outcome.UNCHANGED
         conn.execute(
-            "UPDATE articles SET last_checked=?, state='live', version_count=?,"
-            " etag=COALESCE(?, etag), last_modified=COALESCE(?, last_modified)"
+            "UPDATE articles SET last_checked=?, state='live', version_count=?"
             + (", title=?, authors=?, published=?, modified=?, lang=?, body=?, last_changed=?" if changed else "")
             + " WHERE id=?",
             (
                 stamp,
                 number,
-                page.etag if page else None,
-                page.last_modified if page else None,
-                *(
-                    (
-                        article.title,
-                        json.dumps(list(article.authors), ensure_ascii=False),
-                        article.published,
-                        article.modified,
-                        article.lang,
-                        article.body,
-                        stamp,
-                    )
-                    if changed
-                    else ()
-                ),
+                *((*_content(article), stamp) if changed else ()),
                 article_id,
             ),
         )
@@ -537,33 +402,6 @@ class Archive:
         codec, blob, headers = row
         body = zlib.decompress(blob) if codec == "zlib" else zstandard.ZstdDecompressor().decompress(blob)
         return body, json.loads(headers or "{}")
-
-    # ------------------------------------------------------------ site runs (daemon and crawl rounds)
-
-    def start_run(self, site: str) -> int:
-        with self.transaction() as conn:
-            cur = conn.execute("INSERT INTO runs (site, started, status) VALUES (?, ?, 'running')", (site, now_iso()))
-            return int(cur.lastrowid or 0)
-
-    def finish_run(self, run_id: int, counts: dict[str, int], *, status: str = "ok", error: str | None = None) -> None:
-        """Close a run with its counts; `status` is ok, failed or interrupted."""
-        with self.transaction() as conn:
-            conn.execute(
-                "UPDATE runs SET finished=?, status=?, fetched=?, new=?, changed=?, unchanged=?, not_modified=?,"
-                " errors=?, error=? WHERE id=?",
-                (
-                    now_iso(),
-                    status,
-                    *(counts.get(k, 0) for k in RUN_COUNTS),
-                    error,
-                    run_id,
-                ),
-            )
-
-    def last_runs(self) -> dict[str, dict[str, Any]]:
-        """The latest finished-or-running run of each site."""
-        sql = "SELECT r.* FROM runs r JOIN (SELECT site, max(id) AS id FROM runs GROUP BY site) m ON r.id = m.id"
-        return {row["site"]: row for row in self.db.query(sql)}
 
     def totals(self) -> dict[str, int]:
         one = self.conn.execute

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, Any
 from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
@@ -26,7 +26,7 @@ from ..config import Config
 from ..errors import ScraperError
 from ..fetch.client import HTML_TYPES
 from ..fetch.decode import decode_html
-from ..models import Page
+from ..models import Outcome, Page
 from .ingest import archive_page
 from .store import Archive
 
@@ -43,7 +43,7 @@ def _warc_date(iso: str) -> str:
     return when.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def export_warc(archive: Archive, out: BinaryIO, *, site: str | None = None) -> int:
+def export_warc(archive: Archive, out: IO[bytes], *, site: str | None = None) -> int:
     """Write request/response pairs for every stored version; returns the number of responses."""
     writer = WARCWriter(out, gzip=True)
     writer.write_record(
@@ -86,32 +86,32 @@ def export_warc(archive: Archive, out: BinaryIO, *, site: str | None = None) -> 
     return written
 
 
-def _page_from_record(record: object) -> Page | None:
-    http = record.http_headers  # type: ignore[attr-defined]
+def _page_from_record(record: Any) -> Page | None:  # a warcio ArcWarcRecord (untyped)
+    http = record.http_headers
     if http is None or not (http.get_statuscode() or "").startswith("200"):
         return None
     media = (http.get_header("Content-Type") or "").split(";")[0].strip().lower()
     if media not in HTML_TYPES:
         return None
-    url = record.rec_headers.get_header("WARC-Target-URI")  # type: ignore[attr-defined]
+    url = record.rec_headers.get_header("WARC-Target-URI")
     if not url or urlsplit(url).scheme not in ("http", "https"):
         return None
-    date = record.rec_headers.get_header("WARC-Date") or ""  # type: ignore[attr-defined]
+    date = record.rec_headers.get_header("WARC-Date") or ""
     try:
         when = datetime.fromisoformat(date.replace("Z", "+00:00"))
     except ValueError:
         when = datetime.now(UTC)
-    body = record.content_stream().read()  # type: ignore[attr-defined]
+    body = record.content_stream().read()
     headers = {k.lower(): v for k, v in http.headers}
     html, encoding = decode_html(body, http.get_header("Content-Type"))
     return Page(url, url, 200, headers, html, encoding, when, content=body)
 
 
-def _plausible_first(record: object) -> bool:
+def _plausible_first(record: Any) -> bool:
     """warcio reads almost any text as an (ARC) record; a real file starts with metadata or a URL."""
-    if record.rec_type == "warcinfo":  # type: ignore[attr-defined]
+    if record.rec_type == "warcinfo":
         return True
-    uri = record.rec_headers.get_header("WARC-Target-URI") or ""  # type: ignore[attr-defined]
+    uri = record.rec_headers.get_header("WARC-Target-URI") or ""
     return re.match(r"^(?:https?|filedesc|dns|ftp|urn):", uri) is not None
 
 
@@ -137,7 +137,7 @@ def import_warc(
                     _, result = archive_page(archive, page, config)
                 except ScraperError as exc:
                     counts["failed"] += 1
-                    archive.record_fetch(page.url, "error", error=f"import: {exc}")
+                    archive.record_fetch(page.url, Outcome.ERROR, error=f"import: {exc}")
                     continue
                 counts[result.status] += 1
                 if on_page:

@@ -1,4 +1,4 @@
-"""Browsing the archive in Datasette: views, metadata, the article page and its plugin hooks.
+"""Browsing the archive in Datasette: metadata, the article page and its plugin hooks.
 
 This package is the Datasette plugin (entry point `newsarchive`); its hooks live in `plugin.py`.
 """

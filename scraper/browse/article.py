@@ -39,7 +39,7 @@ _DIFF_FIELDS = ("title", "authors", "published", "modified", "lang")
 
 def article_path(datasette: Datasette, database: str, article_id: int, **params: int | str) -> str:
     query = "&".join(f"{k}={v}" for k, v in params.items())
-    return datasette.urls.database(database) + f"/-/article/{article_id}" + (f"?{query}" if query else "")
+    return str(datasette.urls.database(database)) + f"/-/article/{article_id}" + (f"?{query}" if query else "")
 
 
 async def article_view(datasette: Datasette, request: Request) -> Response:
@@ -202,7 +202,7 @@ def _links(datasette: Datasette, database: str, article_id: int, data: dict[str,
 
 def _as_json(data: dict[str, Any]) -> dict[str, Any]:
     """The page's data for API users: the diff as op/text runs, comments flat with their depth."""
-    out = json.loads(json.dumps({k: v for k, v in data.items() if k != "diff"}, default=str))
+    out: dict[str, Any] = json.loads(json.dumps({k: v for k, v in data.items() if k != "diff"}, default=str))
     diff = data["diff"]
     if diff:
         out["diff"] = {

@@ -1,4 +1,4 @@
-"""Run Datasette on an archive: add our views, build the metadata, serve read-only with uvicorn.
+"""Run Datasette on an archive: check its views, build the metadata, serve read-only with uvicorn.
 
 Datasette opens file databases with `mode=ro` for every query and we register no write routes or
 write canned queries, so nothing reachable over HTTP can change the archive.
@@ -10,10 +10,10 @@ from pathlib import Path
 
 from datasette.app import Datasette
 
+from ..archive.schema import ensure_views
 from ..archive.store import Archive
 from ..errors import ArchiveError
 from .metadata import build_metadata
-from .schema import ensure_views
 
 __all__ = ["SETTINGS", "build_datasette", "prepare_archive", "serve"]
 
@@ -27,7 +27,8 @@ SETTINGS = {
 
 
 def prepare_archive(db_path: Path) -> None:
-    """Check the archive exists and add or refresh the browsing views (the only write we do)."""
+    """Check the archive exists, open it (which creates or migrates its schema, views included) and
+    repair a view someone changed: the only writes we do."""
     if not db_path.is_file():
         raise ArchiveError(f"{db_path}: no archive here (create one with `scraper fetch URL --db {db_path}`)")
     with Archive(db_path) as archive:

@@ -6,6 +6,7 @@ stderr and an exit code (1 for a failed operation, 2 for bad configuration or us
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import sys
@@ -16,8 +17,9 @@ import click
 
 from .. import __version__
 from ..archive.store import Archive
-from ..config import Config, load_config
-from ..errors import ConfigError, FetchError, ScraperError
+from ..config import Config, Site, load_config
+from ..errors import ConfigError, FetchError
+from ..models import Counts, Outcome
 from .exits import reports_errors
 from .options import config_option, db_option, json_option
 from .progress import CrawlProgress
@@ -68,7 +70,7 @@ def fetch(url: str, db_path: Path, config_dir: Path, as_json: bool, no_store: bo
         try:
             page = fetch_page(url, config.settings)
         except FetchError as exc:
-            archive.record_fetch(url, "error", status=exc.status, error=exc.reason)
+            archive.record_fetch(url, Outcome.ERROR, status=exc.status, error=exc.reason)
             raise
         article, result = archive_page(archive, page, config)
     _show_article(article.to_dict(), {"status": result.status, "version": result.version}, as_json)
@@ -351,8 +353,6 @@ def daemon(
     db_path: Path, config_dir: Path, log_level: str, log_file: Path | None, log_format: str, shutdown_timeout: float
 ) -> None:
     """Crawl every configured site on its schedule until stopped (SIGTERM/SIGINT; SIGHUP reloads config)."""
-    import asyncio
-
     from ..daemon import Daemon
     from ..logs import configure_logging
 
@@ -361,7 +361,7 @@ def daemon(
     sys.exit(asyncio.run(runner.run()))
 
 
-async def _daemon_round(config: Config, site: Any, db_path: Path, stop: Any) -> dict[str, int]:
+async def _daemon_round(config: Config, site: Site, db_path: Path, stop: asyncio.Event) -> Counts:
     from ..crawl.round import run_site_round
 
     return await run_site_round(config, site, db_path, stop=stop)
@@ -374,8 +374,8 @@ async def _daemon_round(config: Config, site: Any, db_path: Path, stop: Any) -> 
 @reports_errors
 def status(db_path: Path, config_dir: Path, as_json: bool) -> None:
     """Per site: last run, next run, counts and last error; then archive totals."""
+    from ..archive.runs import RUN_COUNTS
     from ..archive.status import archive_status
-    from ..archive.store import RUN_COUNTS
 
     with Archive(db_path) as archive:
         report = archive_status(archive, _load(config_dir))
@@ -439,8 +439,7 @@ def crawl(
     progress: bool | None,
 ) -> None:
     """One crawl round: every configured site, the site NAME, or an ad-hoc site from a URL."""
-    import asyncio
-
+    from ..archive.runs import Run
     from ..crawl.round import CrawlOptions, adhoc_site
     from ..crawl.round import crawl as run_crawl
 
@@ -471,29 +470,17 @@ def crawl(
     show = sys.stderr.isatty() if progress is None else progress
     if not show:
         logging.getLogger("scraper.crawl").setLevel(logging.INFO)
-    with Archive(db_path) as archive:  # a crawl is a run too: `scraper status` shows it
-        runs = {site.name: archive.start_run(site.name) for site in sites}
-    counts: dict[str, dict[str, int]] = {}
-    status, error = "interrupted", "stopped before the round finished"
-    try:
-        with CrawlProgress(show, (max_pages or config.settings.get("crawl.max_pages")) * len(sites)) as bar:
-            counts = asyncio.run(run_crawl(config, sites, db_path, options=options, report=bar.report))
-        status, error = "ok", None
+    total = (max_pages or config.settings.get("crawl.max_pages")) * len(sites)
+    try:  # a crawl is a run too: `scraper status` shows it
+        with Run(db_path, [site.name for site in sites]) as run, CrawlProgress(show, total) as bar:
+            run.counts = asyncio.run(run_crawl(config, sites, db_path, options=options, report=bar.report))
     except KeyboardInterrupt:
         click.echo("interrupted: run the same command again to resume", err=True)
         sys.exit(130)
-    except ScraperError as exc:
-        status, error = "failed", str(exc)
-        raise
-    finally:
-        with Archive(db_path) as archive:
-            for name, run_id in runs.items():
-                archive.finish_run(run_id, counts.get(name, {}), status=status, error=error)
-    for name, c in counts.items():
+    for name, c in run.counts.items():
         click.echo(
-            f"{name}: {c.get('fetched', 0)} fetched, {c.get('new', 0)} new, {c.get('changed', 0)} changed,"
-            f" {c.get('unchanged', 0)} unchanged, {c.get('not_modified', 0)} not modified,"
-            f" {c.get('errors', 0)} errors, {c.get('skipped', 0)} disallowed, {c.get('bytes', 0):,} bytes"
+            f"{name}: {c.fetched} fetched, {c.new} new, {c.changed} changed, {c.unchanged} unchanged,"
+            f" {c.not_modified} not modified, {c.errors} errors, {c.skipped} disallowed, {c.bytes:,} bytes"
         )
 
 

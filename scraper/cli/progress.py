@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
+
+from ..models import Counts
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
+    from ..crawl.writer import Event
 
 
 class CrawlProgress:
@@ -11,8 +18,8 @@ class CrawlProgress:
     FIELDS = ("new", "changed", "unchanged", "not_modified", "errors")
 
     def __init__(self, show: bool, total: int) -> None:
-        self.counts = dict.fromkeys(self.FIELDS, 0)
-        self.progress: Any = None
+        self.counts = Counts()
+        self.progress: Progress | None = None
         if show:
             from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
@@ -24,7 +31,7 @@ class CrawlProgress:
                 TimeElapsedColumn(),
                 transient=False,
             )
-            self.task = self.progress.add_task("crawl", total=total, detail="", rate="")
+            self.task: TaskID = self.progress.add_task("crawl", total=total, detail="", rate="")
 
     def __enter__(self) -> CrawlProgress:
         if self.progress is not None:
@@ -35,13 +42,11 @@ class CrawlProgress:
         if self.progress is not None:
             self.progress.stop()
 
-    def report(self, event: Any) -> None:
+    def report(self, event: Event) -> None:
         if self.progress is None:
             return
-        key = {"not-modified": "not_modified", "error": "errors"}.get(event.outcome, event.outcome)
-        if key in self.counts:
-            self.counts[key] += 1
-        detail = " ".join(f"{n} {k.replace('_', ' ')}" for k, n in self.counts.items())
+        self.counts.add(event.outcome)
+        detail = " ".join(f"{getattr(self.counts, k)} {k.replace('_', ' ')}" for k in self.FIELDS)
         self.progress.update(self.task, advance=1, detail=detail)
         speed = self.progress.tasks[0].speed
         self.progress.update(self.task, rate=f"{speed:.1f} pages/s" if speed else "")

@@ -3,46 +3,24 @@
 Because the frontier lives in the same SQLite file as the archive, a crawl that is stopped or killed
 resumes from it, and memory stays flat however large the site: the dispatcher streams due rows in
 batches with a keyset cursor instead of holding the site in a set.  Rows are written only by the
-archive writer (`add`, `seed`, `apply`); the dispatcher only reads (`due`).
-
-States: queued (never fetched), done (fetched; `next_due` is its next revisit or NULL), failed
-(given up after `crawl.max_attempts`), gone (404/410), disallowed (robots.txt), alias (another URL
-of an article whose row is elsewhere).
+archive writer (`seed`, `add`, `apply`, `make_all_due`); the dispatcher only reads (`due`).  The
+table is part of the archive's schema (`archive.schema`); a row's state is a `UrlState`, and when
+it is next due is decided by `crawl.schedule`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from ..archive.store import Archive
-from ..discover import ARTICLE, Link
+from ..discover import Link
+from ..models import PageKind, UrlState
 from ..urls import host_of
+from .schedule import epoch
 
-__all__ = ["Frontier", "Task", "Update", "next_revisit"]
+__all__ = ["Frontier", "Task", "Update"]
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS frontier (
-    url TEXT PRIMARY KEY,
-    site TEXT NOT NULL,
-    host TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    depth INTEGER NOT NULL DEFAULT 0,
-    state TEXT NOT NULL DEFAULT 'queued',
-    next_due REAL,
-    discovered_at REAL,
-    first_fetched REAL,
-    last_fetched REAL,
-    published TEXT,
-    lastmod REAL,
-    etag TEXT,
-    last_modified TEXT,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    error TEXT
-);
-CREATE INDEX IF NOT EXISTS frontier_due ON frontier (site, kind = 'article', next_due, url) WHERE next_due IS NOT NULL;
-"""
 _COLUMNS = "url, site, kind, depth, next_due, etag, last_modified, attempts, first_fetched, published"
 
 
@@ -52,7 +30,7 @@ class Task:
 
     url: str
     site: str
-    kind: str
+    kind: PageKind
     depth: int
     next_due: float
     etag: str | None = None
@@ -71,7 +49,7 @@ class Update:
     """What the writer records on a frontier row after a fetch."""
 
     url: str
-    state: str
+    state: UrlState
     next_due: float | None
     fetched_at: float
     etag: str | None = None
@@ -81,45 +59,12 @@ class Update:
     published: str | None = None
 
 
-def _epoch(iso: str | None) -> float | None:
-    """A sitemap date (2024-06-20 or a full W3C datetime; UTC when no zone) as a Unix time."""
-    if not iso:
-        return None
-    try:
-        stamp = datetime.fromisoformat(iso.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return (stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)).timestamp()
-
-
-def next_revisit(
-    schedule: Sequence[tuple[float, float]], now: float, first_fetched: float, published: str | None = None
-) -> float | None:
-    """When to look at an article again: the step of `schedule` its age falls in, or never (None).
-
-    Age counts from the publication date when the page gives a plausible one, else from the first
-    fetch, so an old story discovered today is not polled every 15 minutes.
-    """
-    stamp = _epoch(published)
-    born = min(first_fetched, stamp) if stamp is not None else first_fetched
-    age = max(0.0, now - born)
-    for every, until in schedule:
-        if age < until:
-            return now + every
-    return None
-
-
 class Frontier:
     """The `frontier` table of an open archive."""
 
     def __init__(self, archive: Archive) -> None:
         self.archive = archive
         self.conn = archive.conn
-        if self.conn.execute("SELECT 1 FROM sqlite_master WHERE name='frontier'").fetchone() is None:
-            with archive.transaction() as conn:
-                for statement in _SCHEMA.split(";"):
-                    if statement.strip():
-                        conn.execute(statement)
 
     # ------------------------------------------------------------ writes (the archive writer)
 
@@ -130,7 +75,7 @@ class Frontier:
             conn.executemany(
                 "INSERT INTO frontier (url, site, host, kind, depth, next_due, discovered_at)"
                 " VALUES (?,?,?,?,?,?,?) ON CONFLICT(url) DO UPDATE SET next_due=excluded.next_due,"
-                " depth=0, kind=excluded.kind WHERE frontier.state NOT IN ('disallowed', 'alias')",
+                " depth=0, kind=excluded.kind WHERE frontier.state != 'disallowed'",
                 rows,
             )
 
@@ -142,7 +87,7 @@ class Frontier:
         changed after we last fetched it.
         """
         rows = [
-            (link.url, site, host_of(link.url), link.kind, link.depth, now, now, link.published, _epoch(link.lastmod))
+            (link.url, site, host_of(link.url), link.kind, link.depth, now, now, link.published, epoch(link.lastmod))
             for link in links
         ]
         with self.archive.transaction() as conn:
@@ -153,10 +98,10 @@ class Frontier:
                 " published=COALESCE(frontier.published, excluded.published),"
                 " lastmod=COALESCE(excluded.lastmod, frontier.lastmod),"
                 " next_due=CASE"
-                "  WHEN frontier.state IN ('disallowed', 'alias', 'gone', 'failed') THEN frontier.next_due"
-                f"  WHEN frontier.kind != '{ARTICLE}' AND frontier.next_due IS NULL"
+                "  WHEN frontier.state IN ('disallowed', 'gone', 'failed') THEN frontier.next_due"
+                f"  WHEN frontier.kind != '{PageKind.ARTICLE}' AND frontier.next_due IS NULL"
                 f"   AND frontier.last_fetched < {round_start!r} THEN excluded.next_due"
-                f"  WHEN frontier.kind = '{ARTICLE}' AND excluded.lastmod IS NOT NULL"
+                f"  WHEN frontier.kind = '{PageKind.ARTICLE}' AND excluded.lastmod IS NOT NULL"
                 "   AND excluded.lastmod > frontier.last_fetched THEN excluded.next_due"
                 "  ELSE frontier.next_due END",
                 rows,
@@ -187,15 +132,6 @@ class Frontier:
                 rows,
             )
 
-    def alias(self, site: str, urls: Iterable[str], now: float) -> None:
-        """Other URLs of an already-tracked article (its canonical URL): known, never due on their own."""
-        with self.archive.transaction() as conn:
-            conn.executemany(
-                "INSERT OR IGNORE INTO frontier (url, site, host, kind, state, discovered_at)"
-                " VALUES (?,?,?,'article','alias',?)",
-                [(u, site, host_of(u), now) for u in urls],
-            )
-
     # ------------------------------------------------------------ reads (the dispatcher)
 
     def due(
@@ -212,7 +148,7 @@ class Frontier:
             " AND next_due <= ? AND (next_due > ? OR (next_due = ? AND url > ?)) ORDER BY next_due, url LIMIT ?",
             (site, int(articles), now, due_after, due_after, url_after, limit),
         ).fetchall()
-        return [Task(*row) for row in rows]
+        return [Task(url, site, PageKind(kind), *rest) for url, site, kind, *rest in rows]
 
     def make_all_due(self, site: str, now: float) -> int:
         """Every known article and page of `site` due now (a full re-check, conditional requests keep it cheap)."""
@@ -226,8 +162,3 @@ class Frontier:
         where, args = ("WHERE site=?", (site,)) if site else ("", ())
         rows = self.conn.execute(f"SELECT state, count(*) FROM frontier {where} GROUP BY state", args).fetchall()
         return {state: n for state, n in rows}
-
-    def row(self, url: str) -> dict[str, object] | None:
-        cur = self.conn.execute("SELECT * FROM frontier WHERE url=?", (url,))
-        found = cur.fetchone()
-        return dict(zip([d[0] for d in cur.description], found, strict=True)) if found else None

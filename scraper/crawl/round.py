@@ -25,20 +25,16 @@ from typing import Any
 from ..archive.store import Archive
 from ..config import Config, Site
 from ..discover import (
-    ARTICLE,
-    FEED,
-    LISTING,
-    SITEMAP,
-    DiscoverError,
     Link,
     links_from_feed,
     links_from_listing,
     links_from_sitemap,
     sitemaps_from_robots,
 )
-from ..errors import ExtractError, FetchError, RobotsDisallowed
+from ..errors import DiscoverError, ExtractError, FetchError, HostBackedOff, RobotsDisallowed
 from ..fetch.client import Fetcher
-from ..fetch.pacing import HostBackedOff, Polite
+from ..fetch.pacing import Polite
+from ..models import Counts, Outcome, PageKind
 from ..urls import canonicalize, host_of, origin_of
 from .extract_pool import Extractor
 from .frontier import Frontier, Task
@@ -116,7 +112,6 @@ class SiteRound:
         self.queues: dict[str, asyncio.Queue[Task]] = {}
         self.workers: list[asyncio.Task[None]] = []
         self.dispatched = 0
-        self.deferred = 0
 
     async def run(self) -> None:
         round_start = time.time()
@@ -131,8 +126,8 @@ class SiteRound:
 
     async def _seed(self, round_start: float) -> None:
         site = self.site
-        seeds = [Link(u, LISTING, 0) for u in site.start_urls]
-        seeds += [Link(u, FEED, 0) for u in site.feeds] + [Link(u, SITEMAP, 0) for u in site.sitemaps]
+        seeds = [Link(u, PageKind.LISTING, 0) for u in site.start_urls]
+        seeds += [Link(u, PageKind.FEED, 0) for u in site.feeds] + [Link(u, PageKind.SITEMAP, 0) for u in site.sitemaps]
         seeds = [replace(link, url=url) for link in seeds if (url := canonicalize(link.url))]
         await self.writer.seed(site.name, seeds, discovered=False, round_start=round_start)
         if self.options.recheck_all:
@@ -147,7 +142,7 @@ class SiteRound:
                 urls = sitemaps_from_robots(robots.text, origin + "/", site) if robots.text else []
                 if not urls and self.options.guess_sitemap:
                     urls = [origin + "/sitemap.xml"]
-                found += [Link(u, SITEMAP, 0) for u in urls]
+                found += [Link(u, PageKind.SITEMAP, 0) for u in urls]
             await self.writer.seed(site.name, found, discovered=True, round_start=round_start)
         await self.writer.flush()
 
@@ -164,10 +159,10 @@ class SiteRound:
             for task in batch:
                 if self.stop.is_set() or self.dispatched >= self.max_pages:
                     break
-                cursors[task.kind == ARTICLE] = (task.next_due, task.url)
+                cursors[task.kind == PageKind.ARTICLE] = (task.next_due, task.url)
                 self.dispatched += 1
                 await self._queue(task.host).put(task)
-                if task.kind != ARTICLE:
+                if task.kind != PageKind.ARTICLE:
                     break  # its links may come before the remaining articles; look again
         await self._drain()
 
@@ -199,7 +194,7 @@ class SiteRound:
                 result = None if self.stop.is_set() else await self._handle(task)
             except Exception:  # a bug must not wedge the round: log it, account the URL, go on
                 log.exception("crawling %s failed", task.url)
-                result = Result(task, "error", error="internal error (see log)")
+                result = Result(task, Outcome.ERROR, error="internal error (see log)")
             try:
                 if result is not None:
                     await self.writer.put(result)
@@ -209,39 +204,30 @@ class SiteRound:
                 q.task_done()
 
     async def _handle(self, task: Task) -> Result | None:
-        html = task.kind in (ARTICLE, LISTING)
+        html = task.kind in (PageKind.ARTICLE, PageKind.LISTING)
         try:
             page = await self.polite.fetch(task.url, kind_html=html, etag=task.etag, last_modified=task.last_modified)
         except RobotsDisallowed as exc:
-            return Result(task, "disallowed", error=exc.reason)
+            return Result(task, Outcome.DISALLOWED, error=exc.reason)
         except HostBackedOff:
-            self.deferred += 1
-            return None
+            return None  # the URL stays due
         except FetchError as exc:
-            return Result(task, "error", status=exc.status, error=exc.reason)
-        base = {
-            "status": page.status,
-            "size": page.size,
-            "elapsed": page.elapsed,
-            "final_url": page.final_url,
-            "etag": page.etag,
-            "last_modified": page.last_modified,
-        }
+            return Result(task, Outcome.ERROR, error=exc.reason, failed_status=exc.status)
         if page.not_modified:
-            return Result(task, "not-modified", page=page, **base)  # type: ignore[arg-type]
+            return Result(task, Outcome.NOT_MODIFIED, page=page)
         try:
-            if task.kind == ARTICLE:
+            if task.kind == PageKind.ARTICLE:
                 article, digest = await self.extract(page.html, page.final_url, self.site, page.fetched_at)
-                return Result(task, "page", page=page, article=article, digest=digest, **base)  # type: ignore[arg-type]
+                return Result(task, page=page, article=article, digest=digest)
             links = self._discover(task, page.html, page.content, page.final_url)
         except (ExtractError, DiscoverError) as exc:
-            return Result(task, "error", error=exc.reason, **base)  # type: ignore[arg-type]
-        return Result(task, "page", links=tuple(links), **base)  # type: ignore[arg-type]
+            return Result(task, Outcome.ERROR, page=page, error=exc.reason)
+        return Result(task, page=page, links=tuple(links))
 
     def _discover(self, task: Task, html: str, content: bytes, url: str) -> list[Link]:
-        if task.kind == FEED:
+        if task.kind == PageKind.FEED:
             return links_from_feed(content, url, self.site)
-        if task.kind == SITEMAP:
+        if task.kind == PageKind.SITEMAP:
             return links_from_sitemap(content, url, self.site)
         return links_from_listing(html, url, self.site, task.depth, self.max_depth)
 
@@ -254,7 +240,7 @@ async def crawl(
     options: CrawlOptions | None = None,
     report: Callable[[Event], None] | None = None,
     stop: asyncio.Event | None = None,
-) -> dict[str, dict[str, int]]:
+) -> dict[str, Counts]:
     """One round over `sites` (concurrently, one global concurrency limit); counts per site."""
     sites = list(sites)
     options = options or CrawlOptions()
@@ -276,12 +262,12 @@ async def crawl(
     finally:
         extract.close()
         await writer.close()
-    return {name: dict(counts) for name, counts in writer.counts.items()}
+    return dict(writer.counts)
 
 
 async def run_site_round(
     config: Config, site: Site, db_path: Path | str, *, stop: asyncio.Event | None = None, **kwargs: Any
-) -> dict[str, int]:
-    """The daemon's entry point: one round of one site; counts such as {"fetched": 10, "new": 2}."""
+) -> Counts:
+    """The daemon's entry point: one round of one site, and what it did."""
     counts = await crawl(config, [site], db_path, stop=stop, options=CrawlOptions(**kwargs))
-    return counts.get(site.name, {})
+    return counts.get(site.name, Counts())

@@ -14,17 +14,17 @@ import logging
 import queue
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..archive.ingest import save_extracted
 from ..archive.store import Archive
-from ..config import Config, Site, parse_revisit
-from ..discover import ARTICLE, Link
-from ..models import Article, Digest, Page
-from .frontier import Frontier, Task, Update, next_revisit
+from ..config import Config, Site
+from ..discover import Link
+from ..models import Article, Counts, Digest, Outcome, Page, PageKind, UrlState
+from .frontier import Frontier, Task, Update
+from .schedule import after_disallowed, after_failure, after_fetch
 
 __all__ = ["Event", "Result", "Writer"]
 
@@ -35,33 +35,45 @@ log = logging.getLogger("scraper.crawl")
 class Result:
     """What a host worker made of one due URL.
 
-    outcome: "page" (fetched and processed), "not-modified" (304), "error", "disallowed" (robots.txt).
+    outcome: None for a page fetched and processed (the writer decides what it was), else
+    NOT_MODIFIED (a 304), ERROR or DISALLOWED (robots.txt).  `page` is the response whenever there
+    was one, also for a page that then failed extraction.
     """
 
     task: Task
-    outcome: str
-    status: int | None = None
-    size: int = 0
-    elapsed: float = 0.0
-    final_url: str | None = None
-    page: Page | None = None  # only for articles, to save
+    outcome: Outcome | None = None
+    page: Page | None = None
     article: Article | None = None
     digest: Digest | None = None  # computed where the article was extracted
     links: tuple[Link, ...] = ()
     error: str | None = None
-    etag: str | None = None
-    last_modified: str | None = None
+    failed_status: int | None = None  # the status of a failed request that left no `page` (a 404)
     at: float = field(default_factory=time.time)
+
+    @property
+    def status(self) -> int | None:
+        return self.page.status if self.page is not None else self.failed_status
+
+    @property
+    def size(self) -> int:
+        return self.page.size if self.page is not None else 0
+
+    @property
+    def elapsed(self) -> float:
+        return self.page.elapsed if self.page is not None else 0.0
+
+    @property
+    def final_url(self) -> str | None:
+        return self.page.final_url if self.page is not None else None
 
 
 @dataclass(frozen=True, slots=True)
 class Event:
-    """One accounted request, for progress display and logs: outcome is new, changed, unchanged,
-    not-modified, error, disallowed, or the kind of a discovery page (listing, feed, sitemap, robots)."""
+    """One accounted request, for progress display and logs."""
 
     site: str
     url: str
-    outcome: str
+    outcome: Outcome
     status: int | None
     size: int
     version: int | None = None
@@ -85,7 +97,7 @@ class _AllDue:
 class _Logged:
     site: str
     url: str
-    outcome: str
+    outcome: Outcome
     status: int | None
     size: int
     elapsed: float
@@ -107,7 +119,7 @@ class Writer:
         self.db_path = Path(db_path)
         self.config = config
         self.report = report
-        self.counts: dict[str, Counter[str]] = {}
+        self.counts: dict[str, Counts] = {}
         self._queue: queue.Queue[object] = queue.Queue(maxsize=256)
         self._pending: list[Update] = []
         self._failure: BaseException | None = None
@@ -124,7 +136,7 @@ class Writer:
 
     def register(self, site: Site) -> None:
         self._sites[site.name] = site
-        self.counts.setdefault(site.name, Counter())
+        self.counts.setdefault(site.name, Counts())
 
     # ------------------------------------------------------------ event-loop side
 
@@ -144,7 +156,8 @@ class Writer:
     def log_request(self, site: str, url: str, status: int | None, size: int, elapsed: float, err: str | None) -> None:
         """A request made by the politeness layer itself (robots.txt); logged like any other."""
         failed = err is not None and (status is None or status >= 500)
-        self._queue.put(_Logged(site, url, "error" if failed else "robots", status, size, elapsed, err))
+        outcome = Outcome.ERROR if failed else Outcome.ROBOTS
+        self._queue.put(_Logged(site, url, outcome, status, size, elapsed, err))
 
     async def flush(self) -> None:
         """Wait until everything put so far is written."""
@@ -219,13 +232,8 @@ class Writer:
             self._emit(Event(record.site, record.url, record.outcome, record.status, record.size, error=record.error))
 
     def _emit(self, event: Event) -> None:
-        counts = self.counts.setdefault(event.site, Counter())
-        if event.outcome != "disallowed":
-            counts["fetched"] += 1
-            counts["bytes"] += event.size
-        key = {"not-modified": "not_modified", "error": "errors", "disallowed": "skipped"}.get(event.outcome)
-        counts[key or (event.outcome if event.outcome in ("new", "changed", "unchanged") else "discovery")] += 1
-        if event.outcome == "error":
+        self.counts.setdefault(event.site, Counts()).add(event.outcome, event.size)
+        if event.outcome == Outcome.ERROR:
             log.info("error %s (%s): %s", event.url, event.status, event.error)
         else:
             log.info("%s %s (%s, %d bytes)", event.outcome, event.url, event.status, event.size)
@@ -233,49 +241,48 @@ class Writer:
             self.report(event)
 
     def _result(self, archive: Archive, frontier: Frontier, r: Result) -> None:
-        task, site = r.task, self._sites[r.task.site]
-        if r.outcome == "error":
+        task, site, settings = r.task, self._sites[r.task.site], self.config.settings
+        if r.outcome == Outcome.ERROR:
             self._failed(archive, r)
             return
-        if r.outcome == "disallowed":
-            archive.record_fetch(task.url, "disallowed", error=r.error)
-            again = r.at + self.config.settings.get("crawl.robots_refresh")
-            self._pending.append(Update(task.url, "disallowed", again, r.at, error=r.error))
-            self._emit(Event(task.site, task.url, "disallowed", None, 0, error=r.error))
+        if r.outcome == Outcome.DISALLOWED:
+            archive.record_fetch(task.url, Outcome.DISALLOWED, error=r.error)
+            again = after_disallowed(settings, r.at)
+            self._pending.append(Update(task.url, UrlState.DISALLOWED, again, r.at, error=r.error))
+            self._emit(Event(task.site, task.url, Outcome.DISALLOWED, None, 0, error=r.error))
             return
         published = r.article.published if r.article else task.published
-        if task.kind == ARTICLE:
-            schedule = (
-                site.revisit if site.revisit is not None else parse_revisit(self.config.settings.get("crawl.revisit"))
+        due = after_fetch(task.kind, site, settings, r.at, task.first_fetched, published)
+        if r.outcome == Outcome.NOT_MODIFIED:
+            archive.record_fetch(
+                task.url, Outcome.NOT_MODIFIED, status=r.status, final_url=r.final_url, duration=r.elapsed
             )
-            due = next_revisit(schedule, r.at, task.first_fetched or r.at, published)
-        else:
-            due = None  # listings, feeds, sitemaps: due again when a start URL lists them next round
-        if r.outcome == "not-modified":
-            archive.record_fetch(task.url, "not-modified", status=r.status, final_url=r.final_url, duration=r.elapsed)
-            self._emit(Event(task.site, task.url, "not-modified", r.status, 0))
-        elif task.kind == ARTICLE and r.page is not None and r.article is not None:
+            self._emit(Event(task.site, task.url, Outcome.NOT_MODIFIED, r.status, 0))
+        elif task.kind == PageKind.ARTICLE and r.page is not None and r.article is not None:
             saved = save_extracted(archive, r.article, r.page, self.config, site, r.digest)
             self._emit(Event(task.site, task.url, saved.status, r.status, r.size, version=saved.version))
         else:
+            found = Outcome(task.kind)
             archive.record_fetch(
-                task.url, task.kind, status=r.status, final_url=r.final_url, size=r.size, duration=r.elapsed
+                task.url, found, status=r.status, final_url=r.final_url, size=r.size, duration=r.elapsed
             )
             frontier.add(task.site, r.links, r.at, self._round_start.get(task.site, r.at))
-            self._emit(Event(task.site, task.url, task.kind, r.status, r.size))
-        self._pending.append(Update(task.url, "done", due, r.at, r.etag, r.last_modified, 0, None, published))
+            self._emit(Event(task.site, task.url, found, r.status, r.size))
+        etag, last_modified = (r.page.etag, r.page.last_modified) if r.page is not None else (None, None)
+        self._pending.append(Update(task.url, UrlState.DONE, due, r.at, etag, last_modified, 0, None, published))
 
     def _failed(self, archive: Archive, r: Result) -> None:
-        task, get = r.task, self.config.settings.get
+        task = r.task
         archive.record_fetch(
-            task.url, "error", status=r.status, error=r.error, final_url=r.final_url, size=r.size, duration=r.elapsed
+            task.url,
+            Outcome.ERROR,
+            status=r.status,
+            error=r.error,
+            final_url=r.final_url,
+            size=r.size,
+            duration=r.elapsed,
         )
         attempts = task.attempts + 1
-        if r.status in (404, 410):
-            state, due = "gone", None
-        elif attempts >= get("crawl.max_attempts"):
-            state, due = "failed", None
-        else:
-            state, due = "error", r.at + get("crawl.retry_failed") * 2 ** (attempts - 1)
+        state, due = after_failure(self.config.settings, r.at, r.status, attempts)
         self._pending.append(Update(task.url, state, due, r.at, attempts=attempts, error=r.error))
-        self._emit(Event(task.site, task.url, "error", r.status, r.size, error=r.error))
+        self._emit(Event(task.site, task.url, Outcome.ERROR, r.status, r.size, error=r.error))

@@ -77,7 +77,7 @@ def _rule_title(rules: list[Rules], doc: Doc) -> Found:
             found = select_value(doc.tree, spec)
             if not found:
                 continue
-            if rule.label.startswith("site") or "@" in spec or not found[1].tag.startswith("h"):
+            if rule.label.startswith("site") or "@" in spec or not (found[1].tag or "").startswith("h"):
                 return found[0], rule.source("title")
             text = heading_text(found[1], doc)
             if text:

@@ -11,13 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import lru_cache
+from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .comments import remove_outermost
 from .html import FastCI, attr, clean_text, render_text
 
-__all__ = ["drop_hidden", "extract_body", "render_body"]
+__all__ = ["choose_container", "drop_hidden", "render_body"]
 
 _POSITIVE = FastCI(
     re.compile(
@@ -245,14 +246,14 @@ _TAG_WEIGHTS = {
 }
 
 
-def _score_blocks(tree: LexborHTMLParser) -> dict[int, list]:
+def _score_blocks(tree: LexborHTMLParser) -> dict[int, list[Any]]:
     """Ancestor scores from block text: {mem_id: [node, score, paragraph chars below]}.
 
     Scores reach three levels up (readability's 1, 1/2, 1/3 split, flattened); the paragraph
     character count reaches six, so that `_widen` can see an article split over several blocks.
     """
-    scores: dict[int, list] = {}
-    chains: dict[int, list[tuple[list, float]]] = {}  # a block's parent -> the entries it feeds
+    scores: dict[int, list[Any]] = {}
+    chains: dict[int, list[tuple[list[Any], float]]] = {}  # a block's parent -> the entries it feeds
     for block in tree.css(_BLOCK_CSS)[:4000]:
         # a div or span holding its text directly (often split by <br>) is a paragraph too
         text = block.text(deep=block.tag not in _TEXT_HOLDERS)
@@ -272,7 +273,7 @@ def _score_blocks(tree: LexborHTMLParser) -> dict[int, list]:
     return scores
 
 
-def _chain(node: LexborNode | None, scores: dict[int, list]) -> list[tuple[list, float]]:
+def _chain(node: LexborNode | None, scores: dict[int, list[Any]]) -> list[tuple[list[Any], float]]:
     """The score entries (created on first sight) of `node` and its ancestors a paragraph reaches."""
     chain = []
     for divider in _DIVIDERS:
@@ -280,7 +281,7 @@ def _chain(node: LexborNode | None, scores: dict[int, list]) -> list[tuple[list,
             break
         entry = scores.get(node.mem_id)
         if entry is None:
-            entry = scores[node.mem_id] = [node, _tag_weight(node.tag) + _class_weight(node), 0]
+            entry = scores[node.mem_id] = [node, _tag_weight(node.tag or "") + _class_weight(node), 0]
         chain.append((entry, divider))
         node = node.parent
     return chain
@@ -333,7 +334,7 @@ def choose_container(tree: LexborHTMLParser, hint: str = "") -> list[LexborNode]
     return _repeated(top, scores) or _with_siblings(top, best[0], scores)
 
 
-def _repeated(top: LexborNode, scores: dict[int, list]) -> list[LexborNode] | None:
+def _repeated(top: LexborNode, scores: dict[int, list[Any]]) -> list[LexborNode] | None:
     """The article as a run of identical blocks: page builders and headless CMSs cut one story into
     sections of the same markup (`section.PageSection > article.ImageText > div.Richtext`), and the best
     block is only one of them. Climbing a few levels, a block whose parent holds other elements with
@@ -358,7 +359,7 @@ def _repeated(top: LexborNode, scores: dict[int, list]) -> list[LexborNode] | No
     return None
 
 
-def _rich(node: LexborNode, scores: dict[int, list]) -> bool:
+def _rich(node: LexborNode, scores: dict[int, list[Any]]) -> bool:
     entry = scores.get(node.mem_id)
     if entry is None or entry[2] < _REPEAT_MIN:
         return False
@@ -366,7 +367,7 @@ def _rich(node: LexborNode, scores: dict[int, list]) -> bool:
     return link_density(node, text_len) < 0.25 and entry[2] >= 0.5 * text_len
 
 
-def _widen(top: LexborNode, scores: dict[int, list]) -> LexborNode:
+def _widen(top: LexborNode, scores: dict[int, list[Any]]) -> LexborNode:
     """Climb to an ancestor that holds clearly more paragraph text: page builders (Elementor, WPBakery,
     TYPO3, headless CMSs) cut one article into many blocks, and the best single block is a fraction."""
     own = scores[top.mem_id][2]
@@ -374,7 +375,7 @@ def _widen(top: LexborNode, scores: dict[int, list]) -> LexborNode:
     for _ in range(5):
         parent = node.parent
         entry = scores.get(parent.mem_id) if parent is not None else None
-        if entry is None or parent.tag in _NOT_CONTAINERS or _WIDEN_STOP.search(_names(parent)):
+        if parent is None or entry is None or parent.tag in _NOT_CONTAINERS or _WIDEN_STOP.search(_names(parent)):
             break
         if entry[2] >= own * _WIDEN_GAIN:
             text_len = len(parent.text(deep=True).strip())
@@ -393,7 +394,7 @@ def _hint_key(text: str) -> str:
     return _NON_WORD.sub("", text[:120]).lower()[:60]
 
 
-def _with_siblings(top: LexborNode, top_score: float, scores: dict[int, list]) -> list[LexborNode]:
+def _with_siblings(top: LexborNode, top_score: float, scores: dict[int, list[Any]]) -> list[LexborNode]:
     parent = top.parent
     if parent is None or parent.tag in ("body", "html"):
         return [top]
@@ -507,7 +508,7 @@ def render_body(nodes: list[LexborNode], title: str | None = None, authors: tupl
             # the noise filter gutted a container the density pick chose: trust the pick
             text = render_text(node, _hidden)
         chunks.append(text)
-    blocks = []
+    blocks: list[str] = []
     joined = "\n\n".join(chunks)
     seen = 0
     for block in joined.split("\n\n"):
@@ -530,13 +531,3 @@ def render_body(nodes: list[LexborNode], title: str | None = None, authors: tupl
             continue
         blocks.append(line)
     return "\n\n".join(blocks)
-
-
-def extract_body(
-    tree: LexborHTMLParser, title: str | None = None, hint: str = "", authors: tuple[str, ...] = ()
-) -> str:
-    """Generic body of a page whose comments and site noise were already removed."""
-    nodes = choose_container(tree, hint)
-    if not nodes:
-        return ""
-    return render_body(nodes, title, authors)

@@ -364,7 +364,7 @@ def _with_time(day: date, hour: str | None, minute: str | None, second: str | No
 
 def _numeric(m: re.Match[str], lang: str | None) -> tuple[int, int, int]:
     first, second, year = int(m[1]), int(m[3]), _year(m[4])
-    month_first = bool(lang) and lang.lower().replace("_", "-") in _MDY_LANGS and m[2] == "/"
+    month_first = bool(lang and lang.lower().replace("_", "-") in _MDY_LANGS and m[2] == "/")
     if first > 12:
         month_first = False
     elif second > 12:
@@ -378,9 +378,9 @@ def absolute_dates(text: str, lang: str | None, now: datetime) -> list[tuple[int
     # dates with a month name always carry a four-digit year: run those (word-based, slow) patterns
     # only in a short span before each year instead of at every position of the text
     done = -1
-    for year in _YEAR.finditer(text):
-        lo, hi = max(year.start() - _BEFORE_YEAR, done), year.end() + _AFTER_YEAR
-        if lo >= year.start():
+    for found in _YEAR.finditer(text):
+        lo, hi = max(found.start() - _BEFORE_YEAR, done), found.end() + _AFTER_YEAR
+        if lo >= found.start():
             continue
         for m in _DAY_FIRST.finditer(text, lo, hi):
             month = MONTHS.get(m[2].lower())
@@ -390,7 +390,7 @@ def absolute_dates(text: str, lang: str | None, now: datetime) -> list[tuple[int
             month = MONTHS.get(m[1].lower())
             if month:
                 candidates.append((m.start(), _try(int(m[3]), month, int(m[2]), m, 4, now)))
-        done = year.end()
+        done = found.end()
     for m in _YMD.finditer(text):
         candidates.append((m.start(), _try(int(m[1]), int(m[3]), int(m[4]), m, 5, now)))
     for m in _NUMERIC.finditer(text):

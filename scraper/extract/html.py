@@ -6,7 +6,7 @@ Everything here walks iteratively: a page of 10,000 nested divs must not hit Pyt
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -204,7 +204,7 @@ def iter_elements(root: LexborNode) -> Iterator[LexborNode]:
         stack.extend(reversed([c for c in node.iter() if c.is_element_node]))
 
 
-def render_text(root: LexborNode, skip: object = None) -> str:
+def render_text(root: LexborNode, skip: Callable[[LexborNode], bool] | None = None) -> str:
     """Visible text of `root`: blocks separated by blank lines, inline text kept on one line.
 
     `skip(node) -> bool` may veto an element (and its subtree) before it is rendered.  The walk keeps a
@@ -223,7 +223,7 @@ def render_text(root: LexborNode, skip: object = None) -> str:
         tag = child.tag
         if tag == "-text":
             append((child.text_content or "").replace("\n", " "))
-        elif tag in SKIP_TAGS or tag[0] == "-" or (skip is not None and skip(child)):  # type: ignore[operator]
+        elif tag is None or tag in SKIP_TAGS or tag[0] == "-" or (skip is not None and skip(child)):
             continue
         elif tag == "br":
             append("\n")

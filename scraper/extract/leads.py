@@ -24,7 +24,7 @@ _MAX_GAP = 3000
 _SCOPE_UP = 7
 
 
-def _inside(node: LexborNode, ids: set[int]) -> bool:
+def _inside(node: LexborNode | None, ids: set[int]) -> bool:
     while node is not None:
         if node.mem_id in ids:
             return True

@@ -49,7 +49,7 @@ class Doc:
             key = _squash(self.title)[:30]
             match = next((h for h in h1s if key and key in _squash(h.text())), None) if key else None
             self._headline = match or (h1s[0] if h1s else False)
-        return self._headline or None
+        return self._headline if isinstance(self._headline, LexborNode) else None
 
     def after_headline(self, limit: int) -> str:
         """Text (one text node a line) of the headline and what follows it in the document, up to `limit`."""

@@ -12,7 +12,7 @@ import asyncio
 import email.utils
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Self
 from urllib.parse import urljoin, urlsplit
@@ -20,7 +20,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from ..config import Settings
-from ..errors import BadStatusError, FetchError, NotHTMLError, TooLargeError
+from ..errors import BadStatusError, FetchError, HostNotFound, NotHTMLError, TooLargeError
 from ..models import Page
 from .decode import DecodeLimitError, Decompressor, decode_html
 from .guard import GuardedTransport, Resolver
@@ -43,6 +43,7 @@ FEED_TYPES = (
     *HTML_TYPES,
 )
 _REDIRECTS = {301, 302, 303, 307, 308}
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})  # worth asking again; a 404 or 403 is not
 
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
@@ -125,9 +126,10 @@ class Fetcher:
             async with asyncio.timeout(self.settings.get("fetch.total_timeout")):
                 page = await self._follow(url, headers, accept)
         except TimeoutError:
-            raise FetchError(url, f"took longer than {self.settings.get('fetch.total_timeout'):g}s in all") from None
+            total = self.settings.get("fetch.total_timeout")
+            raise FetchError(url, f"took longer than {total:g}s in all", transient=True) from None
         except httpx.HTTPError as exc:
-            raise FetchError(url, _describe(exc, self.settings)) from None
+            raise _classify(url, exc, self.settings) from None
         elapsed = time.perf_counter() - started
         log.info("GET %s -> %s (%d bytes, %.2fs)", url, page.status, page.size, elapsed)
         return Page(
@@ -170,6 +172,7 @@ class Fetcher:
                 f"HTTP {status} {response.reason_phrase}".strip(),
                 status=status,
                 retry_after=parse_retry_after(headers.get("retry-after")),
+                transient=status in RETRY_STATUSES,
             )
         content_type = headers.get("content-type", "")
         media = content_type.split(";")[0].strip().lower()
@@ -205,29 +208,33 @@ def _check_scheme(url: str, target: str) -> None:
         raise FetchError(url, f"{where}: only http and https are fetched, not {scheme or 'no scheme'!r}")
 
 
-def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    """`exc` and what caused it, nearest first."""
     seen: BaseException | None = exc
     for _ in range(10):  # the chain is short; the bound guards against cycles
         if seen is None:
-            return False
-        if isinstance(seen, kind):
-            return True
+            return
+        yield seen
         seen = seen.__cause__ or seen.__context__
-    return False
 
 
-def _describe(exc: httpx.HTTPError, settings: Settings) -> str:
-    """One human line for an httpx error: what a user can act on, not the exception class."""
+def _classify(url: str, exc: httpx.HTTPError, settings: Settings) -> FetchError:
+    """One typed error for an httpx failure: a human reason (what a user can act on, not the
+    exception class), and `transient` for what is worth retrying: timeouts and dropped connections."""
+    for link in _chain(exc):
+        ours = getattr(link, "scraper_error", None)
+        if isinstance(ours, FetchError):  # the address guard's verdict on the host (fetch.guard)
+            return type(ours)(url, ours.reason, transient=ours.transient)
     text = str(exc) or type(exc).__name__
     if isinstance(exc, httpx.ConnectTimeout):
-        return f"connect timeout after {settings.get('fetch.connect_timeout'):g}s"
+        return FetchError(url, f"connect timeout after {settings.get('fetch.connect_timeout'):g}s", transient=True)
     if isinstance(exc, httpx.ReadTimeout):
-        return f"read timeout after {settings.get('fetch.read_timeout'):g}s"
+        return FetchError(url, f"read timeout after {settings.get('fetch.read_timeout'):g}s", transient=True)
     if isinstance(exc, httpx.TimeoutException):
-        return f"timeout ({text})"
+        return FetchError(url, f"timeout ({text})", transient=True)
     if isinstance(exc, httpx.ConnectError):
-        if _caused_by(exc, ConnectionRefusedError):
-            return "connection refused"
+        if any(isinstance(link, ConnectionRefusedError) for link in _chain(exc)):
+            return FetchError(url, "connection refused", transient=True)
         low = text.lower()
         if (
             low.startswith("dns lookup failed")
@@ -237,19 +244,17 @@ def _describe(exc: httpx.HTTPError, settings: Settings) -> str:
             or "no address associated" in low
             or "getaddrinfo" in low
         ):
-            return "DNS lookup failed (no such host)"
-        if low.startswith("refused:"):
-            return text
+            return HostNotFound(url, "DNS lookup failed (no such host)")
         if "refused" in low:
-            return "connection refused"
-        return f"cannot connect: {text}"
+            return FetchError(url, "connection refused", transient=True)
+        return FetchError(url, f"cannot connect: {text}", transient=True)
     if isinstance(exc, httpx.RemoteProtocolError):
-        return f"server broke the response: {text}"
+        return FetchError(url, f"server broke the response: {text}", transient=True)
     if isinstance(exc, httpx.ReadError):
-        return f"connection lost while reading: {text or 'reset by peer'}"
+        return FetchError(url, f"connection lost while reading: {text or 'reset by peer'}", transient=True)
     if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
-        return f"invalid URL: {text}"
-    return f"{type(exc).__name__}: {text}"
+        return FetchError(url, f"invalid URL: {text}")
+    return FetchError(url, f"{type(exc).__name__}: {text}")
 
 
 def fetch_page(

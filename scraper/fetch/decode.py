@@ -15,17 +15,11 @@ from collections.abc import Iterator
 import brotli
 from charset_normalizer import from_bytes
 
+from ..errors import DecodeLimitError
+
 __all__ = ["DecodeLimitError", "Decompressor", "decode_html", "find_meta_charset"]
 
 _CHUNK = 64 * 1024
-
-
-class DecodeLimitError(Exception):
-    """Decompressed output exceeds the limit (`over_cap`), or the compressed stream is corrupt."""
-
-    def __init__(self, message: str, *, over_cap: bool = False) -> None:
-        super().__init__(message)
-        self.over_cap = over_cap
 
 
 class Decompressor:

@@ -18,6 +18,8 @@ from typing import Any
 import httpcore
 import httpx
 
+from ..errors import AddressRefused, FetchError, HostNotFound
+
 __all__ = ["GuardedTransport", "Resolver", "is_private", "system_resolver"]
 
 Resolver = Callable[[str, int], Awaitable[list[str]]]
@@ -78,6 +80,14 @@ class _Stream(httpcore.AsyncNetworkStream):
         return self._inner.get_extra_info(info)
 
 
+def _carrying(error: FetchError) -> httpcore.ConnectError:
+    """httpx lets only httpcore's errors out of a transport, and httpcore drops their causes: ours
+    rides along as an attribute, and the client raises it again with the URL (`fetch.client._classify`)."""
+    carrier = httpcore.ConnectError(error.reason)
+    carrier.scraper_error = error  # type: ignore[attr-defined]
+    return carrier
+
+
 class _GuardedBackend(httpcore.AsyncNetworkBackend):
     def __init__(self, resolver: Resolver, allow_private: bool) -> None:
         self._inner = httpcore.AnyIOBackend()
@@ -98,14 +108,15 @@ class _GuardedBackend(httpcore.AsyncNetworkBackend):
         except ValueError:
             try:
                 addresses = await self._resolver(host, port)
-            except (socket.gaierror, UnicodeError, OSError) as exc:
-                raise httpcore.ConnectError(f"DNS lookup failed for {host}: {exc}") from None
+            except (socket.gaierror, UnicodeError, OSError):
+                raise _carrying(HostNotFound(host, "DNS lookup failed (no such host)")) from None
         allowed = [ip for ip in addresses if self._allow_private or not is_private(ip)]
         if not allowed:
-            raise httpcore.ConnectError(
+            reason = (
                 f"refused: {host} resolves to a private or loopback address ({addresses[0]}); "
                 "set allow_private = true in the site config to allow it"
             )
+            raise _carrying(AddressRefused(host, reason))
         last: Exception | None = None
         for ip in allowed:
             try:

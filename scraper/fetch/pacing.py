@@ -5,7 +5,8 @@ request *starts* by the larger of `crawl.min_delay` and the host's Crawl-delay. 
 backoff pauses the whole host (the pacer's next start moves), not just the one request, since the
 server's complaint is about us, not about the URL.  A host failing `crawl.host_failures` times in a
 row is paused for `crawl.host_backoff` seconds, doubling while it keeps failing; past
-`fetch.max_retry_after` the host is given up for the round (`HostBackedOff`).
+`fetch.max_retry_after` the host is given up for the round (`HostBackedOff`).  What is retried is
+what the failure itself says is `transient`.
 """
 
 from __future__ import annotations
@@ -20,32 +21,18 @@ from dataclasses import dataclass, field
 from protego import Protego
 
 from ..config import Settings
-from ..errors import FetchError, RobotsDisallowed
+from ..errors import AddressRefused, FetchError, HostBackedOff, HostNotFound, RobotsDisallowed
 from ..models import Page
 from ..urls import host_of, origin_of
 from .client import FEED_TYPES, HTML_TYPES, Fetcher
 
-__all__ = ["HostBackedOff", "HostState", "Polite", "Robots"]
+__all__ = ["HostState", "Polite", "Robots"]
 
 log = logging.getLogger(__name__)
 
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-_TRANSIENT = ("timeout", "took longer", "connection lost", "server broke", "connection refused", "cannot connect")
 
 # (url, status, bytes, seconds, error) of a request the politeness layer made on its own (robots.txt)
 FetchReport = Callable[[str, int | None, int, float, str | None], None]
-
-
-class HostBackedOff(FetchError):
-    """The host kept failing and is paused beyond what a round waits for; the URL stays due."""
-
-
-def is_transient(exc: FetchError) -> bool:
-    """Worth retrying: a timeout, a dropped connection, 429 or a 5xx; never a 404 or a policy refusal."""
-    if exc.status is not None:
-        return exc.status in RETRY_STATUSES
-    reason = exc.reason.lower()
-    return any(word in reason for word in _TRANSIENT) and not reason.startswith("refused:")
 
 
 @dataclass
@@ -127,7 +114,7 @@ class Polite:
             # but only for a while (10 minutes), so one bad moment does not block the host for a day.
             if exc.status is not None and 400 <= exc.status < 500:
                 return Robots(None, time.time())
-            if exc.status is None and exc.reason.startswith(("refused:", "DNS lookup failed")):
+            if isinstance(exc, HostNotFound | AddressRefused):
                 return Robots(None, time.time() - self.get("crawl.robots_refresh") + 600)  # the page fails alike
             retry_soon = time.time() - self.get("crawl.robots_refresh") + 600
             return Robots(Protego.parse("User-agent: *\nDisallow: /"), retry_soon)
@@ -168,7 +155,7 @@ class Polite:
             try:
                 page = await self._paced(url, accept=accept, etag=etag, last_modified=last_modified)
             except FetchError as exc:
-                if not is_transient(exc):
+                if not exc.transient:
                     raise
                 host.failures += 1
                 if attempt == retries:
@@ -185,7 +172,10 @@ class Polite:
         if exc.retry_after is not None:
             if exc.retry_after > cap:
                 raise FetchError(
-                    url, f"{exc.reason}; Retry-After {exc.retry_after:g}s is over the {cap:g}s cap", status=exc.status
+                    url,
+                    f"{exc.reason}; Retry-After {exc.retry_after:g}s is over the {cap:g}s cap",
+                    status=exc.status,
+                    transient=exc.transient,
                 ) from None
             wait = exc.retry_after
         else:
