@@ -226,10 +226,11 @@ class _Nearness:
     def __call__(self, node: LexborNode) -> int:
         if not self.depth:
             return 0
-        while node is not None:
-            if node.mem_id in self.depth:
-                return self.depth[node.mem_id]
-            node = node.parent
+        at: LexborNode | None = node
+        while at is not None:
+            if at.mem_id in self.depth:
+                return self.depth[at.mem_id]
+            at = at.parent
         return 1000
 
 
@@ -304,7 +305,8 @@ def find_authors(doc: Doc) -> tuple[tuple[str, ...], str] | None:
     near = _Nearness(doc) if any_byline else None
     for css in _BYLINE_CSS if any_byline else ():
         # the byline of the story under the headline, not of a teaser in the sidebar above it
-        for node in sorted(doc.tree.css(css)[:6], key=near)[:3]:  # type: ignore[arg-type]
+        candidates = doc.tree.css(css)[:6]
+        for node in sorted(candidates, key=near)[:3] if near else candidates[:3]:
             text = clean_text(node.text(separator=" "))
             if not text or len(text) > 120:
                 continue
