@@ -37,8 +37,11 @@ def config_dir(tmp_path: Path) -> Path:
 
 
 def rows(db: Path, sql: str) -> list[tuple[Any, ...]]:
-    """All rows of a query on the archive at `db` (waiting, like the archive, for a writer's lock)."""
-    with sqlite3.connect(db, timeout=30) as conn:
+    """All rows of a query on the archive at `db` (waiting, like the archive, for a writer's lock).
+
+    Opened read-write but never created: a missing file is an error here, not an empty archive.
+    """
+    with sqlite3.connect(f"file:{db}?mode=rw", uri=True, timeout=30) as conn:
         return conn.execute(sql).fetchall()
 
 
