@@ -246,9 +246,10 @@ def test_site_revisit_key_is_validated(tmp_path: Path) -> None:
 
 def test_a_whole_round_keeps_the_host_pace(server: LocalServer, db_path: Path) -> None:
     mount(server, SyntheticSite(n=8))
-    run(make_config(crawl__min_delay=0.05, crawl__per_host_concurrency=3), make_site(server.url("")), db_path)
+    run(make_config(crawl__min_delay=0.15, crawl__per_host_concurrency=3), make_site(server.url("")), db_path)
     at = sorted(s.at for s in server.log)
     gaps = [b - a for a, b in pairwise(at)]
-    # arrival times jitter with thread scheduling on a loaded machine; the pace shows in the whole run
-    assert len(at) >= 12 and (at[-1] - at[0]) / (len(at) - 1) >= 0.05 * 0.85, gaps
-    assert all(c - a >= 0.05 for a, c in zip(at, at[2:], strict=False)), gaps  # never 3 in one delay
+    # arrival times jitter with thread scheduling on a loaded machine; the pace shows in the whole run,
+    # and a late request can shorten the next gap, but never bunch three requests into one delay
+    assert len(at) >= 12 and (at[-1] - at[0]) / (len(at) - 1) >= 0.15 * 0.85, gaps
+    assert all(c - a >= 0.15 for a, c in zip(at, at[2:], strict=False)), gaps
