@@ -129,7 +129,9 @@ def test_rounds_archive_new_articles_and_new_versions(
     )
     report = json.loads(status.stdout)
     synth = report["sites"]["synth"]
-    assert synth["configured"] and synth["last_run"]["status"] == "ok" and synth["next_run"]
+    # every 2 s, a new round may already be under way on a loaded machine: the finished ones were ok
+    assert synth["configured"] and synth["last_run"]["status"] in ("ok", "running") and synth["next_run"]
+    assert query(db_path, "SELECT DISTINCT status FROM runs WHERE finished IS NOT NULL") == [("ok",)]
     assert report["archive"]["articles"] == 12 and report["archive"]["versions"] == 13
 
     proc.send_signal(signal.SIGTERM)
