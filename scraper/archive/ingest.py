@@ -34,15 +34,26 @@ def identity_url(article: Article, page: Page) -> str:
     return canonical
 
 
-def archive_page(archive: Archive, page: Page, config: Config, site: Site | None = None) -> tuple[Article, SaveResult]:
-    """Extract `page` and save it; returns the article and what the archive did with it."""
+def archive_page(
+    archive: Archive, page: Page, config: Config, site: Site | None = None, *, kind: str = "fetch"
+) -> tuple[Article, SaveResult]:
+    """Extract `page` and save it; returns the article and what the archive did with it.
+
+    `kind` says where the page came from: "fetch" (the site, now) or "import" (a WARC file)."""
     site = site or config.site_for(page.final_url)
     article = extract_article(page.html, page.final_url, site, fetched_at=page.fetched_at)
-    return article, save_extracted(archive, article, page, config, site)
+    return article, save_extracted(archive, article, page, config, site, kind=kind)
 
 
 def save_extracted(
-    archive: Archive, article: Article, page: Page, config: Config, site: Site | None, digest: Digest | None = None
+    archive: Archive,
+    article: Article,
+    page: Page,
+    config: Config,
+    site: Site | None,
+    digest: Digest | None = None,
+    *,
+    kind: str = "fetch",
 ) -> SaveResult:
     """Save an article extracted elsewhere (the crawler extracts in its host workers, saves in its writer)."""
     store_raw = config.settings.get("archive.store_raw") if site is None or site.store_raw is None else site.store_raw
@@ -53,4 +64,5 @@ def save_extracted(
         key_url=identity_url(article, page),
         store_raw=bool(store_raw),
         precomputed=digest,
+        kind=kind,
     )

@@ -24,6 +24,7 @@ from ..archive.store import Archive
 from ..config import Config, Site, parse_revisit
 from ..discover import ARTICLE, Link
 from ..models import Article, Digest, Page
+from ..notify import Alerts
 from .frontier import Frontier, Task, Update, next_revisit
 
 __all__ = ["Event", "Result", "Writer"]
@@ -115,6 +116,7 @@ class Writer:
         self._sites: dict[str, Site] = {}
         self._ready = threading.Event()
         self._round_start: dict[str, float] = {}
+        self.alerts = Alerts(config)  # sent from their own thread, after each save has committed
 
     def start(self) -> Writer:
         self._thread.start()
@@ -157,6 +159,7 @@ class Writer:
         if self._thread.is_alive():
             await self.put(_STOP)
             await asyncio.to_thread(self._thread.join)
+        await asyncio.to_thread(self.alerts.close)
         self._raise()
 
     def _raise(self) -> None:
@@ -256,6 +259,7 @@ class Writer:
             self._emit(Event(task.site, task.url, "not-modified", r.status, 0))
         elif task.kind == ARTICLE and r.page is not None and r.article is not None:
             saved = save_extracted(archive, r.article, r.page, self.config, site, r.digest)
+            self.alerts.saved(site, r.article.title, r.page.final_url, saved)
             self._emit(Event(task.site, task.url, saved.status, r.status, r.size, version=saved.version))
         else:
             archive.record_fetch(
