@@ -22,7 +22,6 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from ..models import normalise_text
-from .diff import word_diff
 
 __all__ = [
     "CHANGE_COLUMNS",
@@ -205,11 +204,11 @@ def change_stats(
         }
         return ChangeStats(**stats, summary=_summary(kind, True, stats, []))
     added = removed = 0
-    for chunk in word_diff(old.get("body") or "", new.get("body") or ""):
-        if chunk.op == "insert":
-            added += len(chunk.text.split())
-        elif chunk.op == "delete":
-            removed += len(chunk.text.split())
+    old_words, new_words = (old.get("body") or "").split(), (new.get("body") or "").split()
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, old_words, new_words, autojunk=False).get_opcodes():
+        if tag != "equal":  # words, not tokens: a moved line break is no word added or removed
+            removed += i2 - i1
+            added += j2 - j1
     ops = align_sentences(split_sentences(old.get("body")), split_sentences(new.get("body")))
     stats = {
         "words_added": added,

@@ -35,7 +35,7 @@ class CrawlProgress:
 
             self.progress = Progress(
                 TextColumn("[bold]crawl"),
-                BarColumn(bar_width=14),
+                BarColumn(bar_width=10),
                 TextColumn("{task.completed} done / {task.fields[queued]} queued"),
                 TextColumn("{task.fields[detail]}"),
                 TimeElapsedColumn(),
@@ -57,7 +57,7 @@ class CrawlProgress:
 
     def detail(self) -> str:
         shown = " ".join(f"{self.counts[k]} {short}" for k, short in _SHORT.items() if self.counts[k])
-        return shown[:24]
+        return shown[:28]
 
     def report(self, event: Any) -> None:
         if self.progress is None:
