@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # importing datasette.app here would load entry points while 
 __all__ = ["extra_css_urls", "handle_exception", "prepare_connection", "register_routes", "render_cell"]
 
 ARTICLE_TABLES = frozenset({"articles", "latest_articles"})
+STAMP_COLUMNS = frozenset({"published", "modified", "first_seen", "last_seen", "last_checked", "last_changed"})
 # snippet() in the canned search query marks hits with these private-use characters; only they
 # become <mark>, after the scraped text around them has been escaped.
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
@@ -57,6 +58,8 @@ def render_cell(row: Any, value: Any, column: str, table: str | None, database: 
             return _article_link(datasette, database, _plain(row["article_id"]), value)
     if column == "url" and table in (*ARTICLE_TABLES, "versions", None) and isinstance(value, str):
         return _original_link(value)
+    if column in STAMP_COLUMNS and table in (*ARTICLE_TABLES, "versions", "comments") and isinstance(value, str):
+        return _stamp(value)
     if column == "authors" and table in (*ARTICLE_TABLES, "versions") and isinstance(value, str):
         return ", ".join(authors_list(value)) or Markup("&nbsp;")
     if column == "version" and table == "versions" and "article_id" in keys:
@@ -89,6 +92,13 @@ async def _handling(result: Any, exception: BaseException) -> Any:
 def _plain(value: Any) -> Any:
     """A foreign key cell arrives expanded as {"value": …, "label": …} on table pages."""
     return value["value"] if isinstance(value, dict) else value
+
+
+def _stamp(value: str) -> Markup:
+    """'2024-06-10T08:00:00+00:00' shown as '2024-06-10 08:00' on two short lines; the full stamp on hover."""
+    day, _, rest = value.partition("T")
+    shown = f"{day} {rest[:5]}" if rest else day
+    return Markup('<time datetime="{}" title="{}">{}</time>').format(value, value, shown)
 
 
 def _original_link(url: str) -> Markup | None:
