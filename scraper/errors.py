@@ -56,6 +56,13 @@ class ConfigError(ScraperError):
         where = f"{path}: {key}" if key else path
         super().__init__(f"{where}: {reason}")
 
+    def __eq__(self, other: object) -> bool:
+        """Equal when they say the same thing (so a list of them survives pickling as an equal list)."""
+        return type(other) is type(self) and vars(other) == vars(self)
+
+    def __hash__(self) -> int:
+        return hash((self.path, self.key, self.reason))
+
 
 class ConfigErrors(ConfigError):
     """Every config mistake found in one pass; reads as the first, prints as all of them, one a line."""

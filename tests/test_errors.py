@@ -12,6 +12,9 @@ from scraper import errors
 SAMPLES = {
     errors.ConfigError: ("config/sites/x.toml", "every", "not a duration"),
     errors.ExtractError: ("https://example.org/x", errors.ExtractError.EMPTY),
+    errors.ConfigErrors: (
+        [errors.ConfigError("config/sites/x.toml", "every", "not a duration"), errors.ConfigError("s.toml", None, "x")],
+    ),
 }
 
 
