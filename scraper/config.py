@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 
-from .errors import ConfigError
+from .errors import ConfigError, ConfigErrors
 
 __all__ = [
     "SETTINGS",
@@ -83,6 +84,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("crawl", "batch_size", 500, "due URLs read from the frontier at a time; bounds memory"),
     Setting("crawl", "extract_processes", 1, "worker processes extracting articles (0: in the crawl's own process)"),
     Setting("archive", "store_raw", True, "keep the compressed raw HTML of each distinct version"),
+    Setting("alerts", "notify", [], "Apprise URLs told of every edit, headline change and removed comment, all sites"),
 )
 
 _SETTING_TYPES = {s.key: type(s.default) for s in SETTINGS}
@@ -144,6 +146,7 @@ class Site:
     path: str = ""
     revisit: tuple[tuple[float, float], ...] | None = None  # (every, until age) seconds; None: settings
     link_selector: str | None = None  # CSS selector of article links on listing pages (crawler)
+    notify: tuple[str, ...] = ()  # Apprise URLs told of this site's edits (besides settings' alerts.notify)
 
     def domains(self) -> tuple[str, ...]:
         if self.allowed_domains:
@@ -170,6 +173,29 @@ class Config:
 
 
 # ---------------------------------------------------------------- validation helpers
+
+
+class _Errors:
+    """Collects the errors of independent checks, so one run reports every mistake, not just the first."""
+
+    def __init__(self) -> None:
+        self.found: list[ConfigError] = []
+
+    @contextmanager
+    def check(self) -> Iterator[None]:
+        try:
+            yield
+        except ConfigErrors as exc:
+            self.found.extend(exc.errors)
+        except ConfigError as exc:
+            self.found.append(exc)
+
+    def raise_any(self) -> None:
+        if len(self.found) == 1:
+            raise self.found[0]
+        if self.found:
+            raise ConfigErrors(self.found)
+
 
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(s|m|h|d|w)")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -254,9 +280,11 @@ def _check_url(path: str, key: str, url: str) -> str:
 
 def _unknown(path: str, prefix: str, data: Mapping[str, Any], known: Iterable[str]) -> None:
     extra = sorted(set(data) - set(known))
-    if extra:
-        key = f"{prefix}{extra[0]}"
-        raise ConfigError(path, key, f"unknown key (known: {', '.join(sorted(known))})")
+    errors = [ConfigError(path, f"{prefix}{k}", f"unknown key (known: {', '.join(sorted(known))})") for k in extra]
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise ConfigErrors(errors)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -278,24 +306,39 @@ def load_settings(path: Path) -> Settings:
         return Settings(values)
     data = _read_toml(path)
     p = str(path)
+    errors = _Errors()
     sections = {s.section for s in SETTINGS}
-    _unknown(p, "", data, sections)
+    with errors.check():
+        _unknown(p, "", data, sections)
     for section, table in data.items():
-        _expect(p, section, table, dict, "a table")
-        _unknown(p, f"{section}.", table, [s.name for s in SETTINGS if s.section == section])
-        for name, value in table.items():
+        if section not in sections:
+            continue
+        with errors.check():
+            _expect(p, section, table, dict, "a table")
+            _unknown(p, f"{section}.", table, [s.name for s in SETTINGS if s.section == section])
+        for name, value in table.items() if isinstance(table, dict) else ():
             key = f"{section}.{name}"
-            want = _SETTING_TYPES[key]
-            ok_types: tuple[type, ...] = (int, float) if want is float else (want,)
-            _expect(p, key, value, ok_types, f"a {want.__name__}")
-            if want in (int, float) and value < 0:
-                raise ConfigError(p, key, "must not be negative")
-            values[key] = float(value) if want is float else value
-    try:
-        parse_revisit(values["crawl.revisit"])
-    except ValueError as exc:
-        raise ConfigError(p, "crawl.revisit", str(exc)) from None
+            if key in _SETTING_TYPES:
+                with errors.check():
+                    values[key] = _setting_value(p, key, value)
+    with errors.check():
+        try:
+            parse_revisit(values["crawl.revisit"])
+        except ValueError as exc:
+            raise ConfigError(p, "crawl.revisit", str(exc)) from None
+    errors.raise_any()
     return Settings(values)
+
+
+def _setting_value(p: str, key: str, value: Any) -> Any:
+    want = _SETTING_TYPES[key]
+    if want is list:
+        return list(_str_list(p, key, value))
+    ok_types: tuple[type, ...] = (int, float) if want is float else (want,)
+    _expect(p, key, value, ok_types, f"a {want.__name__}")
+    if want in (int, float) and value < 0:
+        raise ConfigError(p, key, "must not be negative")
+    return float(value) if want is float else value
 
 
 # ---------------------------------------------------------------- sites
@@ -316,6 +359,7 @@ _SITE_KEYS = (
     "allow_private",
     "revisit",
     "link_selector",
+    "notify",
 )
 _FIELD_SELECTORS = ("title", "author", "date", "modified", "body", "comments")
 _COMMENT_SELECTORS = ("id", "author", "date", "text", "parent")
@@ -347,80 +391,106 @@ def _check_cron(p: str, expr: Any) -> str:
 
 
 def load_site(path: Path) -> Site:
+    """Read and check one site file; every independent mistake in it is reported together (`ConfigErrors`)."""
     data = _read_toml(path)
     p = str(path)
-    _unknown(p, "", data, _SITE_KEYS)
-    if "name" not in data:
-        raise ConfigError(p, "name", "missing")
-    name = _expect(p, "name", data["name"], str, "a string")
-    if not re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", name):
-        raise ConfigError(p, "name", f"{name!r}: use lowercase letters, digits, '-', '_' or '.'")
-    if "start_urls" not in data:
-        raise ConfigError(p, "start_urls", "missing (give at least one URL)")
-    start_urls = _str_list(p, "start_urls", data["start_urls"])
-    if not start_urls:
-        raise ConfigError(p, "start_urls", "must list at least one URL")
+    e = _Errors()
+    with e.check():
+        _unknown(p, "", data, _SITE_KEYS)
+    name = ""
+    with e.check():
+        if "name" not in data:
+            raise ConfigError(p, "name", "missing")
+        name = _expect(p, "name", data["name"], str, "a string")
+        if not re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", name):
+            raise ConfigError(p, "name", f"{name!r}: use lowercase letters, digits, '-', '_' or '.'")
+    start_urls: tuple[str, ...] = ()
+    with e.check():
+        if "start_urls" not in data:
+            raise ConfigError(p, "start_urls", "missing (give at least one URL)")
+        start_urls = _str_list(p, "start_urls", data["start_urls"])
+        if not start_urls:
+            raise ConfigError(p, "start_urls", "must list at least one URL")
     for i, url in enumerate(start_urls):
-        _check_url(p, f"start_urls[{i}]", url)
+        with e.check():
+            _check_url(p, f"start_urls[{i}]", url)
     every = cron = None
-    if "every" in data and "cron" in data:
-        raise ConfigError(p, "every", "give either 'every' or 'cron', not both")
-    if "every" in data:
-        try:
-            every = parse_duration(_expect(p, "every", data["every"], str, 'a duration such as "15m"'))
-        except ValueError as exc:
-            raise ConfigError(p, "every", str(exc)) from None
-    if "cron" in data:
-        cron = _check_cron(p, data["cron"])
+    with e.check():
+        if "every" in data and "cron" in data:
+            raise ConfigError(p, "every", "give either 'every' or 'cron', not both")
+        if "every" in data:
+            try:
+                every = parse_duration(_expect(p, "every", data["every"], str, 'a duration such as "15m"'))
+            except ValueError as exc:
+                raise ConfigError(p, "every", str(exc)) from None
+    with e.check():
+        if "cron" in data and "every" not in data:
+            cron = _check_cron(p, data["cron"])
     pattern = data.get("article_pattern")
-    if pattern is not None:
-        _expect(p, "article_pattern", pattern, str, "a regular expression string")
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise ConfigError(p, "article_pattern", f"bad regular expression: {exc}") from None
-    remove = _str_list(p, "remove", data.get("remove", []))
-    for i, sel in enumerate(remove):
-        _check_selector(p, f"remove[{i}]", sel)
-    feeds = _str_list(p, "feeds", data.get("feeds", []))
-    sitemaps = _str_list(p, "sitemaps", data.get("sitemaps", []))
-    for key, urls in (("feeds", feeds), ("sitemaps", sitemaps)):
-        for i, url in enumerate(urls):
-            _check_url(p, f"{key}[{i}]", url)
+    with e.check():
+        if pattern is not None:
+            _expect(p, "article_pattern", pattern, str, "a regular expression string")
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ConfigError(p, "article_pattern", f"bad regular expression: {exc}") from None
+    lists: dict[str, tuple[str, ...]] = {}
+    for key in ("remove", "feeds", "sitemaps", "allowed_domains", "notify"):
+        lists[key] = ()
+        with e.check():
+            lists[key] = _str_list(p, key, data.get(key, []))
+    for i, sel in enumerate(lists["remove"]):
+        with e.check():
+            _check_selector(p, f"remove[{i}]", sel)
+    for key in ("feeds", "sitemaps"):
+        for i, url in enumerate(lists[key]):
+            with e.check():
+                _check_url(p, f"{key}[{i}]", url)
     lang = data.get("lang")
-    if lang is not None:
-        _expect(p, "lang", lang, str, "a language code string")
+    with e.check():
+        if lang is not None:
+            _expect(p, "lang", lang, str, "a language code string")
     store_raw = data.get("store_raw")
-    if store_raw is not None:
-        _expect(p, "store_raw", store_raw, bool, "true or false")
-    allow_private = _expect(p, "allow_private", data.get("allow_private", False), bool, "true or false")
+    with e.check():
+        if store_raw is not None:
+            _expect(p, "store_raw", store_raw, bool, "true or false")
+    allow_private = False
+    with e.check():
+        allow_private = _expect(p, "allow_private", data.get("allow_private", False), bool, "true or false")
     revisit = None
-    if "revisit" in data:
-        _expect(p, "revisit", data["revisit"], (str, list), 'a schedule such as "15m for 6h, 1h for 2d"')
-        try:
-            revisit = parse_revisit(data["revisit"])
-        except (ValueError, AttributeError) as exc:
-            raise ConfigError(p, "revisit", str(exc)) from None
+    with e.check():
+        if "revisit" in data:
+            _expect(p, "revisit", data["revisit"], (str, list), 'a schedule such as "15m for 6h, 1h for 2d"')
+            try:
+                revisit = parse_revisit(data["revisit"])
+            except (ValueError, AttributeError) as exc:
+                raise ConfigError(p, "revisit", str(exc)) from None
     link_selector = data.get("link_selector")
-    if link_selector is not None:
-        link_selector = _check_selector(p, "link_selector", link_selector)
+    with e.check():
+        if link_selector is not None:
+            link_selector = _check_selector(p, "link_selector", link_selector)
+    selectors = Selectors()
+    with e.check():
+        selectors = _load_selectors(p, data.get("selectors", {}))
+    e.raise_any()
     return Site(
         name=name,
         start_urls=start_urls,
-        allowed_domains=tuple(d.lower() for d in _str_list(p, "allowed_domains", data.get("allowed_domains", []))),
-        selectors=_load_selectors(p, data.get("selectors", {})),
-        remove=remove,
+        allowed_domains=tuple(d.lower() for d in lists["allowed_domains"]),
+        selectors=selectors,
+        remove=lists["remove"],
         every=every,
         cron=cron,
         article_pattern=pattern,
-        feeds=feeds,
-        sitemaps=sitemaps,
+        feeds=lists["feeds"],
+        sitemaps=lists["sitemaps"],
         lang=lang,
         store_raw=store_raw,
         allow_private=allow_private,
         path=p,
         revisit=revisit,
         link_selector=link_selector,
+        notify=lists["notify"],
     )
 
 
@@ -452,13 +522,18 @@ def load_config(root: Path | str) -> Config:
     root = Path(root)
     if root.exists() and not root.is_dir():
         raise ConfigError(str(root), None, "is not a directory")
-    settings = load_settings(root / "settings.toml")
+    errors = _Errors()
+    settings = Settings()
+    with errors.check():
+        settings = load_settings(root / "settings.toml")
     sites: list[Site] = []
     seen: dict[str, str] = {}
     for path in site_files(root):
-        site = load_site(path)
-        if site.name in seen:
-            raise ConfigError(str(path), "name", f"{site.name!r} is already defined in {seen[site.name]}")
-        seen[site.name] = str(path)
-        sites.append(site)
+        with errors.check():
+            site = load_site(path)
+            if site.name in seen:
+                raise ConfigError(str(path), "name", f"{site.name!r} is already defined in {seen[site.name]}")
+            seen[site.name] = str(path)
+            sites.append(site)
+    errors.raise_any()  # every file's every error at once
     return Config(settings=settings, sites=tuple(sites), root=root)

@@ -2,6 +2,7 @@
 
 ScraperError                 `transient`: worth trying again later (False unless said otherwise)
 ├── ConfigError              a config file, key and reason (exit 2)
+│   └── ConfigErrors         several of them, found in one pass over the config
 ├── FetchError               a URL and why it could not be fetched; transient for timeouts and drops
 │   ├── BadStatusError       4xx / 5xx answer; transient for 429 and 5xx
 │   ├── NotHTMLError         content type we do not archive
@@ -28,6 +29,7 @@ __all__ = [
     "ArchiveError",
     "BadStatusError",
     "ConfigError",
+    "ConfigErrors",
     "DecodeLimitError",
     "DiscoverError",
     "ExportError",
@@ -67,6 +69,19 @@ class ConfigError(ScraperError):
         self.reason = reason
         where = f"{path}: {key}" if key else path
         super().__init__(f"{where}: {reason}")
+
+
+class ConfigErrors(ConfigError):
+    """Every config mistake found in one pass; reads as the first, prints as all of them, one a line."""
+
+    def __init__(self, errors: list[ConfigError]) -> None:
+        self.errors = list(errors)
+        first = self.errors[0]
+        super().__init__(first.path, first.key, first.reason)
+        self.args = ("\n".join(str(e) for e in self.errors),)
+
+    def __str__(self) -> str:
+        return "\n".join(str(e) for e in self.errors)
 
 
 class FetchError(ScraperError):

@@ -86,10 +86,11 @@ class UrlState(StrEnum):
 
 
 class VersionKind(StrEnum):
-    """What made a version (`versions.kind`): a fetch (or an import), or re-extraction of a stored page."""
+    """What made a version (`versions.kind`): a fetch of the site, re-extraction of a stored page, a WARC import."""
 
     FETCH = "fetch"
     REEXTRACT = "reextract"
+    IMPORT = "import"
 
 
 class ArticleState(StrEnum):

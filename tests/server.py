@@ -39,6 +39,8 @@ class Seen:
     headers: dict[str, str]
     at: float
     end: float = float("inf")  # still being answered
+    method: str = "GET"
+    body: bytes = b""  # what a POST sent
 
 
 class _QuietServer(ThreadingHTTPServer):
@@ -99,6 +101,18 @@ class LocalServer:
 
             def do_GET(self) -> None:
                 seen = Seen(self.path, {k.lower(): v for k, v in self.headers.items()}, time.monotonic())
+                with server._lock:
+                    server.log.append(seen)
+                try:
+                    self._answer(seen)
+                finally:
+                    seen.end = min(seen.end, time.monotonic())
+
+            def do_POST(self) -> None:
+                """Webhooks (Apprise's json://) post here; the body is kept in the log, the answer is the route's."""
+                length = int(self.headers.get("Content-Length") or 0)
+                seen = Seen(self.path, {k.lower(): v for k, v in self.headers.items()}, time.monotonic(), method="POST")
+                seen.body = self.rfile.read(length) if length else b""
                 with server._lock:
                     server.log.append(seen)
                 try:

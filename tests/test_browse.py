@@ -19,7 +19,15 @@ from datasette.app import Datasette
 
 from scraper.archive.schema import ensure_views
 from scraper.archive.store import Archive
-from scraper.browse.present import diff_segments, fts_query, human_time, paragraphs, safe_href, thread
+from scraper.browse.present import (
+    diff_segments,
+    fts_query,
+    human_time,
+    paragraphs,
+    quoted_fts_query,
+    safe_href,
+    thread,
+)
 from scraper.browse.server import build_datasette, prepare_archive
 from scraper.cli import cli
 from scraper.models import Article
@@ -38,8 +46,8 @@ def ds(archive_path: Path) -> Datasette:
     return build_datasette(archive_path)
 
 
-def get(ds: Datasette, path: str) -> httpx.Response:
-    return asyncio.run(ds.client.get(path))
+def get(ds: Datasette, path: str, follow_redirects: bool = False) -> httpx.Response:
+    return asyncio.run(ds.client.get(path, follow_redirects=follow_redirects))
 
 
 def rows(ds: Datasette, path: str) -> list[dict[str, Any]]:
@@ -126,10 +134,121 @@ def test_canned_search_never_fails_on_what_a_reader_types(ds: Datasette, query: 
     assert response.status_code == 200, response.text
 
 
-def test_fts_query_quotes_terms_and_keeps_phrases_and_prefixes() -> None:
-    assert fts_query('council "six hours" tram*') == '"council" "six hours" "tram"*'
+def test_fts_query_passes_fts5_syntax_and_quotes_the_rest() -> None:
+    assert fts_query('council "six hours" tram*') == 'council "six hours" tram*'  # valid FTS5: as typed
+    assert fts_query("Poutine OR Bordelais") == "Poutine OR Bordelais"
+    assert fts_query("l'accord covid-19") == '"l\'accord" "covid-19"'  # a syntax error: quoted terms
     assert fts_query("AND (") == '"AND" "("'
     assert fts_query("  ") == '""'
+    assert quoted_fts_query('council "six hours" tram*') == '"council" "six hours" "tram"*'
+
+
+@pytest.mark.parametrize("base", ["/archive/search.json?_shape=array&q=", "/archive/-/search?q="])
+def test_or_and_phrase_queries_work(ds: Datasette, base: str) -> None:
+    def found(q: str) -> str:
+        return get(ds, base + httpx.QueryParams({"q": q})["q"]).text
+
+    both = found("tram OR heatwave")
+    assert "Council approves budget" in both and "Heatwave expected" in both
+    assert "Heatwave" not in found('"six hours"') and "Heatwave" not in found("tram")
+    assert found("budget NOT tram").count("Heatwave") >= 1 and "Council approves" not in found("budget NOT tram")
+
+
+def test_search_page_shows_no_sql(ds: Datasette) -> None:
+    html = get(ds, "/-/search?q=tram").text
+    assert "SELECT" not in html and "Run SQL" not in html
+    assert "<mark>tram</mark>" in html and 'href="/archive/-/article/1"' in html
+    assert 'class="original" href="https://news.example.fr/2024/05/council-budget"' in html
+    for name in ("search", "recently_changed", "most_edited", "removed_comments"):
+        assert (
+            "articles_fts MATCH" not in get(ds, f"/archive/{name}").text
+            and "FROM articles" not in get(ds, f"/archive/{name}").text
+        ), name
+
+
+# ------------------------------------------------------------------ front page, changes, feeds
+
+
+def test_front_page_is_about_the_news_not_the_tables(ds: Datasette) -> None:
+    response = get(ds, "/")
+    assert response.status_code == 200
+    assert response.headers["content-security-policy"].startswith("default-src 'none'")
+    html = response.text
+    recent = html.split('id="changes"')[1].split("</section>")[0]
+    assert recent.index("Hostile headline") < recent.index("Council approves budget after six-hour debate")
+    assert "+7 −0 words (1 sentence added), headline changed" in recent
+    assert "was: <del>Council approves budget</del>" in recent
+    assert 'href="/archive/-/article/1?from=2&amp;to=3#diff"' in recent
+    assert "Newest articles" in html and "Most edited" in html and 'id="timeline"' in html
+    assert 'action="/archive/-/search"' in html
+    timeline = html.split('id="timeline"')[1]
+    assert "news-example" in timeline and "other-example" in timeline
+    for table in ("articles", "versions", "comments", "fetches"):
+        assert f'href="/archive/{table}"' in html  # Datasette's own tables are still a click away
+    assert "<script" not in html.split("<body")[1].replace("&lt;script", "")
+
+
+def test_changes_list_filters(ds: Datasette) -> None:
+    html = get(ds, "/-/changes").text
+    assert html.count('<li class="change') == 3
+    heads = get(ds, "/-/changes?headline=1").text
+    assert heads.count('<li class="change') == 1 and "six-hour debate" in heads
+    big = get(ds, "/archive/-/changes?min_words=3").text
+    assert big.count('<li class="change') == 2 and "+1 −1 words" not in big
+    site = get(ds, "/-/changes?site=evil-example").text
+    assert site.count('<li class="change') == 1
+    assert get(ds, "/-/changes?site=nope").status_code == 404
+    assert get(ds, "/-/changes?min_words=x").status_code == 400
+    data = get(ds, "/-/changes.json?article=1").json()["changes"]
+    assert [c["version"] for c in data] == [3, 2] and data[0]["change"]["title_changed"] is True
+
+
+@pytest.mark.parametrize("query", ["", "?site=news-example", "?article=1", "?headline=1&min_words=2"])
+def test_atom_feeds_parse_with_feedparser(ds: Datasette, query: str) -> None:
+    import feedparser
+
+    response = get(ds, "/-/changes.atom" + query)
+    assert response.status_code == 200 and response.headers["content-type"].startswith("application/atom+xml")
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo, feed.bozo_exception
+    assert feed.version == "atom10"
+    entries = feed.entries
+    assert entries and all(e.link.startswith("http://localhost/archive/-/article/") for e in entries)
+    budget = [e for e in entries if "six-hour" in e.title]
+    assert budget and budget[0].title.startswith("Headline changed: ")
+    assert "headline changed" in budget[0].summary and "Was: Council approves budget" in budget[0].summary
+    assert budget[0].updated_parsed is not None
+    if query == "?site=news-example":
+        assert {e.author for e in entries} == {"news-example"}
+
+
+def test_hostile_titles_are_escaped_in_the_feed(ds: Datasette) -> None:
+    import feedparser
+
+    raw = get(ds, "/-/changes.atom?site=evil-example").text
+    assert "<script>" not in raw and "&lt;script&gt;" in raw
+    assert feedparser.parse(raw).entries[0].title == "<script>window.__pwned=1</script>Hostile headline"
+
+
+def test_article_page_says_what_kind_of_change_each_version_is(ds: Datasette) -> None:
+    html = get(ds, "/archive/-/article/1").text
+    assert "+1 −1 words (1 sentence changed)" in html and "headline changed" in html
+    assert 'type="application/atom+xml"' in html and "/archive/-/changes.atom?article=1" in html
+    diff = get(ds, "/archive/-/article/1?from=2&to=3").text
+    assert '<p class="diff-summary"><strong>+7 −0 words (1 sentence added), headline changed</strong>' in diff
+
+
+def test_readme_urls_work_whatever_the_archive_is_called(tmp_path: Path) -> None:
+    path = build_archive(tmp_path / "lemonde-2024.db")
+    prepare_archive(path)
+    other = build_datasette(path)
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    urls = sorted(set(re.findall(r"http://127\.0\.0\.1:8001(/(?:[^\s`')]*[^\s`'),.:])?)", readme)))
+    assert len(urls) >= 6 and "/" in urls, urls
+    for url in urls:
+        response = get(other, url.replace("ID", "1"), follow_redirects=True)
+        assert response.status_code == 200, url
+    assert "/archive/" not in readme.split("## Browsing")[1].split("## The daemon")[0]
 
 
 # ------------------------------------------------------------------ facets, views, canned queries
@@ -197,7 +316,7 @@ def test_readme_api_examples_work(ds: Datasette) -> None:
     paths = re.findall(r"curl 'http://127\.0\.0\.1:8001(/[^']+)'", browsing)
     assert len(paths) >= 2
     for path in paths:
-        response = get(ds, path)
+        response = get(ds, path, follow_redirects=True)
         assert response.status_code == 200, path
         assert "budget" in response.text.lower() or "news-example" in response.text, path
 

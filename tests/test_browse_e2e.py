@@ -48,7 +48,10 @@ def _free_port() -> int:
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
     """`scraper serve` on a fixture archive; yields its base URL once it answers."""
-    db = build_archive(tmp_path / "archive.db")
+    yield from _serve(build_archive(tmp_path / "archive.db"), tmp_path)
+
+
+def _serve(db: Path, tmp_path: Path) -> Iterator[str]:
     port = _free_port()
     log = (tmp_path / "serve.log").open("w")
     proc = subprocess.Popen(
@@ -161,3 +164,85 @@ def test_hostile_article_runs_nothing(server: str, browser: sync_api.Browser) ->
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert dialogs == []
     assert csp_reports == []  # nothing scraped even tried to run: CSP had nothing to block
+
+
+SHOTS = Path("/tmp/shots")
+
+
+def _shot(page: sync_api.Page, name: str) -> Path:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / name
+    page.screenshot(path=str(path), full_page=True)
+    assert path.stat().st_size > 10_000
+    return path
+
+
+@pytest.fixture
+def renamed_server(tmp_path: Path) -> Iterator[str]:
+    """The same archive under another file name: nothing may assume it is called archive.db."""
+    yield from _serve(build_archive(tmp_path / "lemonde-2024.db"), tmp_path)
+
+
+def test_front_page_leads_to_a_change_and_its_diff(renamed_server: str, browser: sync_api.Browser) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(renamed_server + "/")
+    sync_api.expect(page.locator("h1")).to_have_text("What changed in the news")
+    change = page.locator("#changes li.change").filter(has_text="six-hour debate")
+    sync_api.expect(change.locator(".summary")).to_have_text("+7 −0 words (1 sentence added), headline changed")
+    sync_api.expect(change.locator(".was")).to_contain_text("Council approves budget")
+    sync_api.expect(page.locator("#newest li")).to_have_count(3)
+    sync_api.expect(page.locator("#most-edited li").first).to_contain_text("3 versions")
+    sync_api.expect(page.locator("#timeline tbody tr")).to_have_count(3)
+    sync_api.expect(page.get_by_role("link", name="versions", exact=True)).to_be_visible()  # Datasette's tables
+    _shot(page, "front.png")
+
+    change.locator("a.headline").click()
+    sync_api.expect(page.locator("#diff h2")).to_have_text("Changes from version 2 to version 3")
+    sync_api.expect(page.locator(".diff-summary")).to_contain_text("headline changed")
+    sync_api.expect(page.locator(".diff-body ins").first).to_have_text(
+        "A spokesperson later corrected the transport figure."
+    )
+    sync_api.expect(page.locator("#versions .v-change").first).to_contain_text("+7 −0 words")
+    _shot(page, "article.png")
+
+    # Search from the front page's box, with FTS5's OR.
+    page.goto(renamed_server + "/")
+    page.fill(".big-search input[name=q]", "tram OR heatwave")
+    page.press(".big-search input[name=q]", "Enter")
+    sync_api.expect(page.locator(".results li")).to_have_count(2)
+    assert "SELECT" not in page.locator("body").inner_text()
+
+
+def test_change_list_at_1280_and_its_atom_feed(renamed_server: str, browser: sync_api.Browser) -> None:
+    import feedparser
+
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(renamed_server + "/-/changes")
+    sync_api.expect(page.locator("li.change")).to_have_count(3)
+    page.check("input[name=headline]")
+    page.get_by_role("button", name="Filter").click()
+    sync_api.expect(page.locator("li.change")).to_have_count(1)
+    page.uncheck("input[name=headline]")
+    page.get_by_role("button", name="Filter").click()
+    _shot(page, "changes.png")
+
+    feed_href = page.locator("a.feed").get_attribute("href")
+    assert feed_href
+    response = page.request.get(renamed_server + feed_href)
+    assert response.ok and response.headers["content-type"].startswith("application/atom+xml")
+    feed = feedparser.parse(response.body())
+    assert not feed.bozo and len(feed.entries) == 3
+    page.goto(feed.entries[1].link)  # an entry leads to its diff
+    sync_api.expect(page.locator("#diff h2")).to_have_text("Changes from version 2 to version 3")
+
+    # Datasette's list view: titles readable, the original link on screen at 1280 px.
+    page.goto(renamed_server + "/-/latest")
+    title = page.locator("td.col-title").first
+    original = page.locator("td.col-url a.original").first
+    sync_api.expect(original).to_be_visible()
+    box = original.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 1280
+    title_box = title.bounding_box()
+    assert title_box is not None and title_box["width"] >= 200
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    _shot(page, "latest.png")

@@ -96,7 +96,8 @@ def test_version_rules_end_to_end(server: LocalServer, db_path: Path, config_dir
 
     history = json.loads(run("history", url, "--json", "--db", str(db_path)).stdout)
     assert [(v["version"], v["title"]) for v in history] == [(1, WIX_TITLE), (2, WIX_TITLE)]
-    assert set(history[0]) == {"version", "first_seen", "last_seen", "content_hash", "title"}
+    assert set(history[0]) == {"version", "first_seen", "last_seen", "content_hash", "title", "kind", "change"}
+    assert history[0]["kind"] == "fetch" and history[1]["change"]["words_added"] >= 1
     assert history[0]["content_hash"] != history[1]["content_hash"]
 
     diff = json.loads(run("diff", url, "--json", "--db", str(db_path)).stdout)
@@ -187,6 +188,9 @@ def test_connection_refused_exits_1(db_path: Path, config_dir: Path) -> None:
 
 
 def test_history_of_unknown_url(db_path: Path) -> None:
+    from scraper.archive.store import Archive
+
+    Archive(db_path).close()
     result = run("history", "https://nowhere.example/", "--db", str(db_path))
     assert result.exit_code == 1 and "not in the archive" in result.output
 

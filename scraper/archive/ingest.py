@@ -34,11 +34,15 @@ def identity_url(article: Article, page: Page) -> str:
     return canonical
 
 
-def archive_page(archive: Archive, page: Page, config: Config, site: Site | None = None) -> tuple[Article, SaveResult]:
-    """Extract `page` and save it; returns the article and what the archive did with it."""
+def archive_page(
+    archive: Archive, page: Page, config: Config, site: Site | None = None, *, kind: VersionKind = VersionKind.FETCH
+) -> tuple[Article, SaveResult]:
+    """Extract `page` and save it; returns the article and what the archive did with it.
+
+    `kind` says where the page came from: FETCH (the site, now) or IMPORT (a WARC file)."""
     site = site or config.site_for(page.final_url)
     article = extract_article(page.html, page.final_url, site, fetched_at=page.fetched_at)
-    return article, save_extracted(archive, article, page, config, site)
+    return article, save_extracted(archive, article, page, config, site, kind=kind)
 
 
 def save_extracted(

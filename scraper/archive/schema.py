@@ -10,6 +10,9 @@ Versions:
   2  the frontier and the `latest_articles` view are part of the schema; `articles` loses
      `next_check` (never written), `etag` and `last_modified` (written, never read: conditional
      requests use the frontier's copies).
+  3  each version carries how it differs from the one before (words added and removed, headline
+     changed, sentences added / removed / changed / moved, a one-line summary; see changes.py),
+     backfilled for the versions already there.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import sqlite_utils
 
 __all__ = ["VERSION", "VIEWS", "ensure_views", "migrate", "version_of"]
 
-VERSION = 2
+VERSION = 3
 
 FRONTIER = (
     """CREATE TABLE IF NOT EXISTS frontier (
@@ -101,6 +104,7 @@ def _create(db: sqlite_utils.Database) -> None:
     for statement in FRONTIER:
         db.execute(statement)
     _write_views(db.conn, list(VIEWS))
+    _to_v3(db.conn)
 
 
 def _tables(db: sqlite_utils.Database) -> None:
@@ -217,7 +221,14 @@ def _to_v2(conn: sqlite3.Connection) -> None:
     _write_views(conn, list(VIEWS))
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _to_v2}
+def _to_v3(conn: sqlite3.Connection) -> None:
+    """Every version gets its change stats; the columns and the backfill are owned by changes.py."""
+    from .changes import add_change_columns  # changes.py reads and writes these columns; it imports no schema
+
+    add_change_columns(conn)
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _to_v2, 3: _to_v3}
 
 
 def _write_views(conn: sqlite3.Connection, names: list[str]) -> None:

@@ -26,6 +26,7 @@ import zstandard
 from ..errors import ArchiveError
 from ..models import Article, ArticleState, Comment, Digest, Outcome, Page, VersionKind
 from . import schema
+from .changes import ChangeStats, stats_select, store_change_stats
 from .copies import digest as digest_of
 from .copies import store_fingerprint
 
@@ -42,6 +43,8 @@ class SaveResult:
     status: Outcome
     version: int
     article_id: int
+    change: ChangeStats | None = None  # for a new version: how it differs from the one before
+    removed_comments: int = 0  # comments that disappeared from the page in this save
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +59,7 @@ class Version:
     modified: str | None
     body: str
     kind: str
+    change: ChangeStats | None = None
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -64,6 +68,8 @@ class Version:
             "last_seen": self.last_seen,
             "content_hash": self.content_hash,
             "title": self.title,
+            "kind": self.kind or "fetch",
+            "change": self.change.to_dict() if self.change else None,
         }
 
 
@@ -74,18 +80,27 @@ def _content(article: Article) -> tuple[str | None, ...]:
 
 
 class Archive:
-    """An open archive file.  Use as a context manager; not shared between threads."""
+    """An open archive file.  Use as a context manager; not shared between threads.
 
-    def __init__(self, path: str | Path) -> None:
+    `readonly=True` (the read commands) never creates or changes the file: a missing file is an
+    error, and an archive the user may only read can still be read (see `_open_readonly`).
+    """
+
+    def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
         self.path = Path(path)
+        self.readonly = readonly
         try:
-            self.conn = sqlite3.connect(str(self.path), timeout=60.0, isolation_level=None, check_same_thread=False)
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.execute("PRAGMA busy_timeout=60000")
-            self.conn.execute("PRAGMA synchronous=NORMAL")
-            self.conn.execute("PRAGMA foreign_keys=ON")
+            if readonly:
+                self.conn = _open_readonly(self.path)
+            else:
+                self.conn = sqlite3.connect(str(self.path), timeout=60.0, isolation_level=None, check_same_thread=False)
+                self.conn.execute("PRAGMA journal_mode=WAL")
+                self.conn.execute("PRAGMA busy_timeout=60000")
+                self.conn.execute("PRAGMA synchronous=NORMAL")
+                self.conn.execute("PRAGMA foreign_keys=ON")
             self.db = sqlite_utils.Database(self.conn)
-            self._ensure_schema()
+            if not readonly:
+                self._ensure_schema()
         except sqlite3.DatabaseError as exc:
             raise ArchiveError(f"{self.path}: cannot open archive: {exc}") from None
 
@@ -157,6 +172,7 @@ class Archive:
                     "SELECT version, content_hash FROM versions WHERE article_id=? ORDER BY version DESC LIMIT 1",
                     (article_id,),
                 ).fetchone()
+                change = None
                 if last and last[1] == digest:
                     status, number = Outcome.UNCHANGED, last[0]
                     conn.execute(
@@ -169,8 +185,9 @@ class Archive:
                     captured = page.final_url if page else article.url
                     self._add_version(conn, article_id, number, captured, digest, article, kind, page_sha, stamp)
                     store_fingerprint(conn, article_id, number, found.simhash)
+                    change = store_change_stats(conn, article_id, number)
                 self._touch_article(conn, article_id, article, stamp, status, number)
-                self._save_comments(conn, article_id, article.comments, stamp)
+                removed = self._save_comments(conn, article_id, article.comments, stamp)
                 if page is not None and log_fetch:
                     self._log_fetch(
                         conn,
@@ -186,7 +203,7 @@ class Archive:
                     )
         except sqlite3.DatabaseError as exc:
             raise ArchiveError(f"{self.path}: saving {key} failed: {exc}") from None
-        return SaveResult(status, number, article_id)
+        return SaveResult(status, number, article_id, change, removed)
 
     def record_fetch(
         self,
@@ -313,14 +330,14 @@ class Archive:
         )
 
     @staticmethod
-    def _save_comments(conn: sqlite3.Connection, article_id: int, comments: tuple[Comment, ...], stamp: str) -> None:
-        """Upsert comments by key; mark the ones that vanished as removed (never delete them).
+    def _save_comments(conn: sqlite3.Connection, article_id: int, comments: tuple[Comment, ...], stamp: str) -> int:
+        """Upsert comments by key; mark the ones that vanished as removed (never delete them); return how many.
 
         A page with no comments at all leaves earlier comments alone: an empty list is far more
         often a widget that failed to render than a moderator deleting every comment.
         """
         if not comments:
-            return
+            return 0
         for c in comments:
             conn.execute(
                 "INSERT INTO comments (article_id, key, parent_key, author, published, text, first_seen, last_seen)"
@@ -331,10 +348,10 @@ class Archive:
             )
         keys = [c.id for c in comments]
         marks = ",".join("?" * len(keys))
-        conn.execute(
+        return conn.execute(
             f"UPDATE comments SET removed_at=? WHERE article_id=? AND removed_at IS NULL AND key NOT IN ({marks})",
             (stamp, article_id, *keys),
-        )
+        ).rowcount
 
     @staticmethod
     def _log_fetch(
@@ -374,12 +391,25 @@ class Archive:
         if article is None:
             return []
         rows = self.conn.execute(
-            "SELECT version, first_seen, last_seen, content_hash, title, authors, published, modified, body, kind"
-            " FROM versions WHERE article_id=? ORDER BY version",
+            "SELECT version, first_seen, last_seen, content_hash, title, authors, published, modified, body, kind,"
+            f" {stats_select(self.conn)} FROM versions v WHERE article_id=? ORDER BY version",
             (article["id"],),
         ).fetchall()
         return [
-            Version(r[0], r[1], r[2], r[3], r[4], json.loads(r[5] or "[]"), r[6], r[7], r[8] or "", r[9]) for r in rows
+            Version(
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                json.loads(r[5] or "[]"),
+                r[6],
+                r[7],
+                r[8] or "",
+                r[9],
+                ChangeStats.from_row(r[10:]),
+            )
+            for r in rows
         ]
 
     def comments(self, url: str) -> list[dict[str, Any]]:
@@ -412,3 +442,26 @@ class Archive:
             "fetches": one("SELECT count(*) FROM fetches").fetchone()[0],
             "fetch_errors": one("SELECT count(*) FROM fetches WHERE outcome='error'").fetchone()[0],
         }
+
+
+def _open_readonly(path: Path) -> sqlite3.Connection:
+    """Open an existing archive with `mode=ro`; never creates a file.
+
+    A WAL archive in a folder we cannot write has no -shm file to share, so SQLite refuses even to
+    read it; then it is opened `immutable=1` (nobody can be writing where nobody may write).
+    """
+    if not path.is_file():
+        raise ArchiveError(f"{path}: no archive here (check --db; `scraper fetch` or `crawl` creates one)")
+    uri = path.resolve().as_uri() + "?mode=ro"
+    conn = sqlite3.connect(uri, uri=True, timeout=60.0, isolation_level=None, check_same_thread=False)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError:
+        conn.close()
+        conn = sqlite3.connect(uri + "&immutable=1", uri=True, isolation_level=None, check_same_thread=False)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    conn.execute("PRAGMA busy_timeout=60000")
+    if conn.execute("PRAGMA user_version").fetchone()[0] < 1:
+        conn.close()
+        raise ArchiveError(f"{path}: not a newsarchive archive")
+    return conn

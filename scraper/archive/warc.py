@@ -8,6 +8,10 @@ ours or another tool's, and archives their HTML responses through the normal ext
 
 from __future__ import annotations
 
+import contextlib
+import gzip
+import io
+import logging
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -26,11 +30,13 @@ from ..config import Config
 from ..errors import ScraperError
 from ..fetch.client import HTML_TYPES
 from ..fetch.decode import decode_html
-from ..models import Outcome, Page
+from ..models import Outcome, Page, VersionKind
 from .ingest import archive_page
 from .store import Archive
 
 __all__ = ["export_warc", "import_warc"]
+
+log = logging.getLogger("scraper.archive")
 
 _KNOWN_TYPES = {"warcinfo", "response", "request", "resource", "metadata", "revisit", "conversion", "continuation"}
 
@@ -121,8 +127,10 @@ def import_warc(
     """Archive every HTML 200 response in a WARC/ARC file; returns counts by outcome."""
     counts = {"new": 0, "changed": 0, "unchanged": 0, "skipped": 0, "failed": 0}
     records = 0
+    _sniff(path)
+    warnings = io.StringIO()  # warcio writes a malformed record's text to stderr: keep it out of the terminal
     try:
-        with path.open("rb") as fh:
+        with path.open("rb") as fh, contextlib.redirect_stderr(warnings):
             for record in ArchiveIterator(fh, arc2warc=True):
                 if not records and not _plausible_first(record):
                     break
@@ -134,7 +142,7 @@ def import_warc(
                     counts["skipped"] += 1
                     continue
                 try:
-                    _, result = archive_page(archive, page, config)
+                    _, result = archive_page(archive, page, config, kind=VersionKind.IMPORT)
                 except ScraperError as exc:
                     counts["failed"] += 1
                     archive.record_fetch(page.url, Outcome.ERROR, error=f"import: {exc}")
@@ -148,4 +156,28 @@ def import_warc(
         raise ScraperError(f"{path}: cannot read: {exc.strerror or exc}") from None
     if not records:
         raise ScraperError(f"{path}: not a readable WARC/ARC file: no records found")
+    if warnings.getvalue():
+        log.warning("%s: %d malformed record boundary(ies) skipped", path, warnings.getvalue().count("\n") or 1)
     return counts
+
+
+_FIRST_LINE = re.compile(rb"^(?:WARC/\d|filedesc://|https?://|dns:|ftp://|urn:)")
+
+
+def _sniff(path: Path) -> None:
+    """A one-line error for what is plainly not a WARC or ARC file (an HTML page, a zip), before warcio."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+            if head[:2] == b"\x1f\x8b":
+                fh.seek(0)
+                try:
+                    with gzip.GzipFile(fileobj=fh) as gz:
+                        head = gz.read(64)
+                except (OSError, EOFError):
+                    raise ScraperError(f"{path}: not a readable WARC/ARC file (a damaged gzip file)") from None
+    except OSError as exc:
+        raise ScraperError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if not _FIRST_LINE.match(head.lstrip()):
+        start = head.lstrip()[:24].decode("utf-8", "replace").split("\n")[0]
+        raise ScraperError(f"{path}: not a readable WARC/ARC file (it starts with {start!r})")

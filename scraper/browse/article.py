@@ -33,7 +33,10 @@ SECURITY_HEADERS = {
     "referrer-policy": "no-referrer",
 }
 
-_VERSION_COLUMNS = "version, first_seen, last_seen, title, authors, published, modified, lang, kind, content_hash"
+_VERSION_COLUMNS = (
+    "version, first_seen, last_seen, title, authors, published, modified, lang, kind, content_hash,"
+    " change_summary, title_changed, words_added, words_removed"
+)
 _DIFF_FIELDS = ("title", "authors", "published", "modified", "lang")
 
 
@@ -189,8 +192,10 @@ def _links(datasette: Datasette, database: str, article_id: int, data: dict[str,
         "home_url": datasette.urls.instance(),
         "database_url": db_url,
         "latest_url": datasette.urls.table(database, "latest_articles"),
-        "search_url": db_url + "/search",
-        "changed_url": db_url + "/recently_changed",
+        "search_url": db_url + "/-/search",
+        "changed_url": db_url + "/-/changes",
+        "feed_url": db_url + f"/-/changes.atom?article={article_id}",
+        "article_changes_url": db_url + f"/-/changes?article={article_id}",
         "self_url": article_path(datasette, database, article_id),
         "json_url": datasette.urls.database(database) + f"/-/article/{article_id}.json",
         "history_url": datasette.urls.table(database, "versions") + f"?article_id={article_id}",

@@ -33,9 +33,12 @@ SELECT
     a.title,
     a.site,
     a.version_count AS versions,
+    v.change_summary AS last_change,
+    v.kind,
     a.last_changed,
     a.published
 FROM articles a
+JOIN versions v ON v.article_id = a.id AND v.version = a.version_count
 WHERE a.version_count > 1
 ORDER BY a.last_changed DESC
 LIMIT 200
@@ -109,23 +112,27 @@ def build_metadata(database: str) -> dict[str, Any]:
                 "queries": {
                     "search": {
                         "title": "Search articles",
-                        "description": 'Words in title or body; "quoted phrase", prefix*.',
+                        "description": 'Words in title or body: "a phrase", prefix*, Poutine OR Bordelais, NOT.',
                         "sql": _SEARCH_SQL,
+                        "hide_sql": True,
                     },
                     "recently_changed": {
                         "title": "Recently changed articles",
                         "description": "Articles edited after first publication, most recent edit first.",
                         "sql": _RECENTLY_CHANGED_SQL,
+                        "hide_sql": True,
                     },
                     "most_edited": {
                         "title": "Most edited articles",
                         "description": "Articles with the most versions.",
                         "sql": _MOST_EDITED_SQL,
+                        "hide_sql": True,
                     },
                     "removed_comments": {
                         "title": "Removed comments",
                         "description": "Comments that disappeared from their article, latest first.",
                         "sql": _REMOVED_COMMENTS_SQL,
+                        "hide_sql": True,
                     },
                 },
             }

@@ -8,20 +8,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from datasette import hookimpl
 from datasette.utils import await_me_maybe
 from markupsafe import Markup, escape
 
 from .article import ROUTE, article_path, article_view
-from .present import authors_list, fts_query
+from .front import ROUTES
+from .metadata import PLUGIN_NAME
+from .present import authors_list, fts_query, safe_href
 
 if TYPE_CHECKING:  # importing datasette.app here would load entry points while this package is half-imported
     from datasette.app import Datasette
 
-__all__ = ["handle_exception", "prepare_connection", "register_routes", "render_cell"]
+__all__ = ["extra_css_urls", "handle_exception", "prepare_connection", "register_routes", "render_cell"]
 
 ARTICLE_TABLES = frozenset({"articles", "latest_articles"})
+STAMP_COLUMNS = frozenset({"published", "modified", "first_seen", "last_seen", "last_checked", "last_changed"})
 # snippet() in the canned search query marks hits with these private-use characters; only they
 # become <mark>, after the scraped text around them has been escaped.
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
@@ -29,7 +33,13 @@ MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
 
 @hookimpl
 def register_routes(datasette: Datasette) -> list[tuple[str, Callable[..., Any]]]:
-    return [(ROUTE, article_view)]
+    return [*ROUTES, (ROUTE, article_view)]
+
+
+@hookimpl
+def extra_css_urls(datasette: Datasette) -> list[str]:
+    """Datasette's own pages get a little CSS: readable titles, the original link on screen at 1280 px."""
+    return [datasette.urls.static_plugins(PLUGIN_NAME, "datasette-pages.css")]
 
 
 @hookimpl
@@ -46,6 +56,10 @@ def render_cell(row: Any, value: Any, column: str, table: str | None, database: 
             return _article_link(datasette, database, row["id"], value)
         if (table is None or table == "versions") and "article_id" in keys and _plain(row["article_id"]) is not None:
             return _article_link(datasette, database, _plain(row["article_id"]), value)
+    if column == "url" and table in (*ARTICLE_TABLES, "versions", None) and isinstance(value, str):
+        return _original_link(value)
+    if column in STAMP_COLUMNS and table in (*ARTICLE_TABLES, "versions", "comments") and isinstance(value, str):
+        return _stamp(value)
     if column == "authors" and table in (*ARTICLE_TABLES, "versions") and isinstance(value, str):
         return ", ".join(authors_list(value)) or Markup("&nbsp;")
     if column == "version" and table == "versions" and "article_id" in keys:
@@ -78,6 +92,24 @@ async def _handling(result: Any, exception: BaseException) -> Any:
 def _plain(value: Any) -> Any:
     """A foreign key cell arrives expanded as {"value": …, "label": …} on table pages."""
     return value["value"] if isinstance(value, dict) else value
+
+
+def _stamp(value: str) -> Markup:
+    """'2024-06-10T08:00:00+00:00' shown as '2024-06-10 08:00' on two short lines; the full stamp on hover."""
+    day, _, rest = value.partition("T")
+    shown = f"{day} {rest[:5]}" if rest else day
+    return Markup('<time datetime="{}" title="{}">{}</time>').format(value, value, shown)
+
+
+def _original_link(url: str) -> Markup | None:
+    """A long article URL as a short "host ↗" link (the whole URL in its title), so it stays on screen."""
+    href = safe_href(url)
+    if href is None:
+        return None  # Datasette prints it as escaped text
+    host = urlsplit(href).hostname or href
+    return Markup('<a class="original" href="{}" title="{}" rel="noopener noreferrer nofollow">{} ↗</a>').format(
+        href, href, host.removeprefix("www.")
+    )
 
 
 def _article_link(datasette: Datasette, database: str, article_id: Any, title: Any) -> Markup | None:

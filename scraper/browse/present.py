@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -23,6 +25,7 @@ __all__ = [
     "fts_query",
     "human_time",
     "paragraphs",
+    "quoted_fts_query",
     "safe_href",
     "thread",
 ]
@@ -82,11 +85,21 @@ def authors_list(value: str | None) -> list[str]:
 
 
 def fts_query(text: str | None) -> str:
-    """Turn what a reader types into a safe FTS5 query: words ANDed, "phrases" kept, prefix* kept.
+    """What a reader types, as an FTS5 query: FTS5's own syntax when it parses (OR, NOT, "phrases",
+    prefix*, NEAR, parentheses), else every term quoted so that punctuation cannot cause an error.
 
-    Each term is quoted, so FTS5 operators and punctuation in the input cannot cause a syntax error.
-    An empty input becomes an empty phrase, which matches nothing.
+    "Poutine OR Bordelais" finds either word; `l'accord covid-19` (not valid FTS5) becomes two quoted
+    terms.  The query is always passed to MATCH as a bound parameter, never spliced into SQL.  An empty
+    input becomes an empty phrase, which matches nothing.
     """
+    text = (text or "").strip()
+    if text and _parses(text):
+        return text
+    return quoted_fts_query(text)
+
+
+def quoted_fts_query(text: str | None) -> str:
+    """Every word quoted (ANDed), "phrases" kept, a trailing * kept as a prefix search."""
     terms = []
     for phrase, word in _FTS_TERMS.findall(text or ""):
         if phrase:
@@ -97,6 +110,23 @@ def fts_query(text: str | None) -> str:
             if core:
                 terms.append(f'"{core}"' + ("*" if star else ""))
     return " ".join(terms) or '""'
+
+
+_PROBE = threading.local()
+
+
+def _parses(query: str) -> bool:
+    """Whether FTS5 accepts `query`, tried on an empty in-memory table with the archive's columns."""
+    conn = getattr(_PROBE, "conn", None)
+    if conn is None:
+        conn = sqlite3.connect(":memory:")
+        conn.execute("CREATE VIRTUAL TABLE probe USING fts5(title, body)")
+        _PROBE.conn = conn
+    try:
+        conn.execute("SELECT 1 FROM probe WHERE probe MATCH ?", (query,)).fetchall()
+    except sqlite3.Error:
+        return False
+    return True
 
 
 def thread(comments: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:

@@ -9,7 +9,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +31,65 @@ def emit_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def command(short: str, *examples: str, **kwargs: Any) -> Callable[[Callable[..., Any]], click.Command]:
+    """A subcommand with a one-line summary (never cut with "..." in `scraper --help`) and examples."""
+    epilog = "\b\nExamples:\n" + "\n".join(f"  {e}" for e in examples)
+    return cli.command(short_help=short, epilog=epilog, **kwargs)
+
+
+def read_archive(db_path: Path) -> Archive:
+    """The archive opened read-only: a missing file is an error, never a new empty archive."""
+    return Archive(db_path, readonly=True)
+
+
+_HOSTLIKE = re.compile(r"^(?:localhost|[\w-]+(?:\.[\w-]+)+)(?::\d+)?(?:[/?#].*)?$", re.IGNORECASE)
+
+
+def check_url(value: str, param_hint: str) -> str:
+    """An http(s) URL, or a usage error that suggests the scheme when the value looks like a host."""
+    if value.lower().startswith(("http://", "https://")):
+        return value
+    if _HOSTLIKE.match(value):
+        raise click.BadParameter(f"{value!r} has no scheme; did you mean https://{value}?", param_hint=param_hint)
+    raise click.BadParameter(f"{value!r} is not an http(s) URL", param_hint=param_hint)
+
+
+def since_option(func: Any) -> Any:
+    def parse(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+        from ..archive.changes import parse_since
+
+        if value is None:
+            return None
+        try:
+            return parse_since(value)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+
+    return click.option(
+        "--since",
+        callback=parse,
+        metavar="WHEN",
+        help="Only since WHEN: a duration ago (1d, 12h, 2w) or a date (YYYY-MM-DD, ISO 8601).",
+    )(func)
+
+
+def check_site(archive: Archive, site: str | None, config: Config | None = None) -> None:
+    """An unknown --site is a usage error (exit 2) naming the sites there are."""
+    if site is None:
+        return
+    known = {r[0] for r in archive.conn.execute("SELECT DISTINCT site FROM articles WHERE site IS NOT NULL")}
+    if config is not None:
+        known |= {s.name for s in config.sites}
+    if site not in known:
+        names = ", ".join(sorted(known)) or "none yet"
+        raise click.BadParameter(f"no site named {site!r} (sites: {names})", param_hint="--site")
+
+
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog="\b\nExamples:\n  scraper fetch https://www.lemonde.fr/article.html\n  scraper serve --db archive.db"
+    "\n  scraper changes --since 1d\n\nEach command has its own --help, with examples.",
+)
 @click.version_option(__version__, prog_name="scraper")
 @click.option("-v", "--verbose", count=True, help="More log output (-v info, -vv debug).")
 def cli(verbose: int) -> None:
@@ -45,7 +105,11 @@ def _load(config_dir: Path) -> Config:
 # ---------------------------------------------------------------- fetch
 
 
-@cli.command()
+@command(
+    "Fetch one article, extract it, archive it if it changed.",
+    "scraper fetch https://www.lemonde.fr/politique/article/2024/06/20/x.html",
+    "scraper fetch https://example.com/post --json --no-store",
+)
 @click.argument("url")
 @db_option
 @config_option
@@ -58,6 +122,7 @@ def fetch(url: str, db_path: Path, config_dir: Path, as_json: bool, no_store: bo
     from ..extract import extract_article
     from ..fetch.client import fetch_page
 
+    check_url(url, "URL")
     config = _load(config_dir)
     if no_store:
         page = fetch_page(url, config.settings)
@@ -73,7 +138,16 @@ def fetch(url: str, db_path: Path, config_dir: Path, as_json: bool, no_store: bo
             archive.record_fetch(url, Outcome.ERROR, status=exc.status, error=exc.reason)
             raise
         article, result = archive_page(archive, page, config)
+    _alert(config, page.final_url, article.title, result)
     _show_article(article.to_dict(), {"status": result.status, "version": result.version}, as_json)
+
+
+def _alert(config: Config, link: str, headline: str | None, result: Any) -> None:
+    from ..notify import Alerts
+
+    alerts = Alerts(config)
+    alerts.saved(config.site_for(link), headline, link, result)
+    alerts.close()
 
 
 def _show_article(data: dict[str, Any], archive: dict[str, Any] | None, as_json: bool) -> None:
@@ -105,14 +179,19 @@ def _show_article(data: dict[str, Any], archive: dict[str, Any] | None, as_json:
 # ---------------------------------------------------------------- history / diff
 
 
-@cli.command()
+@command(
+    "The versions of an article, and what kind of change each is.",
+    "scraper history https://www.lemonde.fr/article.html",
+    "scraper history https://www.lemonde.fr/article.html --json",
+)
 @click.argument("url")
 @db_option
 @json_option
 @reports_errors
 def history(url: str, db_path: Path, as_json: bool) -> None:
-    """List the archived versions of an article."""
-    with Archive(db_path) as archive:
+    """List the archived versions of an article: when each was seen, where it came from (kind: fetch,
+    reextract, import) and what changed (words added and removed, sentences, headline)."""
+    with read_archive(db_path) as archive:
         versions = archive.versions(url)
     if not versions:
         raise click.ClickException(f"{url} is not in the archive {db_path}")
@@ -120,10 +199,16 @@ def history(url: str, db_path: Path, as_json: bool) -> None:
         emit_json([v.summary() for v in versions])
         return
     for v in versions:
-        click.echo(f"v{v.version:<3} {v.first_seen}  →  {v.last_seen}  {v.content_hash[:12]}  {v.title or ''}")
+        click.echo(f"v{v.version:<3} {v.first_seen}  →  {v.last_seen}  {v.kind or 'fetch':<9}  {v.title or ''}")
+        if v.change:
+            click.echo(f"     {v.change.summary}")
 
 
-@cli.command()
+@command(
+    "Word diff of two versions of an article (default: the last two).",
+    "scraper diff https://www.lemonde.fr/article.html",
+    "scraper diff https://www.lemonde.fr/article.html --from 1 --to 3 --json",
+)
 @click.argument("url")
 @db_option
 @json_option
@@ -134,7 +219,7 @@ def diff(url: str, db_path: Path, as_json: bool, from_version: int | None, to_ve
     """Show what changed between two versions of an article, word by word (default: the last two)."""
     from ..archive.diff import render_terminal, word_diff
 
-    with Archive(db_path) as archive:
+    with read_archive(db_path) as archive:
         versions = {v.version: v for v in archive.versions(url)}
     if not versions:
         raise click.ClickException(f"{url} is not in the archive {db_path}")
@@ -157,13 +242,16 @@ def diff(url: str, db_path: Path, as_json: bool, from_version: int | None, to_ve
             {
                 "url": url,
                 "from": {"version": old_n, "first_seen": old.first_seen},
-                "to": {"version": new_n, "first_seen": new.first_seen},
+                "to": {"version": new_n, "first_seen": new.first_seen, "kind": new.kind or "fetch"},
+                "change": new.change.to_dict() if new.change and new_n == old_n + 1 else None,
                 "fields": fields,
                 "body": [c.to_dict() for c in chunks],
             }
         )
         return
-    click.secho(f"v{old_n} ({old.first_seen}) → v{new_n} ({new.first_seen})", bold=True)
+    click.secho(f"v{old_n} ({old.first_seen}) → v{new_n} ({new.first_seen}, {new.kind or 'fetch'})", bold=True)
+    if new.change and new_n == old_n + 1:
+        click.echo(new.change.summary)
     for name, change in fields.items():
         click.echo(f"{name}: [-{change['old']}-] {{+{change['new']}+}}")
     if any(c.op != "equal" for c in chunks):
@@ -175,16 +263,21 @@ def diff(url: str, db_path: Path, as_json: bool, from_version: int | None, to_ve
 # ---------------------------------------------------------------- check
 
 
-@cli.command()
+@command(
+    "Validate config/: every mistake in every file, at once.", "scraper check", "scraper check --config ~/news/config"
+)
 @config_option
 @reports_errors
 def check(config_dir: Path) -> None:
-    """Validate the config folder and say what is wrong, if anything."""
+    """Validate the config folder and say what is wrong, if anything: every error of every file, one a line."""
     if not config_dir.is_dir():
         raise ConfigError(str(config_dir), None, "no such config folder")
     from ..config import load_site, site_files
 
     config = _load(config_dir)
+    from ..notify import check_urls
+
+    check_urls(config)
     disabled = [load_site(p).name for p in site_files(config_dir, include_disabled=True) if p.name.startswith("_")]
     names = ", ".join(s.name for s in config.sites) or "none"
     click.echo(f"ok: {config_dir}: settings valid, {len(config.sites)} site(s): {names}")
@@ -195,7 +288,11 @@ def check(config_dir: Path) -> None:
 # ---------------------------------------------------------------- extract
 
 
-@cli.command()
+@command(
+    "Extract an article from a file or URL, without archiving it.",
+    "scraper extract saved.html --url https://www.lemonde.fr/article.html --explain",
+    "scraper extract https://example.com/post --json",
+)
 @click.argument("source")
 @config_option
 @json_option
@@ -215,6 +312,7 @@ def extract(source: str, config_dir: Path, as_json: bool, base_url: str | None, 
     else:
         path = Path(source)
         if not path.is_file():
+            check_url(source, "SOURCE")  # suggests a scheme for what looks like a host
             raise click.BadParameter(f"{source} is neither a URL nor a file", param_hint="SOURCE")
         html, _ = decode_html(path.read_bytes())
         url = base_url or path.resolve().as_uri()
@@ -243,11 +341,15 @@ def extract(source: str, config_dir: Path, as_json: bool, base_url: str | None, 
 # ---------------------------------------------------------------- evidence: reextract, import, copies
 
 
-@cli.command()
+@command(
+    "Re-run extraction over stored raw pages (versions marked reextract).",
+    "scraper reextract",
+    "scraper reextract --site lemonde --since 2024-06-01",
+)
 @db_option
 @config_option
 @click.option("--site", help="Only this site's articles.")
-@click.option("--since", help="Only versions first seen on or after this date (YYYY-MM-DD).")
+@since_option
 @reports_errors
 def reextract(db_path: Path, config_dir: Path, site: str | None, since: str | None) -> None:
     """Re-run extraction over the stored raw pages; add a version only where the result differs."""
@@ -257,7 +359,9 @@ def reextract(db_path: Path, config_dir: Path, site: str | None, since: str | No
     from ..archive.reextract import reextract as run_reextract
 
     config = _load(config_dir)
+    read_archive(db_path).close()  # an existing archive: re-extraction never creates one
     with Archive(db_path) as archive:
+        check_site(archive, site, config)
         total = count_candidates(archive, site, since)
         with Progress(
             TextColumn("re-extracting"),
@@ -283,7 +387,12 @@ def reextract(db_path: Path, config_dir: Path, site: str | None, since: str | No
     )
 
 
-@cli.command(name="import")
+@command(
+    "Archive the HTML pages of a WARC/ARC file (versions marked import).",
+    "scraper import captures.warc.gz",
+    "scraper import crawl.arc --db other.db",
+    name="import",
+)
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @db_option
 @config_option
@@ -298,7 +407,11 @@ def import_(path: Path, db_path: Path, config_dir: Path) -> None:
     click.echo("imported: " + ", ".join(f"{v:,} {k}" for k, v in counts.items()))
 
 
-@cli.command()
+@command(
+    "Near-copies of an article elsewhere in the archive.",
+    "scraper copies https://www.lemonde.fr/article.html",
+    "scraper copies https://www.lemonde.fr/article.html --max-distance 3 --json",
+)
 @click.argument("url")
 @db_option
 @json_option
@@ -308,7 +421,7 @@ def copies(url: str, db_path: Path, as_json: bool, max_distance: int) -> None:
     """Other archived articles that are near-copies of this one (syndication, light rewrites)."""
     from ..archive.copies import find_copies
 
-    with Archive(db_path) as archive:
+    with read_archive(db_path) as archive:
         article = archive.find_article(url)
         if article is None:
             raise click.ClickException(f"{url} is not in the archive {db_path}")
@@ -330,7 +443,11 @@ def copies(url: str, db_path: Path, as_json: bool, max_distance: int) -> None:
 # ---------------------------------------------------------------- daemon / status
 
 
-@cli.command()
+@command(
+    "Crawl every site on its schedule until stopped.",
+    "scraper daemon",
+    "scraper daemon --log-format json --log-file crawl.log",
+)
 @db_option
 @config_option
 @click.option(
@@ -367,7 +484,7 @@ async def _daemon_round(config: Config, site: Site, db_path: Path, stop: asyncio
     return await run_site_round(config, site, db_path, stop=stop)
 
 
-@cli.command()
+@command("Per site: last run, next run, counts; archive totals.", "scraper status", "scraper status --json")
 @db_option
 @config_option
 @json_option
@@ -377,8 +494,9 @@ def status(db_path: Path, config_dir: Path, as_json: bool) -> None:
     from ..archive.runs import RUN_COUNTS
     from ..archive.status import archive_status
 
-    with Archive(db_path) as archive:
-        report = archive_status(archive, _load(config_dir))
+    config = _load(config_dir)
+    with read_archive(db_path) as archive:
+        report = archive_status(archive, config)
     if as_json:
         emit_json(report)
         return
@@ -400,7 +518,11 @@ def status(db_path: Path, config_dir: Path, as_json: bool) -> None:
 # ---------------------------------------------------------------- serve
 
 
-@cli.command()
+@command(
+    "Browse the archive in Datasette: front page, changes, feeds.",
+    "scraper serve",
+    "scraper serve --db lemonde.db --port 8080",
+)
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
@@ -410,15 +532,107 @@ def serve(db_path: Path, host: str, port: int) -> None:
     from ..browse.server import prepare_archive
     from ..browse.server import serve as run_server
 
+    read_archive(db_path).close()  # an archive must exist: serving never creates one
+    _check_port(host, port)
     prepare_archive(db_path)
     click.echo(f"serving {db_path} read-only at http://{host}:{port}/ (Ctrl-C to stop)", err=True)
     run_server(db_path, host, port)
 
 
+def _check_port(host: str, port: int) -> None:
+    """Fail before saying "serving" when the port is taken (uvicorn would only fail after)."""
+    import socket
+
+    if port == 0:
+        return
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise click.BadParameter(f"cannot resolve {host!r}: {exc.strerror}", param_hint="--host") from None
+    family, _, _, _, address = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(address)
+        except OSError as exc:
+            raise click.BadParameter(
+                f"cannot listen on {host}:{port}: {exc.strerror} (pick another with --port)", param_hint="--port"
+            ) from None
+
+
+# ---------------------------------------------------------------- changes
+
+
+@command(
+    "What changed lately: each edit with its headline and summary.",
+    "scraper changes",
+    "scraper changes --since 12h --site lemonde",
+    "scraper changes --since 2024-06-01 --headline --json",
+    "scraper changes --min-words 20   # rewrites, not typo fixes",
+)
+@db_option
+@since_option
+@click.option("--site", help="Only this site's articles.")
+@click.option("--headline", "headline_only", is_flag=True, help="Only versions whose headline changed.")
+@click.option(
+    "--min-words",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Only edits adding or removing at least N words (typo fixes vs rewrites).",
+)
+@click.option("--reextracts/--no-reextracts", default=False, help="Include our own re-extractions.", show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), default=100, show_default=True)
+@json_option
+@reports_errors
+def changes(
+    db_path: Path,
+    since: str | None,
+    site: str | None,
+    headline_only: bool,
+    min_words: int,
+    reextracts: bool,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """Edits of archived articles, newest first (default: the last day): when, where, the headline and
+    a one-line summary ("+42 −17 words, headline changed").  Re-extractions are left out unless asked."""
+    from ..archive.changes import parse_since, recent_changes
+
+    since = since or parse_since("1d")
+    with read_archive(db_path) as archive:
+        check_site(archive, site)
+        found = recent_changes(
+            archive.conn,
+            since=since,
+            site=site,
+            headline_only=headline_only,
+            min_words=min_words,
+            kinds=None if reextracts else ("fetch", "import"),
+            limit=limit,
+        )
+    if as_json:
+        emit_json(found)
+        return
+    if not found:
+        click.echo(f"no changes since {since}", err=True)
+        return
+    for c in found:
+        click.secho(f"{c['first_seen'][:16].replace('T', ' ')}  {c['site'] or ''}  v{c['version']}  {c['title'] or ''}")
+        if c["change"] and c["change"]["title_changed"]:
+            click.echo(f"    was: {c['previous_title'] or ''}")
+        click.echo(f"    {c['summary'] or '(no stats)'}")
+        click.echo(f"    {c['url']}")
+
+
 # ---------------------------------------------------------------- crawl / export
 
 
-@cli.command()
+@command(
+    "One crawl round: all sites, one site NAME, or a URL.",
+    "scraper crawl",
+    "scraper crawl lemonde --max-pages 50",
+    "scraper crawl https://blog.example.com/ --depth 1 --sitemap",
+)
 @click.argument("target", required=False)
 @db_option
 @config_option
@@ -452,6 +666,8 @@ def crawl(
             raise click.BadParameter(str(exc), param_hint="TARGET") from None
     elif target:
         found = config.site(target)
+        if found is None and _HOSTLIKE.match(target) and ("." in target or ":" in target):
+            check_url(target, "TARGET")
         if found is None:
             names = ", ".join(s.name for s in config.sites) or "none"
             raise click.BadParameter(f"no site named {target!r} in {config_dir} (sites: {names})", param_hint="TARGET")
@@ -470,9 +686,8 @@ def crawl(
     show = sys.stderr.isatty() if progress is None else progress
     if not show:
         logging.getLogger("scraper.crawl").setLevel(logging.INFO)
-    total = (max_pages or config.settings.get("crawl.max_pages")) * len(sites)
     try:  # a crawl is a run too: `scraper status` shows it
-        with Run(db_path, [site.name for site in sites]) as run, CrawlProgress(show, total) as bar:
+        with Run(db_path, [site.name for site in sites]) as run, CrawlProgress(show, db_path, run.sites) as bar:
             run.counts = asyncio.run(run_crawl(config, sites, db_path, options=options, report=bar.report))
     except KeyboardInterrupt:
         click.echo("interrupted: run the same command again to resume", err=True)
@@ -484,39 +699,36 @@ def crawl(
         )
 
 
-@cli.command()
+@command(
+    "Export articles as JSON Lines or CSV, or every capture as WARC.",
+    "scraper export > articles.jsonl",
+    "scraper export --format csv --site lemonde --since 7d --out lemonde.csv",
+    "scraper export --format warc --out captures.warc.gz",
+)
 @db_option
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "warc"]), default="jsonl", show_default=True)
 @click.option("--site", help="Only this site's articles.")
-@click.option("--since", help="Only articles first seen or changed since DATE (YYYY-MM-DD or ISO 8601).")
+@since_option
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), help="Write here, not stdout.")
 @reports_errors
 def export(db_path: Path, fmt: str, site: str | None, since: str | None, out_path: Path | None) -> None:
     """Export archived articles as JSON Lines or CSV (latest version, comments, version count), or every
     stored capture as WARC (request and response records with the original headers and payload)."""
-    from datetime import UTC, datetime
-
     from ..archive.export import export_rows, write_csv, write_export, write_jsonl
 
-    if since:
-        try:
-            stamp = datetime.fromisoformat(since)
-        except ValueError:
-            raise click.BadParameter(f"{since!r} is not a date (use YYYY-MM-DD)", param_hint="--since") from None
-        since = (stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)).astimezone(UTC).isoformat(timespec="seconds")
-    if not db_path.exists():
-        raise click.ClickException(f"no archive at {db_path}")
+    with read_archive(db_path) as archive:
+        check_site(archive, site)
     if fmt == "warc":
         from ..archive.export import atomic_output
         from ..archive.warc import export_warc
 
         if out_path is None:
             raise click.UsageError("--format warc needs --out FILE (e.g. captures.warc.gz)")
-        with Archive(db_path) as archive, atomic_output(out_path, binary=True) as fh:
+        with read_archive(db_path) as archive, atomic_output(out_path, binary=True) as fh:
             n = export_warc(archive, fh, site=site)
         click.echo(f"{n} capture(s) written to {out_path}", err=True)
         return
-    with Archive(db_path) as archive:
+    with read_archive(db_path) as archive:
         rows = export_rows(archive, site=site, since=since)
         if out_path is None:
             (write_jsonl if fmt == "jsonl" else write_csv)(rows, sys.stdout)

@@ -22,7 +22,8 @@ def reports_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except ConfigError as exc:
-            click.echo(f"config error: {exc}", err=True)
+            for line in str(exc).splitlines():  # ConfigErrors: every mistake of the run, one a line
+                click.echo(f"config error: {line}", err=True)
             sys.exit(2)
         except ScraperError as exc:
             click.echo(f"error: {exc}", err=True)

@@ -23,6 +23,7 @@ from ..archive.store import Archive
 from ..config import Config, Site
 from ..discover import Link
 from ..models import Article, Counts, Digest, Outcome, Page, PageKind, UrlState
+from ..notify import Alerts
 from .frontier import Frontier, Task, Update
 from .schedule import after_disallowed, after_failure, after_fetch
 
@@ -127,6 +128,7 @@ class Writer:
         self._sites: dict[str, Site] = {}
         self._ready = threading.Event()
         self._round_start: dict[str, float] = {}
+        self.alerts = Alerts(config)  # sent from their own thread, after each save has committed
 
     def start(self) -> Writer:
         self._thread.start()
@@ -170,6 +172,7 @@ class Writer:
         if self._thread.is_alive():
             await self.put(_STOP)
             await asyncio.to_thread(self._thread.join)
+        await asyncio.to_thread(self.alerts.close)
         self._raise()
 
     def _raise(self) -> None:
@@ -260,6 +263,7 @@ class Writer:
             self._emit(Event(task.site, task.url, Outcome.NOT_MODIFIED, r.status, 0))
         elif task.kind == PageKind.ARTICLE and r.page is not None and r.article is not None:
             saved = save_extracted(archive, r.article, r.page, self.config, site, r.digest)
+            self.alerts.saved(site, r.article.title, r.page.final_url, saved)
             self._emit(Event(task.site, task.url, saved.status, r.status, r.size, version=saved.version))
         else:
             found = Outcome(task.kind)
