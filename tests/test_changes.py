@@ -77,12 +77,14 @@ def test_stats_are_stored_with_each_version(tmp_path: Path) -> None:
 
 def test_old_archives_are_backfilled_once(tmp_path: Path) -> None:
     db = build_archive(tmp_path / "archive.db")
-    with sqlite3.connect(db) as conn:  # an archive from before the change columns existed
+    with sqlite3.connect(db) as conn:  # an archive of schema version 2, from before the change columns
+        conn.execute("DROP INDEX IF EXISTS idx_versions_first_seen")
         for name in CHANGE_COLUMNS:
             conn.execute(f"ALTER TABLE versions DROP COLUMN {name}")
+        conn.execute("PRAGMA user_version=2")
     code, out, _ = run("history", BUDGET_URL, "--json", "--db", str(db))  # read-only: no stats, still works
     assert code == 0 and json.loads(out)[2]["change"] is None
-    with Archive(db) as archive:  # any writer adds and fills them
+    with Archive(db) as archive:  # any writer migrates to version 3, which adds and fills them
         assert [v.change.summary for v in archive.versions(BUDGET_URL) if v.change][2].endswith("headline changed")
         assert add_change_columns(archive.conn) == 0  # and only once
 

@@ -20,6 +20,7 @@ from click.testing import CliRunner, Result
 from scraper.cli import cli
 from scraper.cli.progress import CrawlProgress
 from scraper.crawl.writer import Event
+from scraper.models import Outcome
 from tests.browse_fixtures import BUDGET_URL, build_archive
 
 COMMANDS = sorted(cli.commands)
@@ -179,7 +180,7 @@ def test_progress_shows_done_and_queued_and_fits_80_columns(archive: Path) -> No
     console = Console(file=out, width=80, force_terminal=True, color_system=None)
     with CrawlProgress(True, archive, ["news-example"], console=console) as bar:
         for outcome in ["new"] * 120 + ["changed"] * 30 + ["not-modified"] * 700 + ["error"] * 5:
-            bar.report(Event("news-example", "https://x/", outcome, 200, 1000))
+            bar.report(Event("news-example", "https://x/", Outcome(outcome), 200, 1000))
     last = [line for line in out.getvalue().replace("\r", "\n").splitlines() if "crawl" in line][-1]
     assert "855 done / 0 queued" in last and "…" not in last
     assert len(last.rstrip()) <= 80
