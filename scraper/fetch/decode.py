@@ -49,14 +49,25 @@ class Decompressor:
         raise DecodeLimitError(f"unsupported content encoding {name!r}")
 
     def feed(self, data: bytes) -> Iterator[bytes]:
-        chunks = [data]
+        """Decode one network read, in pieces of at most 64 KB, raising as soon as the cap is passed.
+
+        Every stage is a generator pulled by the one after it, so however much one read expands
+        (a 1.6 KB brotli body to 2 GB, `gzip, gzip` to 1 GB) no more than one piece per stage exists
+        at a time, and nothing past the cap is ever decompressed.
+        """
+        chunks: Iterator[bytes] = iter((data,))
         for step in self._steps:
-            chunks = [out for chunk in chunks for out in _run(step, chunk)]
+            chunks = _chain(step, chunks)
         for out in chunks:
             self.produced += len(out)
             if self.produced > self.limit:
                 raise DecodeLimitError(f"body larger than {self.limit:,} bytes after decompression", over_cap=True)
             yield out
+
+
+def _chain(step: object, chunks: Iterator[bytes]) -> Iterator[bytes]:
+    for chunk in chunks:
+        yield from _run(step, chunk)
 
 
 class _Deflate:
@@ -97,8 +108,8 @@ def _run(step: object, data: bytes) -> Iterator[bytes]:
             if out:
                 yield out
             tail = step.unconsumed_tail  # type: ignore[attr-defined]
-            if not tail:
-                return
+            if not tail and len(out) < _CHUNK:
+                return  # input used up and the output buffer was not full: nothing pending inside zlib
             out = step.decompress(tail, _CHUNK)  # type: ignore[attr-defined]
     except (zlib.error, brotli.error) as exc:
         raise DecodeLimitError(f"corrupt compressed body: {exc}") from None

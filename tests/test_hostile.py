@@ -1,0 +1,75 @@
+"""Issue 18: hostile input that an attack run got past the limits, each reproduced for real.
+
+Servers are `tests.server.LocalServer` on 127.0.0.1; memory is the peak RSS of a child process
+(`ru_maxrss` of the child itself, reported by a small wrapper), compared with the same command on
+a small page, so the figures do not depend on what else the machine runs.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tracemalloc
+from pathlib import Path
+
+import pytest
+
+from scraper.fetch.decode import DecodeLimitError, Decompressor
+from tests.server import PAGES, LocalServer, Route
+
+MB = 1024 * 1024
+BROTLI_BOMB = (PAGES / "bomb-2gb.html.br").read_bytes()  # 1,635 bytes -> 2 GiB of NULs (brotli q5, lgwin 24)
+GZIP2_BOMB = (PAGES / "bomb-1gb.html.gz.gz").read_bytes()  # 1,850 bytes: gzip of gzip of 1 GiB of NULs
+SMALL = b"<!doctype html><html><head><title>Small</title></head><body><article><p>tiny</p></article></body></html>"
+
+# Runs the CLI in this child and prints its own peak RSS (kB) last on stderr, however the CLI exits.
+PEAK_CHILD = (
+    "import resource, sys\nfrom scraper.cli import cli\n"
+    "try:\n    cli(sys.argv[1:], prog_name='scraper')\n"
+    "finally:\n    print('PEAK', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+)
+
+
+def run_peak(*args: str, timeout: float = 120) -> tuple[subprocess.CompletedProcess[str], int]:
+    """Run `scraper ARGS` in a child; returns the result and the child's peak RSS in bytes."""
+    proc = subprocess.run(
+        [sys.executable, "-c", PEAK_CHILD, *args], capture_output=True, text=True, timeout=timeout, check=False
+    )
+    peak = [line for line in proc.stderr.splitlines() if line.startswith("PEAK ")]
+    assert peak, proc.stderr
+    return proc, int(peak[-1].split()[1]) * 1024
+
+
+# ------------------------------------------------------------------ 1. decompression bombs
+
+
+@pytest.mark.parametrize(("body", "encoding"), [(BROTLI_BOMB, "br"), (GZIP2_BOMB, "gzip, gzip")])
+def test_a_bomb_fed_in_one_read_stops_at_the_cap_without_materialising_it(body: bytes, encoding: str) -> None:
+    decoder = Decompressor(encoding, 10_000_000)
+    tracemalloc.start()
+    try:
+        with pytest.raises(DecodeLimitError) as caught:
+            for piece in decoder.feed(body):  # the whole body as one network read
+                assert len(piece) <= 256 * 1024  # brotli may overshoot its output limit by one block
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert caught.value.over_cap
+    assert decoder.produced <= 10_000_000 + 256 * 1024
+    assert peak < 5 * MB  # pieces are dropped as they come; before the fix one read became 2 GB
+
+
+@pytest.mark.parametrize(("body", "encoding"), [(BROTLI_BOMB, "br"), (GZIP2_BOMB, "gzip, gzip")])
+def test_scraper_fetch_refuses_a_bomb_with_bounded_memory(
+    body: bytes, encoding: str, server: LocalServer, tmp_path: Path, config_dir: Path
+) -> None:
+    server.routes["/small"] = Route(body=SMALL)
+    server.routes["/bomb"] = Route(body=body, headers={"Content-Encoding": encoding})
+    common = ["--db", str(tmp_path / "a.db"), "--config", str(config_dir)]
+    base, baseline = run_peak("fetch", server.url("/small"), *common)
+    assert base.returncode == 0, base.stderr
+    proc, peak = run_peak("fetch", server.url("/bomb"), *common)
+    assert proc.returncode == 1, proc.stderr
+    assert "after decompression" in proc.stderr and "Traceback" not in proc.stderr
+    # the 10 MB cap itself plus its join: before the fix this was 2.18 GB (br) and 1.11 GB (gzip, gzip)
+    assert peak - baseline < 100 * MB, (peak / MB, baseline / MB)
