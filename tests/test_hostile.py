@@ -73,3 +73,36 @@ def test_scraper_fetch_refuses_a_bomb_with_bounded_memory(
     assert "after decompression" in proc.stderr and "Traceback" not in proc.stderr
     # the 10 MB cap itself plus its join: before the fix this was 2.18 GB (br) and 1.11 GB (gzip, gzip)
     assert peak - baseline < 100 * MB, (peak / MB, baseline / MB)
+
+
+# ------------------------------------------------------------------ 8. config ranges
+
+
+@pytest.mark.parametrize(
+    ("file", "text", "key", "reason"),
+    [
+        ("settings.toml", "[crawl]\nconcurrency = 0\n", "crawl.concurrency", "between 1 and 1_024"),
+        ("settings.toml", "[crawl]\nper_host_concurrency = 0\n", "crawl.per_host_concurrency", "between 1 and 64"),
+        ("settings.toml", "[crawl]\nbatch_size = 0\n", "crawl.batch_size", "between 1 and 100_000"),
+        ("settings.toml", "[crawl]\nmin_delay = nan\n", "crawl.min_delay", "not NaN or infinity"),
+        ("settings.toml", "[fetch]\ntotal_timeout = inf\n", "fetch.total_timeout", "not NaN or infinity"),
+        ("settings.toml", "[crawl]\nmax_discovered = 0\n", "crawl.max_discovered", "between 1 and"),
+        ("sites/x.toml", 'every = "99999999999999999999w"\n', "every", "longer than 10 years"),
+        ("sites/x.toml", f'every = "{"9" * 400}s"\n', "every", "longer than 10 years"),
+    ],
+)
+def test_check_refuses_out_of_range_numbers(config_dir: Path, file: str, text: str, key: str, reason: str) -> None:
+    if file.startswith("sites/"):
+        text = 'name = "x"\nstart_urls = ["https://a.example/"]\n' + text
+    (config_dir / file).write_text(text, encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "scraper", "check", "--config", str(config_dir)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    line = proc.stderr.strip()
+    assert len(line.splitlines()) == 1 and "Traceback" not in line
+    assert str(config_dir / file) in line and f": {key}: " in line and reason in line, line
