@@ -106,3 +106,81 @@ def test_check_refuses_out_of_range_numbers(config_dir: Path, file: str, text: s
     line = proc.stderr.strip()
     assert len(line.splitlines()) == 1 and "Traceback" not in line
     assert str(config_dir / file) in line and f": {key}: " in line and reason in line, line
+
+
+# ------------------------------------------------------------------ 3. export --out
+
+
+@pytest.fixture
+def small_archive(db_path: Path) -> Path:
+    from scraper.archive.store import Archive
+    from scraper.models import Article
+
+    with Archive(db_path) as archive:
+        archive.save(Article(url="https://a.test/1", title="One", body="Body."), site="a", key_url="https://a.test/1")
+    return db_path
+
+
+def export_to(db: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "scraper", "export", "--db", str(db), "--out", str(out), *extra],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("kind", ["fifo", "directory", "link-to-fifo", "link-to-device", "link-to-directory"])
+@pytest.mark.parametrize("fmt", ["jsonl", "warc"])
+def test_export_refuses_what_is_not_a_regular_file(small_archive: Path, tmp_path: Path, kind: str, fmt: str) -> None:
+    import os
+    import stat
+
+    target = tmp_path / "target"
+    if kind.endswith("fifo"):
+        os.mkfifo(target)
+    elif kind.endswith("directory"):
+        target.mkdir()
+    else:
+        target = Path("/dev/null")  # only ever reached through a link in tmp_path
+    out = target
+    if kind.startswith("link-to"):
+        out = tmp_path / "out"
+        out.symlink_to(target)
+    before = os.stat(target).st_mode
+    proc = export_to(small_archive, out, "--format", fmt)
+    assert proc.returncode in (1, 2) and "Traceback" not in proc.stderr, proc.stderr  # 2: click saw the directory
+    assert "regular file" in proc.stderr or "is a directory" in proc.stderr
+    assert os.stat(target).st_mode == before and not stat.S_ISREG(before)
+    assert not kind.startswith("link-to") or out.is_symlink()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_export_file_mode_follows_the_umask(small_archive: Path, tmp_path: Path) -> None:
+    import os
+
+    out = tmp_path / "out.jsonl"
+    old = os.umask(0o022)
+    try:
+        assert export_to(small_archive, out).returncode == 0
+    finally:
+        os.umask(old)
+    assert out.stat().st_mode & 0o777 == 0o644
+
+
+def test_export_temp_files_go_on_sigterm_and_after_sigkill(small_archive: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    code = (
+        "import os, signal, sys, time\nfrom pathlib import Path\nfrom scraper.archive.export import atomic_output\n"
+        "with atomic_output(Path(sys.argv[1])) as fh:\n    fh.write('half')\n    fh.flush()\n"
+        "    os.kill(os.getpid(), signal.SIG' + sys.argv[2] + ')\n    time.sleep(30)\n"
+    ).replace("signal.SIG' + sys.argv[2] + ')", "getattr(signal, 'SIG' + sys.argv[2]))")
+    for sig, rc in (("TERM", 143), ("KILL", -9)):
+        proc = subprocess.run([sys.executable, "-c", code, str(out), sig], timeout=60, check=False)
+        assert proc.returncode == rc
+    left = [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.jsonl.")]
+    assert len(left) == 1  # SIGKILL cannot be caught: its temp file names the dead process
+    assert not out.exists()
+    assert export_to(small_archive, out).returncode == 0
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
