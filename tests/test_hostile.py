@@ -184,3 +184,50 @@ def test_export_temp_files_go_on_sigterm_and_after_sigkill(small_archive: Path, 
     assert not out.exists()
     assert export_to(small_archive, out).returncode == 0
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+# ------------------------------------------------------------------ 9. control characters
+
+OSC_TITLE = "Breaking\x1b]0;owned window\x07 news\x1b]52;c;ZWNobyBwd25lZA==\x07 today\x9b2J\x1b[31m!"
+
+
+def test_escape_sequences_in_a_title_never_reach_the_terminal_or_the_archive(
+    server: LocalServer, db_path: Path, config_dir: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from scraper.archive.store import Archive
+    from scraper.cli import cli
+    from scraper.models import Article
+
+    page = (
+        f"<!doctype html><html><head><meta charset=utf-8><title>{OSC_TITLE}</title>"
+        f'<meta name="author" content="Ann\x1b[1m Lee"></head><body><article><h1>{OSC_TITLE}</h1>'
+        "<p>" + "Body text\x1b[2K with a line erase. " * 20 + "</p></article></body></html>"
+    )
+    server.routes["/a"] = Route(body=page.encode())
+    common = ["--db", str(db_path), "--config", str(config_dir)]
+    outputs = []
+    for extra in ([], ["--json"]):
+        result = CliRunner().invoke(cli, ["fetch", server.url("/a"), *common, *extra], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        outputs.append(result.output)
+    # the output layer on its own: a title stored raw (by an older version) is cleaned when printed
+    with Archive(db_path) as archive:
+        archive.save(
+            Article(url="https://raw.test/1", title=OSC_TITLE, body="b"), site="r", key_url="https://raw.test/1"
+        )
+    for url in (server.url("/a"), "https://raw.test/1"):
+        for extra in ([], ["--json"]):
+            result = CliRunner().invoke(cli, ["history", url, "--db", str(db_path), *extra], catch_exceptions=False)
+            assert result.exit_code == 0, result.output
+            outputs.append(result.output)
+    for out in outputs:
+        assert not any(c in out for c in "\x1b\x07\x9b"), repr(out)
+    assert "Breaking news today!" in outputs[0] and "Breaking news today!" in outputs[2]
+    with Archive(db_path) as archive:
+        title, authors, body = archive.conn.execute(
+            "SELECT title, authors, body FROM articles WHERE url = ?", (server.url("/a"),)
+        ).fetchone()
+    assert title == "Breaking news today!" and "\x1b" not in authors
+    assert "\x1b" not in body and "with a line erase" in body

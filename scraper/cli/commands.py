@@ -6,7 +6,6 @@ stderr and an exit code (1 for a failed operation, 2 for bad configuration or us
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
 from pathlib import Path
@@ -20,11 +19,8 @@ from ..config import Config, load_config
 from ..errors import ConfigError, FetchError, ScraperError
 from .exits import reports_errors
 from .options import config_option, db_option, json_option
+from .output import echo, emit_json, secho
 from .progress import CrawlProgress
-
-
-def emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -84,7 +80,7 @@ def _show_article(data: dict[str, Any], archive: dict[str, Any] | None, as_json:
         emit_json(out)
         return
     if archive:
-        click.secho(f"{archive['status']} · version {archive['version']}", bold=True)
+        secho(f"{archive['status']} · version {archive['version']}", bold=True)
     words = len(data["body"].split())
     rows = [
         ("URL", data["canonical_url"] or data["url"]),
@@ -97,7 +93,7 @@ def _show_article(data: dict[str, Any], archive: dict[str, Any] | None, as_json:
         ("Comments", str(len(data["comments"]))),
     ]
     for label, value in rows:
-        click.echo(f"  {label + ':':<11} {value if value else '—'}")
+        echo(f"  {label + ':':<11} {value if value else '—'}")
 
 
 # ---------------------------------------------------------------- history / diff
@@ -118,7 +114,7 @@ def history(url: str, db_path: Path, as_json: bool) -> None:
         emit_json([v.summary() for v in versions])
         return
     for v in versions:
-        click.echo(f"v{v.version:<3} {v.first_seen}  →  {v.last_seen}  {v.content_hash[:12]}  {v.title or ''}")
+        echo(f"v{v.version:<3} {v.first_seen}  →  {v.last_seen}  {v.content_hash[:12]}  {v.title or ''}")
 
 
 @cli.command()
@@ -161,13 +157,13 @@ def diff(url: str, db_path: Path, as_json: bool, from_version: int | None, to_ve
             }
         )
         return
-    click.secho(f"v{old_n} ({old.first_seen}) → v{new_n} ({new.first_seen})", bold=True)
+    secho(f"v{old_n} ({old.first_seen}) → v{new_n} ({new.first_seen})", bold=True)
     for name, change in fields.items():
-        click.echo(f"{name}: [-{change['old']}-] {{+{change['new']}+}}")
+        echo(f"{name}: [-{change['old']}-] {{+{change['new']}+}}")
     if any(c.op != "equal" for c in chunks):
-        click.echo(render_terminal(chunks))
+        echo(render_terminal(chunks))
     else:
-        click.echo("body: unchanged")
+        echo("body: unchanged")
 
 
 # ---------------------------------------------------------------- check
@@ -185,9 +181,9 @@ def check(config_dir: Path) -> None:
     config = _load(config_dir)
     disabled = [load_site(p).name for p in site_files(config_dir, include_disabled=True) if p.name.startswith("_")]
     names = ", ".join(s.name for s in config.sites) or "none"
-    click.echo(f"ok: {config_dir}: settings valid, {len(config.sites)} site(s): {names}")
+    echo(f"ok: {config_dir}: settings valid, {len(config.sites)} site(s): {names}")
     if disabled:
-        click.echo(f"    disabled (valid): {', '.join(disabled)}")
+        echo(f"    disabled (valid): {', '.join(disabled)}")
 
 
 # ---------------------------------------------------------------- extract
@@ -222,7 +218,7 @@ def extract(source: str, config_dir: Path, as_json: bool, base_url: str | None, 
     if as_json:
         emit_json(data if explain else {k: v for k, v in data.items() if k != "sources"})
         return
-    click.echo(f"site rules: {site.name if site else 'none (no configured site owns this URL)'}")
+    echo(f"site rules: {site.name if site else 'none (no configured site owns this URL)'}")
     for name in ("title", "authors", "published", "modified", "lang", "canonical_url", "body", "comments"):
         value = data[name]
         shown = (
@@ -235,7 +231,7 @@ def extract(source: str, config_dir: Path, as_json: bool, base_url: str | None, 
         line = f"  {name + ':':<15} {shown if shown else '—'}"
         if explain:
             line += f"   [{data['sources'].get(name, 'not found')}]"
-        click.echo(line)
+        echo(line)
 
 
 # ---------------------------------------------------------------- evidence: reextract, import, copies
@@ -275,7 +271,7 @@ def reextract(db_path: Path, config_dir: Path, site: str | None, since: str | No
                     task, completed=c.checked, info=f"{c.changed} changed, {c.unchanged} unchanged"
                 ),
             )
-    click.echo(
+    echo(
         f"re-extracted {counts.checked:,} article(s): {counts.changed:,} changed (new versions marked"
         f" 'reextract'), {counts.unchanged:,} unchanged, {counts.failed:,} failed"
     )
@@ -293,7 +289,7 @@ def import_(path: Path, db_path: Path, config_dir: Path) -> None:
     config = _load(config_dir)
     with Archive(db_path) as archive:
         counts = import_warc(archive, config, path)
-    click.echo("imported: " + ", ".join(f"{v:,} {k}" for k, v in counts.items()))
+    echo("imported: " + ", ".join(f"{v:,} {k}" for k, v in counts.items()))
 
 
 @cli.command()
@@ -320,9 +316,9 @@ def copies(url: str, db_path: Path, as_json: bool, max_distance: int) -> None:
         )
         return
     if not found:
-        click.echo("no near-copies in the archive")
+        echo("no near-copies in the archive")
     for c in found:
-        click.echo(f"{c.similarity:.0%}  {c.site or ''}  {c.url}  {c.title or ''}")
+        echo(f"{c.similarity:.0%}  {c.site or ''}  {c.url}  {c.title or ''}")
 
 
 # ---------------------------------------------------------------- daemon / status
@@ -384,17 +380,17 @@ def status(db_path: Path, config_dir: Path, as_json: bool) -> None:
         return
     for name, site in report["sites"].items():
         last = site["last_run"]
-        click.secho(name, bold=True)
+        secho(name, bold=True)
         if last:
             counts = ", ".join(f"{k.replace('_', ' ')} {last[k]}" for k in RUN_COUNTS if last.get(k))
-            click.echo(f"  last run: {last['started']} ({last['status']}){': ' + counts if counts else ''}")
+            echo(f"  last run: {last['started']} ({last['status']}){': ' + counts if counts else ''}")
             if last.get("error"):
-                click.echo(f"  last error: {last['error']}")
+                echo(f"  last error: {last['error']}")
         else:
-            click.echo("  last run: never")
-        click.echo(f"  next run: {site['next_run'] or 'when the daemon starts'}")
+            echo("  last run: never")
+        echo(f"  next run: {site['next_run'] or 'when the daemon starts'}")
     totals = report["archive"]
-    click.echo("archive: " + ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in totals.items()))
+    echo("archive: " + ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in totals.items()))
 
 
 # ---------------------------------------------------------------- serve
@@ -411,7 +407,7 @@ def serve(db_path: Path, host: str, port: int) -> None:
     from ..browse.server import serve as run_server
 
     prepare_archive(db_path)
-    click.echo(f"serving {db_path} read-only at http://{host}:{port}/ (Ctrl-C to stop)", err=True)
+    echo(f"serving {db_path} read-only at http://{host}:{port}/ (Ctrl-C to stop)", err=True)
     run_server(db_path, host, port)
 
 
@@ -480,7 +476,7 @@ def crawl(
             counts = asyncio.run(run_crawl(config, sites, db_path, options=options, report=bar.report))
         status, error = "ok", None
     except KeyboardInterrupt:
-        click.echo("interrupted: run the same command again to resume", err=True)
+        echo("interrupted: run the same command again to resume", err=True)
         sys.exit(130)
     except ScraperError as exc:
         status, error = "failed", str(exc)
@@ -490,7 +486,7 @@ def crawl(
             for name, run_id in runs.items():
                 archive.finish_run(run_id, counts.get(name, {}), status=status, error=error)
     for name, c in counts.items():
-        click.echo(
+        echo(
             f"{name}: {c.get('fetched', 0)} fetched, {c.get('new', 0)} new, {c.get('changed', 0)} changed,"
             f" {c.get('unchanged', 0)} unchanged, {c.get('not_modified', 0)} not modified,"
             f" {c.get('errors', 0)} errors, {c.get('skipped', 0)} disallowed, {c.get('bytes', 0):,} bytes"
@@ -527,7 +523,7 @@ def export(db_path: Path, fmt: str, site: str | None, since: str | None, out_pat
             raise click.UsageError("--format warc needs --out FILE (e.g. captures.warc.gz)")
         with Archive(db_path) as archive, atomic_output(out_path, binary=True) as fh:
             n = export_warc(archive, fh, site=site)
-        click.echo(f"{n} capture(s) written to {out_path}", err=True)
+        echo(f"{n} capture(s) written to {out_path}", err=True)
         return
     with Archive(db_path) as archive:
         rows = export_rows(archive, site=site, since=since)
@@ -535,7 +531,7 @@ def export(db_path: Path, fmt: str, site: str | None, since: str | None, out_pat
             (write_jsonl if fmt == "jsonl" else write_csv)(rows, sys.stdout)
             return
         n = write_export(rows, fmt, out_path)
-    click.echo(f"{n} article(s) written to {out_path}", err=True)
+    echo(f"{n} article(s) written to {out_path}", err=True)
 
 
 def main() -> None:

@@ -7,9 +7,8 @@ import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-import click
-
 from ..errors import ConfigError, ScraperError
+from .output import echo
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -22,10 +21,10 @@ def reports_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except ConfigError as exc:
-            click.echo(f"config error: {exc}", err=True)
+            echo(f"config error: {exc}", err=True)
             sys.exit(2)
         except ScraperError as exc:
-            click.echo(f"error: {exc}", err=True)
+            echo(f"error: {exc}", err=True)
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from ..config import Site
 from ..errors import ExtractError
 from ..models import Article
+from ..text import clean_article
 from .article import run
 
 __all__ = ["explain", "extract_article"]
@@ -32,7 +33,7 @@ def extract_article(html: str, url: str, site: Site | None = None, *, fetched_at
     if now.tzinfo is None:
         now = now.replace(tzinfo=UTC)
     try:
-        return run(html, str(url or ""), site, now)
+        return clean_article(run(html, str(url or ""), site, now))
     except RecursionError as exc:  # a property of the input (hostile nesting), not of our code
         raise ExtractError(str(url), ExtractError.TOO_DEEP) from exc
 
