@@ -197,6 +197,8 @@ class Site:
     path: str = ""
     revisit: tuple[tuple[float, float], ...] | None = None  # (every, until age) seconds; None: settings
     link_selector: str | None = None  # CSS selector of article links on listing pages (crawler)
+    port: int | None = None  # only URLs on this port belong to the site (ad-hoc sites: the typed URL's)
+    trusted: tuple[tuple[str, int], ...] = ()  # (host, port) that may be private without allow_private
 
     def domains(self) -> tuple[str, ...]:
         if self.allowed_domains:
@@ -205,7 +207,15 @@ class Site:
 
     def owns(self, url: str) -> bool:
         """True when `url` is on one of this site's domains (or a subdomain of one)."""
-        host = (urlsplit(url).hostname or "").lower()
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        if self.port is not None:
+            try:
+                port = parts.port or {"http": 80, "https": 443}.get(parts.scheme.lower())
+            except ValueError:
+                return False
+            if port != self.port:
+                return False
         return any(host == d or host.endswith("." + d) for d in self.domains())
 
 

@@ -231,3 +231,114 @@ def test_escape_sequences_in_a_title_never_reach_the_terminal_or_the_archive(
         ).fetchone()
     assert title == "Breaking news today!" and "\x1b" not in authors
     assert "\x1b" not in body and "with a line erase" in body
+
+
+# ------------------------------------------------------------------ 5. redirects from user-given URLs
+
+
+@pytest.fixture
+def second_server() -> object:
+    srv = LocalServer().start()
+    yield srv
+    srv.stop()
+
+
+def test_fetch_of_a_typed_url_refuses_a_redirect_to_another_private_address(
+    server: LocalServer, db_path: Path, config_dir: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from scraper.cli import cli
+
+    # the same server on 127.0.0.2: another loopback address, as a LAN host would be
+    secret = f"http://127.0.0.2:{server.port}/secret"
+    server.routes["/secret"] = Route(body=b"<html><head><title>Secret</title></head><body><p>secret</p></body></html>")
+    server.routes["/redir"] = Route(status=302, body=b"", headers={"Location": secret})
+    server.routes["/local"] = Route(status=302, body=b"", headers={"Location": "/secret"})
+    result = CliRunner().invoke(cli, ["fetch", server.url("/redir"), "--db", str(db_path), "--config", str(config_dir)])
+    assert result.exit_code == 1 and "refused" in result.output and "127.0.0.2" in result.output, result.output
+    assert server.hits("/secret") == []
+    # a redirect within the typed host and port is the user's own choice
+    result = CliRunner().invoke(cli, ["fetch", server.url("/local"), "--db", str(db_path), "--config", str(config_dir)])
+    assert result.exit_code == 0 and "Secret" in result.output, result.output
+
+
+def test_adhoc_crawl_stays_on_the_typed_port_and_refuses_private_redirects(
+    server: LocalServer, second_server: LocalServer, db_path: Path, config_dir: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from scraper.cli import cli
+
+    other = f"http://127.0.0.1:{second_server.port}"
+    art = (
+        b"<html><head><title>A story</title></head><body><article><p>"
+        + b"words " * 80
+        + b"</p></article></body></html>"
+    )
+    second_server.routes["/2024/06/other-port-story-here-now"] = Route(body=art)
+    server.routes["/2024/06/redirected-story-goes-elsewhere"] = Route(
+        status=302, body=b"", headers={"Location": f"http://127.0.0.2:{server.port}/2024/06/own-story-on-this-port"}
+    )
+    server.routes["/2024/06/own-story-on-this-port"] = Route(body=art)
+    server.routes["/"] = Route(
+        body=(
+            f'<html><body><a href="{other}/2024/06/other-port-story-here-now">x</a>'
+            '<a href="/2024/06/redirected-story-goes-elsewhere">y</a>'
+            '<a href="/2024/06/own-story-on-this-port">z</a></body></html>'
+        ).encode()
+    )
+    (config_dir / "settings.toml").write_text("[crawl]\nmin_delay = 0.0\n[fetch]\nretries = 0\n")
+    result = CliRunner().invoke(cli, ["crawl", server.url("/"), "--db", str(db_path), "--config", str(config_dir)])
+    assert result.exit_code == 0, result.output
+    assert second_server.log == []  # another port of the same host is another site
+    assert [s.path for s in server.hits("/2024/06/own-story-on-this-port")] == ["/2024/06/own-story-on-this-port"]
+    import sqlite3
+
+    with sqlite3.connect(db_path) as conn:
+        errors = dict(conn.execute("SELECT url, error FROM fetches WHERE outcome = 'error'").fetchall())
+    assert any("redirected-story" in u and "refused" in (e or "") for u, e in errors.items()), errors
+
+
+@pytest.mark.parametrize(
+    "ip",
+    ["::127.0.0.1", "::ffff:127.0.0.1", "64:ff9b::7f00:1", "64:ff9b::a9fe:a9fe", "2002:7f00:1::1", "2002:a00:1::"],
+)
+def test_guard_sees_the_ipv4_inside_ipv6(ip: str) -> None:
+    from scraper.fetch.guard import is_private
+
+    assert is_private(ip)
+
+
+@pytest.mark.parametrize("ip", ["64:ff9b::808:808", "2002:808:808::1", "2606:4700:4700::1111"])
+def test_guard_lets_public_embeddings_through(ip: str) -> None:
+    from scraper.fetch.guard import is_private
+
+    assert not is_private(ip)
+
+
+def test_ipv6_literal_origins_keep_their_brackets() -> None:
+    from scraper.urls import host_of, origin_of
+
+    assert origin_of("http://[::1]:18082/a") == "http://[::1]:18082"
+    assert host_of("http://[::1]/a") == "[::1]"
+    assert origin_of("http://127.0.0.1:8/a") == "http://127.0.0.1:8"
+
+
+def test_an_ipv6_literal_site_is_crawled(db_path: Path, config_dir: Path) -> None:
+    from click.testing import CliRunner
+
+    from scraper.cli import cli
+
+    v6 = LocalServer("::1").start()
+    try:
+        art = b"<html><head><title>V6 story</title></head><body><article><p>" + b"ipv6 " * 80 + b"</p></article>"
+        v6.routes["/2024/06/a-story-served-over-ipv6"] = Route(body=art + b"</body></html>")
+        v6.routes["/"] = Route(body=b'<html><body><a href="/2024/06/a-story-served-over-ipv6">s</a></body></html>')
+        (config_dir / "settings.toml").write_text("[crawl]\nmin_delay = 0.0\n")
+        result = CliRunner().invoke(cli, ["crawl", v6.url("/"), "--db", str(db_path), "--config", str(config_dir)])
+        assert result.exit_code == 0, result.output
+        assert "1 new" in result.output and "0 errors" in result.output, result.output
+        assert v6.hits("/robots.txt") and v6.hits("/2024/06/a-story-served-over-ipv6")
+    finally:
+        v6.stop()

@@ -61,22 +61,31 @@ class CrawlOptions:
 
 
 def adhoc_site(url: str, *, allow_private: bool | None = None) -> Site:
-    """A site made from one URL given on the command line: its host, no selectors, no pattern.
+    """A site made from one URL given on the command line: its host and port, no selectors, no pattern.
 
-    A URL naming a loopback or private address is the user's explicit choice, so that host is allowed.
+    A URL naming a loopback or private address is the user's explicit choice, so that host and port
+    are trusted; no other private address is, whether a link or a redirect leads there.
     """
+    from ..fetch.client import own_origin
     from ..fetch.guard import is_private
 
     start = canonicalize(url)
     if start is None:
         raise ValueError(f"{url!r} is not an http(s) URL")
-    host = host_of(start).rsplit(":", 1)[0].strip("[]")
+    host, port = own_origin(start)
     if allow_private is None:
         try:
-            allow_private = host == "localhost" or is_private(host)
+            private = host == "localhost" or is_private(host)
         except ValueError:
-            allow_private = False
-    return Site(name=host_of(start), start_urls=(start,), allowed_domains=(host,), allow_private=allow_private)
+            private = False  # a name: trusted only as far as the guard allows any public host
+    return Site(
+        name=host_of(start),
+        start_urls=(start,),
+        allowed_domains=(host,),
+        allow_private=bool(allow_private),
+        port=port,
+        trusted=((host, port),) if allow_private is None and private else (),
+    )
 
 
 class SiteRound:
@@ -106,7 +115,7 @@ class SiteRound:
         self.max_depth = options.max_depth if options.max_depth is not None else get("crawl.max_depth")
         self.batch = get("crawl.batch_size")
         self.extract = extract
-        self.fetcher = Fetcher(config.settings, allow_private=site.allow_private)
+        self.fetcher = Fetcher(config.settings, allow_private=site.allow_private, trusted=site.trusted)
         self.polite = Polite(
             self.fetcher,
             config.settings,
