@@ -342,3 +342,95 @@ def test_an_ipv6_literal_site_is_crawled(db_path: Path, config_dir: Path) -> Non
         assert v6.hits("/robots.txt") and v6.hits("/2024/06/a-story-served-over-ipv6")
     finally:
         v6.stop()
+
+
+# ------------------------------------------------------------------ 2. scraper serve: memory per query
+
+ZEROBLOB = "select zeroblob(200000000)"
+MANY_BLOBS = (
+    "with recursive c(x) as (select 1 union all select x + 1 from c limit 100000) select zeroblob(99000) from c"
+)
+
+
+def vm_hwm(pid: int) -> int:
+    """Peak RSS of a live process, in bytes."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    raise AssertionError("no VmHWM")
+
+
+@pytest.fixture
+def serve(tmp_path: Path) -> object:
+    import socket
+    import time
+
+    import httpx
+
+    from tests.browse_fixtures import build_archive
+
+    db = build_archive(tmp_path / "archive.db")
+    procs: list[subprocess.Popen[bytes]] = []
+
+    def start(*extra: str) -> tuple[str, int]:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "scraper", "serve", "--db", str(db), "--port", str(port), *extra],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        procs.append(proc)
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            assert proc.poll() is None, "scraper serve exited"
+            try:
+                if httpx.get(base + "/-/versions.json", timeout=2).status_code == 200:
+                    return base, proc.pid
+            except httpx.TransportError:
+                pass
+            time.sleep(0.2)
+        raise AssertionError("scraper serve did not answer within 60 s")
+
+    yield start
+    for proc in procs:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def test_serve_refuses_arbitrary_sql_by_default_and_stays_small(serve: object) -> None:
+    import httpx
+
+    base, pid = serve()  # type: ignore[operator]
+    assert httpx.get(base + "/archive/articles.json?_shape=array", timeout=30).status_code == 200
+    assert httpx.get(base + "/archive/search.json?q=budget&_shape=array", timeout=30).status_code == 200  # canned
+    baseline = vm_hwm(pid)
+    for sql in (ZEROBLOB, MANY_BLOBS, "select 1"):
+        response = httpx.get(base + "/archive.json", params={"sql": sql}, timeout=60)
+        assert response.status_code == 403, (sql, response.status_code)
+    assert vm_hwm(pid) - baseline < 20 * MB  # before: 6.1 GB and a 1.2 GB response for one GET
+
+
+def test_serve_sql_opt_in_has_a_value_cap_and_a_row_cap(serve: object) -> None:
+    import httpx
+
+    base, pid = serve("--sql")  # type: ignore[operator]
+    ok = httpx.get(base + "/archive.json", params={"sql": "select count(*) as n from articles", "_shape": "array"})
+    assert ok.status_code == 200 and ok.json()[0]["n"] > 0
+    baseline = vm_hwm(pid)
+    for sql in (ZEROBLOB, "select randomblob(50000000)", "select replace(hex(zeroblob(40000)), '0', 'xxxx')"):
+        response = httpx.get(base + "/archive.json", params={"sql": sql}, timeout=60)
+        assert response.status_code == 400 and "too big" in response.text, (sql, response.text[:200])
+    wide = httpx.get(base + "/archive.json", params={"sql": "select printf('%.*c', 100000000, 'x') as v"}, timeout=60)
+    assert wide.json()["rows"] == [[None]]  # SQLite's printf gives NULL past the length limit
+    assert vm_hwm(pid) - baseline < 20 * MB
+    response = httpx.get(base + "/archive.json", params={"sql": MANY_BLOBS, "_shape": "array"}, timeout=120)
+    assert response.status_code == 200 and len(response.json()) <= 51  # max_returned_rows (Datasette fetches one more)
+    # the worst the limits allow: 51 rows x 99 KB of NULs, each written as \u0000 in JSON (measured 142 MB)
+    assert vm_hwm(pid) - baseline < 300 * MB, (vm_hwm(pid) - baseline) / MB

@@ -400,15 +400,22 @@ def status(db_path: Path, config_dir: Path, as_json: bool) -> None:
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+@click.option(
+    "--sql",
+    "allow_sql",
+    is_flag=True,
+    help="Allow arbitrary read-only SQL queries (1 s, 50 rows, 100 KB per value); off by default.",
+)
 @reports_errors
-def serve(db_path: Path, host: str, port: int) -> None:
+def serve(db_path: Path, host: str, port: int, allow_sql: bool) -> None:
     """Browse the archive in Datasette (read-only): search, facets, article history and diffs."""
     from ..browse.server import prepare_archive
     from ..browse.server import serve as run_server
 
     prepare_archive(db_path)
-    echo(f"serving {db_path} read-only at http://{host}:{port}/ (Ctrl-C to stop)", err=True)
-    run_server(db_path, host, port)
+    extra = ", arbitrary SQL allowed" if allow_sql else ""
+    echo(f"serving {db_path} read-only{extra} at http://{host}:{port}/ (Ctrl-C to stop)", err=True)
+    run_server(db_path, host, port, sql=allow_sql)
 
 
 # ---------------------------------------------------------------- crawl / export
