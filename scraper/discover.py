@@ -23,6 +23,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from .config import Site
 from .errors import ScraperError
+from .extract.depth import check_depth
 from .urls import canonicalize
 
 __all__ = [
@@ -97,6 +98,7 @@ def links_from_listing(html: str, base_url: str, site: Site, depth: int, max_dep
     Pagination (rel=next, "Next" links, ?page=N, /page/N) and section links both cost one hop of
     depth, so `max_depth` bounds how far from a start URL the crawl wanders.
     """
+    check_depth(html, base_url)  # the parser is quadratic in depth; a 150k-deep listing took 87 s
     tree = LexborHTMLParser(html)
     base = base_url
     if (node := tree.css_first("base[href]")) is not None:

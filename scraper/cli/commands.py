@@ -16,7 +16,7 @@ import click
 from .. import __version__
 from ..archive.store import Archive
 from ..config import Config, load_config
-from ..errors import ConfigError, FetchError, ScraperError
+from ..errors import ConfigError, ExtractError, FetchError, ScraperError
 from .exits import reports_errors
 from .options import config_option, db_option, json_option
 from .output import echo, emit_json, secho
@@ -66,7 +66,11 @@ def fetch(url: str, db_path: Path, config_dir: Path, as_json: bool, no_store: bo
         except FetchError as exc:
             archive.record_fetch(url, "error", status=exc.status, error=exc.reason)
             raise
-        article, result = archive_page(archive, page, config)
+        try:
+            article, result = archive_page(archive, page, config)
+        except ExtractError as exc:
+            archive.record_fetch(url, "error", status=page.status, error=exc.reason)
+            raise
     _show_article(article.to_dict(), {"status": result.status, "version": result.version}, as_json)
 
 
