@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
+from typing import Any, TypeVar
 
 from ..archive.copies import digest
 from ..config import Site
@@ -19,6 +21,8 @@ from ..extract import extract_article
 from ..models import Article, Digest
 
 __all__ = ["Extractor"]
+
+T = TypeVar("T")
 
 
 def _job(html: str, url: str, site: Site | None, fetched_at: datetime) -> tuple[Article, Digest]:
@@ -40,6 +44,16 @@ class Extractor:
         if self.pool is None:
             return _job(html, url, site, fetched_at)
         return await asyncio.get_running_loop().run_in_executor(self.pool, _job, html, url, site, fetched_at)
+
+    async def run(self, func: Callable[..., T], *args: Any) -> T:
+        """`func(*args)` off the event loop: in a worker process if there are any, else in a thread.
+
+        For parsing that can take long on hostile input (listings, feeds, sitemaps): the loop keeps
+        serving other hosts and signals meanwhile.
+        """
+        if self.pool is None:
+            return await asyncio.to_thread(func, *args)
+        return await asyncio.get_running_loop().run_in_executor(self.pool, func, *args)
 
     def close(self) -> None:
         if self.pool is not None:

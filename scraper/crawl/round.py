@@ -31,9 +31,7 @@ from ..discover import (
     SITEMAP,
     DiscoverError,
     Link,
-    links_from_feed,
-    links_from_listing,
-    links_from_sitemap,
+    discover_links,
     sitemaps_from_robots,
 )
 from ..errors import ExtractError, FetchError, RobotsDisallowed
@@ -114,6 +112,7 @@ class SiteRound:
         self.max_pages = options.max_pages if options.max_pages is not None else get("crawl.max_pages")
         self.max_depth = options.max_depth if options.max_depth is not None else get("crawl.max_depth")
         self.batch = get("crawl.batch_size")
+        self.max_discovered, self.discovered = get("crawl.max_discovered"), 0
         self.extract = extract
         self.fetcher = Fetcher(config.settings, allow_private=site.allow_private, trusted=site.trusted)
         self.polite = Polite(
@@ -242,17 +241,24 @@ class SiteRound:
             if task.kind == ARTICLE:
                 article, digest = await self.extract(page.html, page.final_url, self.site, page.fetched_at)
                 return Result(task, "page", page=page, article=article, digest=digest, **base)  # type: ignore[arg-type]
-            links = self._discover(task, page.html, page.content, page.final_url)
+            room = self.max_discovered - self.discovered  # crawl.max_discovered: per site and round
+            if room <= 0:
+                return Result(task, "page", links=(), **base)  # type: ignore[arg-type]
+            links = await self.extract.run(
+                discover_links,
+                task.kind,
+                page.html,
+                page.content,
+                page.final_url,
+                self.site,
+                task.depth,
+                self.max_depth,
+                room,
+            )
+            self.discovered += len(links)
         except (ExtractError, DiscoverError) as exc:
             return Result(task, "error", error=exc.reason, **base)  # type: ignore[arg-type]
         return Result(task, "page", links=tuple(links), **base)  # type: ignore[arg-type]
-
-    def _discover(self, task: Task, html: str, content: bytes, url: str) -> list[Link]:
-        if task.kind == FEED:
-            return links_from_feed(content, url, self.site)
-        if task.kind == SITEMAP:
-            return links_from_sitemap(content, url, self.site)
-        return links_from_listing(html, url, self.site, task.depth, self.max_depth)
 
 
 async def crawl(
