@@ -591,3 +591,55 @@ def test_feed_entity_check_reads_past_padding() -> None:
     )
     with pytest.raises(DiscoverError, match="entities"):
         links_from_feed(padded, "https://news.test/feed.xml", site)
+
+
+# ------------------------------------------------------------------ 6. WARC import keeps true history
+
+
+def test_warc_import_is_idempotent_and_placed_by_its_date(
+    server: LocalServer, tmp_path: Path, config_dir: Path
+) -> None:
+    import sqlite3
+    import time
+
+    from click.testing import CliRunner
+
+    from scraper.cli import cli
+
+    def run(*args: str) -> str:
+        extra = ["--config", str(config_dir)] if args[0] in ("fetch", "import") else []
+        result = CliRunner().invoke(cli, [*args, *extra])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    def page(text: str) -> bytes:
+        return f"<html><head><title>Budget</title></head><body><article><p>{text}</p></article></body></html>".encode()
+
+    url = server.url("/2024/06/budget")
+    old_db, new_db, warc = tmp_path / "t1.db", tmp_path / "t2.db", tmp_path / "t1.warc.gz"
+    server.routes["/2024/06/budget"] = Route(body=page("The budget was approved on Monday. " * 20))
+    run("fetch", url, "--db", str(old_db))  # time 1
+    run("export", "--db", str(old_db), "--format", "warc", "--out", str(warc))
+    time.sleep(1.1)  # first_seen has one-second resolution
+    server.routes["/2024/06/budget"] = Route(body=page("The budget was rejected on Tuesday. " * 20))
+    run("fetch", url, "--db", str(new_db))  # time 2: the archive holds only the edited page
+    assert "1 changed" in run("import", str(warc), "--db", str(new_db))
+
+    def history(db: Path) -> list[tuple]:
+        with sqlite3.connect(db) as conn:
+            return conn.execute(
+                "SELECT version, kind, first_seen, substr(body, 1, 30) FROM versions ORDER BY version"
+            ).fetchall()
+
+    versions = history(new_db)
+    assert [(v, k) for v, k, _, _ in versions] == [(1, "import"), (2, "fetch")]
+    assert versions[0][2] < versions[1][2] and "approved" in versions[0][3] and "rejected" in versions[1][3]
+    with sqlite3.connect(new_db) as conn:
+        body, count, first = conn.execute("SELECT body, version_count, first_seen FROM articles").fetchone()
+    assert "rejected" in body and count == 2 and first == versions[0][2]  # the current version is still time 2
+    diff = run("diff", url, "--db", str(new_db))
+    assert diff.startswith("v1 (") and "[-approved-]" in diff and "{+rejected+}" in diff, diff  # old -> new
+    for _ in range(2):  # importing the same file again adds nothing, here or into the archive it came from
+        assert "1 unchanged" in run("import", str(warc), "--db", str(new_db))
+        assert "1 unchanged" in run("import", str(warc), "--db", str(old_db))
+    assert history(new_db) == versions and len(history(old_db)) == 1
