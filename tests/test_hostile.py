@@ -643,3 +643,110 @@ def test_warc_import_is_idempotent_and_placed_by_its_date(
         assert "1 unchanged" in run("import", str(warc), "--db", str(new_db))
         assert "1 unchanged" in run("import", str(warc), "--db", str(old_db))
     assert history(new_db) == versions and len(history(old_db)) == 1
+
+
+# ------------------------------------------------------------------ lower: extraction workers and signals
+
+
+def _descendants(pid: int) -> set[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            children.setdefault(int(stat[1]), []).append(int(entry.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _synthetic_site(server: LocalServer, config_dir: Path, n: int = 200) -> None:
+    from tests.sitegen import ARTICLE_PATTERN, SELECTORS, SyntheticSite, mount
+
+    mount(server, SyntheticSite(n=n, per_page=20), delay=0.05)
+    selectors = "\n".join(f"{k} = '{v}'" for k, v in SELECTORS.items())
+    (config_dir / "settings.toml").write_text(
+        "[crawl]\nmin_delay = 0.0\nper_host_concurrency = 4\nextract_processes = 1\n"
+    )
+    (config_dir / "sites" / "synth.toml").write_text(
+        f'name = "synth"\nstart_urls = ["{server.url("/")}"]\nallowed_domains = ["127.0.0.1"]\nallow_private = true\n'
+        f"article_pattern = '{ARTICLE_PATTERN}'\nevery = \"1h\"\n[selectors]\n{selectors}\n"
+    )
+
+
+def test_a_sigkilled_crawl_leaves_no_worker_behind(server: LocalServer, db_path: Path, config_dir: Path) -> None:
+    import signal
+    import time
+
+    from tests import faults
+
+    _synthetic_site(server, config_dir)
+    proc = subprocess.Popen([sys.executable, "-c", faults.CRAWL_CHILD, str(config_dir), str(db_path)])
+    try:
+        deadline = time.monotonic() + 60
+        helpers: set[int] = set()
+        while time.monotonic() < deadline and len(helpers) < 2:  # the forkserver and its worker
+            time.sleep(0.2)
+            helpers = _descendants(proc.pid)
+        assert helpers, "the crawl started no worker processes"
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and any(_running(p) for p in helpers):
+            time.sleep(0.2)
+        assert not [p for p in helpers if _running(p)]  # before: 3 processes left for a minute or more
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def test_a_process_group_sigterm_stops_the_daemon_in_order(
+    server: LocalServer, db_path: Path, config_dir: Path, tmp_path: Path
+) -> None:
+    import os
+    import signal
+    import sqlite3
+    import time
+
+    _synthetic_site(server, config_dir, n=400)
+    log = tmp_path / "daemon.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "scraper", "daemon", "--db", str(db_path), "--config", str(config_dir),
+             "--shutdown-timeout", "10"],
+            stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + 90
+            while time.monotonic() < deadline:
+                time.sleep(0.3)
+                if db_path.exists():
+                    with sqlite3.connect(db_path, timeout=30) as conn:
+                        if conn.execute("SELECT count(*) FROM versions").fetchone()[0] >= 5:
+                            break
+            os.killpg(proc.pid, signal.SIGTERM)  # what systemd sends: the daemon and its workers at once
+            assert proc.wait(timeout=60) == 0
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+    text = log.read_text()
+    assert "BrokenProcessPool" not in text and "Traceback" not in text, text[-3000:]
+    with sqlite3.connect(db_path) as conn:
+        errors = conn.execute("SELECT url, error FROM fetches WHERE error LIKE '%internal error%'").fetchall()
+        (saved,) = conn.execute("SELECT count(*) FROM versions").fetchone()
+    assert errors == [] and saved >= 5
