@@ -750,3 +750,24 @@ def test_a_process_group_sigterm_stops_the_daemon_in_order(
         errors = conn.execute("SELECT url, error FROM fetches WHERE error LIKE '%internal error%'").fetchall()
         (saved,) = conn.execute("SELECT count(*) FROM versions").fetchone()
     assert errors == [] and saved >= 5
+
+
+def test_a_crawl_refuses_bombs_in_robots_txt_and_pages_with_bounded_memory(
+    server: LocalServer, tmp_path: Path, config_dir: Path
+) -> None:
+    (config_dir / "settings.toml").write_text("[crawl]\nmin_delay = 0.0\n[fetch]\nretries = 0\n")
+    server.routes["/"] = Route(body=b'<html><body><a href="/2024/06/a-bomb-of-a-story">s</a></body></html>')
+    server.routes["/robots.txt"] = Route(body=SMALL, content_type="text/plain")
+    common = ["--config", str(config_dir), "--max-pages", "3"]
+    base, baseline = run_peak("crawl", server.url("/"), "--db", str(tmp_path / "small.db"), *common)
+    assert base.returncode == 0, base.stderr
+    server.routes["/robots.txt"] = Route(body=GZIP2_BOMB, headers={"Content-Encoding": "gzip, gzip"})
+    server.routes["/2024/06/a-bomb-of-a-story"] = Route(body=BROTLI_BOMB, headers={"Content-Encoding": "br"})
+    proc, peak = run_peak("crawl", server.url("/"), "--db", str(tmp_path / "bomb.db"), *common)
+    assert proc.returncode == 0, proc.stderr
+    assert peak - baseline < 100 * MB, (peak / MB, baseline / MB)
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "bomb.db") as conn:
+        errors = [e for (e,) in conn.execute("SELECT error FROM fetches WHERE error IS NOT NULL")]
+    assert any("after decompression" in e for e in errors), errors
