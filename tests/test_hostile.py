@@ -771,3 +771,16 @@ def test_a_crawl_refuses_bombs_in_robots_txt_and_pages_with_bounded_memory(
     with sqlite3.connect(tmp_path / "bomb.db") as conn:
         errors = [e for (e,) in conn.execute("SELECT error FROM fetches WHERE error IS NOT NULL")]
     assert any("after decompression" in e for e in errors), errors
+
+
+def test_log_lines_carry_no_escape_sequences() -> None:
+    import json
+    import logging
+
+    from scraper.logs import JSONFormatter, TextFormatter
+
+    record = logging.makeLogRecord({"msg": "saved %s", "args": (OSC_TITLE,), "levelname": "INFO", "name": "x"})
+    text = TextFormatter("%(levelname)s %(message)s").format(record)
+    assert text == "INFO saved Breaking news today!"
+    line = JSONFormatter().format(record)
+    assert not any(c in line for c in "\x1b\x07\x9b") and json.loads(line)["message"].startswith("saved Breaking")
