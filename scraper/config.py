@@ -7,6 +7,7 @@ the key and the reason (`ConfigError`); nothing here prints.
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping
@@ -42,10 +43,26 @@ class Setting:
     name: str
     default: Any
     help: str
+    low: float | None = None  # numbers: the smallest and largest value accepted (NaN and infinity never are)
+    high: float | None = None
 
     @property
     def key(self) -> str:
         return f"{self.section}.{self.name}"
+
+    def check(self, value: float) -> str | None:
+        """Why `value` is out of this setting's range, or None when it is fine."""
+        if not math.isfinite(value):
+            return "must be a finite number, not NaN or infinity"
+        low = -math.inf if self.low is None else self.low
+        high = math.inf if self.high is None else self.high
+        if not low <= value <= high:
+            return f"must be between {_num(low)} and {_num(high)}, not {_num(value)}"
+        return None
+
+
+def _num(value: float) -> str:
+    return f"{int(value):_}" if math.isfinite(value) and float(value).is_integer() else f"{value:g}"
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -55,20 +72,22 @@ SETTINGS: tuple[Setting, ...] = (
         "newsarchive/0.1 (+https://github.com/newsarchive/newsarchive)",
         "User-Agent sent with every request; name yourself so site owners can reach you",
     ),
-    Setting("fetch", "connect_timeout", 10.0, "seconds to wait for a TCP/TLS connection"),
-    Setting("fetch", "read_timeout", 30.0, "seconds to wait between two chunks of a response"),
-    Setting("fetch", "total_timeout", 120.0, "seconds a whole request may take, however slowly bytes drip"),
-    Setting("fetch", "max_redirects", 10, "redirects followed before giving up"),
-    Setting("fetch", "max_bytes", 10_000_000, "cap on a response body, counted after decompression"),
-    Setting("fetch", "retries", 3, "extra attempts after a timeout, a 429 or a 5xx"),
-    Setting("fetch", "backoff", 1.0, "first retry delay in seconds; doubles each attempt, with jitter"),
-    Setting("fetch", "max_retry_after", 300.0, "longest Retry-After we are willing to wait, in seconds"),
-    Setting("crawl", "concurrency", 16, "requests in flight at once, over all hosts"),
-    Setting("crawl", "per_host_concurrency", 2, "requests in flight at once to one host"),
-    Setting("crawl", "min_delay", 1.0, "seconds between two requests to one host (Crawl-delay wins if larger)"),
+    Setting("fetch", "connect_timeout", 10.0, "seconds to wait for a TCP/TLS connection", 0.1, 3600),
+    Setting("fetch", "read_timeout", 30.0, "seconds to wait between two chunks of a response", 0.1, 3600),
+    Setting("fetch", "total_timeout", 120.0, "seconds a whole request may take, however slowly bytes drip", 0.1, 86400),
+    Setting("fetch", "max_redirects", 10, "redirects followed before giving up", 0, 50),
+    Setting("fetch", "max_bytes", 10_000_000, "cap on a response body, counted after decompression", 1024, 1000000000),
+    Setting("fetch", "retries", 3, "extra attempts after a timeout, a 429 or a 5xx", 0, 20),
+    Setting("fetch", "backoff", 1.0, "first retry delay in seconds; doubles each attempt, with jitter", 0, 3600),
+    Setting("fetch", "max_retry_after", 300.0, "longest Retry-After we are willing to wait, in seconds", 0, 86400),
+    Setting("crawl", "concurrency", 16, "requests in flight at once, over all hosts", 1, 1024),
+    Setting("crawl", "per_host_concurrency", 2, "requests in flight at once to one host", 1, 64),
+    Setting(
+        "crawl", "min_delay", 1.0, "seconds between two requests to one host (Crawl-delay wins if larger)", 0, 3600
+    ),
     Setting("crawl", "respect_robots", True, "obey robots.txt"),
-    Setting("crawl", "max_pages", 1000, "pages fetched per site and round at most"),
-    Setting("crawl", "max_depth", 3, "listing-page hops followed from a start URL (pagination, sections)"),
+    Setting("crawl", "max_pages", 1000, "pages fetched per site and round at most", 1, 100000000),
+    Setting("crawl", "max_depth", 3, "listing-page hops followed from a start URL (pagination, sections)", 0, 100),
     Setting(
         "crawl",
         "revisit",
@@ -76,18 +95,52 @@ SETTINGS: tuple[Setting, ...] = (
         "re-check an article every X until it is Y old, then never (a site's `revisit` overrides)",
     ),
     Setting("crawl", "robots_sitemaps", True, "discover articles from the Sitemap: lines of robots.txt"),
-    Setting("crawl", "robots_refresh", 86400.0, "seconds a host's robots.txt is trusted before it is fetched again"),
-    Setting("crawl", "host_failures", 5, "failures in a row after which a host is paused rather than hammered"),
-    Setting("crawl", "host_backoff", 60.0, "first pause of a failing host in seconds; doubles while it keeps failing"),
-    Setting("crawl", "retry_failed", 3600.0, "seconds before a URL that failed is tried again; doubles each time"),
-    Setting("crawl", "max_attempts", 4, "rounds in which a failing URL is retried before it is given up"),
-    Setting("crawl", "batch_size", 500, "due URLs read from the frontier at a time; bounds memory"),
-    Setting("crawl", "extract_processes", 1, "worker processes extracting articles (0: in the crawl's own process)"),
+    Setting(
+        "crawl",
+        "robots_refresh",
+        86400.0,
+        "seconds a host's robots.txt is trusted before it is fetched again",
+        0,
+        31536000,
+    ),
+    Setting(
+        "crawl", "host_failures", 5, "failures in a row after which a host is paused rather than hammered", 1, 1000
+    ),
+    Setting(
+        "crawl",
+        "host_backoff",
+        60.0,
+        "first pause of a failing host in seconds; doubles while it keeps failing",
+        0,
+        86400,
+    ),
+    Setting(
+        "crawl",
+        "retry_failed",
+        3600.0,
+        "seconds before a URL that failed is tried again; doubles each time",
+        0,
+        31536000,
+    ),
+    Setting("crawl", "max_attempts", 4, "rounds in which a failing URL is retried before it is given up", 1, 100),
+    Setting(
+        "crawl",
+        "max_discovered",
+        50_000,
+        "new URLs one site's sitemaps, feeds and listings may add to the frontier per round",
+        1,
+        10_000_000,
+    ),
+    Setting("crawl", "batch_size", 500, "due URLs read from the frontier at a time; bounds memory", 1, 100000),
+    Setting(
+        "crawl", "extract_processes", 1, "worker processes extracting articles (0: in the crawl's own process)", 0, 64
+    ),
     Setting("archive", "store_raw", True, "keep the compressed raw HTML of each distinct version"),
     Setting("alerts", "notify", [], "Apprise URLs told of every edit, headline change and removed comment, all sites"),
 )
 
 _SETTING_TYPES = {s.key: type(s.default) for s in SETTINGS}
+_BY_KEY = {s.key: s for s in SETTINGS}
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +200,8 @@ class Site:
     revisit: tuple[tuple[float, float], ...] | None = None  # (every, until age) seconds; None: settings
     link_selector: str | None = None  # CSS selector of article links on listing pages (crawler)
     notify: tuple[str, ...] = ()  # Apprise URLs told of this site's edits (besides settings' alerts.notify)
+    port: int | None = None  # only URLs on this port belong to the site (ad-hoc sites: the typed URL's)
+    trusted: tuple[tuple[str, int], ...] = ()  # (host, port) that may be private without allow_private
 
     def domains(self) -> tuple[str, ...]:
         if self.allowed_domains:
@@ -155,7 +210,15 @@ class Site:
 
     def owns(self, url: str) -> bool:
         """True when `url` is on one of this site's domains (or a subdomain of one)."""
-        host = (urlsplit(url).hostname or "").lower()
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        if self.port is not None:
+            try:
+                port = parts.port or {"http": 80, "https": 443}.get(parts.scheme.lower())
+            except ValueError:
+                return False
+            if port != self.port:
+                return False
         return any(host == d or host.endswith("." + d) for d in self.domains())
 
 
@@ -198,6 +261,7 @@ class _Errors:
 
 
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(s|m|h|d|w)")
+MAX_DURATION = 10 * 366 * 86400.0  # a schedule or revisit step longer than this is a typo, and overflows timers
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
@@ -229,6 +293,8 @@ def parse_duration(text: str) -> float:
     seconds = sum(float(n) * _UNIT_SECONDS[u] for n, u in _DURATION.findall(compact))
     if seconds <= 0:
         raise ValueError(f"duration {text!r} must be positive")
+    if not seconds <= MAX_DURATION:  # also infinity: a 400-digit number parses as inf
+        raise ValueError(f"duration {text!r} is longer than 10 years")
     return seconds
 
 
@@ -336,8 +402,8 @@ def _setting_value(p: str, key: str, value: Any) -> Any:
         return list(_str_list(p, key, value))
     ok_types: tuple[type, ...] = (int, float) if want is float else (want,)
     _expect(p, key, value, ok_types, f"a {want.__name__}")
-    if want in (int, float) and value < 0:
-        raise ConfigError(p, key, "must not be negative")
+    if want in (int, float) and (why := _BY_KEY[key].check(value)) is not None:
+        raise ConfigError(p, key, why)
     return float(value) if want is float else value
 
 
@@ -513,7 +579,8 @@ def render_settings() -> str:
             value = '"' + s.default.replace('"', '\\"') + '"'
         elif isinstance(s.default, int) and not isinstance(s.default, bool):
             value = f"{s.default:_}"
-        lines += [f"# {s.help}", f"{s.name} = {value}"]
+        bounds = f" ({_num(s.low)} to {_num(s.high)})" if s.low is not None and s.high is not None else ""
+        lines += [f"# {s.help}{bounds}", f"{s.name} = {value}"]
     return "\n".join(lines) + "\n"
 
 

@@ -8,11 +8,14 @@ kept only when the site owns it.
 
 from __future__ import annotations
 
+import email.utils
 import re
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from io import BytesIO
+from datetime import UTC, datetime
+from io import BufferedReader, RawIOBase
+from typing import Any
 from xml.etree.ElementTree import Element, ParseError
 
 import feedparser
@@ -23,12 +26,14 @@ from selectolax.lexbor import LexborHTMLParser
 
 from .config import Site
 from .errors import DiscoverError
+from .extract.depth import check_depth
 from .models import PageKind
 from .urls import canonicalize
 
 __all__ = [
     "Link",
     "classify",
+    "discover_links",
     "links_from_feed",
     "links_from_listing",
     "links_from_sitemap",
@@ -37,6 +42,9 @@ __all__ = [
 ]
 
 MAX_XML_BYTES = 50_000_000  # the sitemap protocol's own cap on an uncompressed file
+FEED_FALLBACK_BYTES = 2_000_000  # a malformed feed larger than this is refused, not handed to feedparser
+_MAX_LINKS = 50_000  # default per-document cap (the sitemap protocol's URLs per file)
+_READ = 64 * 1024
 _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json", "application/rdf+xml")
 _PAGER = re.compile(r"(?:[?&](?:page|p|pg)=\d+|/page/\d+/?$|/p/\d+/?$)", re.IGNORECASE)
 _NEXT_TEXT = re.compile(r"^\s*(?:next|suivant|siguiente|weiter|nächste|older|more|»|›|>)", re.IGNORECASE)
@@ -87,6 +95,7 @@ def links_from_listing(html: str, base_url: str, site: Site, depth: int, max_dep
     Pagination (rel=next, "Next" links, ?page=N, /page/N) and section links both cost one hop of
     depth, so `max_depth` bounds how far from a start URL the crawl wanders.
     """
+    check_depth(html, base_url)  # the parser is quadratic in depth; a 150k-deep listing took 87 s
     tree = LexborHTMLParser(html)
     base = base_url
     if (node := tree.css_first("base[href]")) is not None:
@@ -127,8 +136,34 @@ def feeds_from_html(tree: LexborHTMLParser, base: str, site: Site) -> list[str]:
     return list(_owned(found, site))
 
 
-def links_from_feed(content: bytes, url: str, site: Site) -> list[Link]:
-    """Entries of an RSS/Atom feed, as articles (a feed lists stories, whatever their URL looks like)."""
+def links_from_feed(content: bytes, url: str, site: Site, limit: int | None = None) -> list[Link]:
+    """Entries of an RSS/Atom feed, as articles (a feed lists stories, whatever their URL looks like).
+
+    A well-formed feed is streamed (defusedxml, no DTD allowed), each entry dropped once read, and
+    reading stops after `limit` links.  Only a small malformed feed goes to feedparser's tolerant
+    parser, and only once the whole document has been checked for entity declarations.
+    """
+    limit = _MAX_LINKS if limit is None else limit
+    links: list[Link] = []
+    try:
+        for target, published in _stream_feed(content):
+            target = canonicalize(target, url) if target else None
+            if target and site.owns(target):
+                links.append(Link(target, PageKind.ARTICLE, 1, published=published))
+                if len(links) >= limit:
+                    break
+        return links
+    except DefusedXmlException:
+        raise DiscoverError(url, "document declares XML entities; refused") from None
+    except (ParseError, _TooLarge, zlib.error) as exc:
+        if links or len(content) > FEED_FALLBACK_BYTES:
+            if links:
+                return links  # what came before the damage, as feedparser would give
+            raise DiscoverError(url, f"not a feed: {exc}") from None
+    return _feedparser_links(content, url, site, limit)
+
+
+def _feedparser_links(content: bytes, url: str, site: Site, limit: int) -> list[Link]:
     _refuse_entities(content, url)
     parsed = feedparser.parse(content, response_headers={"content-location": url})
     if parsed.bozo and not parsed.entries:
@@ -141,31 +176,128 @@ def links_from_feed(content: bytes, url: str, site: Site) -> list[Link]:
             when = entry.get("published_parsed") or (entry["updated_parsed"] if "updated" in entry else None)
             published = "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}+00:00".format(*when[:6]) if when else None
             links.append(Link(target, PageKind.ARTICLE, 1, published=published))
+            if len(links) >= limit:
+                break
     return links
 
 
-def _refuse_entities(content: bytes, url: str) -> None:
-    # feedparser's tolerant parser must never see an entity declaration it could expand.
-    head = content[:4096].lower()
-    if b"<!entity" in head or (b"<!doctype" in head and b"system" in head):
-        raise DiscoverError(url, "document declares XML entities; refused")
+_ENTRY_TAGS = ("item", "entry")
+_DATE_TAGS = ("pubDate", "published", "date", "updated", "modified", "issued")
 
 
-def _gunzip(content: bytes, url: str) -> bytes:
-    if not content.startswith(b"\x1f\x8b"):
-        return content
-    inflater = zlib.decompressobj(wbits=47)
+def _stream_feed(content: bytes) -> Iterator[tuple[str | None, str | None]]:
+    """(link, published) of each RSS item or Atom entry, streamed; raises ParseError if malformed."""
+    root: Element | None = None
+    for event, elem in iterparse(_xml_stream(content), events=("start", "end"), forbid_dtd=True):
+        if root is None:
+            root = elem
+        if event != "end" or _local(elem.tag) not in _ENTRY_TAGS:
+            continue
+        link = None
+        for child in elem:
+            name = _local(child.tag)
+            if name == "link":
+                rel = child.get("rel", "alternate")
+                href = child.get("href") or (child.text or "").strip()
+                if href and rel == "alternate" and link is None:
+                    link = href
+        if link is None:
+            guid = next((c for c in elem if _local(c.tag) in ("guid", "id")), None)
+            text = (guid.text or "").strip() if guid is not None else ""
+            if text.startswith(("http://", "https://")) and (guid is None or guid.get("isPermaLink") != "false"):
+                link = text
+        dates = {_local(c.tag): (c.text or "").strip() for c in elem if _local(c.tag) in _DATE_TAGS}
+        published = next((d for name in _DATE_TAGS if (d := _feed_date(dates.get(name, "")))), None)
+        yield link, published
+        root.clear()  # drop the entries read so far: memory stays one entry deep
+
+
+def _feed_date(text: str) -> str | None:
+    """An RSS (RFC 822) or Atom (ISO 8601) date as UTC "YYYY-MM-DDTHH:MM:SS+00:00", as feedparser gives."""
+    if not text:
+        return None
+    when: datetime | None
     try:
-        out = inflater.decompress(content, MAX_XML_BYTES + 1)
-    except zlib.error as exc:
-        raise DiscoverError(url, f"corrupt gzip: {exc}") from None
-    if len(out) > MAX_XML_BYTES:
-        raise DiscoverError(url, f"sitemap larger than {MAX_XML_BYTES:,} bytes uncompressed")
-    return out
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        try:
+            when = datetime.fromisoformat(text)
+        except ValueError:
+            return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+
+_DOCTYPE = re.compile(rb"<!doctype", re.IGNORECASE)
+_ENTITY = re.compile(rb"<!entity", re.IGNORECASE)
+
+
+def _refuse_entities(content: bytes, url: str) -> None:
+    """feedparser's tolerant parser must never see an entity declaration it could expand.
+
+    The whole document is checked (padding before the DTD defeated a look at the first 4 KB), in one
+    linear pass: any `<!ENTITY`, and any DOCTYPE with an internal subset or an external (SYSTEM) reference.
+    """
+    if _ENTITY.search(content):
+        raise DiscoverError(url, "document declares XML entities; refused")
+    for match in _DOCTYPE.finditer(content):
+        end = content.find(b">", match.end())
+        decl = content[match.end() : end if end >= 0 else len(content)].lower()
+        if b"[" in decl or b"system" in decl:
+            raise DiscoverError(url, "document declares XML entities; refused")
+
+
+class _TooLarge(Exception):
+    """The uncompressed document is over MAX_XML_BYTES."""
+
+
+class _XmlStream(RawIOBase):
+    """The document as a stream for iterparse: gunzipped on the fly if gzip, never more than the cap."""
+
+    def __init__(self, content: bytes) -> None:
+        self._gzip = content.startswith(b"\x1f\x8b")
+        self._source = memoryview(content)
+        self._inflater = zlib.decompressobj(wbits=47)
+        self._pos = 0
+        self._produced = 0
+        self._pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._pending:
+            if not self._gzip:
+                if self._pos >= len(self._source):
+                    return 0
+                self._pending = bytes(self._source[self._pos : self._pos + _READ])
+                self._pos += len(self._pending)
+                break
+            if self._inflater.eof:
+                return 0
+            data = self._inflater.unconsumed_tail
+            if not data and self._pos < len(self._source):
+                data = bytes(self._source[self._pos : self._pos + _READ])
+                self._pos += len(data)
+            out = self._inflater.decompress(data, _READ)  # never more than 64 KB at once
+            if not out and not data:
+                return 0  # input used up (a truncated file ends here; the XML parser says so)
+            self._pending = out
+        out, self._pending = self._pending[: len(buffer)], self._pending[len(buffer) :]
+        self._produced += len(out)
+        if self._produced > MAX_XML_BYTES:
+            raise _TooLarge(f"larger than {MAX_XML_BYTES:,} bytes uncompressed")
+        buffer[: len(out)] = out
+        return len(out)
+
+
+def _xml_stream(content: bytes) -> BufferedReader:
+    return BufferedReader(_XmlStream(content), _READ)
 
 
 def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
 def _child_text(elem: Element, *names: str) -> str | None:
@@ -175,17 +307,22 @@ def _child_text(elem: Element, *names: str) -> str | None:
     return None
 
 
-def links_from_sitemap(content: bytes, url: str, site: Site) -> list[Link]:
+def links_from_sitemap(content: bytes, url: str, site: Site, limit: int | None = None) -> list[Link]:
     """URLs of a sitemap (plain, gzip or Google News) and the child sitemaps of a sitemap index.
 
-    Parsed incrementally, clearing each `<url>` once read, so a 50 MB sitemap costs little memory.
+    Streamed: gunzipped as it is parsed (never more than MAX_XML_BYTES), each `<url>` dropped from
+    the tree once read, and reading stops after `limit` links (`crawl.max_discovered`), so a 1.7M-URL
+    sitemap costs what `limit` URLs cost.
     """
-    data = _gunzip(content, url)
+    limit = _MAX_LINKS if limit is None else limit
     links: list[Link] = []
+    root: Element | None = None
     try:
-        for _, elem in iterparse(BytesIO(data), events=("end",), forbid_dtd=True):
+        for event, elem in iterparse(_xml_stream(content), events=("start", "end"), forbid_dtd=True):
+            if root is None:
+                root = elem
             name = _local(elem.tag)
-            if name not in ("url", "sitemap"):
+            if event != "end" or name not in ("url", "sitemap"):
                 continue
             loc = canonicalize(_child_text(elem, "loc") or "", url)
             if loc and site.owns(loc):
@@ -196,12 +333,30 @@ def links_from_sitemap(content: bytes, url: str, site: Site) -> list[Link]:
                     links.append(
                         Link(loc, PageKind.ARTICLE, 1, published=published, lastmod=_child_text(elem, "lastmod"))
                     )
-            elem.clear()
+            root.clear()
+            if len(links) >= limit:
+                break
     except DefusedXmlException as exc:
         raise DiscoverError(url, f"refused: {type(exc).__name__} (DTDs and entities are not allowed)") from None
     except ParseError as exc:
         raise DiscoverError(url, f"malformed XML: {exc}") from None
+    except zlib.error as exc:
+        raise DiscoverError(url, f"corrupt gzip: {exc}") from None
+    except _TooLarge as exc:
+        raise DiscoverError(url, f"sitemap {exc}") from None
     return links
+
+
+def discover_links(
+    kind: PageKind, html: str, content: bytes, url: str, site: Site, depth: int, max_depth: int, limit: int
+) -> list[Link]:
+    """The links of a fetched listing, feed or sitemap: one picklable call, run off the event loop
+    (in the extraction pool or a thread) so that a slow document never stalls the crawl or a SIGTERM."""
+    if kind == PageKind.FEED:
+        return links_from_feed(content, url, site, limit)
+    if kind == PageKind.SITEMAP:
+        return links_from_sitemap(content, url, site, limit)
+    return links_from_listing(html, url, site, depth, max_depth)[:limit]
 
 
 def sitemaps_from_robots(robots_txt: str, base_url: str, site: Site) -> list[str]:

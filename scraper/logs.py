@@ -12,9 +12,19 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-__all__ = ["JSONFormatter", "configure_logging"]
+from .text import escape_c1_json, strip_controls
+
+__all__ = ["JSONFormatter", "TextFormatter", "configure_logging"]
 
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
+
+
+class TextFormatter(logging.Formatter):
+    """The standard text format, with control characters and escape sequences (from scraped URLs,
+    titles and server messages) removed before the line reaches a terminal or a log file."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return strip_controls(super().format(record))
 
 
 class JSONFormatter(logging.Formatter):
@@ -30,7 +40,7 @@ class JSONFormatter(logging.Formatter):
         data.update({k: v for k, v in vars(record).items() if k not in _STANDARD and not k.startswith("_")})
         if record.exc_info:
             data["exception"] = self.formatException(record.exc_info)
-        return json.dumps(data, ensure_ascii=False, default=str)
+        return escape_c1_json(json.dumps(data, ensure_ascii=False, default=str))  # json escapes C0 itself
 
 
 class _SkipOverlapNotices(logging.Filter):
@@ -50,7 +60,7 @@ def configure_logging(level: str = "INFO", log_file: Path | None = None, fmt: st
     if fmt == "json":
         handler.setFormatter(JSONFormatter())
     else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s"))
+        handler.setFormatter(TextFormatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s"))
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)

@@ -97,6 +97,8 @@ def host_of(url: str) -> str:
     """The lowercase host (with a non-default port), the unit of politeness."""
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
+    if ":" in host:  # an IPv6 literal keeps its brackets, or "::1:8080" could be a port or an address
+        host = f"[{host}]"
     try:
         port = parts.port
     except ValueError:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -51,11 +52,16 @@ class _QuietServer(ThreadingHTTPServer):
 
 
 class LocalServer:
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
+        """`host="::1"` serves over IPv6 loopback."""
         self.routes: dict[str, Route] = {}
         self.log: list[Seen] = []
         self._lock = threading.Lock()
-        self._httpd = _QuietServer(("127.0.0.1", 0), self._make_handler())
+        server_class = (
+            type("_V6Server", (_QuietServer,), {"address_family": socket.AF_INET6}) if ":" in host else _QuietServer
+        )
+        self._httpd = server_class((host, 0), self._make_handler())
+        self.host = f"[{host}]" if ":" in host else host
         self.port = self._httpd.server_address[1]
         self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)
 
@@ -68,7 +74,7 @@ class LocalServer:
         self._httpd.server_close()
 
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+        return f"http://{self.host}:{self.port}{path}"
 
     def page(self, path: str, name: str, **kwargs: object) -> str:
         """Serve tests/pages/<name> at `path`; returns the full URL."""

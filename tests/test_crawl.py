@@ -221,8 +221,11 @@ def test_cli_crawl_unknown_site_is_a_usage_error(tmp_path: Path, config_dir: Pat
 
 
 def test_adhoc_site_allows_only_a_private_host_it_was_given() -> None:
-    assert adhoc_site("http://127.0.0.1:8000/news").allow_private
-    assert not adhoc_site("https://news.example/").allow_private
+    local = adhoc_site("http://127.0.0.1:8000/news")
+    assert not local.allow_private and local.trusted == (("127.0.0.1", 8000),) and local.port == 8000
+    assert local.owns("http://127.0.0.1:8000/a") and not local.owns("http://127.0.0.1:8001/a")
+    public = adhoc_site("https://news.example/")
+    assert not public.allow_private and public.trusted == () and public.port == 443
     with pytest.raises(ValueError):
         adhoc_site("ftp://x/")
 

@@ -178,7 +178,7 @@ def test_explain_lists_every_field() -> None:
 @pytest.mark.parametrize(
     "html",
     [
-        "<div>" * 10_000 + "deep" + "</div>" * 10_000,
+        "<div>" * 4_000 + "deep" + "</div>" * 4_000,  # deeper is refused (tests/test_hostile.py)
         "<html><body><p>nul\x00byte</p>\x00</body></html>",
         "<html><head><script type='application/ld+json'>{bad json</script></head><body>x</body></html>",
         "\ud800 lone surrogate <p>text</p>",

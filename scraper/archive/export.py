@@ -9,9 +9,13 @@ symlink planted at the path is replaced, never followed, and a failed export lea
 from __future__ import annotations
 
 import csv
+import glob
 import json
 import os
+import signal
+import stat
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -80,30 +84,90 @@ def write_csv(rows: Iterator[dict[str, Any]], out: IO[str]) -> int:
     return n
 
 
+_TMP_SUFFIX = ".export-tmp"  # `.NAME.RANDOM.PID.export-tmp`: whose it is, so a later run can reclaim it
+
+
 @contextmanager
 def atomic_output(path: Path, *, binary: bool = False) -> Iterator[IO[Any]]:
     """A file at `path` that appears only when complete: written through a temp file in the same folder,
-    then renamed onto the path (which replaces a symlink planted there instead of writing through it)."""
+    then renamed onto the path (which replaces a symlink planted there instead of writing through it).
+
+    Only a regular file or a new path is accepted: a FIFO, a device, a socket or a directory (or a
+    symlink to one) is refused, never replaced.  The file gets the mode a new file gets under the
+    umask (usually 0644), not the temp file's 0600.  A failed or SIGTERMed export removes its temp
+    file; one left by a SIGKILL names its dead process and is removed by the next export to the path.
+    """
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise ExportError(f"{path}: folder {folder} does not exist")
-    if path.is_dir():
-        raise ExportError(f"{path}: is a directory")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    _refuse_special(path)
+    _reclaim_stale(folder, path.name)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=f".{os.getpid()}{_TMP_SUFFIX}", dir=folder)
     try:
-        with os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            yield fh
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; an export gets the usual mode
-        os.replace(tmp, path)
+        with _sigterm_raises():
+            os.fchmod(fd, 0o666 & ~_umask())
+            with os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+                yield fh
+            _refuse_special(path)  # something may have been planted while we wrote
+            os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _refuse_special(path: Path) -> None:
+    try:
+        mode = path.stat().st_mode  # follows a symlink: a link to /dev/null is as bad as /dev/null
+    except FileNotFoundError:
+        return  # a new path, or a dangling symlink (replaced, never followed)
+    except OSError as exc:
+        raise ExportError(f"{path}: cannot check it: {exc.strerror}") from None
+    if stat.S_ISDIR(mode):
+        raise ExportError(f"{path}: is a directory")
+    if not stat.S_ISREG(mode):
+        raise ExportError(f"{path}: is not a regular file (a FIFO, device or socket); refusing to replace it")
 
 
 def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+def _reclaim_stale(folder: Path, name: str) -> None:
+    """Remove temp files of earlier exports to `name` whose process no longer exists."""
+    for stale in folder.glob(glob.escape(f".{name}.") + "*" + _TMP_SUFFIX):
+        pid = stale.name.removesuffix(_TMP_SUFFIX).rsplit(".", 1)[-1]
+        if not pid.isdigit() or _alive(int(pid)) or not stale.is_file() or stale.is_symlink():
+            continue
+        stale.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@contextmanager
+def _sigterm_raises() -> Iterator[None]:
+    """While writing, SIGTERM unwinds like Ctrl-C does (so the temp file is removed), then exits 143."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def write_export(rows: Iterator[dict[str, Any]], fmt: str, path: Path) -> int:

@@ -13,6 +13,7 @@ import gzip
 import io
 import logging
 import re
+import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
 from io import BytesIO
@@ -27,14 +28,17 @@ from warcio.warcwriter import WARCWriter
 
 from .. import __version__
 from ..config import Config
-from ..errors import ScraperError
+from ..errors import ArchiveError, ScraperError
+from ..extract import extract_article
 from ..fetch.client import HTML_TYPES
 from ..fetch.decode import decode_html
-from ..models import Outcome, Page, VersionKind
-from .ingest import archive_page
+from ..models import Article, Digest, Outcome, Page, VersionKind
+from .changes import store_change_stats
+from .copies import digest
+from .ingest import identity_url
 from .store import Archive
 
-__all__ = ["export_warc", "import_warc"]
+__all__ = ["export_warc", "import_page", "import_warc"]
 
 log = logging.getLogger("scraper.archive")
 
@@ -92,7 +96,7 @@ def export_warc(archive: Archive, out: IO[bytes], *, site: str | None = None) ->
     return written
 
 
-def _page_from_record(record: Any) -> Page | None:  # a warcio ArcWarcRecord (untyped)
+def _page_from_record(record: Any, limit: int) -> Page | None:  # a warcio ArcWarcRecord (untyped)
     http = record.http_headers
     if http is None or not (http.get_statuscode() or "").startswith("200"):
         return None
@@ -107,10 +111,126 @@ def _page_from_record(record: Any) -> Page | None:  # a warcio ArcWarcRecord (un
         when = datetime.fromisoformat(date.replace("Z", "+00:00"))
     except ValueError:
         when = datetime.now(UTC)
-    body = record.content_stream().read()
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    body = record.content_stream().read(limit + 1)
+    if len(body) > limit:
+        return None  # over fetch.max_bytes, as a live fetch would be
     headers = {k.lower(): v for k, v in http.headers}
     html, encoding = decode_html(body, http.get_header("Content-Type"))
     return Page(url, url, 200, headers, html, encoding, when, content=body)
+
+
+def import_page(archive: Archive, config: Config, page: Page) -> Outcome:
+    """Archive one captured page where its capture date puts it; returns new | changed | unchanged.
+
+    An import is evidence of what a page said at its WARC-Date, not news:
+    - a capture whose content the article already has a version of adds nothing (importing the same
+      file twice, or our own export back, changes nothing);
+    - a capture older than the article's latest version is slotted into the history at its date
+      (later versions move up one number; the current version stays current), never appended;
+    - versions it creates are marked kind = 'import'.
+    """
+    site = config.site_for(page.final_url)
+    article = extract_article(page.html, page.final_url, site, fetched_at=page.fetched_at)
+    key = identity_url(article, page)
+    found = digest(article)
+    stamp = page.fetched_at.astimezone(UTC).isoformat(timespec="seconds")
+    store_raw = config.settings.get("archive.store_raw") if site is None or site.store_raw is None else site.store_raw
+    aliases = sorted({key, article.url, page.url, page.final_url})
+    conn = archive.conn
+    marks = ",".join("?" * len(aliases))
+    row = (
+        conn.execute("SELECT id FROM articles WHERE url=?", (key,)).fetchone()
+        or conn.execute(f"SELECT article_id FROM article_urls WHERE url IN ({marks})", aliases).fetchone()
+    )
+    if row is not None:
+        article_id = int(row[0])
+        if conn.execute(
+            "SELECT 1 FROM versions WHERE article_id=? AND content_hash=?", (article_id, found.content_hash)
+        ).fetchone():
+            return Outcome.UNCHANGED
+        times = [_when(t) for (t,) in conn.execute("SELECT first_seen FROM versions WHERE article_id=?", (article_id,))]
+        if times and page.fetched_at < max(times):
+            _insert_older(
+                archive,
+                article_id,
+                article,
+                page,
+                found,
+                stamp,
+                aliases,
+                sum(t <= page.fetched_at for t in times),
+                bool(store_raw),
+            )
+            return Outcome.CHANGED
+    result = archive.save(
+        article,
+        page=page,
+        site=site.name if site else urlsplit(page.final_url).hostname,
+        key_url=key,
+        kind=VersionKind.IMPORT,
+        store_raw=bool(store_raw),
+        log_fetch=False,
+        precomputed=found,
+    )
+    return result.status
+
+
+def _when(iso: str) -> datetime:
+    when = datetime.fromisoformat(iso)
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def _insert_older(
+    archive: Archive,
+    article_id: int,
+    article: Article,
+    page: Page,
+    found: Digest,
+    stamp: str,
+    aliases: list[str],
+    before: int,
+    store_raw: bool,
+) -> None:
+    """Slot a capture in as version `before + 1`, moving the later versions up one number."""
+    number = before + 1
+    try:
+        with archive.transaction() as conn:
+            # two steps through negative numbers, so the unique (article_id, version) index never sees a clash
+            conn.execute(
+                "UPDATE versions SET version = -version - 1 WHERE article_id=? AND version >= ?", (article_id, number)
+            )
+            conn.execute("UPDATE versions SET version = -version WHERE article_id=? AND version < 0", (article_id,))
+            conn.execute(
+                "UPDATE fingerprints SET version = version + 1 WHERE article_id=? AND version >= ?",
+                (article_id, number),
+            )
+            page_sha = archive._store_page(conn, page) if store_raw else None
+            archive._add_version(
+                conn,
+                article_id,
+                number,
+                page.final_url,
+                found.content_hash,
+                article,
+                VersionKind.IMPORT,
+                page_sha,
+                stamp,
+            )
+            conn.execute(
+                "UPDATE articles SET version_count = version_count + 1,"
+                " first_seen = CASE WHEN first_seen IS NULL OR first_seen > ? THEN ? ELSE first_seen END WHERE id=?",
+                (stamp, stamp, article_id),
+            )
+            conn.executemany(
+                "INSERT OR IGNORE INTO article_urls (url, article_id) VALUES (?, ?)",
+                [(u, article_id) for u in aliases if u],
+            )
+            for changed in (number, number + 1):  # the slotted version, and the one now after it
+                store_change_stats(conn, article_id, changed)
+    except sqlite3.DatabaseError as exc:
+        raise ArchiveError(f"{archive.path}: importing {page.url} failed: {exc}") from None
 
 
 def _plausible_first(record: Any) -> bool:
@@ -137,19 +257,19 @@ def import_warc(
                 records += record.rec_type in _KNOWN_TYPES
                 if record.rec_type != "response":
                     continue
-                page = _page_from_record(record)
+                page = _page_from_record(record, config.settings.get("fetch.max_bytes"))
                 if page is None:
                     counts["skipped"] += 1
                     continue
                 try:
-                    _, result = archive_page(archive, page, config, kind=VersionKind.IMPORT)
+                    status = import_page(archive, config, page)
                 except ScraperError as exc:
                     counts["failed"] += 1
                     archive.record_fetch(page.url, Outcome.ERROR, error=f"import: {exc}")
                     continue
-                counts[result.status] += 1
+                counts[status] += 1
                 if on_page:
-                    on_page(page.url, result.status)
+                    on_page(page.url, status)
     except ArchiveLoadFailed as exc:
         raise ScraperError(f"{path}: not a readable WARC/ARC file: {exc}") from None
     except OSError as exc:

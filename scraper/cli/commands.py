@@ -7,7 +7,6 @@ stderr and an exit code (1 for a failed operation, 2 for bad configuration or us
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import re
 import sys
@@ -20,15 +19,12 @@ import click
 from .. import __version__
 from ..archive.store import Archive
 from ..config import Config, Site, load_config
-from ..errors import ConfigError, FetchError
+from ..errors import ConfigError, ExtractError, FetchError
 from ..models import Counts, Outcome
 from .exits import reports_errors
 from .options import config_option, db_option, json_option
+from .output import echo, emit_json, secho
 from .progress import CrawlProgress
-
-
-def emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 def command(short: str, *examples: str, **kwargs: Any) -> Callable[[Callable[..., Any]], click.Command]:
@@ -94,8 +90,12 @@ def check_site(archive: Archive, site: str | None, config: Config | None = None)
 @click.option("-v", "--verbose", count=True, help="More log output (-v info, -vv debug).")
 def cli(verbose: int) -> None:
     """newsarchive: fetch news articles, extract them, and keep every edit in SQLite."""
+    from ..logs import TextFormatter
+
     level = logging.WARNING - 10 * min(verbose, 2)
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(TextFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler])
 
 
 def _load(config_dir: Path) -> Config:
@@ -137,7 +137,11 @@ def fetch(url: str, db_path: Path, config_dir: Path, as_json: bool, no_store: bo
         except FetchError as exc:
             archive.record_fetch(url, Outcome.ERROR, status=exc.status, error=exc.reason)
             raise
-        article, result = archive_page(archive, page, config)
+        try:
+            article, result = archive_page(archive, page, config)
+        except ExtractError as exc:
+            archive.record_fetch(url, Outcome.ERROR, status=page.status, error=exc.reason)
+            raise
     _alert(config, page.final_url, article.title, result)
     _show_article(article.to_dict(), {"status": result.status, "version": result.version}, as_json)
 
@@ -160,7 +164,7 @@ def _show_article(data: dict[str, Any], archive: dict[str, Any] | None, as_json:
         emit_json(out)
         return
     if archive:
-        click.secho(f"{archive['status']} · version {archive['version']}", bold=True)
+        secho(f"{archive['status']} · version {archive['version']}", bold=True)
     words = len(data["body"].split())
     rows = [
         ("URL", data["canonical_url"] or data["url"]),
@@ -173,7 +177,7 @@ def _show_article(data: dict[str, Any], archive: dict[str, Any] | None, as_json:
         ("Comments", str(len(data["comments"]))),
     ]
     for label, value in rows:
-        click.echo(f"  {label + ':':<11} {value if value else '—'}")
+        echo(f"  {label + ':':<11} {value if value else '—'}")
 
 
 # ---------------------------------------------------------------- history / diff
@@ -199,9 +203,9 @@ def history(url: str, db_path: Path, as_json: bool) -> None:
         emit_json([v.summary() for v in versions])
         return
     for v in versions:
-        click.echo(f"v{v.version:<3} {v.first_seen}  →  {v.last_seen}  {v.kind or 'fetch':<9}  {v.title or ''}")
+        echo(f"v{v.version:<3} {v.first_seen}  →  {v.last_seen}  {v.kind or 'fetch':<9}  {v.title or ''}")
         if v.change:
-            click.echo(f"     {v.change.summary}")
+            echo(f"     {v.change.summary}")
 
 
 @command(
@@ -249,15 +253,15 @@ def diff(url: str, db_path: Path, as_json: bool, from_version: int | None, to_ve
             }
         )
         return
-    click.secho(f"v{old_n} ({old.first_seen}) → v{new_n} ({new.first_seen}, {new.kind or 'fetch'})", bold=True)
+    secho(f"v{old_n} ({old.first_seen}) → v{new_n} ({new.first_seen}, {new.kind or 'fetch'})", bold=True)
     if new.change and new_n == old_n + 1:
-        click.echo(new.change.summary)
+        echo(new.change.summary)
     for name, change in fields.items():
-        click.echo(f"{name}: [-{change['old']}-] {{+{change['new']}+}}")
+        echo(f"{name}: [-{change['old']}-] {{+{change['new']}+}}")
     if any(c.op != "equal" for c in chunks):
-        click.echo(render_terminal(chunks))
+        echo(render_terminal(chunks))
     else:
-        click.echo("body: unchanged")
+        echo("body: unchanged")
 
 
 # ---------------------------------------------------------------- check
@@ -280,9 +284,9 @@ def check(config_dir: Path) -> None:
     check_urls(config)
     disabled = [load_site(p).name for p in site_files(config_dir, include_disabled=True) if p.name.startswith("_")]
     names = ", ".join(s.name for s in config.sites) or "none"
-    click.echo(f"ok: {config_dir}: settings valid, {len(config.sites)} site(s): {names}")
+    echo(f"ok: {config_dir}: settings valid, {len(config.sites)} site(s): {names}")
     if disabled:
-        click.echo(f"    disabled (valid): {', '.join(disabled)}")
+        echo(f"    disabled (valid): {', '.join(disabled)}")
 
 
 # ---------------------------------------------------------------- extract
@@ -322,7 +326,7 @@ def extract(source: str, config_dir: Path, as_json: bool, base_url: str | None, 
     if as_json:
         emit_json(data if explain else {k: v for k, v in data.items() if k != "sources"})
         return
-    click.echo(f"site rules: {site.name if site else 'none (no configured site owns this URL)'}")
+    echo(f"site rules: {site.name if site else 'none (no configured site owns this URL)'}")
     for name in ("title", "authors", "published", "modified", "lang", "canonical_url", "body", "comments"):
         value = data[name]
         shown = (
@@ -335,7 +339,7 @@ def extract(source: str, config_dir: Path, as_json: bool, base_url: str | None, 
         line = f"  {name + ':':<15} {shown if shown else '—'}"
         if explain:
             line += f"   [{data['sources'].get(name, 'not found')}]"
-        click.echo(line)
+        echo(line)
 
 
 # ---------------------------------------------------------------- evidence: reextract, import, copies
@@ -381,7 +385,7 @@ def reextract(db_path: Path, config_dir: Path, site: str | None, since: str | No
                     task, completed=c.checked, info=f"{c.changed} changed, {c.unchanged} unchanged"
                 ),
             )
-    click.echo(
+    echo(
         f"re-extracted {counts.checked:,} article(s): {counts.changed:,} changed (new versions marked"
         f" 'reextract'), {counts.unchanged:,} unchanged, {counts.failed:,} failed"
     )
@@ -404,7 +408,7 @@ def import_(path: Path, db_path: Path, config_dir: Path) -> None:
     config = _load(config_dir)
     with Archive(db_path) as archive:
         counts = import_warc(archive, config, path)
-    click.echo("imported: " + ", ".join(f"{v:,} {k}" for k, v in counts.items()))
+    echo("imported: " + ", ".join(f"{v:,} {k}" for k, v in counts.items()))
 
 
 @command(
@@ -435,9 +439,9 @@ def copies(url: str, db_path: Path, as_json: bool, max_distance: int) -> None:
         )
         return
     if not found:
-        click.echo("no near-copies in the archive")
+        echo("no near-copies in the archive")
     for c in found:
-        click.echo(f"{c.similarity:.0%}  {c.site or ''}  {c.url}  {c.title or ''}")
+        echo(f"{c.similarity:.0%}  {c.site or ''}  {c.url}  {c.title or ''}")
 
 
 # ---------------------------------------------------------------- daemon / status
@@ -502,17 +506,17 @@ def status(db_path: Path, config_dir: Path, as_json: bool) -> None:
         return
     for name, site in report["sites"].items():
         last = site["last_run"]
-        click.secho(name, bold=True)
+        secho(name, bold=True)
         if last:
             counts = ", ".join(f"{k.replace('_', ' ')} {last[k]}" for k in RUN_COUNTS if last.get(k))
-            click.echo(f"  last run: {last['started']} ({last['status']}){': ' + counts if counts else ''}")
+            echo(f"  last run: {last['started']} ({last['status']}){': ' + counts if counts else ''}")
             if last.get("error"):
-                click.echo(f"  last error: {last['error']}")
+                echo(f"  last error: {last['error']}")
         else:
-            click.echo("  last run: never")
-        click.echo(f"  next run: {site['next_run'] or 'when the daemon starts'}")
+            echo("  last run: never")
+        echo(f"  next run: {site['next_run'] or 'when the daemon starts'}")
     totals = report["archive"]
-    click.echo("archive: " + ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in totals.items()))
+    echo("archive: " + ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in totals.items()))
 
 
 # ---------------------------------------------------------------- serve
@@ -526,8 +530,14 @@ def status(db_path: Path, config_dir: Path, as_json: bool) -> None:
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+@click.option(
+    "--sql",
+    "allow_sql",
+    is_flag=True,
+    help="Allow arbitrary read-only SQL queries (1 s, 50 rows, 100 KB per value); off by default.",
+)
 @reports_errors
-def serve(db_path: Path, host: str, port: int) -> None:
+def serve(db_path: Path, host: str, port: int, allow_sql: bool) -> None:
     """Browse the archive in Datasette (read-only): search, facets, article history and diffs."""
     from ..browse.server import prepare_archive
     from ..browse.server import serve as run_server
@@ -535,8 +545,9 @@ def serve(db_path: Path, host: str, port: int) -> None:
     read_archive(db_path).close()  # an archive must exist: serving never creates one
     _check_port(host, port)
     prepare_archive(db_path)
-    click.echo(f"serving {db_path} read-only at http://{host}:{port}/ (Ctrl-C to stop)", err=True)
-    run_server(db_path, host, port)
+    extra = ", arbitrary SQL allowed" if allow_sql else ""
+    echo(f"serving {db_path} read-only{extra} at http://{host}:{port}/ (Ctrl-C to stop)", err=True)
+    run_server(db_path, host, port, sql=allow_sql)
 
 
 def _check_port(host: str, port: int) -> None:
@@ -614,14 +625,14 @@ def changes(
         emit_json(found)
         return
     if not found:
-        click.echo(f"no changes since {since}", err=True)
+        echo(f"no changes since {since}", err=True)
         return
     for c in found:
-        click.secho(f"{c['first_seen'][:16].replace('T', ' ')}  {c['site'] or ''}  v{c['version']}  {c['title'] or ''}")
+        secho(f"{c['first_seen'][:16].replace('T', ' ')}  {c['site'] or ''}  v{c['version']}  {c['title'] or ''}")
         if c["change"] and c["change"]["title_changed"]:
-            click.echo(f"    was: {c['previous_title'] or ''}")
-        click.echo(f"    {c['summary'] or '(no stats)'}")
-        click.echo(f"    {c['url']}")
+            echo(f"    was: {c['previous_title'] or ''}")
+        echo(f"    {c['summary'] or '(no stats)'}")
+        echo(f"    {c['url']}")
 
 
 # ---------------------------------------------------------------- crawl / export
@@ -690,10 +701,10 @@ def crawl(
         with Run(db_path, [site.name for site in sites]) as run, CrawlProgress(show, db_path, run.sites) as bar:
             run.counts = asyncio.run(run_crawl(config, sites, db_path, options=options, report=bar.report))
     except KeyboardInterrupt:
-        click.echo("interrupted: run the same command again to resume", err=True)
+        echo("interrupted: run the same command again to resume", err=True)
         sys.exit(130)
     for name, c in run.counts.items():
-        click.echo(
+        echo(
             f"{name}: {c.fetched} fetched, {c.new} new, {c.changed} changed, {c.unchanged} unchanged,"
             f" {c.not_modified} not modified, {c.errors} errors, {c.skipped} disallowed, {c.bytes:,} bytes"
         )
@@ -726,7 +737,7 @@ def export(db_path: Path, fmt: str, site: str | None, since: str | None, out_pat
             raise click.UsageError("--format warc needs --out FILE (e.g. captures.warc.gz)")
         with read_archive(db_path) as archive, atomic_output(out_path, binary=True) as fh:
             n = export_warc(archive, fh, site=site)
-        click.echo(f"{n} capture(s) written to {out_path}", err=True)
+        echo(f"{n} capture(s) written to {out_path}", err=True)
         return
     with read_archive(db_path) as archive:
         rows = export_rows(archive, site=site, since=since)
@@ -734,7 +745,7 @@ def export(db_path: Path, fmt: str, site: str | None, since: str | None, out_pat
             (write_jsonl if fmt == "jsonl" else write_csv)(rows, sys.stdout)
             return
         n = write_export(rows, fmt, out_path)
-    click.echo(f"{n} article(s) written to {out_path}", err=True)
+    echo(f"{n} article(s) written to {out_path}", err=True)
 
 
 def main() -> None:

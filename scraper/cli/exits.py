@@ -7,9 +7,8 @@ import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-import click
-
 from ..errors import ConfigError, ScraperError
+from .output import echo
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -23,10 +22,10 @@ def reports_errors(func: F) -> F:
             return func(*args, **kwargs)
         except ConfigError as exc:
             for line in str(exc).splitlines():  # ConfigErrors: every mistake of the run, one a line
-                click.echo(f"config error: {line}", err=True)
+                echo(f"config error: {line}", err=True)
             sys.exit(2)
         except ScraperError as exc:
-            click.echo(f"error: {exc}", err=True)
+            echo(f"error: {exc}", err=True)
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]

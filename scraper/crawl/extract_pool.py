@@ -10,8 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
+from multiprocessing import forkserver
+from typing import Any, TypeVar
 
 from ..archive.copies import digest
 from ..config import Site
@@ -20,10 +27,65 @@ from ..models import Article, Digest
 
 __all__ = ["Extractor"]
 
+T = TypeVar("T")
+
 
 def _job(html: str, url: str, site: Site | None, fetched_at: datetime) -> tuple[Article, Digest]:
     article = extract_article(html, url, site, fetched_at=fetched_at)
     return article, digest(article)  # hashing here keeps it off the crawl's own process
+
+
+def _worker_start(crawl_pid: int) -> None:
+    """In each worker: leave stop signals to the crawl, and exit when the crawl is gone.
+
+    A process-group SIGTERM (systemd's default) used to kill the workers under in-flight pages,
+    which then failed as BrokenProcessPool "internal errors"; now the crawl alone decides, and shuts
+    the pool down in order.  A SIGKILLed crawl cannot do that, so a watchdog thread ends the worker
+    once the crawl has died, instead of leaving it orphaned.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+    def watch() -> None:  # the crawl's pid, not our parent's: that is the forkserver, which a group SIGTERM ends
+        while True:
+            time.sleep(_WATCH_EVERY)
+            if not _alive(crawl_pid):
+                os._exit(0)
+
+    threading.Thread(target=watch, name="crawl-watchdog", daemon=True).start()
+
+
+def _start_forkserver_deaf() -> None:
+    """Start the forkserver with SIGTERM ignored (an ignored signal stays ignored across exec).
+
+    The pool learns that a worker exited from the forkserver, so a forkserver killed by a group
+    SIGTERM makes the pool "broken" even though its workers are fine.  The crawl keeps its own handler.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        forkserver.ensure_running()
+        return
+    previous = signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a killed crawl not yet reaped by its parent is a zombie: gone for our purposes
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            return fh.read().rsplit(")", 1)[-1].split()[0] != "Z"
+    except OSError:
+        return True
+
+
+_WATCH_EVERY = 0.5  # seconds
 
 
 class Extractor:
@@ -34,12 +96,25 @@ class Extractor:
         if processes > 0:
             ctx = multiprocessing.get_context("forkserver")
             ctx.set_forkserver_preload(["scraper.extract"])
-            self.pool = ProcessPoolExecutor(processes, mp_context=ctx)
+            _start_forkserver_deaf()
+            self.pool = ProcessPoolExecutor(
+                processes, mp_context=ctx, initializer=_worker_start, initargs=(os.getpid(),)
+            )
 
     async def __call__(self, html: str, url: str, site: Site | None, fetched_at: datetime) -> tuple[Article, Digest]:
         if self.pool is None:
             return _job(html, url, site, fetched_at)
         return await asyncio.get_running_loop().run_in_executor(self.pool, _job, html, url, site, fetched_at)
+
+    async def run(self, func: Callable[..., T], *args: Any) -> T:
+        """`func(*args)` off the event loop: in a worker process if there are any, else in a thread.
+
+        For parsing that can take long on hostile input (listings, feeds, sitemaps): the loop keeps
+        serving other hosts and signals meanwhile.
+        """
+        if self.pool is None:
+            return await asyncio.to_thread(func, *args)
+        return await asyncio.get_running_loop().run_in_executor(self.pool, func, *args)
 
     def close(self) -> None:
         if self.pool is not None:

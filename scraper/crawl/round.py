@@ -26,9 +26,7 @@ from ..archive.store import Archive
 from ..config import Config, Site
 from ..discover import (
     Link,
-    links_from_feed,
-    links_from_listing,
-    links_from_sitemap,
+    discover_links,
     sitemaps_from_robots,
 )
 from ..errors import DiscoverError, ExtractError, FetchError, HostBackedOff, RobotsDisallowed
@@ -57,22 +55,31 @@ class CrawlOptions:
 
 
 def adhoc_site(url: str, *, allow_private: bool | None = None) -> Site:
-    """A site made from one URL given on the command line: its host, no selectors, no pattern.
+    """A site made from one URL given on the command line: its host and port, no selectors, no pattern.
 
-    A URL naming a loopback or private address is the user's explicit choice, so that host is allowed.
+    A URL naming a loopback or private address is the user's explicit choice, so that host and port
+    are trusted; no other private address is, whether a link or a redirect leads there.
     """
+    from ..fetch.client import own_origin
     from ..fetch.guard import is_private
 
     start = canonicalize(url)
     if start is None:
         raise ValueError(f"{url!r} is not an http(s) URL")
-    host = host_of(start).rsplit(":", 1)[0].strip("[]")
+    host, port = own_origin(start)
     if allow_private is None:
         try:
-            allow_private = host == "localhost" or is_private(host)
+            private = host == "localhost" or is_private(host)
         except ValueError:
-            allow_private = False
-    return Site(name=host_of(start), start_urls=(start,), allowed_domains=(host,), allow_private=allow_private)
+            private = False  # a name: trusted only as far as the guard allows any public host
+    return Site(
+        name=host_of(start),
+        start_urls=(start,),
+        allowed_domains=(host,),
+        allow_private=bool(allow_private),
+        port=port,
+        trusted=((host, port),) if allow_private is None and private else (),
+    )
 
 
 class SiteRound:
@@ -101,8 +108,9 @@ class SiteRound:
         self.max_pages = options.max_pages if options.max_pages is not None else get("crawl.max_pages")
         self.max_depth = options.max_depth if options.max_depth is not None else get("crawl.max_depth")
         self.batch = get("crawl.batch_size")
+        self.max_discovered, self.discovered = get("crawl.max_discovered"), 0
         self.extract = extract
-        self.fetcher = Fetcher(config.settings, allow_private=site.allow_private)
+        self.fetcher = Fetcher(config.settings, allow_private=site.allow_private, trusted=site.trusted)
         self.polite = Polite(
             self.fetcher,
             config.settings,
@@ -219,17 +227,24 @@ class SiteRound:
             if task.kind == PageKind.ARTICLE:
                 article, digest = await self.extract(page.html, page.final_url, self.site, page.fetched_at)
                 return Result(task, page=page, article=article, digest=digest)
-            links = self._discover(task, page.html, page.content, page.final_url)
+            room = self.max_discovered - self.discovered  # crawl.max_discovered: per site and round
+            if room <= 0:
+                return Result(task, page=page, links=())
+            links = await self.extract.run(
+                discover_links,
+                task.kind,
+                page.html,
+                page.content,
+                page.final_url,
+                self.site,
+                task.depth,
+                self.max_depth,
+                room,
+            )
+            self.discovered += len(links)
         except (ExtractError, DiscoverError) as exc:
             return Result(task, Outcome.ERROR, page=page, error=exc.reason)
         return Result(task, page=page, links=tuple(links))
-
-    def _discover(self, task: Task, html: str, content: bytes, url: str) -> list[Link]:
-        if task.kind == PageKind.FEED:
-            return links_from_feed(content, url, self.site)
-        if task.kind == PageKind.SITEMAP:
-            return links_from_sitemap(content, url, self.site)
-        return links_from_listing(html, url, self.site, task.depth, self.max_depth)
 
 
 async def crawl(

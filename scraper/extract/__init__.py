@@ -12,7 +12,9 @@ from datetime import UTC, datetime
 from ..config import Site
 from ..errors import ExtractError
 from ..models import Article
+from ..text import clean_article
 from .article import run
+from .depth import check_depth
 
 __all__ = ["explain", "extract_article"]
 
@@ -28,11 +30,12 @@ def extract_article(html: str, url: str, site: Site | None = None, *, fetched_at
         raise ExtractError(str(url), ExtractError.NOT_TEXT)
     if not html.strip():
         raise ExtractError(str(url), ExtractError.EMPTY)
+    check_depth(html, str(url))  # before the parser: tree building is quadratic in nesting depth
     now = fetched_at or datetime.now(UTC)
     if now.tzinfo is None:
         now = now.replace(tzinfo=UTC)
     try:
-        return run(html, str(url or ""), site, now)
+        return clean_article(run(html, str(url or ""), site, now))
     except RecursionError as exc:  # a property of the input (hostile nesting), not of our code
         raise ExtractError(str(url), ExtractError.TOO_DEEP) from exc
 

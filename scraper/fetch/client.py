@@ -12,7 +12,7 @@ import asyncio
 import email.utils
 import logging
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Self
 from urllib.parse import urljoin, urlsplit
@@ -25,7 +25,7 @@ from ..models import Page
 from .decode import DecodeLimitError, Decompressor, decode_html
 from .guard import GuardedTransport, Resolver
 
-__all__ = ["FEED_TYPES", "HTML_TYPES", "Fetcher", "fetch_page", "parse_retry_after"]
+__all__ = ["FEED_TYPES", "HTML_TYPES", "Fetcher", "fetch_page", "own_origin", "parse_retry_after"]
 
 log = logging.getLogger(__name__)
 
@@ -75,11 +75,12 @@ class Fetcher:
         settings: Settings | None = None,
         *,
         allow_private: bool = True,
+        trusted: Iterable[tuple[str, int]] = (),
         resolver: Resolver | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
     ):
-        """`allow_private=False` refuses hosts that resolve to loopback/private addresses (crawls of
-        discovered links); a URL typed by the user is trusted by default."""
+        """`allow_private=False` refuses hosts that resolve to loopback/private addresses, except the
+        (host, port) pairs in `trusted`: the URL a user typed, never what it redirects to."""
         self.settings = settings or Settings()
         get = self.settings.get
         timeout = httpx.Timeout(
@@ -94,7 +95,7 @@ class Fetcher:
             },
             timeout=timeout,
             follow_redirects=False,
-            transport=transport or GuardedTransport(resolver=resolver, allow_private=allow_private),
+            transport=transport or GuardedTransport(resolver=resolver, allow_private=allow_private, trusted=trusted),
         )
 
     async def __aenter__(self) -> Self:
@@ -201,6 +202,16 @@ class Fetcher:
         return b"".join(parts)
 
 
+def own_origin(url: str) -> tuple[str, int]:
+    """(host, port) of `url`, the port made explicit: what "the URL the user typed" trusts."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return (parts.hostname or "").lower(), port or (443 if parts.scheme.lower() == "https" else 80)
+
+
 def _check_scheme(url: str, target: str) -> None:
     scheme = urlsplit(target).scheme.lower()
     if scheme not in ("http", "https"):
@@ -261,15 +272,20 @@ def fetch_page(
     url: str,
     settings: Settings | None = None,
     *,
-    allow_private: bool = True,
+    allow_private: bool | None = None,
     resolver: Resolver | None = None,
     etag: str | None = None,
     last_modified: str | None = None,
 ) -> Page:
-    """Synchronous one-off fetch, for the CLI and scripts."""
+    """Synchronous one-off fetch, for the CLI and scripts.
+
+    By default (`allow_private=None`) the URL's own host and port may be private, since the user
+    named them, but a redirect to any other private address is refused.
+    """
+    trusted = [own_origin(url)] if allow_private is None else []
 
     async def run() -> Page:
-        async with Fetcher(settings, allow_private=allow_private, resolver=resolver) as fetcher:
+        async with Fetcher(settings, allow_private=bool(allow_private), trusted=trusted, resolver=resolver) as fetcher:
             return await fetcher.fetch(url, etag=etag, last_modified=last_modified)
 
     return asyncio.run(run())

@@ -20,16 +20,53 @@ import httpx
 
 from ..errors import AddressRefused, FetchError, HostNotFound
 
-__all__ = ["GuardedTransport", "Resolver", "is_private", "system_resolver"]
+__all__ = ["GuardedTransport", "Resolver", "embedded_ipv4", "is_private", "system_resolver"]
 
 Resolver = Callable[[str, int], Awaitable[list[str]]]
 
 
+_NAT64 = (ipaddress.ip_network("64:ff9b::/96"),)  # RFC 6052 well-known prefix: the low 32 bits are IPv4
+_NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")  # RFC 8215: local-use translation, never public
+_COMPAT = ipaddress.ip_network("::/96")  # deprecated IPv4-compatible addresses, ::a.b.c.d
+
+
+def embedded_ipv4(addr: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address carries: mapped, compatible, NAT64, 6to4 and Teredo forms."""
+    found = []
+    low32 = ipaddress.IPv4Address(int(addr) & 0xFFFFFFFF)
+    if addr.ipv4_mapped is not None:
+        found.append(addr.ipv4_mapped)
+    if addr in _COMPAT or any(addr in net for net in _NAT64):
+        found.append(low32)
+    if addr.sixtofour is not None:
+        found.append(addr.sixtofour)
+    if addr.teredo is not None:
+        found.extend(addr.teredo)
+    return found
+
+
 def is_private(ip: str) -> bool:
-    """Loopback, private, link-local, unique-local, multicast or otherwise not globally routable."""
-    addr = ipaddress.ip_address(ip)
-    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
-        addr = addr.ipv4_mapped
+    """Loopback, private, link-local, unique-local, multicast or otherwise not globally routable.
+
+    An IPv6 address that embeds an IPv4 one (`::ffff:127.0.0.1`, `::127.0.0.1`, NAT64 `64:ff9b::a00:1`,
+    6to4 `2002:7f00:1::`, Teredo) is as private as what it embeds: a NAT64 gateway or a 6to4 relay
+    would deliver the packet there.
+    """
+    addr = ipaddress.ip_address(ip.strip("[]"))
+    if isinstance(addr, ipaddress.IPv6Address):
+        if addr.scope_id:
+            return True  # fe80::1%eth0 and friends: link-scoped by definition
+        if addr in _NAT64_LOCAL:
+            return True
+        inner = embedded_ipv4(addr)
+        if addr.ipv4_mapped is not None or (addr in _COMPAT and int(addr) > 1):
+            return _private_v4(addr.ipv4_mapped or inner[0])
+        if any(_private_v4(v4) for v4 in inner):
+            return True
+    return not addr.is_global or addr.is_multicast
+
+
+def _private_v4(addr: ipaddress.IPv4Address) -> bool:
     return not addr.is_global or addr.is_multicast
 
 
@@ -89,10 +126,11 @@ def _carrying(error: FetchError) -> httpcore.ConnectError:
 
 
 class _GuardedBackend(httpcore.AsyncNetworkBackend):
-    def __init__(self, resolver: Resolver, allow_private: bool) -> None:
+    def __init__(self, resolver: Resolver, allow_private: bool, trusted: Iterable[tuple[str, int]] = ()) -> None:
         self._inner = httpcore.AnyIOBackend()
         self._resolver = resolver
         self._allow_private = allow_private
+        self._trusted = {(h.strip("[]").lower(), p) for h, p in trusted}
 
     async def connect_tcp(
         self,
@@ -110,12 +148,15 @@ class _GuardedBackend(httpcore.AsyncNetworkBackend):
                 addresses = await self._resolver(host, port)
             except (socket.gaierror, UnicodeError, OSError):
                 raise _carrying(HostNotFound(host, "DNS lookup failed (no such host)")) from None
-        allowed = [ip for ip in addresses if self._allow_private or not is_private(ip)]
+        trusted = self._allow_private or (host.strip("[]").lower(), port) in self._trusted
+        allowed = [ip for ip in addresses if trusted or not is_private(ip)]
         if not allowed:
-            reason = (
-                f"refused: {host} resolves to a private or loopback address ({addresses[0]}); "
-                "set allow_private = true in the site config to allow it"
+            hint = (
+                "only the host and port of the URL you gave may be private; redirects and links may not"
+                if self._trusted
+                else "set allow_private = true in the site config to allow it"
             )
+            reason = f"refused: {host}:{port} resolves to a private or loopback address ({addresses[0]}); {hint}"
             raise _carrying(AddressRefused(host, reason))
         last: Exception | None = None
         for ip in allowed:
@@ -137,8 +178,15 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
     """httpx's own transport, dialling through our resolver and address policy."""
 
     def __init__(
-        self, *, resolver: Resolver | None = None, allow_private: bool = False, limits: httpx.Limits | None = None
+        self,
+        *,
+        resolver: Resolver | None = None,
+        allow_private: bool = False,
+        trusted: Iterable[tuple[str, int]] = (),
+        limits: httpx.Limits | None = None,
     ) -> None:
+        """`trusted` (host, port) pairs may be private even when `allow_private` is false: the URL a
+        user typed, and nothing reached through it."""
         limits = limits or httpx.Limits(max_connections=None, max_keepalive_connections=64)
         super().__init__(limits=limits)
         self._pool = httpcore.AsyncConnectionPool(
@@ -146,5 +194,5 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,
-            network_backend=_GuardedBackend(resolver or system_resolver, allow_private),
+            network_backend=_GuardedBackend(resolver or system_resolver, allow_private, trusted),
         )
