@@ -27,6 +27,10 @@ DATED = [
     "tests/test_export.py",
     "tests/test_cli.py",
     "tests/test_evidence.py",
+    "tests/test_changes.py",
+    "tests/test_cli_manners.py",
+    "tests/test_migrate.py",
+    "tests/test_hostile.py",
 ]
 
 pytestmark = pytest.mark.skipif(shutil.which("faketime") is None, reason="needs Debian's faketime")
