@@ -39,6 +39,7 @@ _WORDS = tuple(_WORDS_TEXT.split(" "))
 _SECTIONS = ("politics", "economy", "world", "culture", "science", "sport", "local", "opinion")
 _SPAN = timedelta(days=60)  # every article is dated inside the last 60 days, so all are revisitable
 _SITEMAP_CHUNK = 1000
+_PLAIN = r"/[a-z]+/[a-z]+-[a-z]+-\d+\.html"
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +78,7 @@ class SyntheticSite:
     seed: int = 1
     edits: dict[int, int] = field(default_factory=dict)  # article number -> edit count
     gzip_sitemaps: bool = True
+    plain_urls: bool = False  # /section/word-word-N.html: nothing in the URL says "article"
     # The clock the site's dates hang from: the newest article is an hour before `now`, so no date is
     # in the future and none ages out of a revisit schedule while a test runs, on any calendar day.
     now: datetime = field(default_factory=lambda: datetime.now(UTC).replace(second=0, microsecond=0))
@@ -96,6 +98,8 @@ class SyntheticSite:
         return "-".join(rng.choice(_WORDS[:40]) for _ in range(5)) + f"-{i}"
 
     def article_path(self, i: int) -> str:
+        if self.plain_urls:
+            return f"/{self.section(i)}/{'-'.join(self.slug(i).split('-')[:2])}-{i}.html"
         return f"{self.published(i):/%Y/%m/%d}/{self.slug(i)}.html"
 
     def article_paths(self) -> list[str]:
@@ -257,7 +261,7 @@ class SyntheticSite:
         m = re.fullmatch(r"/section/([a-z]+)/(?:page/(\d+)/)?", path)
         if m and m.group(1) in _SECTIONS and int(m.group(2) or 1) <= self.pages_of(m.group(1)):
             return "listing", path, "text/html; charset=utf-8"
-        if m := re.fullmatch(ARTICLE_PATTERN.rstrip("$"), path):
+        if m := re.fullmatch(ARTICLE_PATTERN.rstrip("$") if not self.plain_urls else _PLAIN, path):
             i = int(path.rsplit("-", 1)[1].removesuffix(".html"))
             if i < self.n and self.article_path(i) == path:
                 return "article", f"{path}#{self.edits.get(i, 0)}", "text/html; charset=utf-8"

@@ -10,6 +10,9 @@ Versions:
   2  the frontier and the `latest_articles` view are part of the schema; `articles` loses
      `next_check` (never written), `etag` and `last_modified` (written, never read: conditional
      requests use the frontier's copies).
+  3  `frontier.evidence`: how sure the crawl is of a URL's kind (a `models.Evidence`), so a stronger
+     signal can upgrade a URL first seen as a listing; `leases`: which process crawls which site of
+     this archive now (`crawl.lease`).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import sqlite_utils
 
 __all__ = ["VERSION", "VIEWS", "ensure_views", "migrate", "version_of"]
 
-VERSION = 2
+VERSION = 3
 
 FRONTIER = (
     """CREATE TABLE IF NOT EXISTS frontier (
@@ -40,10 +43,25 @@ FRONTIER = (
     etag TEXT,
     last_modified TEXT,
     attempts INTEGER NOT NULL DEFAULT 0,
-    error TEXT
+    error TEXT,
+    evidence INTEGER NOT NULL DEFAULT 0
 )""",
     "CREATE INDEX IF NOT EXISTS frontier_due ON frontier (site, kind = 'article', next_due, url)"
     " WHERE next_due IS NOT NULL",
+)
+
+# One row per site being crawled: the holder renews `expires` while it runs; a row past `expires` (a
+# killed crawl) or of a dead process on this host is free to take.
+LEASES = (
+    """CREATE TABLE IF NOT EXISTS leases (
+    site TEXT PRIMARY KEY,
+    token TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    host TEXT NOT NULL,
+    since TEXT NOT NULL,
+    heartbeat REAL NOT NULL,
+    expires REAL NOT NULL
+)""",
 )
 
 # Near-copy fingerprints of each article's newest version, one index per 16-bit band (see copies.py).
@@ -98,7 +116,7 @@ def migrate(db: sqlite_utils.Database) -> None:
 def _create(db: sqlite_utils.Database) -> None:
     """The schema of version `VERSION`, in an empty file."""
     _tables(db)
-    for statement in FRONTIER:
+    for statement in (*FRONTIER, *LEASES):
         db.execute(statement)
     _write_views(db.conn, list(VIEWS))
 
@@ -217,7 +235,16 @@ def _to_v2(conn: sqlite3.Connection) -> None:
     _write_views(conn, list(VIEWS))
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _to_v2}
+def _to_v3(conn: sqlite3.Connection) -> None:
+    """A frontier row says how sure its kind is; crawl leases."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(frontier)")}
+    if "evidence" not in columns:  # a v1 file got today's frontier in step 2
+        conn.execute("ALTER TABLE frontier ADD COLUMN evidence INTEGER NOT NULL DEFAULT 0")
+    for statement in LEASES:
+        conn.execute(statement)
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _to_v2, 3: _to_v3}
 
 
 def _write_views(conn: sqlite3.Connection, names: list[str]) -> None:
