@@ -19,7 +19,7 @@ from .. import __version__
 from ..archive.store import Archive
 from ..config import Config, Site, load_config
 from ..errors import ConfigError, FetchError
-from ..models import Counts, Outcome
+from ..models import Counts, Outcome, Page
 from .exits import reports_errors
 from .options import config_option, db_option, json_option
 from .progress import CrawlProgress
@@ -51,28 +51,67 @@ def _load(config_dir: Path) -> Config:
 @config_option
 @json_option
 @click.option("--no-store", is_flag=True, help="Extract and print, but write nothing to the archive.")
+@click.option("--force", is_flag=True, help="Archive the page even when it is not an article (a wall, an index).")
+@click.option("--ignore-robots", is_flag=True, help="Fetch the URL even if robots.txt disallows it.")
 @reports_errors
-def fetch(url: str, db_path: Path, config_dir: Path, as_json: bool, no_store: bool) -> None:
-    """Fetch one article URL, extract it and archive it as a new version if it changed."""
+def fetch(
+    url: str, db_path: Path, config_dir: Path, as_json: bool, no_store: bool, force: bool, ignore_robots: bool
+) -> None:
+    """Fetch one article URL, extract it and archive it as a new version if it changed.
+
+    robots.txt is obeyed (unless --ignore-robots); a page that is not an article (a consent wall, a
+    captcha, an index, a soft 404, a paywall stub of a page we hold) is logged, not archived (unless
+    --force).
+    """
     from ..archive.ingest import archive_page
+    from ..crawl.round import adhoc_site
+    from ..errors import RobotsDisallowed, RobotsUnavailable
     from ..extract import extract_article
-    from ..fetch.client import fetch_page
+    from ..fetch.client import make_fetcher
+    from ..fetch.pacing import fetch_one
 
     config = _load(config_dir)
+    try:
+        site = config.site_for(url) or adhoc_site(url, allow_private=True)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="URL") from None
+
+    async def get() -> Page:
+        fetcher = make_fetcher(config.settings, site, allow_private=True)  # a URL the user typed
+        try:
+            return await fetch_one(fetcher, config.settings, url, ignore_robots=ignore_robots)
+        finally:
+            await fetcher.aclose()
+
+    def refused(outcome: Outcome, exc: FetchError) -> None:
+        if not no_store:
+            with Archive(db_path) as archive:
+                archive.record_fetch(url, outcome, status=exc.status, error=exc.reason)
+        hint = " (--ignore-robots fetches it anyway)" if outcome == Outcome.DISALLOWED else ""
+        click.echo(f"not fetched: {url}: {exc.reason}{hint}", err=True)
+        sys.exit(1)
+
+    try:
+        page = asyncio.run(get())
+    except RobotsDisallowed as exc:
+        refused(Outcome.DISALLOWED, exc)
+    except RobotsUnavailable as exc:
+        refused(Outcome.ERROR, exc)
+    except FetchError as exc:
+        if not no_store:
+            with Archive(db_path) as archive:
+                archive.record_fetch(url, Outcome.ERROR, status=exc.status, error=exc.reason)
+        raise
+    site_rules = config.site_for(page.final_url)
     if no_store:
-        page = fetch_page(url, config.settings)
-        article = extract_article(
-            page.html, page.final_url, config.site_for(page.final_url), fetched_at=page.fetched_at
-        )
+        article = extract_article(page.html, page.final_url, site_rules, fetched_at=page.fetched_at)
         _show_article(article.to_dict(), None, as_json)
         return
     with Archive(db_path) as archive:
-        try:
-            page = fetch_page(url, config.settings)
-        except FetchError as exc:
-            archive.record_fetch(url, Outcome.ERROR, status=exc.status, error=exc.reason)
-            raise
-        article, result = archive_page(archive, page, config)
+        article, result = archive_page(archive, page, config, site_rules, force=force)
+    if result.reason is not None:
+        click.echo(f"not archived: {url} is {result.reason} ({result.status}; --force archives it anyway)", err=True)
+        sys.exit(1)
     _show_article(article.to_dict(), {"status": result.status, "version": result.version}, as_json)
 
 
