@@ -137,14 +137,31 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
     """httpx's own transport, dialling through our resolver and address policy."""
 
     def __init__(
-        self, *, resolver: Resolver | None = None, allow_private: bool = False, limits: httpx.Limits | None = None
+        self,
+        *,
+        resolver: Resolver | None = None,
+        allow_private: bool = False,
+        limits: httpx.Limits | None = None,
+        proxy: str | None = None,
     ) -> None:
+        """With a `proxy` the address policy applies to the proxy we dial; the proxy resolves the site."""
         limits = limits or httpx.Limits(max_connections=None, max_keepalive_connections=64)
         super().__init__(limits=limits)
+        backend = _GuardedBackend(resolver or system_resolver, allow_private)
+        if proxy is not None:
+            self._pool = httpcore.AsyncHTTPProxy(
+                proxy_url=proxy,
+                ssl_context=httpx.create_ssl_context(),
+                max_connections=limits.max_connections,
+                max_keepalive_connections=limits.max_keepalive_connections,
+                keepalive_expiry=limits.keepalive_expiry,
+                network_backend=backend,
+            )
+            return
         self._pool = httpcore.AsyncConnectionPool(
             ssl_context=httpx.create_ssl_context(),
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,
-            network_backend=_GuardedBackend(resolver or system_resolver, allow_private),
+            network_backend=backend,
         )
