@@ -71,7 +71,6 @@ SIGNALS: dict[str, tuple[str, ...]] = {
         "utilizziamo i cookie",
         "accetta tutto",
         "consenso",
-        "utilizamos cookies",
         "aceitar todos",
     ),
     "captcha": (
@@ -118,7 +117,7 @@ MIN_WORDS = 25  # fewer words of body than this is an empty page
 SHORT_WORDS = 200  # a body this short may be a wall's text rather than a story's
 DOMINANT_WORDS = 120  # one block of running text this long ...
 DOMINANT_SHARE = 0.5  # ... holding this share of the page's paragraph text says "article"
-INDEX_LINKS = 15  # a page without article markup and this many links is an index
+INDEX_LINKS = 30  # a page with neither article markup nor one text block, and this many links, is an index
 TEASER_SHARE = 0.7  # a new body under this share of the held one's length may be a teaser ...
 TEASER_OVERLAP = 0.8  # ... when this share of its word 4-grams are in the held body
 
@@ -221,7 +220,7 @@ def read_markup(html: str) -> Markup:
 
 
 def _hits(kind: str, text: str) -> list[str]:
-    return [phrase for phrase in SIGNALS[kind] if phrase in text]
+    return [phrase for phrase in dict.fromkeys(SIGNALS[kind]) if phrase in text]
 
 
 def _grams(words: list[str], n: int = 4) -> set[tuple[str, ...]]:
@@ -248,7 +247,9 @@ def judge(markup: Markup, article: Article, held_body: str | None = None) -> Ver
         return Verdict(Outcome.NOT_ARTICLE, f"a 'not found' page served with 200 ({markup.title[:60]!r})")
     if short and (hits := _hits("captcha", markup.text)):
         return Verdict(Outcome.BLOCKED, f"a captcha or bot block ({hits[0]!r})")
-    if short and len(hits := _hits("consent", markup.text)) >= 2:
+    # a cookie banner next to a story is not a wall: the wall's own words are what extraction found
+    walled = words < MIN_WORDS or _hits("consent", normalise_text(article.body).lower())
+    if short and walled and len(hits := _hits("consent", markup.text)) >= 2:
         return Verdict(Outcome.BLOCKED, f"a consent wall ({', '.join(repr(h) for h in hits[:2])})")
     if held_body and is_teaser(article.body, held_body):
         held = _words(held_body)

@@ -80,6 +80,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("crawl", "host_backoff", 60.0, "first pause of a failing host in seconds; doubles while it keeps failing"),
     Setting("crawl", "retry_failed", 3600.0, "seconds before a URL that failed is tried again; doubles each time"),
     Setting("crawl", "max_attempts", 4, "rounds in which a failing URL is retried before it is given up"),
+    Setting(
+        "crawl",
+        "lease_ttl",
+        60.0,
+        "seconds a crawl's claim on a site lasts unrenewed; a killed crawl's site is free again after it",
+    ),
     Setting("crawl", "batch_size", 500, "due URLs read from the frontier at a time; bounds memory"),
     Setting("crawl", "extract_processes", 1, "worker processes extracting articles (0: in the crawl's own process)"),
     Setting("archive", "store_raw", True, "keep the compressed raw HTML of each distinct version"),

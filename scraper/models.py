@@ -20,6 +20,7 @@ from enum import IntEnum, StrEnum
 from typing import Any
 
 __all__ = [
+    "FAILED_SHARE",
     "Article",
     "ArticleState",
     "Comment",
@@ -116,6 +117,9 @@ class ArticleState(StrEnum):
     FAILING = "failing"
 
 
+FAILED_SHARE = 0.5  # a round where more than this share of the requests failed is a failed round
+
+
 @dataclass(slots=True)
 class Counts:
     """What a crawl round did, per site: requests by outcome, and bytes.  `runs` keeps the first six."""
@@ -147,6 +151,17 @@ class Counts:
             self.broken += 1
             if self.first_error is None:
                 self.first_error = reason
+
+    def failure(self) -> str | None:
+        """Why the round these counts describe failed, or None: the site could not be reached (every
+        request failed), or more than `FAILED_SHARE` of the requests failed.  What counts is the
+        site's trouble (`broken`: no answer, a timeout, a 5xx, an unreachable robots.txt); a 404 is
+        the site answering."""
+        if self.broken == 0 or self.broken <= FAILED_SHARE * self.fetched:
+            return None
+        if self.broken >= self.fetched:
+            return f"site unreachable: {self.first_error}"
+        return f"{self.broken} of {self.fetched} requests failed (first: {self.first_error})"
 
     def as_dict(self) -> dict[str, int]:
         """The counting fields that are not zero, for logs."""

@@ -424,6 +424,10 @@ def status(db_path: Path, config_dir: Path, as_json: bool) -> None:
     for name, site in report["sites"].items():
         last = site["last_run"]
         click.secho(name, bold=True)
+        if site["state"] == "failing":
+            click.secho(f"  state: failing: {site['failing']}", fg="red")
+        elif site["state"]:
+            click.echo(f"  state: {site['state']}")
         if last:
             counts = ", ".join(f"{k.replace('_', ' ')} {last[k]}" for k in RUN_COUNTS if last.get(k))
             click.echo(f"  last run: {last['started']} ({last['status']}){': ' + counts if counts else ''}")
@@ -510,17 +514,26 @@ def crawl(
     if not show:
         logging.getLogger("scraper.crawl").setLevel(logging.INFO)
     total = (max_pages or config.settings.get("crawl.max_pages")) * len(sites)
-    try:  # a crawl is a run too: `scraper status` shows it
-        with Run(db_path, [site.name for site in sites]) as run, CrawlProgress(show, total) as bar:
-            run.counts = asyncio.run(run_crawl(config, sites, db_path, options=options, report=bar.report))
+    ttl = config.settings.get("crawl.lease_ttl")
+    try:  # a crawl is a run too: `scraper status` shows it; the run holds each site's lease
+        with Run(db_path, [site.name for site in sites], lease_ttl=ttl) as run, CrawlProgress(show, total) as bar:
+            for busy in run.busy.values():
+                click.echo(f"skipped: {busy}", err=True)
+            mine = [site for site in sites if site.name in run.sites]
+            run.counts = asyncio.run(run_crawl(config, mine, db_path, options=options, report=bar.report))
     except KeyboardInterrupt:
         click.echo("interrupted: run the same command again to resume", err=True)
         sys.exit(130)
     for name, c in run.counts.items():
+        rejected = f", {c.rejected} not articles" if c.rejected else ""
         click.echo(
             f"{name}: {c.fetched} fetched, {c.new} new, {c.changed} changed, {c.unchanged} unchanged,"
-            f" {c.not_modified} not modified, {c.errors} errors, {c.skipped} disallowed, {c.bytes:,} bytes"
+            f" {c.not_modified} not modified, {c.errors} errors, {c.skipped} disallowed{rejected}, {c.bytes:,} bytes"
         )
+    for name, reason in run.failures.items():
+        click.echo(f"{name}: round failed: {reason}", err=True)
+    if run.failures or run.busy:
+        sys.exit(1)
 
 
 @cli.command()

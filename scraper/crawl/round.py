@@ -40,11 +40,9 @@ from .extract_pool import Extractor
 from .frontier import Frontier, Task
 from .writer import Event, Result, Writer
 
-__all__ = ["FAILED_SHARE", "CrawlOptions", "Event", "adhoc_site", "crawl", "failure_of", "run_site_round"]
+__all__ = ["CrawlOptions", "Event", "adhoc_site", "crawl", "run_site_round"]
 
 log = logging.getLogger(__name__)
-
-FAILED_SHARE = 0.5  # a round where more than this share of the requests failed is a failed round
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,17 +241,6 @@ class SiteRound:
         if task.kind == PageKind.SITEMAP:
             return links_from_sitemap(content, url, self.site)
         return links_from_listing(html, url, self.site, task.depth, self.max_depth)
-
-
-def failure_of(counts: Counts) -> str | None:
-    """Why a round failed, or None: the site could not be reached (every request failed), or more
-    than `FAILED_SHARE` of the requests failed.  What counts is the site's trouble (`Counts.broken`:
-    no answer, a timeout, a 5xx, an unreachable robots.txt); a 404 is the site answering."""
-    if counts.broken == 0 or counts.broken <= FAILED_SHARE * counts.fetched:
-        return None
-    if counts.broken >= counts.fetched:
-        return f"site unreachable: {counts.first_error}"
-    return f"{counts.broken} of {counts.fetched} requests failed (first: {counts.first_error})"
 
 
 async def crawl(
