@@ -155,6 +155,7 @@ def test_sigterm_mid_round_exits_cleanly_within_the_bound(
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=30) == 0
     took = time.monotonic() - started
+    print(f"article archived {took:.1f}s after the daemon started")
     assert took < 3 + 7, f"shutdown took {took:.1f}s"  # the 3 s timeout, plus start-up slack on a loaded box
     assert archive_problems(db_path) == WHOLE  # whole, no duplicate versions, no partial rows
     assert query(db_path, "SELECT status FROM runs WHERE site='slow'") == [("interrupted",)]
@@ -289,6 +290,7 @@ def test_a_start_url_that_is_an_article_is_archived_by_the_first_round(
     start_daemon(daemon_config)
     wait_for(lambda: bool(query(db_path, "SELECT 1 FROM articles")), timeout=30, what="the article")
     took = time.monotonic() - started
+    print(f"article archived {took:.1f}s after the daemon started")
     assert query(db_path, "SELECT url, title IS NOT NULL FROM articles") == [(article, 1)], took
     assert query(db_path, "SELECT kind FROM frontier WHERE url = '" + article + "'") == [("article",)]
 

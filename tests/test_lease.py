@@ -59,6 +59,10 @@ def test_two_concurrent_crawls_keep_the_pace(server: LocalServer, db_path: Path,
         per_url[seen.path] = per_url.get(seen.path, 0) + 1
     assert max(per_url.values()) == 1, {p: n for p, n in per_url.items() if n > 1}  # no URL fetched twice
     at = sorted(s.at for s in server.log)
+    print(
+        f"requests {len(at)}, URLs {len(per_url)}, max per URL {max(per_url.values())},"
+        f" mean gap {(at[-1] - at[0]) / (len(at) - 1):.3f}s, exits {codes}"
+    )
     # two requests may start together (per_host_concurrency 2), never three within one delay
     assert all(c - a >= DELAY * 0.95 for a, c in zip(at, at[2:], strict=False))
     assert (at[-1] - at[0]) / (len(at) - 1) >= DELAY * 0.85
