@@ -131,6 +131,14 @@ SETTINGS: tuple[Setting, ...] = (
         1,
         10_000_000,
     ),
+    Setting(
+        "crawl",
+        "lease_ttl",
+        60.0,
+        "seconds a crawl's claim on a site lasts unrenewed; a killed crawl's site is free again after it",
+        1,
+        86400,
+    ),
     Setting("crawl", "batch_size", 500, "due URLs read from the frontier at a time; bounds memory", 1, 100000),
     Setting(
         "crawl", "extract_processes", 1, "worker processes extracting articles (0: in the crawl's own process)", 0, 64
@@ -202,6 +210,11 @@ class Site:
     notify: tuple[str, ...] = ()  # Apprise URLs told of this site's edits (besides settings' alerts.notify)
     port: int | None = None  # only URLs on this port belong to the site (ad-hoc sites: the typed URL's)
     trusted: tuple[tuple[str, int], ...] = ()  # (host, port) that may be private without allow_private
+    headers: tuple[tuple[str, str], ...] = ()  # extra request headers
+    cookies: tuple[tuple[str, str], ...] = ()  # sent to the site's own hosts only (a consent cookie)
+    user_agent: str | None = None  # None: settings' fetch.user_agent
+    proxy: str | None = None  # http(s)://host:port of a forward proxy
+    render: str = "http"  # "browser": load pages in headless Chromium (the `browser` extra)
 
     def domains(self) -> tuple[str, ...]:
         if self.allowed_domains:
@@ -426,7 +439,62 @@ _SITE_KEYS = (
     "revisit",
     "link_selector",
     "notify",
+    "headers",
+    "cookies",
+    "user_agent",
+    "proxy",
+    "render",
 )
+RENDERS = ("http", "browser")
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # an HTTP header or cookie name
+_OWN_HEADERS = frozenset({"host", "content-length", "transfer-encoding", "connection", "cookie"})
+
+
+def _pairs(p: str, key: str, data: Any, *, cookie: bool = False) -> tuple[tuple[str, str], ...]:
+    """A table of names to string values: request headers, or cookies."""
+    _expect(p, key, data, dict, "a table of names to strings")
+    out = []
+    for name, value in data.items():
+        if not _TOKEN.fullmatch(name):
+            raise ConfigError(p, f"{key}.{name}", "not a valid name")
+        if not cookie and name.lower() in _OWN_HEADERS:
+            raise ConfigError(
+                p, f"{key}.{name}", "set by the client itself" + ("; use [cookies]" if name.lower() == "cookie" else "")
+            )
+        _expect(p, f"{key}.{name}", value, str, "a string")
+        bad = "\r\n\0" + (";," if cookie else "")
+        if any(c in value for c in bad):
+            raise ConfigError(p, f"{key}.{name}", "contains a character not allowed here")
+        out.append((name, value))
+    return tuple(out)
+
+
+def _http_options(p: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """headers, cookies, user_agent, proxy, render: how requests to the site are made."""
+    found: dict[str, Any] = {}
+    if "headers" in data:
+        found["headers"] = _pairs(p, "headers", data["headers"])
+    if "cookies" in data:
+        found["cookies"] = _pairs(p, "cookies", data["cookies"], cookie=True)
+    if "user_agent" in data:
+        agent = _expect(p, "user_agent", data["user_agent"], str, "a string")
+        if not agent.strip() or any(c in agent for c in "\r\n\0"):
+            raise ConfigError(p, "user_agent", "must be one non-empty line")
+        found["user_agent"] = agent.strip()
+    if "proxy" in data:
+        proxy = _expect(p, "proxy", data["proxy"], str, "an http(s)://host:port URL")
+        parts = urlsplit(proxy)
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/"):
+            raise ConfigError(p, "proxy", f"{proxy!r} is not an http(s)://host:port proxy URL")
+        found["proxy"] = proxy
+    if "render" in data:
+        render = _expect(p, "render", data["render"], str, "a string")
+        if render not in RENDERS:
+            raise ConfigError(p, "render", f"{render!r}: use one of {', '.join(RENDERS)}")
+        found["render"] = render
+    return found
+
+
 _FIELD_SELECTORS = ("title", "author", "date", "modified", "body", "comments")
 _COMMENT_SELECTORS = ("id", "author", "date", "text", "parent")
 
@@ -557,6 +625,7 @@ def load_site(path: Path) -> Site:
         revisit=revisit,
         link_selector=link_selector,
         notify=lists["notify"],
+        **_http_options(p, data),
     )
 
 

@@ -32,7 +32,7 @@ from .archive.runs import Run, last_runs
 from .archive.store import Archive
 from .config import Config, Site, load_config
 from .crawl.schedule import DEFAULT_EVERY, next_round
-from .errors import ConfigError, ScraperError
+from .errors import ConfigError, ScraperError, SiteBusy
 from .models import Counts
 
 __all__ = ["Daemon", "RoundRunner"]
@@ -118,26 +118,30 @@ class Daemon:
         task = asyncio.current_task()
         assert task is not None
         self._inflight[name] = task
-        run = Run(self.db_path, [name])
+        run = Run(self.db_path, [name], lease_ttl=self.config.settings.get("crawl.lease_ttl"))
         try:
             with run:
                 run.counts[name] = await self.runner(self.config, site, self.db_path, self._stop)
                 if self._stop.is_set():
                     run.status = "interrupted"
+        except SiteBusy as exc:
+            log.warning("site %s: round skipped: %s", name, exc, extra={"site": name, "status": "busy"})
+            self._inflight.pop(name, None)
+            return
         except ScraperError as exc:
             log.error("site %s: round failed: %s", name, exc, extra={"site": name})
         except Exception:  # a bug in one round must not end the daemon
             log.exception("site %s: round crashed", name, extra={"site": name})
         finally:
             self._inflight.pop(name, None)
-            counts = run.counts.get(name, Counts()).as_dict()
-            log.info(
-                "site %s: round %s: %s",
-                name,
-                run.status,
-                ", ".join(f"{k} {v}" for k, v in counts.items()) or "nothing done",
-                extra={"site": name, "status": run.status, **counts},
-            )
+        counts = run.counts.get(name, Counts()).as_dict()
+        done = ", ".join(f"{k} {v}" for k, v in counts.items()) or "nothing done"
+        extra = {"site": name, "status": run.status, **counts}
+        if name in run.failures:  # unreachable, or most requests failed: loud, with the reason
+            extra["status"] = "failed"
+            log.warning("site %s: round failed: %s: %s", name, run.failures[name], done, extra=extra)
+        else:
+            log.info("site %s: round %s: %s", name, run.status, done, extra=extra)
 
     # ------------------------------------------------------------ signals
 

@@ -27,7 +27,7 @@ from selectolax.lexbor import LexborHTMLParser
 from .config import Site
 from .errors import DiscoverError
 from .extract.depth import check_depth
-from .models import PageKind
+from .models import Evidence, PageKind
 from .urls import canonicalize
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
     "links_from_sitemap",
     "looks_like_article",
     "sitemaps_from_robots",
+    "url_evidence",
 ]
 
 MAX_XML_BYTES = 50_000_000  # the sitemap protocol's own cap on an uncompressed file
@@ -63,6 +64,7 @@ class Link:
     depth: int = 0
     published: str | None = None  # Google News publication date, feed entry date
     lastmod: str | None = None  # sitemap lastmod: a newer one makes a known article due
+    evidence: Evidence = Evidence.NONE  # how sure `kind` is; a stronger signal wins in the frontier
 
 
 def looks_like_article(url: str) -> bool:
@@ -79,6 +81,13 @@ def classify(url: str, site: Site) -> bool:
     if site.article_pattern:
         return re.search(site.article_pattern, url) is not None
     return looks_like_article(url)
+
+
+def url_evidence(url: str, site: Site) -> Evidence:
+    """What a URL alone says: the site's pattern is configured knowledge, a guess is the weakest."""
+    if not classify(url, site):
+        return Evidence.NONE
+    return Evidence.PATTERN if site.article_pattern else Evidence.GUESS
 
 
 def _owned(urls: Iterable[str | None], site: Site) -> Iterator[str]:
@@ -114,7 +123,8 @@ def links_from_listing(html: str, base_url: str, site: Site, depth: int, max_dep
     out: list[Link] = []
     for url in _owned((canonicalize(a.attributes.get("href") or "", base) for a in tree.css("a[href]")), site):
         if url in picked or classify(url, site):
-            out.append(Link(url, PageKind.ARTICLE, depth + 1))
+            sure = Evidence.PATTERN if url in picked else url_evidence(url, site)
+            out.append(Link(url, PageKind.ARTICLE, depth + 1, evidence=sure))
         elif depth < max_depth:
             out.append(Link(url, PageKind.LISTING, depth + 1))
     known = {link.url for link in out}
@@ -175,7 +185,7 @@ def _feedparser_links(content: bytes, url: str, site: Site, limit: int) -> list[
             # read "updated" only when present: feedparser warns when it has to map it from "published"
             when = entry.get("published_parsed") or (entry["updated_parsed"] if "updated" in entry else None)
             published = "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}+00:00".format(*when[:6]) if when else None
-            links.append(Link(target, PageKind.ARTICLE, 1, published=published))
+            links.append(Link(target, PageKind.ARTICLE, 1, published=published, evidence=Evidence.LISTED))
             if len(links) >= limit:
                 break
     return links
@@ -330,9 +340,8 @@ def links_from_sitemap(content: bytes, url: str, site: Site, limit: int | None =
                     links.append(Link(loc, PageKind.SITEMAP, 0, lastmod=_child_text(elem, "lastmod")))
                 elif classify(loc, site) or not site.article_pattern:
                     published = _child_text(elem, "publication_date")
-                    links.append(
-                        Link(loc, PageKind.ARTICLE, 1, published=published, lastmod=_child_text(elem, "lastmod"))
-                    )
+                    lastmod = _child_text(elem, "lastmod")
+                    links.append(Link(loc, PageKind.ARTICLE, 1, published, lastmod, Evidence.LISTED))
             root.clear()
             if len(links) >= limit:
                 break

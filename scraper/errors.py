@@ -8,6 +8,7 @@ ScraperError                 `transient`: worth trying again later (False unless
 │   ├── NotHTMLError         content type we do not archive
 │   ├── TooLargeError        body over the size cap (after decompression)
 │   ├── RobotsDisallowed     robots.txt forbids the URL
+│   ├── RobotsUnavailable    robots.txt is unreachable or answers 5xx: nothing fetched for now (RFC 9309)
 │   ├── HostNotFound         DNS has no address for the host
 │   ├── AddressRefused       the host resolves to a private address the site does not allow
 │   └── HostBackedOff        the host kept failing and is paused past this round; the URL stays due
@@ -15,6 +16,7 @@ ScraperError                 `transient`: worth trying again later (False unless
 ├── DiscoverError            a feed or sitemap that cannot be read (malformed, too large, declaring entities)
 ├── ExtractError             the page could not be turned into an Article, for one of its named reasons
 ├── ArchiveError             the SQLite archive refused a read or write
+├── SiteBusy                 another process is crawling the site on this archive
 └── ExportError              an export could not be written where asked
 
 Every error pickles with its attributes, so it crosses to and from worker processes as it is.
@@ -39,7 +41,9 @@ __all__ = [
     "HostNotFound",
     "NotHTMLError",
     "RobotsDisallowed",
+    "RobotsUnavailable",
     "ScraperError",
+    "SiteBusy",
     "TooLargeError",
 ]
 
@@ -118,6 +122,14 @@ class TooLargeError(FetchError):
 
 class RobotsDisallowed(FetchError):
     """robots.txt forbids fetching the URL for our user agent."""
+
+
+class RobotsUnavailable(FetchError):
+    """robots.txt could not be read (unreachable, 5xx): RFC 9309 says fetch nothing for now, try later."""
+
+
+class SiteBusy(ScraperError):
+    """Another process is crawling the site on this archive (it holds the site's lease)."""
 
 
 class HostNotFound(FetchError):

@@ -16,15 +16,17 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 from typing import Any
 
 __all__ = [
+    "FAILED_SHARE",
     "Article",
     "ArticleState",
     "Comment",
     "Counts",
     "Digest",
+    "Evidence",
     "Outcome",
     "Page",
     "PageKind",
@@ -44,6 +46,17 @@ class PageKind(StrEnum):
     SITEMAP = "sitemap"
 
 
+class Evidence(IntEnum):
+    """How sure we are of a frontier URL's kind (`frontier.evidence`): a stronger signal overrides a
+    weaker one, never the reverse, whatever order the signals arrive in (`scraper.classify`)."""
+
+    NONE = 0  # a link with nothing to say about what it is (a start URL, a navigation link)
+    GUESS = 1  # the URL looks like an article's (dated path, long slug, numeric id)
+    PATTERN = 2  # the site's `article_pattern` or `link_selector` says so
+    LISTED = 3  # a feed or sitemap entry: an article, whatever linked to it first
+    MARKUP = 4  # the fetched page itself says (JSON-LD, og:type, article:published_time, one text block)
+
+
 class Outcome(StrEnum):
     """What one request came to, as logged in `fetches.outcome` and counted by a crawl."""
 
@@ -57,6 +70,8 @@ class Outcome(StrEnum):
     LISTING = "listing"  # a discovery page, by its kind
     FEED = "feed"
     SITEMAP = "sitemap"
+    NOT_ARTICLE = "not-article"  # fetched, but not an article (an index, a soft 404, a JS shell): no version
+    BLOCKED = "blocked"  # a consent wall, captcha, bot block or paywall stub stood in the way: no version
 
     @property
     def count_field(self) -> str:
@@ -71,6 +86,8 @@ _COUNTED = {
     Outcome.NOT_MODIFIED: "not_modified",
     Outcome.ERROR: "errors",
     Outcome.DISALLOWED: "skipped",
+    Outcome.NOT_ARTICLE: "rejected",
+    Outcome.BLOCKED: "rejected",
 }
 
 
@@ -101,6 +118,9 @@ class ArticleState(StrEnum):
     FAILING = "failing"
 
 
+FAILED_SHARE = 0.5  # a round where more than this share of the requests failed is a failed round
+
+
 @dataclass(slots=True)
 class Counts:
     """What a crawl round did, per site: requests by outcome, and bytes.  `runs` keeps the first six."""
@@ -114,6 +134,9 @@ class Counts:
     skipped: int = 0  # disallowed by robots.txt, never requested
     discovery: int = 0  # listings, feeds, sitemaps, robots.txt
     bytes: int = 0
+    rejected: int = 0  # pages that were not articles (NOT_ARTICLE, BLOCKED): no version
+    broken: int = 0  # errors that are the site's trouble, not the URL's: no answer at all, or a 5xx
+    first_error: str | None = None  # the first failure's reason, to say why a round failed
 
     def add(self, outcome: Outcome, size: int = 0) -> None:
         """Count one request: every outcome but DISALLOWED is a request made."""
@@ -123,9 +146,27 @@ class Counts:
         name = outcome.count_field
         setattr(self, name, getattr(self, name) + 1)
 
+    def failed(self, reason: str, status: int | None) -> None:
+        """Count an error that is the site's trouble (unreachable, 5xx), and remember the first reason."""
+        if status is None or status >= 500:
+            self.broken += 1
+            if self.first_error is None:
+                self.first_error = reason
+
+    def failure(self) -> str | None:
+        """Why the round these counts describe failed, or None: the site could not be reached (every
+        request failed), or more than `FAILED_SHARE` of the requests failed.  What counts is the
+        site's trouble (`broken`: no answer, a timeout, a 5xx, an unreachable robots.txt); a 404 is
+        the site answering."""
+        if self.broken == 0 or self.broken <= FAILED_SHARE * self.fetched:
+            return None
+        if self.broken >= self.fetched:
+            return f"site unreachable: {self.first_error}"
+        return f"{self.broken} of {self.fetched} requests failed (first: {self.first_error})"
+
     def as_dict(self) -> dict[str, int]:
-        """The fields that are not zero, for logs."""
-        return {f.name: n for f in fields(self) if (n := getattr(self, f.name))}
+        """The counting fields that are not zero, for logs."""
+        return {f.name: n for f in fields(self) if isinstance(n := getattr(self, f.name), int) and n}
 
 
 @dataclass(frozen=True, slots=True)

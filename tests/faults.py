@@ -19,9 +19,16 @@ import brotli
 
 Handler = Callable[[BaseHTTPRequestHandler], None]
 
+# A story's worth of text after the fault's own paragraph: a page of two words is not an article.
+_STORY = (
+    "The council met on Tuesday evening to discuss the budget for the coming year, and several members "
+    "asked for more money for the harbour, the library and the schools. The mayor said a decision would "
+    "follow next month, after the public consultation closes."
+)
 ARTICLE_SHELL = (
     "<!doctype html><html lang=en><head><meta charset=utf-8><title>{title}</title></head><body>"
-    "<nav><a href=/>Home</a></nav><article><h1>{title}</h1><p>{text}</p></article></body></html>"
+    "<nav><a href=/>Home</a></nav><article><h1>{title}</h1><p>{text}</p><p>" + _STORY + "</p></article>"
+    "</body></html>"
 )
 
 

@@ -39,6 +39,7 @@ _WORDS = tuple(_WORDS_TEXT.split(" "))
 _SECTIONS = ("politics", "economy", "world", "culture", "science", "sport", "local", "opinion")
 _SPAN = timedelta(days=60)  # every article is dated inside the last 60 days, so all are revisitable
 _SITEMAP_CHUNK = 1000
+_PLAIN = r"/[a-z]+/[a-z]+-[a-z]+-\d+\.html"
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +78,8 @@ class SyntheticSite:
     seed: int = 1
     edits: dict[int, int] = field(default_factory=dict)  # article number -> edit count
     gzip_sitemaps: bool = True
+    plain_urls: bool = False  # /section/word-word-N.html: nothing in the URL says "article"
+    walls: dict[int, str] = field(default_factory=dict)  # article number -> "consent", "paywall" or "captcha"
     # The clock the site's dates hang from: the newest article is an hour before `now`, so no date is
     # in the future and none ages out of a revisit schedule while a test runs, on any calendar day.
     now: datetime = field(default_factory=lambda: datetime.now(UTC).replace(second=0, microsecond=0))
@@ -96,6 +99,8 @@ class SyntheticSite:
         return "-".join(rng.choice(_WORDS[:40]) for _ in range(5)) + f"-{i}"
 
     def article_path(self, i: int) -> str:
+        if self.plain_urls:
+            return f"/{self.section(i)}/{'-'.join(self.slug(i).split('-')[:2])}-{i}.html"
         return f"{self.published(i):/%Y/%m/%d}/{self.slug(i)}.html"
 
     def article_paths(self) -> list[str]:
@@ -172,6 +177,37 @@ class SyntheticSite:
             f"<section class=comments><ol class=comment-list>{comments}</ol></section>"
         )
         return self._shell(title, main, rng, head, script_kb=rng.randint(14, 40))
+
+    def wall_html(self, i: int, wall: str) -> str:
+        """What a site serves instead of article i to a visitor without the right cookie or subscription."""
+        if wall == "paywall":  # the story's head and metadata, then the subscription box
+            full = self.article_html(i)
+            head, _, rest = full.partition("<div class=article-body>")
+            body, _, tail = rest.partition("</div></article>")
+            teaser = "</p>".join(body.split("</p>")[:2]) + "</p>"
+            box = (
+                "<div class=paywall><h3>This article is for subscribers</h3><p>Subscribe to read the rest of"
+                " this story. Already a subscriber? <a href='/login'>Log in</a></p></div>"
+            )
+            return f"{head}<div class=article-body>{teaser}</div>{box}</article>{tail}"
+        rng = random.Random(i)
+        if wall == "consent":
+            main = (
+                "<div id=cmp-wall class=consent-wall role=dialog><h2>We value your privacy</h2>"
+                "<p>We use cookies and similar technologies to measure our audience, to personalise content and"
+                " advertising, and to keep this site free. With your consent, we and our 142 partners store and"
+                " access information on your device.</p><p>You can change your choice at any time in Cookie"
+                " settings at the bottom of every page.</p>"
+                "<button class=accept>Accept all</button><button class=reject>Reject all</button>"
+                "<a href='/privacy'>Manage cookies</a></div>"
+            )
+            return self._shell("Before you continue", main, rng, script_kb=4)
+        main = (
+            "<div class=challenge><h1>Checking your browser before accessing the site</h1>"
+            "<p>This process is automatic. Please verify you are human to continue: we have detected unusual"
+            " traffic from your network.</p><div class=captcha-box data-sitekey=abc></div></div>"
+        )
+        return self._shell("Just a moment...", main, rng, script_kb=2)
 
     def listing_html(self, name: str, page: int) -> str:
         rng = random.Random(hash((self.seed, name, page)) & 0xFFFFFFFF)
@@ -257,16 +293,19 @@ class SyntheticSite:
         m = re.fullmatch(r"/section/([a-z]+)/(?:page/(\d+)/)?", path)
         if m and m.group(1) in _SECTIONS and int(m.group(2) or 1) <= self.pages_of(m.group(1)):
             return "listing", path, "text/html; charset=utf-8"
-        if m := re.fullmatch(ARTICLE_PATTERN.rstrip("$"), path):
+        if m := re.fullmatch(ARTICLE_PATTERN.rstrip("$") if not self.plain_urls else _PLAIN, path):
             i = int(path.rsplit("-", 1)[1].removesuffix(".html"))
             if i < self.n and self.article_path(i) == path:
-                return "article", f"{path}#{self.edits.get(i, 0)}", "text/html; charset=utf-8"
+                key = f"{path}#{self.edits.get(i, 0)}{self.walls.get(i, '')}"
+                return "article", key, "text/html; charset=utf-8"
         return None
 
     def _body(self, kind: str, path: str, host: str) -> bytes:
         path = path.split("?")[0]
         if kind == "article":
-            return self.article_html(int(path.rsplit("-", 1)[1].removesuffix(".html"))).encode()
+            i = int(path.rsplit("-", 1)[1].removesuffix(".html"))
+            wall = self.walls.get(i)
+            return (self.wall_html(i, wall) if wall else self.article_html(i)).encode()
         if kind == "listing":
             m = re.fullmatch(r"/section/([a-z]+)/(?:page/(\d+)/)?", path)
             assert m

@@ -256,3 +256,50 @@ def test_a_whole_round_keeps_the_host_pace(server: LocalServer, db_path: Path) -
     # and a late request can shorten the next gap, but never bunch three requests into one delay
     assert len(at) >= 12 and (at[-1] - at[0]) / (len(at) - 1) >= 0.15 * 0.85, gaps
     assert all(c - a >= 0.15 for a, c in zip(at, at[2:], strict=False)), gaps
+
+
+def test_a_dead_site_fails_loudly(tmp_path: Path, config_dir: Path) -> None:
+    import json
+    import socket
+
+    with socket.socket() as sock:  # a port nobody listens on: connection refused
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    (config_dir / "sites" / "dead.toml").write_text(
+        f'name = "dead"\nstart_urls = ["http://127.0.0.1:{port}/"]\nallow_private = true\n', encoding="utf-8"
+    )
+    db = tmp_path / "a.db"
+    args = ["--db", str(db), "--config", str(config_dir)]
+    result = CliRunner().invoke(cli, ["crawl", "dead", "--no-progress", *args])
+    assert result.exit_code == 1, result.output
+    assert "dead: round failed: site unreachable: robots.txt unreachable: connection refused" in result.output
+    assert "0 disallowed" in result.output  # an unreachable robots.txt is not a disallowed page
+    assert rows(db, "SELECT status, error FROM runs") == [
+        ("failed", "site unreachable: robots.txt unreachable: connection refused")
+    ]
+    assert rows(db, "SELECT count(*) FROM fetches WHERE outcome = 'disallowed'") == [(0,)]
+    assert rows(db, "SELECT state FROM frontier") == [("queued",)]  # still due: tried again next round
+    status = CliRunner().invoke(cli, ["status", *args])
+    assert "state: failing: site unreachable" in status.output
+    report = json.loads(CliRunner().invoke(cli, ["status", "--json", *args]).stdout)
+    assert report["sites"]["dead"]["state"] == "failing"
+
+
+def test_most_requests_failing_is_a_failed_round_and_a_few_404s_are_not(server: LocalServer, db_path: Path) -> None:
+    from scraper.archive.runs import Run
+
+    gen = SyntheticSite(n=8)
+    mount(server, gen)
+    site = make_site(server.url(""))
+    with Run(db_path, [site.name]) as ok:
+        ok.counts = asyncio.run(crawl(make_config(), [site], db_path, options=CrawlOptions()))
+    assert ok.failures == {} and ok.counts["synth"].errors > 0  # the footer's /about/ links are 404s
+    for path in server.routes:  # now everything but robots.txt answers 503
+        if path != "/robots.txt":
+            server.routes[path] = Route(b"busy", status=503)
+    config = make_config(fetch__retries=0, crawl__host_failures=1000)
+    with Run(db_path, [site.name]) as bad:
+        bad.counts = asyncio.run(crawl(config, [site], db_path, options=CrawlOptions(recheck_all=True)))
+    reason = bad.failures["synth"]
+    assert "requests failed (first: HTTP 503" in reason
+    assert rows(db_path, "SELECT status FROM runs ORDER BY id") == [("ok",), ("failed",)]

@@ -17,7 +17,7 @@ import pytest
 
 from tests.conftest import write_site
 from tests.faults import WHOLE, archive_problems
-from tests.server import LocalServer
+from tests.server import LocalServer, Route
 from tests.sitegen import SyntheticSite, mount
 
 
@@ -155,6 +155,7 @@ def test_sigterm_mid_round_exits_cleanly_within_the_bound(
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=30) == 0
     took = time.monotonic() - started
+    print(f"article archived {took:.1f}s after the daemon started")
     assert took < 3 + 7, f"shutdown took {took:.1f}s"  # the 3 s timeout, plus start-up slack on a loaded box
     assert archive_problems(db_path) == WHOLE  # whole, no duplicate versions, no partial rows
     assert query(db_path, "SELECT status FROM runs WHERE site='slow'") == [("interrupted",)]
@@ -265,3 +266,60 @@ def test_a_one_off_crawl_is_a_run_in_status(server: LocalServer, db_path: Path, 
     last = report["sites"]["once"]["last_run"]
     assert last["new"] == 4 and last["status"] == "ok"
     assert report["sites"]["once"]["next_run"] > last["started"]
+
+
+def test_a_start_url_that_is_an_article_is_archived_by_the_first_round(
+    server: LocalServer,
+    db_path: Path,
+    daemon_config: Path,
+    start_daemon: Callable[..., subprocess.Popen[str]],
+) -> None:
+    from tests.conftest import write_site_file
+
+    server.routes["/"] = Route(
+        b"<!doctype html><html lang=fr><head><title>Le blog</title></head><body><header><a href=/>Le blog</a>"
+        b"</header><main><h1>Derniers billets</h1><p>Bienvenue.</p></main></body></html>"
+    )
+    article = server.page("/wix-post.html", "wix-blog-post-fr.html")
+    write_site_file(
+        daemon_config,
+        f'name = "wix"\nstart_urls = ["{server.url("/")}", "{article}"]\nallow_private = true\nevery = "1h"\n',
+        "wix.toml",
+    )
+    started = time.monotonic()
+    start_daemon(daemon_config)
+    wait_for(lambda: bool(query(db_path, "SELECT 1 FROM articles")), timeout=30, what="the article")
+    took = time.monotonic() - started
+    print(f"article archived {took:.1f}s after the daemon started")
+    assert query(db_path, "SELECT url, title IS NOT NULL FROM articles") == [(article, 1)], took
+    assert query(db_path, "SELECT kind FROM frontier WHERE url = '" + article + "'") == [("article",)]
+
+
+def test_a_dead_site_is_a_warning_in_the_daemon_log(
+    db_path: Path,
+    daemon_config: Path,
+    start_daemon: Callable[..., subprocess.Popen[str]],
+    tmp_path: Path,
+) -> None:
+    import socket
+
+    from tests.conftest import write_site_file
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    write_site_file(
+        daemon_config,
+        f'name = "dead"\nstart_urls = ["http://127.0.0.1:{port}/"]\nallow_private = true\nevery = "1h"\n',
+        "dead.toml",
+    )
+    proc = start_daemon(daemon_config)
+    wait_for(lambda: finished_runs(db_path, "dead") >= 1, what="the first round")
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=40) == 0
+    logs = [json.loads(line) for line in (tmp_path / "daemon.log").read_text().splitlines() if line.startswith("{")]
+    failed = [r for r in logs if r["message"].startswith("site dead: round failed")]
+    assert failed and failed[0]["level"] == "WARNING", logs
+    assert "site unreachable: robots.txt unreachable: connection refused" in failed[0]["message"]
+    assert not any(r["message"].startswith("site dead: round ok") for r in logs)
+    assert query(db_path, "SELECT status FROM runs WHERE site = 'dead'") == [("failed",)]

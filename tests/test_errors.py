@@ -22,7 +22,9 @@ from scraper.errors import (
     HostNotFound,
     NotHTMLError,
     RobotsDisallowed,
+    RobotsUnavailable,
     ScraperError,
+    SiteBusy,
     TooLargeError,
 )
 
@@ -36,6 +38,8 @@ EXAMPLES = [
     NotHTMLError("https://a.example/x.pdf", "content type 'application/pdf' is not HTML", status=200),
     TooLargeError("https://a.example/", "body over the cap", status=200),
     RobotsDisallowed("https://a.example/private", "robots.txt disallows it"),
+    RobotsUnavailable("https://a.example/", "robots.txt unreachable: connection refused", transient=True),
+    SiteBusy("a is being crawled on this archive by pid 42 on host-1 since 2026-12-01T10:00:00+00:00"),
     HostNotFound("https://nowhere.example/", "DNS lookup failed (no such host)"),
     AddressRefused("https://a.example/", "refused: a.example resolves to a private or loopback address"),
     HostBackedOff("https://a.example/", "host paused for 600s after repeated failures"),

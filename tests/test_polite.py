@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from scraper.config import Settings
-from scraper.errors import BadStatusError, FetchError, HostBackedOff, RobotsDisallowed
+from scraper.errors import BadStatusError, FetchError, HostBackedOff, RobotsDisallowed, RobotsUnavailable
 from scraper.fetch.client import Fetcher
 from scraper.fetch.pacing import Polite
 from tests.conftest import local_settings
@@ -79,7 +79,24 @@ def test_unreachable_robots_disallows_everything(server: LocalServer) -> None:
     server.routes["/robots.txt"] = Route(b"down", status=500)
     server.routes["/ok"] = Route(PAGE)
     (result,) = fetch_all(local_settings(fetch__retries=0), [server.url("/ok")])
-    assert isinstance(result, RobotsDisallowed) and server.hits("/ok") == []
+    # RFC 9309: a 5xx robots.txt means "nothing for now", reported as what it is, not as a disallowed page
+    assert isinstance(result, RobotsUnavailable) and not isinstance(result, RobotsDisallowed)
+    assert result.reason == "robots.txt unreachable: HTTP 500 Internal Server Error" and result.transient
+    assert server.hits("/ok") == []
+
+
+def test_robots_4xx_allows_and_unreachable_host_says_so(server: LocalServer) -> None:
+    import socket
+
+    server.routes["/robots.txt"] = Route(b"gone", status=410)
+    server.routes["/ok"] = Route(PAGE)
+    (result,) = fetch_all(local_settings(), [server.url("/ok")])
+    assert not isinstance(result, Exception) and len(server.hits("/ok")) == 1
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    (dead,) = fetch_all(local_settings(fetch__retries=0), [f"http://127.0.0.1:{port}/x"])
+    assert isinstance(dead, RobotsUnavailable) and dead.reason == "robots.txt unreachable: connection refused"
 
 
 def test_retry_after_is_honoured(server: LocalServer) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from ..classify import Markup, judge, read_markup
 from ..config import Config, Site
 from ..extract import extract_article
 from ..models import Article, Digest, Page, VersionKind
@@ -35,14 +36,21 @@ def identity_url(article: Article, page: Page) -> str:
 
 
 def archive_page(
-    archive: Archive, page: Page, config: Config, site: Site | None = None, *, kind: VersionKind = VersionKind.FETCH
+    archive: Archive,
+    page: Page,
+    config: Config,
+    site: Site | None = None,
+    *,
+    kind: VersionKind = VersionKind.FETCH,
+    force: bool = False,
 ) -> tuple[Article, SaveResult]:
     """Extract `page` and save it; returns the article and what the archive did with it.
 
-    `kind` says where the page came from: FETCH (the site, now) or IMPORT (a WARC file)."""
+    `kind` says where the page came from: FETCH (the site, now) or IMPORT (a WARC file).  `force`
+    archives it even when it is not an article (`scraper fetch --force`)."""
     site = site or config.site_for(page.final_url)
     article = extract_article(page.html, page.final_url, site, fetched_at=page.fetched_at)
-    return article, save_extracted(archive, article, page, config, site, kind=kind)
+    return article, save_extracted(archive, article, page, config, site, kind=kind, force=force)
 
 
 def save_extracted(
@@ -54,6 +62,8 @@ def save_extracted(
     digest: Digest | None = None,
     *,
     kind: VersionKind = VersionKind.FETCH,
+    markup: Markup | None = None,
+    force: bool = False,
 ) -> SaveResult:
     """Save an article extracted from `page`, with its fetch logged.
 
@@ -62,12 +72,28 @@ def save_extracted(
     page it came from, whatever the site's `store_raw` says now.
     """
     reextract = kind == VersionKind.REEXTRACT
+    key = identity_url(article, page)
+    if not reextract and not force:  # nothing that is not an article becomes a version
+        held = archive.held(key, page.final_url, page.url)
+        verdict = judge(markup or read_markup(page.html), article, held[2] if held else None)
+        if verdict is not None:
+            archive.record_fetch(
+                page.url,
+                verdict.outcome,
+                status=page.status,
+                error=verdict.reason,
+                final_url=page.final_url,
+                size=page.size,
+                duration=page.elapsed,
+                when=page.fetched_at,
+            )
+            return SaveResult(verdict.outcome, held[1] if held else None, held[0] if held else None, verdict.reason)
     store_raw = config.settings.get("archive.store_raw") if site is None or site.store_raw is None else site.store_raw
     return archive.save(
         article,
         page=page,
         site=site.name if site else urlsplit(page.final_url).hostname,
-        key_url=identity_url(article, page),
+        key_url=key,
         kind=kind,
         store_raw=reextract or bool(store_raw),
         log_fetch=not reextract,

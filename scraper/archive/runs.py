@@ -14,7 +14,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from ..errors import ScraperError
+from ..errors import ScraperError, SiteBusy
 from ..models import Counts
 from .store import Archive
 
@@ -52,29 +52,60 @@ def last_runs(archive: Archive) -> dict[str, dict[str, Any]]:
 
 
 class Run:
-    """`with Run(db_path, sites) as run:` records one round of `sites`.
+    """`with Run(db_path, sites) as run:` records one round of `sites`, holding their crawl leases.
 
-    The round puts what it did in `run.counts`, and may mark `run.status` "interrupted" when it
-    stopped early.  Leaving the block by an exception closes the runs as interrupted (cancelled,
-    Ctrl-C) or failed (any other error, named in `run.error`), then lets the exception go on.
+    Entering takes each site's lease (`crawl.lease`): a site another process is crawling on this
+    archive is left out of `run.sites` and named in `run.busy`; when every site is busy, `SiteBusy`
+    is raised and nothing is recorded.  The round puts what it did in `run.counts`, and may mark
+    `run.status` "interrupted" when it stopped early.  On leaving, a site whose counts say the round
+    failed (`Counts.failure`: unreachable, most requests failed) is closed as failed with the
+    reason, also kept in `run.failures`.  Leaving by an exception closes the runs as interrupted
+    (cancelled, Ctrl-C) or failed (any other error, named in `run.error`), then lets it go on.
     """
 
-    def __init__(self, db_path: Path | str, sites: Iterable[str]) -> None:
+    def __init__(self, db_path: Path | str, sites: Iterable[str], *, lease_ttl: float = 60.0) -> None:
         self.db_path = db_path
         self.sites = list(sites)
         self.counts: dict[str, Counts] = {}
         self.status = "ok"
         self.error: str | None = None
+        self.busy: dict[str, str] = {}  # site -> who is crawling it
+        self.failures: dict[str, str] = {}  # site -> why its round failed
+        self.lease_ttl = lease_ttl
         self._ids: dict[str, int] = {}
+        self._token = ""
+        self._heartbeat: Any = None
 
     def __enter__(self) -> Run:
+        from ..crawl.lease import Heartbeat, acquire, new_token
+
+        self._token = new_token()
         try:
             with Archive(self.db_path) as archive:
+                for site in self.sites:
+                    holder = acquire(archive, site, self._token, self.lease_ttl)
+                    if holder is not None:
+                        self.busy[site] = holder.describe()
+                self.sites = [site for site in self.sites if site not in self.busy]
+                if not self.sites:
+                    raise SiteBusy("; ".join(self.busy.values()) + ": not crawling it twice")
                 self._ids = {site: start_run(archive, site) for site in self.sites}
         except ScraperError as exc:  # no run to close: say so to whoever reports the round
             self.status, self.error = "failed", str(exc)
+            self._release()
             raise
+        self._heartbeat = Heartbeat(self.db_path, self.sites, self._token, self.lease_ttl).start()
         return self
+
+    def _release(self) -> None:
+        from ..crawl.lease import release
+
+        if self._heartbeat is not None:
+            self._heartbeat.stop()
+            self._heartbeat = None
+        if self.sites and self._token:
+            with Archive(self.db_path) as archive:
+                release(archive, self.sites, self._token)
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         if isinstance(exc, asyncio.CancelledError | KeyboardInterrupt):
@@ -83,6 +114,16 @@ class Run:
             self.status, self.error = "failed", str(exc)
         elif exc is not None:
             self.status, self.error = "failed", f"{type(exc).__name__}: {exc}"
-        with Archive(self.db_path) as archive:
-            for site, run_id in self._ids.items():
-                finish_run(archive, run_id, self.counts.get(site, Counts()), status=self.status, error=self.error)
+        try:
+            with Archive(self.db_path) as archive:
+                for site, run_id in self._ids.items():
+                    counts = self.counts.get(site, Counts())
+                    status, error = self.status, self.error
+                    reason = counts.failure()
+                    if reason is not None:
+                        self.failures[site] = reason
+                        if status == "ok":
+                            status, error = "failed", reason
+                    finish_run(archive, run_id, counts, status=status, error=error)
+        finally:
+            self._release()

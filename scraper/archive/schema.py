@@ -13,6 +13,9 @@ Versions:
   3  each version carries how it differs from the one before (words added and removed, headline
      changed, sentences added / removed / changed / moved, a one-line summary; see changes.py),
      backfilled for the versions already there.
+  4  `frontier.evidence`: how sure the crawl is of a URL's kind (a `models.Evidence`), so a stronger
+     signal can upgrade a URL first seen as a listing; `leases`: which process crawls which site of
+     this archive now (`crawl.lease`).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import sqlite_utils
 
 __all__ = ["VERSION", "VIEWS", "ensure_views", "migrate", "version_of"]
 
-VERSION = 3
+VERSION = 4
 
 FRONTIER = (
     """CREATE TABLE IF NOT EXISTS frontier (
@@ -43,10 +46,25 @@ FRONTIER = (
     etag TEXT,
     last_modified TEXT,
     attempts INTEGER NOT NULL DEFAULT 0,
-    error TEXT
+    error TEXT,
+    evidence INTEGER NOT NULL DEFAULT 0
 )""",
     "CREATE INDEX IF NOT EXISTS frontier_due ON frontier (site, kind = 'article', next_due, url)"
     " WHERE next_due IS NOT NULL",
+)
+
+# One row per site being crawled: the holder renews `expires` while it runs; a row past `expires` (a
+# killed crawl) or of a dead process on this host is free to take.
+LEASES = (
+    """CREATE TABLE IF NOT EXISTS leases (
+    site TEXT PRIMARY KEY,
+    token TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    host TEXT NOT NULL,
+    since TEXT NOT NULL,
+    heartbeat REAL NOT NULL,
+    expires REAL NOT NULL
+)""",
 )
 
 # Near-copy fingerprints of each article's newest version, one index per 16-bit band (see copies.py).
@@ -101,7 +119,7 @@ def migrate(db: sqlite_utils.Database) -> None:
 def _create(db: sqlite_utils.Database) -> None:
     """The schema of version `VERSION`, in an empty file."""
     _tables(db)
-    for statement in FRONTIER:
+    for statement in (*FRONTIER, *LEASES):
         db.execute(statement)
     _write_views(db.conn, list(VIEWS))
     _to_v3(db.conn)
@@ -228,7 +246,16 @@ def _to_v3(conn: sqlite3.Connection) -> None:
     add_change_columns(conn)
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _to_v2, 3: _to_v3}
+def _to_v4(conn: sqlite3.Connection) -> None:
+    """A frontier row says how sure its kind is; crawl leases."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(frontier)")}
+    if "evidence" not in columns:  # a v1 file got today's frontier in step 2
+        conn.execute("ALTER TABLE frontier ADD COLUMN evidence INTEGER NOT NULL DEFAULT 0")
+    for statement in LEASES:
+        conn.execute(statement)
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _to_v2, 3: _to_v3, 4: _to_v4}
 
 
 def _write_views(conn: sqlite3.Connection, names: list[str]) -> None:

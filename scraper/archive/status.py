@@ -21,14 +21,30 @@ def _iso(when: datetime | None) -> str | None:
     return when.isoformat(timespec="seconds") if when else None
 
 
+def _last_finished(archive: Archive) -> dict[str, tuple[str, str | None]]:
+    """(status, error) of each site's latest finished run."""
+    sql = (
+        "SELECT r.site, r.status, r.error FROM runs r JOIN (SELECT site, max(id) AS id FROM runs"
+        " WHERE finished IS NOT NULL GROUP BY site) m ON r.id = m.id"
+    )
+    return {site: (status, error) for site, status, error in archive.conn.execute(sql)}
+
+
 def archive_status(archive: Archive, config: Config) -> dict[str, Any]:
+    """Per site: `state` is "failing" when its latest finished round failed (`failing` says why),
+    "ok" when it did not, None before any round finished."""
     runs = last_runs(archive)
+    finished = _last_finished(archive)
     sites: dict[str, Any] = {}
     names = [s.name for s in config.sites] + sorted(set(runs) - {s.name for s in config.sites})
     for name in names:
         site = config.site(name)
         last = runs.get(name)
+        done = finished.get(name)
+        failing = done is not None and done[0] == "failed"
         sites[name] = {
+            "state": ("failing" if failing else "ok") if done else None,
+            "failing": done[1] if failing and done else None,
             "configured": site is not None,
             "schedule": (site.cron or f"every {site.every or DEFAULT_EVERY:g}s") if site else None,
             "last_run": last,

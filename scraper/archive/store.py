@@ -38,11 +38,14 @@ ZSTD_LEVEL = 3
 
 @dataclass(frozen=True, slots=True)
 class SaveResult:
-    """What saving one extracted page did: status is NEW, CHANGED or UNCHANGED."""
+    """What saving one extracted page did: status is NEW, CHANGED or UNCHANGED; or NOT_ARTICLE or
+    BLOCKED, with the `reason`, when the page was refused and no version added (`version` is then
+    the latest version held, if any)."""
 
     status: Outcome
-    version: int
-    article_id: int
+    version: int | None
+    article_id: int | None
+    reason: str | None = None  # why nothing was saved (not an article, a wall)
     change: ChangeStats | None = None  # for a new version: how it differs from the one before
     removed_comments: int = 0  # comments that disappeared from the page in this save
 
@@ -203,7 +206,7 @@ class Archive:
                     )
         except sqlite3.DatabaseError as exc:
             raise ArchiveError(f"{self.path}: saving {key} failed: {exc}") from None
-        return SaveResult(status, number, article_id, change, removed)
+        return SaveResult(status, number, article_id, change=change, removed_comments=removed)
 
     def record_fetch(
         self,
@@ -223,7 +226,9 @@ class Archive:
             with self.transaction() as conn:
                 row = conn.execute("SELECT article_id FROM article_urls WHERE url=?", (url,)).fetchone()
                 article_id = row[0] if row else None
-                if article_id is not None:
+                if article_id is not None and outcome in (Outcome.NOT_ARTICLE, Outcome.BLOCKED):
+                    conn.execute("UPDATE articles SET last_checked=? WHERE id=?", (stamp, article_id))
+                elif article_id is not None:
                     if outcome == Outcome.NOT_MODIFIED:
                         state = ArticleState.LIVE
                     else:
@@ -373,6 +378,18 @@ class Archive:
         )
 
     # ------------------------------------------------------------ reads
+
+    def held(self, *urls: str) -> tuple[int, int, str] | None:
+        """(article id, latest version, body) of the article one of `urls` names, if we hold it."""
+        for url in dict.fromkeys(urls):
+            row = self.conn.execute(
+                "SELECT a.id, a.version_count, a.body FROM article_urls u JOIN articles a ON a.id = u.article_id"
+                " WHERE u.url = ?",
+                (url,),
+            ).fetchone()
+            if row is not None:
+                return int(row[0]), int(row[1] or 0), str(row[2] or "")
+        return None
 
     def find_article(self, url: str) -> dict[str, Any] | None:
         cursor = self.conn.execute(

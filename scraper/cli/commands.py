@@ -20,7 +20,7 @@ from .. import __version__
 from ..archive.store import Archive
 from ..config import Config, Site, load_config
 from ..errors import ConfigError, ExtractError, FetchError
-from ..models import Counts, Outcome
+from ..models import Counts, Outcome, Page
 from .exits import reports_errors
 from .options import config_option, db_option, json_option
 from .output import echo, emit_json, secho
@@ -115,33 +115,73 @@ def _load(config_dir: Path) -> Config:
 @config_option
 @json_option
 @click.option("--no-store", is_flag=True, help="Extract and print, but write nothing to the archive.")
+@click.option("--force", is_flag=True, help="Archive the page even when it is not an article (a wall, an index).")
+@click.option("--ignore-robots", is_flag=True, help="Fetch the URL even if robots.txt disallows it.")
 @reports_errors
-def fetch(url: str, db_path: Path, config_dir: Path, as_json: bool, no_store: bool) -> None:
-    """Fetch one article URL, extract it and archive it as a new version if it changed."""
+def fetch(
+    url: str, db_path: Path, config_dir: Path, as_json: bool, no_store: bool, force: bool, ignore_robots: bool
+) -> None:
+    """Fetch one article URL, extract it and archive it as a new version if it changed.
+
+    robots.txt is obeyed (unless --ignore-robots); a page that is not an article (a consent wall, a
+    captcha, an index, a soft 404, a paywall stub of a page we hold) is logged, not archived (unless
+    --force).
+    """
     from ..archive.ingest import archive_page
+    from ..crawl.round import adhoc_site
+    from ..errors import RobotsDisallowed, RobotsUnavailable
     from ..extract import extract_article
-    from ..fetch.client import fetch_page
+    from ..fetch.client import make_fetcher, own_origin
+    from ..fetch.pacing import fetch_one
 
     check_url(url, "URL")
     config = _load(config_dir)
+    try:
+        site = config.site_for(url) or adhoc_site(url)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="URL") from None
+
+    async def get() -> Page:
+        # the host and port the user typed may be private; a redirect to another private address may not
+        fetcher = make_fetcher(config.settings, site, trusted=[own_origin(url)])
+        try:
+            return await fetch_one(fetcher, config.settings, url, ignore_robots=ignore_robots)
+        finally:
+            await fetcher.aclose()
+
+    def refused(outcome: Outcome, exc: FetchError) -> None:
+        if not no_store:
+            with Archive(db_path) as archive:
+                archive.record_fetch(url, outcome, status=exc.status, error=exc.reason)
+        hint = " (--ignore-robots fetches it anyway)" if outcome == Outcome.DISALLOWED else ""
+        echo(f"not fetched: {url}: {exc.reason}{hint}", err=True)
+        sys.exit(1)
+
+    try:
+        page = asyncio.run(get())
+    except RobotsDisallowed as exc:
+        refused(Outcome.DISALLOWED, exc)
+    except RobotsUnavailable as exc:
+        refused(Outcome.ERROR, exc)
+    except FetchError as exc:
+        if not no_store:
+            with Archive(db_path) as archive:
+                archive.record_fetch(url, Outcome.ERROR, status=exc.status, error=exc.reason)
+        raise
+    site_rules = config.site_for(page.final_url)
     if no_store:
-        page = fetch_page(url, config.settings)
-        article = extract_article(
-            page.html, page.final_url, config.site_for(page.final_url), fetched_at=page.fetched_at
-        )
+        article = extract_article(page.html, page.final_url, site_rules, fetched_at=page.fetched_at)
         _show_article(article.to_dict(), None, as_json)
         return
     with Archive(db_path) as archive:
         try:
-            page = fetch_page(url, config.settings)
-        except FetchError as exc:
-            archive.record_fetch(url, Outcome.ERROR, status=exc.status, error=exc.reason)
-            raise
-        try:
-            article, result = archive_page(archive, page, config)
+            article, result = archive_page(archive, page, config, site_rules, force=force)
         except ExtractError as exc:
             archive.record_fetch(url, Outcome.ERROR, status=page.status, error=exc.reason)
             raise
+    if result.reason is not None:
+        echo(f"not archived: {url} is {result.reason} ({result.status}; --force archives it anyway)", err=True)
+        sys.exit(1)
     _alert(config, page.final_url, article.title, result)
     _show_article(article.to_dict(), {"status": result.status, "version": result.version}, as_json)
 
@@ -507,6 +547,10 @@ def status(db_path: Path, config_dir: Path, as_json: bool) -> None:
     for name, site in report["sites"].items():
         last = site["last_run"]
         secho(name, bold=True)
+        if site["state"] == "failing":
+            secho(f"  state: failing: {site['failing']}", fg="red")
+        elif site["state"]:
+            echo(f"  state: {site['state']}")
         if last:
             counts = ", ".join(f"{k.replace('_', ' ')} {last[k]}" for k in RUN_COUNTS if last.get(k))
             echo(f"  last run: {last['started']} ({last['status']}){': ' + counts if counts else ''}")
@@ -697,17 +741,29 @@ def crawl(
     show = sys.stderr.isatty() if progress is None else progress
     if not show:
         logging.getLogger("scraper.crawl").setLevel(logging.INFO)
-    try:  # a crawl is a run too: `scraper status` shows it
-        with Run(db_path, [site.name for site in sites]) as run, CrawlProgress(show, db_path, run.sites) as bar:
-            run.counts = asyncio.run(run_crawl(config, sites, db_path, options=options, report=bar.report))
+    ttl = config.settings.get("crawl.lease_ttl")
+    try:  # a crawl is a run too: `scraper status` shows it; the run holds each site's lease
+        with (
+            Run(db_path, [site.name for site in sites], lease_ttl=ttl) as run,
+            CrawlProgress(show, db_path, run.sites) as bar,
+        ):
+            for busy in run.busy.values():
+                echo(f"skipped: {busy}", err=True)
+            mine = [site for site in sites if site.name in run.sites]
+            run.counts = asyncio.run(run_crawl(config, mine, db_path, options=options, report=bar.report))
     except KeyboardInterrupt:
         echo("interrupted: run the same command again to resume", err=True)
         sys.exit(130)
     for name, c in run.counts.items():
+        rejected = f", {c.rejected} not articles" if c.rejected else ""
         echo(
             f"{name}: {c.fetched} fetched, {c.new} new, {c.changed} changed, {c.unchanged} unchanged,"
-            f" {c.not_modified} not modified, {c.errors} errors, {c.skipped} disallowed, {c.bytes:,} bytes"
+            f" {c.not_modified} not modified, {c.errors} errors, {c.skipped} disallowed{rejected}, {c.bytes:,} bytes"
         )
+    for name, reason in run.failures.items():
+        echo(f"{name}: round failed: {reason}", err=True)
+    if run.failures or run.busy:
+        sys.exit(1)
 
 
 @command(

@@ -16,23 +16,37 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime
 from multiprocessing import forkserver
 from typing import Any, TypeVar
 
 from ..archive.copies import digest
+from ..classify import Markup, read_markup
 from ..config import Site
 from ..extract import extract_article
 from ..models import Article, Digest
 
-__all__ = ["Extractor"]
+__all__ = ["Extracted", "Extractor"]
 
 T = TypeVar("T")
 
 
-def _job(html: str, url: str, site: Site | None, fetched_at: datetime) -> tuple[Article, Digest]:
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    """What a page's markup says it is, and the article when it is one (or was fetched as one)."""
+
+    markup: Markup
+    article: Article | None = None
+    digest: Digest | None = None
+
+
+def _job(html: str, url: str, site: Site | None, fetched_at: datetime, as_article: bool) -> Extracted:
+    markup = read_markup(html)
+    if not (as_article or markup.article):
+        return Extracted(markup)
     article = extract_article(html, url, site, fetched_at=fetched_at)
-    return article, digest(article)  # hashing here keeps it off the crawl's own process
+    return Extracted(markup, article, digest(article))  # hashing here keeps it off the crawl's own process
 
 
 def _worker_start(crawl_pid: int) -> None:
@@ -89,22 +103,26 @@ _WATCH_EVERY = 0.5  # seconds
 
 
 class Extractor:
-    """`await extractor(html, url, site, fetched_at)` -> (Article, Digest), raising what extraction raised."""
+    """`await extractor(html, url, site, fetched_at, as_article)` -> `Extracted`, raising what extraction
+    raised.  A page not fetched `as_article` is extracted only when its markup says it is an article."""
 
     def __init__(self, processes: int) -> None:
         self.pool: ProcessPoolExecutor | None = None
         if processes > 0:
             ctx = multiprocessing.get_context("forkserver")
-            ctx.set_forkserver_preload(["scraper.extract"])
+            ctx.set_forkserver_preload(["scraper.extract", "scraper.classify"])
             _start_forkserver_deaf()
             self.pool = ProcessPoolExecutor(
                 processes, mp_context=ctx, initializer=_worker_start, initargs=(os.getpid(),)
             )
 
-    async def __call__(self, html: str, url: str, site: Site | None, fetched_at: datetime) -> tuple[Article, Digest]:
+    async def __call__(
+        self, html: str, url: str, site: Site | None, fetched_at: datetime, as_article: bool = True
+    ) -> Extracted:
         if self.pool is None:
-            return _job(html, url, site, fetched_at)
-        return await asyncio.get_running_loop().run_in_executor(self.pool, _job, html, url, site, fetched_at)
+            return _job(html, url, site, fetched_at, as_article)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.pool, _job, html, url, site, fetched_at, as_article)
 
     async def run(self, func: Callable[..., T], *args: Any) -> T:
         """`func(*args)` off the event loop: in a worker process if there are any, else in a thread.

@@ -15,13 +15,13 @@ from dataclasses import dataclass
 
 from ..archive.store import Archive
 from ..discover import Link
-from ..models import PageKind, UrlState
+from ..models import Evidence, PageKind, UrlState
 from ..urls import host_of
 from .schedule import epoch
 
 __all__ = ["Frontier", "Task", "Update"]
 
-_COLUMNS = "url, site, kind, depth, next_due, etag, last_modified, attempts, first_fetched, published"
+_COLUMNS = "url, site, kind, depth, next_due, etag, last_modified, attempts, first_fetched, published, evidence"
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +38,7 @@ class Task:
     attempts: int = 0
     first_fetched: float | None = None
     published: str | None = None
+    evidence: int = Evidence.NONE
 
     @property
     def host(self) -> str:
@@ -57,6 +58,15 @@ class Update:
     attempts: int = 0
     error: str | None = None
     published: str | None = None
+    kind: PageKind | None = None  # what the page turned out to be, when that changed its kind
+    evidence: int | None = None  # and how sure that is
+
+
+# A link's kind replaces the known one only on stronger evidence (`models.Evidence`).
+_KIND = (
+    "kind=CASE WHEN excluded.evidence > frontier.evidence THEN excluded.kind ELSE frontier.kind END,"
+    " evidence=max(frontier.evidence, excluded.evidence)"
+)
 
 
 class Frontier:
@@ -69,13 +79,16 @@ class Frontier:
     # ------------------------------------------------------------ writes (the archive writer)
 
     def seed(self, site: str, links: Iterable[Link], now: float) -> None:
-        """Start URLs, configured feeds and sitemaps: due now at the start of every round."""
-        rows = [(link.url, site, host_of(link.url), link.kind, link.depth, now, now) for link in links]
+        """Start URLs, configured feeds and sitemaps: due now at the start of every round.
+
+        A start URL is a listing until evidence says otherwise: one found to be an article stays one.
+        """
+        rows = [(link.url, site, host_of(link.url), link.kind, link.depth, now, now, link.evidence) for link in links]
         with self.archive.transaction() as conn:
             conn.executemany(
-                "INSERT INTO frontier (url, site, host, kind, depth, next_due, discovered_at)"
-                " VALUES (?,?,?,?,?,?,?) ON CONFLICT(url) DO UPDATE SET next_due=excluded.next_due,"
-                " depth=0, kind=excluded.kind WHERE frontier.state != 'disallowed'",
+                "INSERT INTO frontier (url, site, host, kind, depth, next_due, discovered_at, evidence)"
+                " VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(url) DO UPDATE SET next_due=excluded.next_due,"
+                f" depth=0, {_KIND} WHERE frontier.state != 'disallowed'",
                 rows,
             )
 
@@ -84,21 +97,36 @@ class Frontier:
 
         A listing, feed or sitemap already fetched before this round is due again (it may list new
         articles); a known article keeps its revisit schedule unless a sitemap `lastmod` says it
-        changed after we last fetched it.
+        changed after we last fetched it.  A link with stronger evidence of its kind than we had
+        upgrades the row (`models.Evidence`); a page known as a listing that turns out to be an article
+        (a feed or sitemap lists it) is due now, to be fetched and archived as one.
         """
         rows = [
-            (link.url, site, host_of(link.url), link.kind, link.depth, now, now, link.published, epoch(link.lastmod))
+            (
+                link.url,
+                site,
+                host_of(link.url),
+                link.kind,
+                link.depth,
+                now,
+                now,
+                link.published,
+                epoch(link.lastmod),
+                link.evidence,
+            )
             for link in links
         ]
         with self.archive.transaction() as conn:
             conn.executemany(
-                "INSERT INTO frontier (url, site, host, kind, depth, next_due, discovered_at, published, lastmod)"
-                " VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(url) DO UPDATE SET"
-                " depth=min(frontier.depth, excluded.depth),"
+                "INSERT INTO frontier (url, site, host, kind, depth, next_due, discovered_at, published, lastmod,"
+                " evidence) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT(url) DO UPDATE SET"
+                f" depth=min(frontier.depth, excluded.depth), {_KIND},"
                 " published=COALESCE(frontier.published, excluded.published),"
                 " lastmod=COALESCE(excluded.lastmod, frontier.lastmod),"
                 " next_due=CASE"
                 "  WHEN frontier.state IN ('disallowed', 'gone', 'failed') THEN frontier.next_due"
+                "  WHEN excluded.evidence > frontier.evidence AND excluded.kind != frontier.kind"
+                f"   AND excluded.kind = '{PageKind.ARTICLE}' THEN excluded.next_due"
                 f"  WHEN frontier.kind != '{PageKind.ARTICLE}' AND frontier.next_due IS NULL"
                 f"   AND frontier.last_fetched < {round_start!r} THEN excluded.next_due"
                 f"  WHEN frontier.kind = '{PageKind.ARTICLE}' AND excluded.lastmod IS NOT NULL"
@@ -120,6 +148,8 @@ class Frontier:
                 u.attempts,
                 u.error,
                 u.published,
+                u.kind,
+                u.evidence,
                 u.url,
             )
             for u in updates
@@ -128,7 +158,8 @@ class Frontier:
             c.executemany(
                 "UPDATE frontier SET state=?, next_due=?, first_fetched=COALESCE(first_fetched, ?),"
                 " last_fetched=?, etag=COALESCE(?, etag), last_modified=COALESCE(?, last_modified),"
-                " attempts=?, error=?, published=COALESCE(?, published) WHERE url=?",
+                " attempts=?, error=?, published=COALESCE(?, published), kind=COALESCE(?, kind),"
+                " evidence=max(evidence, COALESCE(?, 0)) WHERE url=?",
                 rows,
             )
 

@@ -29,10 +29,10 @@ from ..discover import (
     discover_links,
     sitemaps_from_robots,
 )
-from ..errors import DiscoverError, ExtractError, FetchError, HostBackedOff, RobotsDisallowed
-from ..fetch.client import Fetcher
+from ..errors import DiscoverError, ExtractError, FetchError, HostBackedOff, RobotsDisallowed, RobotsUnavailable
+from ..fetch.client import make_fetcher
 from ..fetch.pacing import Polite
-from ..models import Counts, Outcome, PageKind
+from ..models import Counts, Evidence, Outcome, PageKind
 from ..urls import canonicalize, host_of, origin_of
 from .extract_pool import Extractor
 from .frontier import Frontier, Task
@@ -110,7 +110,7 @@ class SiteRound:
         self.batch = get("crawl.batch_size")
         self.max_discovered, self.discovered = get("crawl.max_discovered"), 0
         self.extract = extract
-        self.fetcher = Fetcher(config.settings, allow_private=site.allow_private, trusted=site.trusted)
+        self.fetcher = make_fetcher(config.settings, site)
         self.polite = Polite(
             self.fetcher,
             config.settings,
@@ -135,7 +135,9 @@ class SiteRound:
     async def _seed(self, round_start: float) -> None:
         site = self.site
         seeds = [Link(u, PageKind.LISTING, 0) for u in site.start_urls]
-        seeds += [Link(u, PageKind.FEED, 0) for u in site.feeds] + [Link(u, PageKind.SITEMAP, 0) for u in site.sitemaps]
+        configured = Evidence.MARKUP  # the config says what these are
+        seeds += [Link(u, PageKind.FEED, 0, evidence=configured) for u in site.feeds]
+        seeds += [Link(u, PageKind.SITEMAP, 0, evidence=configured) for u in site.sitemaps]
         seeds = [replace(link, url=url) for link in seeds if (url := canonicalize(link.url))]
         await self.writer.seed(site.name, seeds, discovered=False, round_start=round_start)
         if self.options.recheck_all:
@@ -150,7 +152,7 @@ class SiteRound:
                 urls = sitemaps_from_robots(robots.text, origin + "/", site) if robots.text else []
                 if not urls and self.options.guess_sitemap:
                     urls = [origin + "/sitemap.xml"]
-                found += [Link(u, PageKind.SITEMAP, 0) for u in urls]
+                found += [Link(u, PageKind.SITEMAP, 0, evidence=Evidence.MARKUP) for u in urls]
             await self.writer.seed(site.name, found, discovered=True, round_start=round_start)
         await self.writer.flush()
 
@@ -217,34 +219,41 @@ class SiteRound:
             page = await self.polite.fetch(task.url, kind_html=html, etag=task.etag, last_modified=task.last_modified)
         except RobotsDisallowed as exc:
             return Result(task, Outcome.DISALLOWED, error=exc.reason)
-        except HostBackedOff:
-            return None  # the URL stays due
+        except (HostBackedOff, RobotsUnavailable):
+            return None  # the URL stays due; the host's failure (or its robots.txt's) is logged once
         except FetchError as exc:
             return Result(task, Outcome.ERROR, error=exc.reason, failed_status=exc.status)
         if page.not_modified:
             return Result(task, Outcome.NOT_MODIFIED, page=page)
         try:
-            if task.kind == PageKind.ARTICLE:
-                article, digest = await self.extract(page.html, page.final_url, self.site, page.fetched_at)
-                return Result(task, page=page, article=article, digest=digest)
-            room = self.max_discovered - self.discovered  # crawl.max_discovered: per site and round
-            if room <= 0:
-                return Result(task, page=page, links=())
-            links = await self.extract.run(
-                discover_links,
-                task.kind,
-                page.html,
-                page.content,
-                page.final_url,
-                self.site,
-                task.depth,
-                self.max_depth,
-                room,
-            )
-            self.discovered += len(links)
+            if task.kind in (PageKind.FEED, PageKind.SITEMAP):
+                links = await self._discover(task, page.html, page.content, page.final_url)
+                return Result(task, page=page, links=tuple(links))
+            # An HTML page: its markup is the strongest evidence of what it is.  A page queued as a
+            # listing whose markup says article is archived too; a start URL's links, and those of a
+            # page queued as an article on weak evidence whose markup does not say so, are followed.
+            as_article = task.kind == PageKind.ARTICLE
+            found = await self.extract(page.html, page.final_url, self.site, page.fetched_at, as_article)
+            weak = as_article and task.evidence < Evidence.LISTED and not found.markup.article
+            follow = not as_article or task.depth == 0 or (weak and task.depth < self.max_depth)
+            links = await self._discover(task, page.html, page.content, page.final_url) if follow else []
         except (ExtractError, DiscoverError) as exc:
             return Result(task, Outcome.ERROR, page=page, error=exc.reason)
-        return Result(task, page=page, links=tuple(links))
+        return Result(
+            task, page=page, article=found.article, digest=found.digest, links=tuple(links), markup=found.markup
+        )
+
+    async def _discover(self, task: Task, html: str, content: bytes, url: str) -> list[Link]:
+        """The links of a listing, feed or sitemap, parsed off the event loop, within the round's
+        `crawl.max_discovered` for the site."""
+        room = self.max_discovered - self.discovered
+        if room <= 0:
+            return []
+        kind = PageKind.LISTING if task.kind == PageKind.ARTICLE else task.kind
+        args = (kind, html, content, url, self.site, task.depth, self.max_depth, room)
+        links = await self.extract.run(discover_links, *args)
+        self.discovered += len(links)
+        return links
 
 
 async def crawl(

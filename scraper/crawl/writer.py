@@ -20,9 +20,10 @@ from pathlib import Path
 
 from ..archive.ingest import save_extracted
 from ..archive.store import Archive
+from ..classify import Markup
 from ..config import Config, Site
 from ..discover import Link
-from ..models import Article, Counts, Digest, Outcome, Page, PageKind, UrlState
+from ..models import Article, Counts, Digest, Evidence, Outcome, Page, PageKind, UrlState
 from ..notify import Alerts
 from .frontier import Frontier, Task, Update
 from .schedule import after_disallowed, after_failure, after_fetch
@@ -49,6 +50,7 @@ class Result:
     links: tuple[Link, ...] = ()
     error: str | None = None
     failed_status: int | None = None  # the status of a failed request that left no `page` (a 404)
+    markup: Markup | None = None  # what an HTML page's markup says it is
     at: float = field(default_factory=time.time)
 
     @property
@@ -235,9 +237,13 @@ class Writer:
             self._emit(Event(record.site, record.url, record.outcome, record.status, record.size, error=record.error))
 
     def _emit(self, event: Event) -> None:
-        self.counts.setdefault(event.site, Counts()).add(event.outcome, event.size)
+        counts = self.counts.setdefault(event.site, Counts())
+        counts.add(event.outcome, event.size)
         if event.outcome == Outcome.ERROR:
-            log.info("error %s (%s): %s", event.url, event.status, event.error)
+            counts.failed(event.error or f"HTTP {event.status}", event.status)
+            log.warning("error %s (%s): %s", event.url, event.status, event.error)
+        elif event.error:
+            log.info("%s %s (%s): %s", event.outcome, event.url, event.status, event.error)
         else:
             log.info("%s %s (%s, %d bytes)", event.outcome, event.url, event.status, event.size)
         if self.report is not None:
@@ -255,16 +261,25 @@ class Writer:
             self._emit(Event(task.site, task.url, Outcome.DISALLOWED, None, 0, error=r.error))
             return
         published = r.article.published if r.article else task.published
-        due = after_fetch(task.kind, site, settings, r.at, task.first_fetched, published)
+        # The page's own markup outranks whatever queued it: a listing that says "article" is one now.
+        kind, evidence = None, None
+        if r.markup is not None and r.markup.article:
+            kind, evidence = PageKind.ARTICLE, Evidence.MARKUP
+        due = after_fetch(kind or task.kind, site, settings, r.at, task.first_fetched, published)
         if r.outcome == Outcome.NOT_MODIFIED:
             archive.record_fetch(
                 task.url, Outcome.NOT_MODIFIED, status=r.status, final_url=r.final_url, duration=r.elapsed
             )
             self._emit(Event(task.site, task.url, Outcome.NOT_MODIFIED, r.status, 0))
-        elif task.kind == PageKind.ARTICLE and r.page is not None and r.article is not None:
-            saved = save_extracted(archive, r.article, r.page, self.config, site, r.digest)
+        elif r.page is not None and r.article is not None:
+            saved = save_extracted(archive, r.article, r.page, self.config, site, r.digest, markup=r.markup)
             self.alerts.saved(site, r.article.title, r.page.final_url, saved)
-            self._emit(Event(task.site, task.url, saved.status, r.status, r.size, version=saved.version))
+            if r.links:
+                frontier.add(task.site, r.links, r.at, self._round_start.get(task.site, r.at))
+            if saved.status == Outcome.NOT_ARTICLE and kind is None and task.evidence < Evidence.LISTED:
+                kind, due = PageKind.LISTING, None  # queued as an article on a guess; it is an index
+            event = Event(task.site, task.url, saved.status, r.status, r.size, saved.version, saved.reason)
+            self._emit(event)
         else:
             found = Outcome(task.kind)
             archive.record_fetch(
@@ -273,7 +288,8 @@ class Writer:
             frontier.add(task.site, r.links, r.at, self._round_start.get(task.site, r.at))
             self._emit(Event(task.site, task.url, found, r.status, r.size))
         etag, last_modified = (r.page.etag, r.page.last_modified) if r.page is not None else (None, None)
-        self._pending.append(Update(task.url, UrlState.DONE, due, r.at, etag, last_modified, 0, None, published))
+        update = Update(task.url, UrlState.DONE, due, r.at, etag, last_modified, 0, None, published, kind, evidence)
+        self._pending.append(update)
 
     def _failed(self, archive: Archive, r: Result) -> None:
         task = r.task

@@ -19,13 +19,13 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from ..config import Settings
+from ..config import Settings, Site
 from ..errors import BadStatusError, FetchError, HostNotFound, NotHTMLError, TooLargeError
 from ..models import Page
 from .decode import DecodeLimitError, Decompressor, decode_html
 from .guard import GuardedTransport, Resolver
 
-__all__ = ["FEED_TYPES", "HTML_TYPES", "Fetcher", "fetch_page", "own_origin", "parse_retry_after"]
+__all__ = ["FEED_TYPES", "HTML_TYPES", "Fetcher", "fetch_page", "make_fetcher", "own_origin", "parse_retry_after"]
 
 log = logging.getLogger(__name__)
 
@@ -78,24 +78,34 @@ class Fetcher:
         trusted: Iterable[tuple[str, int]] = (),
         resolver: Resolver | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        site: Site | None = None,
     ):
         """`allow_private=False` refuses hosts that resolve to loopback/private addresses, except the
-        (host, port) pairs in `trusted`: the URL a user typed, never what it redirects to."""
+        (host, port) pairs in `trusted`: the URL a user typed, never what it redirects to.  A `site`
+        adds its own headers, User-Agent and proxy to every request, and its cookies to requests to
+        its hosts."""
         self.settings = settings or Settings()
+        self.site = site
         get = self.settings.get
+        self.user_agent = (site.user_agent if site else None) or self.settings.user_agent
+        self._cookie = "; ".join(f"{k}={v}" for k, v in site.cookies) if site else ""
         timeout = httpx.Timeout(
             connect=get("fetch.connect_timeout"), read=get("fetch.read_timeout"), write=30.0, pool=None
         )
         self._client = httpx.AsyncClient(
             headers={
-                "User-Agent": self.settings.user_agent,
+                "User-Agent": self.user_agent,
                 "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
                 "Accept-Encoding": "gzip, deflate, br",
                 "Accept-Language": "*",
+                **dict(site.headers if site else ()),
             },
             timeout=timeout,
             follow_redirects=False,
-            transport=transport or GuardedTransport(resolver=resolver, allow_private=allow_private, trusted=trusted),
+            transport=transport
+            or GuardedTransport(
+                resolver=resolver, allow_private=allow_private, trusted=trusted, proxy=site.proxy if site else None
+            ),
         )
 
     async def __aenter__(self) -> Self:
@@ -149,7 +159,10 @@ class Fetcher:
         seen = {url}
         current = url
         for _ in range(self.settings.get("fetch.max_redirects") + 1):
-            async with self._client.stream("GET", current, headers=headers) as response:
+            sent = dict(headers)
+            if self._cookie and self.site is not None and self.site.owns(current):
+                sent["Cookie"] = self._cookie
+            async with self._client.stream("GET", current, headers=sent) as response:
                 if response.status_code in _REDIRECTS and "location" in response.headers:
                     target = urljoin(current, response.headers["location"].strip())
                     _check_scheme(url, target)
@@ -266,6 +279,20 @@ def _classify(url: str, exc: httpx.HTTPError, settings: Settings) -> FetchError:
     if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
         return FetchError(url, f"invalid URL: {text}")
     return FetchError(url, f"{type(exc).__name__}: {text}")
+
+
+def make_fetcher(
+    settings: Settings, site: Site, *, allow_private: bool | None = None, trusted: Iterable[tuple[str, int]] = ()
+) -> Fetcher:
+    """The fetcher a site asks for: HTTP with its headers, cookies and proxy, or a headless browser
+    (`render = "browser"`, `scraper.fetch.browser`) under the same limits.  `trusted` (host, port)
+    pairs may be private besides the site's own (a URL the user typed)."""
+    private = site.allow_private if allow_private is None else allow_private
+    if site.render == "browser":
+        from .browser import BrowserFetcher
+
+        return BrowserFetcher(settings, allow_private=private, site=site)
+    return Fetcher(settings, allow_private=private, trusted=(*site.trusted, *trusted), site=site)
 
 
 def fetch_page(

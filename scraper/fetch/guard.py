@@ -184,15 +184,28 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
         allow_private: bool = False,
         trusted: Iterable[tuple[str, int]] = (),
         limits: httpx.Limits | None = None,
+        proxy: str | None = None,
     ) -> None:
         """`trusted` (host, port) pairs may be private even when `allow_private` is false: the URL a
-        user typed, and nothing reached through it."""
+        user typed, and nothing reached through it.  With a `proxy` the address policy applies to the
+        proxy we dial; the proxy resolves the site."""
         limits = limits or httpx.Limits(max_connections=None, max_keepalive_connections=64)
         super().__init__(limits=limits)
+        backend = _GuardedBackend(resolver or system_resolver, allow_private, trusted)
+        if proxy is not None:
+            self._pool = httpcore.AsyncHTTPProxy(
+                proxy_url=proxy,
+                ssl_context=httpx.create_ssl_context(),
+                max_connections=limits.max_connections,
+                max_keepalive_connections=limits.max_keepalive_connections,
+                keepalive_expiry=limits.keepalive_expiry,
+                network_backend=backend,
+            )
+            return
         self._pool = httpcore.AsyncConnectionPool(
             ssl_context=httpx.create_ssl_context(),
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,
-            network_backend=_GuardedBackend(resolver or system_resolver, allow_private, trusted),
+            network_backend=backend,
         )

@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 from protego import Protego
 
 from ..config import Settings
-from ..errors import AddressRefused, FetchError, HostBackedOff, HostNotFound, RobotsDisallowed
+from ..errors import AddressRefused, FetchError, HostBackedOff, RobotsDisallowed, RobotsUnavailable
 from ..models import Page
 from ..urls import host_of, origin_of
 from .client import FEED_TYPES, HTML_TYPES, Fetcher
 
-__all__ = ["HostState", "Polite", "Robots"]
+__all__ = ["HostState", "Polite", "Robots", "fetch_one"]
 
 log = logging.getLogger(__name__)
 
@@ -37,12 +37,14 @@ FetchReport = Callable[[str, int | None, int, float, str | None], None]
 
 @dataclass
 class Robots:
-    """A parsed robots.txt and when it was fetched; None rules allow everything."""
+    """A parsed robots.txt and when it was fetched; None rules allow everything.  `unavailable` says
+    why it could not be read (unreachable, 5xx): then nothing is fetched from the origin for now."""
 
     rules: Protego | None
     fetched: float
     delay: float | None = None
     text: str = ""
+    unavailable: str | None = None
 
 
 @dataclass
@@ -109,25 +111,41 @@ class Polite:
         try:
             page = await self._paced(url, accept=None)
         except FetchError as exc:
-            self._report(url, exc.status, 0, time.perf_counter() - started, exc.reason)
-            # RFC 9309: a missing robots.txt (4xx) allows everything; an unreachable one disallows all,
-            # but only for a while (10 minutes), so one bad moment does not block the host for a day.
+            elapsed = time.perf_counter() - started
+            # RFC 9309: a missing robots.txt (4xx) allows everything; an unreachable one (or a 5xx)
+            # disallows all, but only for a while (10 minutes), so one bad moment does not block the
+            # host for a day.  It is reported as what it is, not as pages robots.txt disallows.
             if exc.status is not None and 400 <= exc.status < 500:
+                self._report(url, exc.status, 0, elapsed, exc.reason)
                 return Robots(None, time.time())
-            if isinstance(exc, HostNotFound | AddressRefused):
-                return Robots(None, time.time() - self.get("crawl.robots_refresh") + 600)  # the page fails alike
             retry_soon = time.time() - self.get("crawl.robots_refresh") + 600
-            return Robots(Protego.parse("User-agent: *\nDisallow: /"), retry_soon)
+            if isinstance(exc, AddressRefused):
+                self._report(url, exc.status, 0, elapsed, exc.reason)
+                return Robots(None, retry_soon)  # the page is refused alike, with the same reason
+            reason = f"robots.txt unreachable: {exc.reason}"
+            self._report(url, exc.status, 0, elapsed, reason)
+            return Robots(None, retry_soon, unavailable=reason)
         self._report(url, page.status, page.size, page.elapsed, None)
         text = page.content.decode("utf-8", "replace")
         rules = Protego.parse(text)
         return Robots(rules, time.time(), rules.crawl_delay(self.settings.user_agent), text)
 
-    async def allowed(self, url: str) -> bool:
+    async def check(self, url: str) -> None:
+        """Raise `RobotsDisallowed` or `RobotsUnavailable` unless robots.txt lets us fetch `url`."""
         if not self.get("crawl.respect_robots"):
-            return True
+            return
         robots = await self.robots(url)
-        return robots.rules is None or robots.rules.can_fetch(url, self.settings.user_agent)
+        if robots.unavailable:
+            raise RobotsUnavailable(url, robots.unavailable, transient=True)
+        if robots.rules is not None and not robots.rules.can_fetch(url, self.settings.user_agent):
+            raise RobotsDisallowed(url, "robots.txt disallows it")
+
+    async def allowed(self, url: str) -> bool:
+        try:
+            await self.check(url)
+        except (RobotsDisallowed, RobotsUnavailable):
+            return False
+        return True
 
     def _report(self, url: str, status: int | None, size: int, seconds: float, error: str | None) -> None:
         if self.report is not None:
@@ -146,8 +164,7 @@ class Polite:
         self, url: str, *, kind_html: bool = True, etag: str | None = None, last_modified: str | None = None
     ) -> Page:
         """A polite GET: robots.txt obeyed, host paced, transient failures retried with backoff."""
-        if not await self.allowed(url):
-            raise RobotsDisallowed(url, "robots.txt disallows it")
+        await self.check(url)
         accept = HTML_TYPES if kind_html else FEED_TYPES
         host = self.host(url)
         retries = self.get("fetch.retries")
@@ -205,3 +222,11 @@ class Polite:
                 await asyncio.sleep(wait)
             async with self.global_slots:
                 return await self.fetcher.fetch(url, etag=etag, last_modified=last_modified, accept=accept)
+
+
+async def fetch_one(fetcher: Fetcher, settings: Settings, url: str, *, ignore_robots: bool = False) -> Page:
+    """One GET of a URL a user named (`scraper fetch`): robots.txt obeyed unless `ignore_robots`,
+    no retries, no pacing (it is one request)."""
+    if not ignore_robots:
+        await Polite(fetcher, settings).check(url)
+    return await fetcher.fetch(url)
