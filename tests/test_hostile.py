@@ -20,7 +20,9 @@ from tests.server import PAGES, LocalServer, Route
 MB = 1024 * 1024
 BROTLI_BOMB = (PAGES / "bomb-2gb.html.br").read_bytes()  # 1,635 bytes -> 2 GiB of NULs (brotli q5, lgwin 24)
 GZIP2_BOMB = (PAGES / "bomb-1gb.html.gz.gz").read_bytes()  # 1,850 bytes: gzip of gzip of 1 GiB of NULs
-SMALL = b"<!doctype html><html><head><title>Small</title></head><body><article><p>tiny</p></article></body></html>"
+# a short but real article: the crawl refuses pages with almost no text as empty, not as articles
+_STORY = b"<p>" + b"The council met on Tuesday and voted on the budget for the coming year. " * 6 + b"</p>"
+SMALL = b"<!doctype html><html><head><title>Small</title></head><body><article>" + _STORY + b"</article></body></html>"
 
 # Runs the CLI in this child and prints its own peak RSS (kB) last on stderr, however the CLI exits.
 PEAK_CHILD = (
@@ -252,7 +254,9 @@ def test_fetch_of_a_typed_url_refuses_a_redirect_to_another_private_address(
 
     # the same server on 127.0.0.2: another loopback address, as a LAN host would be
     secret = f"http://127.0.0.2:{server.port}/secret"
-    server.routes["/secret"] = Route(body=b"<html><head><title>Secret</title></head><body><p>secret</p></body></html>")
+    server.routes["/secret"] = Route(
+        body=b"<html><head><title>Secret</title></head><body>" + _STORY + b"</body></html>"
+    )
     server.routes["/redir"] = Route(status=302, body=b"", headers={"Location": secret})
     server.routes["/local"] = Route(status=302, body=b"", headers={"Location": "/secret"})
     result = CliRunner().invoke(cli, ["fetch", server.url("/redir"), "--db", str(db_path), "--config", str(config_dir)])

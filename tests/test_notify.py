@@ -15,6 +15,7 @@ from scraper.archive.store import SaveResult
 from scraper.cli import cli
 from scraper.config import load_config
 from scraper.crawl.round import CrawlOptions, crawl
+from scraper.models import Outcome
 from scraper.notify import Alert, Notifier, alert_for
 from tests.server import LocalServer, Route
 
@@ -116,9 +117,11 @@ def test_the_queue_is_bounded_and_failures_are_logged(caplog: pytest.LogCaptureF
 
 
 def test_messages_only_for_edits_and_removed_comments() -> None:
-    assert alert_for("s", "T", "https://x/", SaveResult("new", 1, 1)) is None
-    assert alert_for("s", "T", "https://x/", SaveResult("unchanged", 1, 1)) is None
-    title, body = alert_for("s", "T", "https://x/", SaveResult("unchanged", 1, 1, None, 2))  # type: ignore[misc]
+    assert alert_for("s", "T", "https://x/", SaveResult(Outcome.NEW, 1, 1)) is None
+    assert alert_for("s", "T", "https://x/", SaveResult(Outcome.UNCHANGED, 1, 1)) is None
+    found = alert_for("s", "T", "https://x/", SaveResult(Outcome.UNCHANGED, 1, 1, removed_comments=2))
+    assert found is not None
+    title, body = found
     assert title == "2 comments removed: T" and "https://x/" in body
 
 

@@ -25,6 +25,7 @@ from ..archive.copies import digest
 from ..classify import Markup, read_markup
 from ..config import Site
 from ..extract import extract_article
+from ..extract.depth import check_depth
 from ..models import Article, Digest
 
 __all__ = ["Extracted", "Extractor"]
@@ -42,6 +43,7 @@ class Extracted:
 
 
 def _job(html: str, url: str, site: Site | None, fetched_at: datetime, as_article: bool) -> Extracted:
+    check_depth(html, url)  # before any parse: hostile nesting makes parsing quadratic
     markup = read_markup(html)
     if not (as_article or markup.article):
         return Extracted(markup)
