@@ -171,3 +171,26 @@ def test_retry_after_pauses_the_whole_host(server: LocalServer, status: int) -> 
     (b,) = server.hits("/b")
     # another URL of the same host waits out the Retry-After too, not just the URL that drew it
     assert b.at - first.at >= 0.95 and again.at - first.at >= 0.95
+
+
+def test_a_late_start_does_not_let_the_next_request_bunch_up(server: LocalServer) -> None:
+    """A stalled event loop (a loaded machine) wakes two planned starts at once; only one goes out."""
+    for i in range(4):
+        server.routes[f"/p{i}"] = Route(PAGE)
+    s = local_settings(crawl__min_delay=0.3, crawl__per_host_concurrency=4)
+
+    async def go() -> None:
+        async with Fetcher(s) as fetcher:
+            polite = Polite(fetcher, s)
+            await polite.robots(server.url("/"))
+
+            async def stall() -> None:
+                await asyncio.sleep(0.05)
+                time.sleep(0.7)  # blocks the loop past the next two planned starts
+
+            await asyncio.gather(stall(), *(polite.fetch(server.url(f"/p{i}")) for i in range(4)))
+
+    asyncio.run(go())
+    at = starts(server, "/p")
+    gaps = [b - a for a, b in pairwise(at)]
+    assert len(at) == 4 and min(gaps) >= 0.2, gaps  # without the check two arrive together after the stall

@@ -54,6 +54,7 @@ class HostState:
     concurrency: int
     delay: float
     next_start: float = 0.0
+    last_start: float = float("-inf")  # when a request to this host last actually went out
     failures: int = 0
     slots: asyncio.Semaphore = field(init=False)
 
@@ -69,6 +70,17 @@ class HostState:
     def hold(self, until: float) -> None:
         """Nobody starts a request to this host before `until` (Retry-After, backoff)."""
         self.next_start = max(self.next_start, until)
+
+    async def start(self) -> None:
+        """Go out at least `delay` after the last request that actually went out.
+
+        Reservations space the planned starts; on a loaded machine a request can wake late, and the
+        next one, planned `delay` later, would then follow it closely.  Checked and stamped with no
+        await in between, so two requests of one host can never pass it together.
+        """
+        while (gap := time.monotonic() - self.last_start) < self.delay:
+            await asyncio.sleep(self.delay - gap)
+        self.last_start = time.monotonic()
 
 
 class Polite:
@@ -221,6 +233,7 @@ class Polite:
             if wait > 0:
                 await asyncio.sleep(wait)
             async with self.global_slots:
+                await host.start()
                 return await self.fetcher.fetch(url, etag=etag, last_modified=last_modified, accept=accept)
 
 
