@@ -13,6 +13,8 @@ Versions:
   3  each version carries how it differs from the one before (words added and removed, headline
      changed, sentences added / removed / changed / moved, a one-line summary; see changes.py),
      backfilled for the versions already there.
+  4  the full-text index's update trigger fires only when a title or body changes: a 304 or an
+     unchanged save (which touch `last_checked`, `state`, `version_count`) costs no FTS work.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import sqlite_utils
 
 __all__ = ["VERSION", "VIEWS", "ensure_views", "migrate", "version_of"]
 
-VERSION = 3
+VERSION = 4
 
 FRONTIER = (
     """CREATE TABLE IF NOT EXISTS frontier (
@@ -105,6 +107,7 @@ def _create(db: sqlite_utils.Database) -> None:
         db.execute(statement)
     _write_views(db.conn, list(VIEWS))
     _to_v3(db.conn)
+    _to_v4(db.conn)
 
 
 def _tables(db: sqlite_utils.Database) -> None:
@@ -228,7 +231,24 @@ def _to_v3(conn: sqlite3.Connection) -> None:
     add_change_columns(conn)
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _to_v2, 3: _to_v3}
+# sqlite-utils' trigger, re-indexing title and body on any UPDATE, narrowed to the columns it indexes
+# (`UPDATE OF`) and to a real change of their values (`WHEN`)
+FTS_UPDATE_TRIGGER = """CREATE TRIGGER [articles_au] AFTER UPDATE OF title, body ON [articles]
+WHEN old.title IS NOT new.title OR old.body IS NOT new.body
+BEGIN
+  INSERT INTO [articles_fts] ([articles_fts], rowid, [title], [body])
+    VALUES('delete', old.rowid, old.[title], old.[body]);
+  INSERT INTO [articles_fts] (rowid, [title], [body]) VALUES (new.rowid, new.[title], new.[body]);
+END"""
+
+
+def _to_v4(conn: sqlite3.Connection) -> None:
+    """The FTS update trigger fires only when the indexed text changes."""
+    conn.execute("DROP TRIGGER IF EXISTS [articles_au]")
+    conn.execute(FTS_UPDATE_TRIGGER)
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _to_v2, 3: _to_v3, 4: _to_v4}
 
 
 def _write_views(conn: sqlite3.Connection, names: list[str]) -> None:

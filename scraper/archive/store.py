@@ -1,7 +1,8 @@
 """The SQLite archive: one row per article, one version per distinct content, every fetch logged.
 
-Writes go through plain SQL inside `BEGIN IMMEDIATE … COMMIT`, one transaction per saved page, so
-a killed process leaves either the whole save or none of it, and two writers (the daemon and a
+Writes go through plain SQL inside `BEGIN IMMEDIATE … COMMIT`, one transaction per saved page (or
+one per batch of saves, each a savepoint inside it: the crawl writer), so a killed process leaves
+either the whole save or none of it, and two writers (the daemon and a
 one-off `scraper fetch`) queue on SQLite's lock instead of failing.  Opening a file creates or
 migrates its schema (`schema`).  Saving is idempotent: delivering the same article twice changes
 nothing but `last_seen`.  Pages reach `save` through `ingest`, the one save path.
@@ -89,6 +90,7 @@ class Archive:
     def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
         self.path = Path(path)
         self.readonly = readonly
+        self._depth = 0  # transactions open on this connection (see `transaction`)
         try:
             if readonly:
                 self.conn = _open_readonly(self.path)
@@ -125,11 +127,20 @@ class Archive:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE takes the write lock up front, so concurrent writers wait instead of failing."""
+        """BEGIN IMMEDIATE takes the write lock up front, so concurrent writers wait instead of failing.
+
+        Inside another transaction of this archive (the crawl writer's batch) it is a savepoint: its
+        writes are undone alone if it fails, and become durable with the batch's COMMIT.
+        """
+        if self._depth:
+            with self._savepoint():
+                yield self.conn
+            return
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             raise ArchiveError(f"{self.path}: cannot start a write: {exc}") from None
+        self._depth = 1
         try:
             yield self.conn
         except BaseException:
@@ -141,6 +152,24 @@ class Archive:
             except sqlite3.DatabaseError as exc:
                 self.conn.execute("ROLLBACK")
                 raise ArchiveError(f"{self.path}: commit failed: {exc}") from None
+        finally:
+            self._depth = 0
+
+    @contextmanager
+    def _savepoint(self) -> Iterator[None]:
+        name = f"sp{self._depth}"
+        self.conn.execute(f"SAVEPOINT {name}")
+        self._depth += 1
+        try:
+            yield
+        except BaseException:
+            self.conn.execute(f"ROLLBACK TO {name}")
+            self.conn.execute(f"RELEASE {name}")
+            raise
+        else:
+            self.conn.execute(f"RELEASE {name}")
+        finally:
+            self._depth -= 1
 
     # ------------------------------------------------------------ writes
 
