@@ -372,24 +372,34 @@ def verdict(ok: bool) -> str:
 
 
 def zero_latency(work: Path, n: int, c: int, per_host: int, lines: list[str], checks: list[str]) -> None:
+    """Scrapy, ours, ours, Scrapy (ABBA): on a shared machine, load that drifts during the run hits both alike."""
     srv = SiteServer(n, 0.0)
     try:
-        s = theirs(srv, work, c, per_host)
-        a = ours(srv, work / "a", c, per_host)
-        again = ours(srv, work / "a", c, per_host, recheck=True)
+        s1 = theirs(srv, work, c, per_host)
+        a1 = ours(srv, work / "a1", c, per_host)
+        a2 = ours(srv, work / "a2", c, per_host)
+        s2 = theirs(srv, work, c, per_host)
+        again = ours(srv, work / "a1", c, per_host, recheck=True)
     finally:
         srv.stop()
-    lines.append(f"0 ms latency, {n} articles, {c} connections ({per_host} per host); {load()}")
+    lines.append(f"0 ms latency, {n} articles, {c} connections ({per_host} per host), runs in ABBA order; {load()}")
     lines += HEADER
-    lines += [row("newsarchive", a), row("Scrapy", s), row("newsarchive re-crawl (all due): 304s", again)]
-    ratio = rate(a) / rate(s)
-    checks.append(f"pages/s vs Scrapy at 0 ms: {ratio:.2f}x (target >= 1.5x): {verdict(ratio >= 1.5)}")
-    cpu = (a["cpu"] / a["articles"]) / (s["cpu"] / s["articles"])
+    lines += [row("Scrapy (1st)", s1), row("newsarchive (1st)", a1), row("newsarchive (2nd)", a2)]
+    lines += [row("Scrapy (2nd)", s2), row("newsarchive re-crawl (all due): 304s", again)]
+    ours_rate, their_rate = (rate(a1) + rate(a2)) / 2, (rate(s1) + rate(s2)) / 2
+    ratio = ours_rate / their_rate
     checks.append(
-        f"CPU per archived article vs Scrapy's per item: {cpu:.2f}x ({a['cpu'] * 1000 / a['articles']:.1f} vs"
-        f" {s['cpu'] * 1000 / s['articles']:.1f} ms, startup included; target <= 1.0x): {verdict(cpu <= 1.0)}"
+        f"pages/s vs Scrapy at 0 ms: {ratio:.2f}x ({ours_rate:.0f} vs {their_rate:.0f}, means of two runs each;"
+        f" target >= 1.5x): {verdict(ratio >= 1.5)}"
     )
-    share = again["bytes"] / a["bytes"]
+    per = lambda m: m["cpu"] / m["articles"]  # noqa: E731
+    ours_cpu, their_cpu = (per(a1) + per(a2)) / 2, (per(s1) + per(s2)) / 2
+    cpu = ours_cpu / their_cpu
+    checks.append(
+        f"CPU per archived article vs Scrapy's per item: {cpu:.2f}x ({ours_cpu * 1000:.1f} vs"
+        f" {their_cpu * 1000:.1f} ms, startup included; target <= 1.0x): {verdict(cpu <= 1.0)}"
+    )
+    share = again["bytes"] / a1["bytes"]
     checks.append(
         f"re-crawl of the unchanged site: {share:.2%} of the first crawl's bytes (target < 1%): {verdict(share < 0.01)}"
     )
