@@ -106,7 +106,13 @@ class GuardedAiohttpTransport(AiohttpTransport):
             ssl=self.ssl_context,
             resolver=self._guard,
         )
-        return aiohttp.ClientSession(connector=connector, auto_decompress=False, cookie_jar=aiohttp.DummyCookieJar())
+        return aiohttp.ClientSession(
+            connector=connector,
+            auto_decompress=False,
+            cookie_jar=aiohttp.DummyCookieJar(),  # cookies stay the business of httpx's client (its jar), as before
+            max_line_size=16384,  # a header line as long as httpx (h11: 16 KB of headers) takes;
+            max_field_size=16384,  # aiohttp's own default (8 KB) refuses some sites' CSP headers
+        )
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         host = request.url.host
