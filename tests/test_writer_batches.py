@@ -38,6 +38,8 @@ FRONTIER_AHEAD = (
 
 def _committed(db: Path) -> tuple[set[tuple[int, int]], set[str]]:
     with sqlite3.connect(db, timeout=60) as conn:
+        if conn.execute("PRAGMA user_version").fetchone()[0] == 0:
+            return set(), set()  # killed before its schema was committed: the file is empty
         versions = set(conn.execute("SELECT article_id, version FROM versions").fetchall())
         done = {r[0] for r in conn.execute("SELECT url FROM frontier WHERE state = 'done'")}
     return versions, done
@@ -63,8 +65,9 @@ def test_a_kill_between_batches_loses_nothing_committed_and_the_frontier_is_neve
             continue
         after = _committed(db_path)
         assert before[0] <= after[0] and before[1] <= after[1]  # nothing committed was lost
-        assert rows(db_path, FRONTIER_AHEAD) == [(0,)]
-        assert faults.archive_problems(db_path) == faults.WHOLE
+        if rows(db_path, "PRAGMA user_version") != [(0,)]:
+            assert rows(db_path, FRONTIER_AHEAD) == [(0,)]
+            assert faults.archive_problems(db_path) == faults.WHOLE
     assert kills >= 3
     done = subprocess.run([sys.executable, "-c", faults.CRAWL_CHILD, str(config_dir), str(db_path)], timeout=300)
     assert done.returncode == 0
