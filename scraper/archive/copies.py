@@ -18,6 +18,7 @@ import hashlib
 import re
 import sqlite3
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -45,17 +46,19 @@ class Copy:
         return round(1 - self.distance / 64, 3)
 
 
+@lru_cache(maxsize=1 << 17)
+def _shingle_hash(shingle: str) -> int:
+    """64 bits of BLAKE2b; memoized, as a language's common words recur in every article."""
+    return int.from_bytes(hashlib.blake2b(shingle.encode(), digest_size=8).digest(), "little")
+
+
 def simhash(text: str, k: int = 1) -> int | None:
     """Unsigned 64-bit SimHash of `text`'s distinct k-word shingles; None when the text is too short."""
     words = _WORDS.findall(text.lower())
     if len(words) < MIN_WORDS:
         return None
     shingles = set(words) if k == 1 else {" ".join(words[i : i + k]) for i in range(len(words) - k + 1)}
-    hashes = np.fromiter(
-        (int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest(), "little") for s in shingles),
-        dtype=np.uint64,
-        count=len(shingles),
-    )
+    hashes = np.fromiter(map(_shingle_hash, shingles), dtype=np.uint64, count=len(shingles))
     bits = np.unpackbits(hashes.view(np.uint8).reshape(-1, 8), axis=1, bitorder="little")
     majority = bits.sum(axis=0, dtype=np.int64) * 2 > len(shingles)
     return int.from_bytes(np.packbits(majority, bitorder="little").tobytes(), "little")

@@ -16,6 +16,8 @@ Versions:
   4  `frontier.evidence`: how sure the crawl is of a URL's kind (a `models.Evidence`), so a stronger
      signal can upgrade a URL first seen as a listing; `leases`: which process crawls which site of
      this archive now (`crawl.lease`).
+  5  the full-text index's update trigger fires only when a title or body changes: a 304 or an
+     unchanged save (which touch `last_checked`, `state`, `version_count`) costs no FTS work.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ import sqlite_utils
 
 __all__ = ["VERSION", "VIEWS", "ensure_views", "migrate", "version_of"]
 
-VERSION = 4
+VERSION = 5
 
 FRONTIER = (
     """CREATE TABLE IF NOT EXISTS frontier (
@@ -122,7 +124,8 @@ def _create(db: sqlite_utils.Database) -> None:
     for statement in (*FRONTIER, *LEASES):
         db.execute(statement)
     _write_views(db.conn, list(VIEWS))
-    _to_v3(db.conn)
+    _to_v3(db.conn)  # the change-stat columns
+    _to_v5(db.conn)  # the narrowed FTS update trigger
 
 
 def _tables(db: sqlite_utils.Database) -> None:
@@ -255,7 +258,24 @@ def _to_v4(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _to_v2, 3: _to_v3, 4: _to_v4}
+# sqlite-utils' trigger, re-indexing title and body on any UPDATE, narrowed to the columns it indexes
+# (`UPDATE OF`) and to a real change of their values (`WHEN`)
+FTS_UPDATE_TRIGGER = """CREATE TRIGGER [articles_au] AFTER UPDATE OF title, body ON [articles]
+WHEN old.title IS NOT new.title OR old.body IS NOT new.body
+BEGIN
+  INSERT INTO [articles_fts] ([articles_fts], rowid, [title], [body])
+    VALUES('delete', old.rowid, old.[title], old.[body]);
+  INSERT INTO [articles_fts] (rowid, [title], [body]) VALUES (new.rowid, new.[title], new.[body]);
+END"""
+
+
+def _to_v5(conn: sqlite3.Connection) -> None:
+    """The FTS update trigger fires only when the indexed text changes."""
+    conn.execute("DROP TRIGGER IF EXISTS [articles_au]")
+    conn.execute(FTS_UPDATE_TRIGGER)
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _to_v2, 3: _to_v3, 4: _to_v4, 5: _to_v5}
 
 
 def _write_views(conn: sqlite3.Connection, names: list[str]) -> None:

@@ -4,9 +4,16 @@ Three roles, kept apart so they can later run on different machines:
 
 - the **dispatcher** (`SiteRound.run`) streams due rows out of the frontier in batches and hands
   each to the queue of its host; it never writes;
-- the **host workers** (`SiteRound._work`) fetch and extract the URLs of one host, owning its pacing
-  through `Polite`, and turn each into a plain `Result`;
+- the **host workers** (`SiteRound._work`) fetch the URLs of one host, owning its pacing through
+  `Polite`, and hand each response on as soon as it is read, so a connection (and the host's slot)
+  never waits for extraction; the **extraction stage** (`SiteRound._process`) turns each fetched page
+  into a plain `Result` (`SiteRound._page`: extraction or link discovery) and passes it on;
 - the **archive writer** (`scraper.crawl.writer.Writer`) applies results: versions, fetch log, frontier.
+
+fetch -> extraction -> writer is a pipeline with a bounded queue between each two stages (the host
+queues, `SiteRound.fetched`, the writer's queue): a slow stage holds up the one before it instead of
+letting pages pile up in memory.  A URL counts as handled (`task_done` on its host queue) once its
+result is with the writer.
 
 A round ends when nothing is due and nothing is in flight, when `max_pages` requests were made, or
 when `stop` is set (in-flight pages finish; the rest stays due for the next round).
@@ -32,7 +39,7 @@ from ..discover import (
 from ..errors import DiscoverError, ExtractError, FetchError, HostBackedOff, RobotsDisallowed, RobotsUnavailable
 from ..fetch.client import make_fetcher
 from ..fetch.pacing import Polite
-from ..models import Counts, Evidence, Outcome, PageKind
+from ..models import Counts, Evidence, Outcome, Page, PageKind
 from ..urls import canonicalize, host_of, origin_of
 from .extract_pool import Extractor
 from .frontier import Frontier, Task
@@ -82,8 +89,17 @@ def adhoc_site(url: str, *, allow_private: bool | None = None) -> Site:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Fetched:
+    """A host worker's request, on its way to the extraction stage: a page, a `Result` or nothing."""
+
+    queue: asyncio.Queue[Task]  # the host queue it came from, told once the writer has its result
+    task: Task
+    fetched: Page | Result | None
+
+
 class SiteRound:
-    """The dispatcher and host workers of one site for one round."""
+    """The dispatcher, host workers and extraction stage of one site for one round."""
 
     def __init__(
         self,
@@ -120,6 +136,12 @@ class SiteRound:
         self.queues: dict[str, asyncio.Queue[Task]] = {}
         self.workers: list[asyncio.Task[None]] = []
         self.dispatched = 0
+        # pages in extraction at once, and fetched pages waiting for it: enough that an extraction
+        # process always has its next job queued while a result travels back, few enough that memory
+        # stays bounded (each holds one page)
+        stages = 4 * max(1, config.settings.get("crawl.extract_processes"))
+        self.fetched: asyncio.Queue[_Fetched] = asyncio.Queue(maxsize=2 * stages)
+        self.workers += [asyncio.create_task(self._process()) for _ in range(stages)]
 
     async def run(self) -> None:
         round_start = time.time()
@@ -198,10 +220,24 @@ class SiteRound:
         return q
 
     async def _work(self, q: asyncio.Queue[Task]) -> None:
+        """A host worker: fetch, hand the response to the extraction stage, fetch the next."""
         while True:
             task = await q.get()
             try:
-                result = None if self.stop.is_set() else await self._handle(task)
+                fetched = None if self.stop.is_set() else await self._fetch(task)
+            except Exception:  # a bug must not wedge the round: log it, account the URL, go on
+                log.exception("crawling %s failed", task.url)
+                fetched = Result(task, Outcome.ERROR, error="internal error (see log)")
+            await self.fetched.put(_Fetched(q, task, fetched))
+
+    async def _process(self) -> None:
+        """The extraction stage: a fetched page becomes a `Result`, which goes to the writer."""
+        while True:
+            item = await self.fetched.get()
+            result, task = item.fetched, item.task
+            try:
+                if isinstance(result, Page):
+                    result = await self._page(task, result)
             except Exception:  # a bug must not wedge the round: log it, account the URL, go on
                 log.exception("crawling %s failed", task.url)
                 result = Result(task, Outcome.ERROR, error="internal error (see log)")
@@ -211,9 +247,10 @@ class SiteRound:
             except Exception:  # the writer failed: stop the round; close() raises its error
                 self.stop.set()
             finally:
-                q.task_done()
+                item.queue.task_done()
 
-    async def _handle(self, task: Task) -> Result | None:
+    async def _fetch(self, task: Task) -> Page | Result | None:
+        """One polite request: the page, or the `Result` of a request that gave none to process."""
         html = task.kind in (PageKind.ARTICLE, PageKind.LISTING)
         try:
             page = await self.polite.fetch(task.url, kind_html=html, etag=task.etag, last_modified=task.last_modified)
@@ -223,6 +260,10 @@ class SiteRound:
             return None  # the URL stays due; the host's failure (or its robots.txt's) is logged once
         except FetchError as exc:
             return Result(task, Outcome.ERROR, error=exc.reason, failed_status=exc.status)
+        return page
+
+    async def _page(self, task: Task, page: Page) -> Result:
+        """What one fetched page is: a 304, an extracted article, or a discovery page's links."""
         if page.not_modified:
             return Result(task, Outcome.NOT_MODIFIED, page=page)
         try:

@@ -3,8 +3,14 @@
 It runs in its own thread with its own SQLite connection, so archive writes (which release the
 GIL inside SQLite) overlap with fetching and extraction in the event loop.  Every record is
 idempotent to apply: a result delivered twice adds no version (the content hash decides) and only
-re-logs a fetch.  Frontier updates are batched into one transaction per drained queue; a crash
-between a save and its frontier update only means the URL is fetched again, conditionally.
+re-logs a fetch.
+
+Records are applied in batches, one transaction each: at most `BATCH_RESULTS` results or
+`BATCH_SECONDS` from the batch's first record, and a `flush` ends the batch at once.  Each record
+is a savepoint inside it (a failed save is undone alone), and the frontier updates of a batch's
+results are written in the same transaction as their saves, so a kill at any moment leaves every
+committed batch whole and the frontier never marks done a URL whose save was lost.  Alerts go out
+only once their save has committed.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..archive.ingest import save_extracted
-from ..archive.store import Archive
+from ..archive.store import Archive, SaveResult
 from ..classify import Markup
 from ..config import Config, Site
 from ..discover import Link
@@ -114,6 +120,9 @@ class _Barrier:
 
 _STOP = object()
 
+BATCH_RESULTS = 50  # results per transaction at most
+BATCH_SECONDS = 0.2  # and at most this long from the batch's first record to its COMMIT
+
 
 class Writer:
     """Applies records in a thread; `put`/`flush`/`close` are awaited from the event loop."""
@@ -125,6 +134,7 @@ class Writer:
         self.counts: dict[str, Counts] = {}
         self._queue: queue.Queue[object] = queue.Queue(maxsize=256)
         self._pending: list[Update] = []
+        self._unsent: list[tuple[Site, str | None, str, SaveResult]] = []  # alerts waiting for a COMMIT
         self._failure: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="archive-writer", daemon=True)
         self._sites: dict[str, Site] = {}
@@ -193,20 +203,50 @@ class Writer:
             return
         self._ready.set()
         with archive:
-            while True:
-                record = self._queue.get()
-                if record is _STOP:
-                    self._flush_updates(frontier)
-                    return
-                try:
-                    self._apply(archive, frontier, record)
-                    if self._queue.empty() or len(self._pending) >= 200:
-                        self._flush_updates(frontier)
-                except BaseException as exc:  # handed to the event loop
-                    log.exception("archive writer failed")
-                    self._failure = exc
-                if isinstance(record, _Barrier):
-                    record.done.set()
+            record = self._queue.get()
+            while record is not _STOP:
+                record = self._batch(archive, frontier, record)
+
+    def _batch(self, archive: Archive, frontier: Frontier, record: object) -> object:
+        """Apply `record` and what follows it in one transaction; return the record after the batch."""
+        ends = time.monotonic() + BATCH_SECONDS
+        results = 0
+        barriers: list[_Barrier] = []
+        following: object = None
+        try:
+            with archive.transaction():
+                while True:
+                    try:
+                        self._apply(archive, frontier, record)
+                    except BaseException as exc:  # handed to the event loop; the batch goes on
+                        log.exception("archive writer failed")
+                        self._failure = exc
+                    if isinstance(record, _Barrier):
+                        barriers.append(record)
+                        break
+                    results += isinstance(record, Result)
+                    left = ends - time.monotonic()
+                    if results >= BATCH_RESULTS or left <= 0:
+                        break
+                    try:
+                        record = self._queue.get(timeout=left)
+                    except queue.Empty:
+                        break
+                    if record is _STOP:
+                        following = _STOP
+                        break
+                self._flush_updates(frontier)  # in the transaction of the saves they follow
+        except BaseException as exc:  # the COMMIT failed: nothing of the batch was written
+            log.exception("archive writer failed")
+            self._failure = exc
+            self._pending = []
+            self._unsent = []
+        for barrier in barriers:
+            barrier.done.set()
+        for args in self._unsent:
+            self.alerts.saved(*args)
+        self._unsent = []
+        return following if following is not None else self._queue.get()
 
     def _flush_updates(self, frontier: Frontier) -> None:
         if self._pending:
@@ -273,7 +313,7 @@ class Writer:
             self._emit(Event(task.site, task.url, Outcome.NOT_MODIFIED, r.status, 0))
         elif r.page is not None and r.article is not None:
             saved = save_extracted(archive, r.article, r.page, self.config, site, r.digest, markup=r.markup)
-            self.alerts.saved(site, r.article.title, r.page.final_url, saved)
+            self._unsent.append((site, r.article.title, r.page.final_url, saved))  # alerted after the commit
             if r.links:
                 frontier.add(task.site, r.links, r.at, self._round_start.get(task.site, r.at))
             if saved.status == Outcome.NOT_ARTICLE and kind is None and task.evidence < Evidence.LISTED:

@@ -18,7 +18,7 @@ from .comments import (
     remove_comment_sections,
     remove_outermost,
 )
-from .dates import parse_date, parse_with_dateparser
+from .dates import is_machine_date, parse_date, parse_with_dateparser
 from .html import clean_text, parse, select_value
 from .jsonld import read_jsonld
 from .leads import find_lead
@@ -101,7 +101,9 @@ def _rule_nodes(rules: list[Rules], doc: Doc) -> tuple[list[LexborNode], str] | 
 def _rule_date(rules: list[Rules], name: str, doc: Doc) -> Found:
     found = _rule_value(rules, name, doc)
     if found:
-        iso = parse_date(found[0], doc.locale, doc.now) or parse_with_dateparser(found[0], doc.locale, doc.now)
+        iso = parse_date(found[0], doc.locale, doc.now)
+        if not iso and not is_machine_date(found[0]):  # an ISO value already said all it could
+            iso = parse_with_dateparser(found[0], doc.locale, doc.now)
         if iso:
             return iso, found[1]
     return None

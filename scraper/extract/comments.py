@@ -14,7 +14,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..models import Comment
 from .authors import clean_authors
-from .dates import parse_iso, parse_text_date
+from .dates import parse_date
 from .html import attr, clean_text, render_text
 from .rules import CommentScheme
 
@@ -120,7 +120,7 @@ def _comment_date(value: str, lang: str | None, now: datetime) -> str | None:
     if m:
         stamp = int(m[1]) / (1000 if len(m[1]) == 13 else 1)
         return datetime.fromtimestamp(stamp, UTC).isoformat(timespec="seconds")
-    return parse_iso(value, now) or parse_text_date(value, lang, now)
+    return parse_date(value, lang, now)
 
 
 def _hash_id(author: str | None, text: str) -> str:

@@ -19,6 +19,7 @@ __all__ = [
     "PUBLISHED_LABEL",
     "absolute_dates",
     "date_from_url",
+    "is_machine_date",
     "parse_date",
     "parse_iso",
     "parse_text_date",
@@ -372,8 +373,17 @@ def _numeric(m: re.Match[str], lang: str | None) -> tuple[int, int, int]:
     return (year, first, second) if month_first else (year, second, first)
 
 
-def absolute_dates(text: str, lang: str | None, now: datetime) -> list[tuple[int, str]]:
-    """Every plausible absolute date in `text` as (offset, ISO), in reading order."""
+def absolute_dates(text: str, lang: str | None, now: datetime) -> tuple[tuple[int, str], ...]:
+    """Every plausible absolute date in `text` as (offset, ISO), in reading order.
+
+    Memoized: the fallbacks of one page (headline, `<time>` texts, page windows, published and
+    modified) look at overlapping texts, and each is parsed once however many of them ask.
+    """
+    return _absolute_dates(text, lang, now)
+
+
+@lru_cache(maxsize=256)
+def _absolute_dates(text: str, lang: str | None, now: datetime) -> tuple[tuple[int, str], ...]:
     candidates: list[tuple[int, str]] = []
     # dates with a month name always carry a four-digit year: run those (word-based, slow) patterns
     # only in a short span before each year instead of at every position of the text
@@ -396,7 +406,7 @@ def absolute_dates(text: str, lang: str | None, now: datetime) -> list[tuple[int
     for m in _NUMERIC.finditer(text):
         year, month, day = _numeric(m, lang)
         candidates.append((m.start(), _try(year, month, day, m, 5, now)))
-    return sorted({(pos, value) for pos, value in candidates if value})
+    return tuple(sorted({(pos, value) for pos, value in candidates if value}))
 
 
 def _absolute(text: str, lang: str | None, now: datetime) -> str | None:
@@ -450,9 +460,27 @@ def scan_text_dates(text: str, lang: str | None = None, now: datetime | None = N
     return _absolute(unicodedata.normalize("NFKC", text), lang, now or datetime.now(UTC))
 
 
+_RFC_2822 = re.compile(
+    r"(?:\w{3},\s*)?\d{1,2}\s+\w{3}\s+\d{4}(?:\s+\d\d:\d\d(?::\d\d)?)?(?:\s*(?:GMT|UTC|Z|[+-]\d{4}))?"
+)
+
+
+def is_machine_date(text: str) -> bool:
+    """True when all of `text` is one machine-readable date (ISO 8601 or RFC 2822).
+
+    `parse_iso` has then said all there is to say: an implausible one (a date in the future) is not
+    retried by the text parser or dateparser, which would find the same date, or a fragment of it
+    ("30-01-01" inside "2030-01-01") read as another date."""
+    text = text.strip()
+    return bool(_ISO.fullmatch(text) or _RFC_2822.fullmatch(text))
+
+
 def parse_date(text: str, lang: str | None = None, now: datetime | None = None) -> str | None:
-    """Machine form first, then the text parser."""
-    return parse_iso(text, now) or parse_text_date(text, lang, now)
+    """Machine form first, then the text parser (unless the text was a machine form)."""
+    iso = parse_iso(text, now)
+    if iso or is_machine_date(text):
+        return iso
+    return parse_text_date(text, lang, now)
 
 
 def date_from_url(url: str, now: datetime | None = None) -> str | None:

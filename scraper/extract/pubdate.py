@@ -117,7 +117,7 @@ _DATE_TEXT_CSS = (
 
 
 def _iso(doc: Doc, value: str) -> str | None:
-    return parse_iso(value, doc.now) or parse_text_date(value, doc.locale, doc.now)
+    return parse_date(value, doc.locale, doc.now)
 
 
 def _meta_date(doc: Doc, keys: tuple[str, ...]) -> Found:
