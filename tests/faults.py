@@ -258,6 +258,8 @@ def archive_problems(db: object) -> dict[str, object]:
 
     with sqlite3.connect(db, timeout=60) as conn:  # type: ignore[arg-type]
         one = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
+        if one("SELECT count(*) FROM sqlite_master") == 0:  # killed before the schema's transaction committed
+            return {"integrity": one("PRAGMA integrity_check"), "duplicate_versions": 0, "partial_rows": 0}
         return {
             "integrity": one("PRAGMA integrity_check"),
             "duplicate_versions": one(

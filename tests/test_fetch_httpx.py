@@ -14,5 +14,7 @@ from tests.test_fetch import *  # noqa: F403  - the same tests, collected again 
 @pytest.fixture(autouse=True)
 def httpx_transport(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     real = client._transport
-    monkeypatch.setattr(client, "_transport", lambda http, resolver, allow: real("httpx", resolver, allow))
+    monkeypatch.setattr(
+        client, "_transport", lambda http, resolver, allow, *more: real("httpx", resolver, allow, *more)
+    )
     yield

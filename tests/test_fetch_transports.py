@@ -15,7 +15,9 @@ ARTICLE = b"<html><head><title>T</title></head><body><p>Hello</p></body></html>"
 @pytest.fixture(params=["aiohttp", "httpx"])
 def http(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     real = client._transport
-    monkeypatch.setattr(client, "_transport", lambda _, resolver, allow: real(request.param, resolver, allow))
+    monkeypatch.setattr(
+        client, "_transport", lambda _, resolver, allow, *more: real(request.param, resolver, allow, *more)
+    )
     return str(request.param)
 
 

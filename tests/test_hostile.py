@@ -740,7 +740,8 @@ def test_a_process_group_sigterm_stops_the_daemon_in_order(
                 time.sleep(0.3)
                 if db_path.exists():
                     with sqlite3.connect(db_path, timeout=30) as conn:
-                        if conn.execute("SELECT count(*) FROM versions").fetchone()[0] >= 5:
+                        made = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'versions'").fetchone()
+                        if made and conn.execute("SELECT count(*) FROM versions").fetchone()[0] >= 5:
                             break
             os.killpg(proc.pid, signal.SIGTERM)  # what systemd sends: the daemon and its workers at once
             assert proc.wait(timeout=60) == 0
