@@ -1,0 +1,335 @@
+"""The coordinator: the dispatcher and the single archive writer of a round whose hosts are crawled by workers.
+
+Per site it seeds the frontier and streams due URLs out of it exactly as a one-machine round does
+(`SiteRound._seed`, `SiteRound._due`, the same keyset cursors and `max_pages`).  Instead of host
+queues in this process, the URLs of each host wait in the `Hub`, which leases the host in Redis and
+sends one `crawl_host` message with up to `broker.urls_per_message` of them; while a host is leased
+nobody else gets it, so its pacing is one worker's, and it is claimed in Redis anyway.
+
+Results come back on the round's own Redis list and go, in order, into the existing `Writer`:
+idempotent, so a result delivered twice (a worker re-sent after its lease expired, though it was
+only slow) adds no version and only logs its request again.  What is lost with a worker is what it
+had not yet reported; the lease expires, and the URLs with no result are sent again.  What is lost
+with the coordinator is its round: the URLs stay due in the frontier and the next round fetches them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+import uuid
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..archive.store import Archive
+from ..config import Config, Site
+from ..crawl.extract_pool import Extractor
+from ..crawl.frontier import Frontier, Task
+from ..crawl.round import CrawlOptions, SiteRound
+from ..crawl.writer import Event, Writer
+from ..models import Counts, PageKind
+from .broker import BrokerConfig, Leases, make_broker
+from .messages import CrawlHost, WireError, decode, decode_result
+from .politeness import RedisPacer, RedisPolite
+
+if TYPE_CHECKING:
+    import dramatiq
+    from redis.asyncio import Redis
+
+__all__ = ["Hub", "distributed_crawl", "run_site_round"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _Host:
+    site: str
+    pending: deque[Task] = field(default_factory=deque)  # due, not yet sent
+    outstanding: dict[str, Task] = field(default_factory=dict)  # sent, no result yet
+    token: str | None = None
+    state: str = "idle"  # idle -> queued (sent) -> running (a worker has it) -> idle
+    suspect: bool = False  # its lease was gone at the last look
+
+
+class Hub:
+    """Host leases, crawl_host messages and the results list of one coordinator round."""
+
+    def __init__(
+        self, cfg: BrokerConfig, redis: Redis, actor: dramatiq.Actor[[str], Any], writer: Writer, config: Config
+    ) -> None:
+        self.cfg, self.redis, self.actor, self.writer, self.config = cfg, redis, actor, writer, config
+        self.round = uuid.uuid4().hex
+        self.reply = cfg.results_key(self.round)
+        self.leases = Leases(redis)
+        self.hosts: dict[str, _Host] = {}
+        self.sites: dict[str, Site] = {}
+        self.max_depth: dict[str, int] = {}
+        self.waiting: dict[str, int] = {}  # per site: URLs pending or outstanding
+        self.changed = asyncio.Event()
+        self.stopping = False
+        self._loops: list[asyncio.Task[None]] = []
+        self._warned = 0.0
+
+    def start(self) -> None:
+        self._loops = [asyncio.create_task(self._drain()), asyncio.create_task(self._keep())]
+
+    async def close(self) -> None:
+        self.stopping = True
+        for task in self._loops:
+            task.cancel()
+        await asyncio.gather(*self._loops, return_exceptions=True)
+        for name, host in self.hosts.items():
+            if host.token is not None and host.state == "queued":  # not started: its message is dropped
+                await self.leases.release(self.cfg.lease_key(name), host.token)
+        await self.redis.delete(self.reply)
+
+    # ------------------------------------------------------------ the dispatcher's side
+
+    def add(self, site: str, task: Task) -> None:
+        host = self.hosts.get(task.host)
+        if host is None:
+            host = self.hosts[task.host] = _Host(site)
+        host.pending.append(task)
+        self.waiting[site] = self.waiting.get(site, 0) + 1
+
+    def busy(self, site: str) -> bool:
+        return self.waiting.get(site, 0) > 0
+
+    async def progress(self, timeout: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.changed.wait(), timeout)
+        self.changed.clear()
+
+    def drop_pending(self, site: str) -> None:
+        """Stopping: URLs not yet sent stay due for the next round."""
+        for host in self.hosts.values():
+            if host.site == site and host.pending:
+                self.waiting[site] -= len(host.pending)
+                host.pending.clear()
+
+    async def pump(self) -> None:
+        """Lease every idle host that has due URLs and send it a message."""
+        if self.stopping:
+            return
+        for name, host in self.hosts.items():
+            if host.state != "idle" or not host.pending:
+                continue
+            token = uuid.uuid4().hex
+            if not await self.leases.take(self.cfg.lease_key(name), token, self.cfg.lease):
+                continue  # another coordinator's, or a worker of a dead round still has it: later
+            chunk = [host.pending.popleft() for _ in range(min(self.cfg.urls_per_message, len(host.pending)))]
+            host.outstanding.update((t.url, t) for t in chunk)
+            host.token, host.state, host.suspect = token, "queued", False
+            msg = CrawlHost(
+                round=self.round,
+                token=token,
+                host=name,
+                site=self.sites[host.site],
+                settings=self.config.settings,
+                tasks=tuple(chunk),
+                reply=self.reply,
+                max_depth=self.max_depth[host.site],
+                lease=self.cfg.lease,
+            )
+            self.actor.send(msg.to_wire())
+
+    def _release(self, host: _Host) -> None:
+        """The host is free again; what it did not report goes back to the front of its queue."""
+        if host.outstanding:
+            host.pending.extendleft(reversed(list(host.outstanding.values())))
+            host.outstanding.clear()
+        host.token, host.state, host.suspect = None, "idle", False
+
+    # ------------------------------------------------------------ results
+
+    async def _drain(self) -> None:
+        while True:
+            item = await self.redis.blpop([self.reply], timeout=1)
+            if item is None:
+                continue
+            batch: list[bytes] = [_bytes(item[1])]
+            more = await self.redis.lpop(self.reply, 200)
+            if isinstance(more, list):
+                batch += [_bytes(m) for m in more]
+            for raw in batch:
+                try:
+                    await self._apply(decode(raw))
+                except (WireError, KeyError, TypeError, ValueError) as exc:
+                    log.error("results: a record could not be read, skipped: %s", exc)
+            await self.pump()
+            self.changed.set()
+
+    async def _apply(self, record: dict[str, Any]) -> None:
+        kind, token = record["kind"], record.get("token")
+        if kind == "result":
+            result = decode_result(record)
+            host = self.hosts.get(result.task.host)
+            if host is not None and host.outstanding.pop(result.task.url, None) is not None:
+                self.waiting[host.site] -= 1
+            if result.task.site in self.sites:
+                await self.writer.put(result)  # a repeat (a re-sent URL) is harmless: the content hash decides
+        elif kind == "backed_off":
+            for host in self.hosts.values():
+                if host.outstanding.pop(record["url"], None) is not None:
+                    self.waiting[host.site] -= 1
+        elif kind == "logged":
+            if record["site"] in self.sites:
+                self.writer.log_request(
+                    record["site"], record["url"], record["status"], record["size"], record["elapsed"], record["error"]
+                )
+        elif kind == "started":
+            host = self._by_token(token)
+            if host is not None and host.state == "queued":
+                host.state = "running"
+        elif kind == "done":
+            host = self._by_token(token)
+            if host is not None:
+                self._release(host)
+
+    def _by_token(self, token: str | None) -> _Host | None:
+        return next((h for h in self.hosts.values() if token is not None and h.token == token), None)
+
+    # ------------------------------------------------------------ leases
+
+    async def _keep(self) -> None:
+        """Renew the leases of messages still waiting; notice the workers that died with a host."""
+        every = min(1.0, self.cfg.lease / 3)
+        while True:
+            await asyncio.sleep(every)
+            for name, host in list(self.hosts.items()):
+                if host.token is None:
+                    continue
+                key = self.cfg.lease_key(name)
+                if host.state == "queued":
+                    if not await self.leases.renew(key, host.token, self.cfg.lease):
+                        log.warning("lease of %s vanished before a worker took it: sending again", name)
+                        self._release(host)
+                    continue
+                holder = await self.redis.get(key)
+                if holder is not None and _bytes(holder).decode() == host.token:
+                    host.suspect = False
+                elif host.suspect:  # gone at two looks in a row: its `done` would have come by now
+                    log.warning(
+                        "worker lost with %s (lease expired): %d URL(s) sent again", name, len(host.outstanding)
+                    )
+                    self._release(host)
+                else:
+                    host.suspect = True
+            await self.pump()
+            self.changed.set()
+            await self._warn_if_no_workers()
+
+    async def _warn_if_no_workers(self) -> None:
+        if not any(h.state == "queued" for h in self.hosts.values()) or time.monotonic() - self._warned < 30:
+            return
+        if not await live_workers(self.redis, self.cfg):
+            self._warned = time.monotonic()
+            log.warning("crawl_host messages are waiting and no worker is alive: start `scraper worker --broker ...`")
+
+
+async def live_workers(redis: Redis, cfg: BrokerConfig, within: float = 15.0) -> list[str]:
+    """The workers that reported in the last `within` seconds (`scraper worker` processes)."""
+    now = time.time()
+    found = await redis.zrangebyscore(cfg.workers_key, now - within, "+inf")
+    return [_bytes(w).decode() for w in found]
+
+
+def _bytes(value: object) -> bytes:
+    if isinstance(value, bytes):
+        return value
+    if isinstance(value, str):
+        return value.encode()
+    raise TypeError(f"unexpected reply from Redis: {type(value).__name__}")
+
+
+async def _dispatch(hub: Hub, site_round: SiteRound) -> None:
+    """`SiteRound._dispatch`, with the Hub in place of the host queues."""
+    name = site_round.site.name
+    await site_round._seed(time.time())
+    cursors: dict[bool, tuple[float, str] | None] = {False: None, True: None}
+    while not site_round.stop.is_set() and site_round.dispatched < site_round.max_pages:
+        room = site_round.batch - hub.waiting.get(name, 0)
+        batch = site_round._due(cursors, room) if room > 0 else []
+        for task in batch:
+            cursors[task.kind == PageKind.ARTICLE] = (task.next_due, task.url)
+            site_round.dispatched += 1
+            hub.add(name, task)
+            if task.kind != PageKind.ARTICLE:
+                break  # its links may come before the remaining articles; look again
+        await hub.pump()
+        if batch:
+            continue
+        if hub.busy(name):
+            await hub.progress(0.5)
+            continue
+        await site_round.writer.flush()
+        if not site_round._due(cursors, 1):
+            break
+    hub.drop_pending(name)
+    while hub.busy(name):  # the pages already sent finish
+        await hub.progress(0.5)
+    await site_round.writer.flush()
+
+
+async def distributed_crawl(
+    config: Config,
+    sites: Iterable[Site],
+    db_path: Path | str,
+    broker_url: str | None,
+    *,
+    options: CrawlOptions | None = None,
+    report: Callable[[Event], None] | None = None,
+    stop: asyncio.Event | None = None,
+) -> dict[str, Counts]:
+    """`scraper.crawl.round.crawl` with the host workers on other processes or machines; counts per site."""
+    sites = list(sites)
+    options = options or CrawlOptions()
+    stop = stop or asyncio.Event()
+    cfg = BrokerConfig.from_settings(config.settings, broker_url)
+    broker = make_broker(cfg)
+    redis = cfg.redis()
+    with Archive(db_path):  # create the schema before two connections race to
+        pass
+    writer = Writer(db_path, config, report)
+    for site in sites:
+        writer.register(site)
+    writer.start()
+    hub = Hub(cfg, redis, broker.get_actor("crawl_host"), writer, config)
+    rounds: list[SiteRound] = []
+    try:
+        with Archive(db_path) as reader_archive:
+            reader = Frontier(reader_archive)
+            slots = asyncio.Semaphore(config.settings.get("crawl.concurrency"))
+            pacer = RedisPacer(redis, cfg)
+            for site in sites:
+                site_round = SiteRound(config, site, options, writer, reader, slots, stop, Extractor(0))
+                # robots.txt for the sitemaps of the seed: fetched here, paced in Redis like every request
+                site_round.polite = RedisPolite(
+                    site_round.fetcher, config.settings, pacer, report=site_round.polite.report
+                )
+                hub.sites[site.name] = site
+                hub.max_depth[site.name] = site_round.max_depth
+                rounds.append(site_round)
+            hub.start()
+            await asyncio.gather(*(_dispatch(hub, r) for r in rounds))
+    finally:
+        await hub.close()
+        for site_round in rounds:
+            await site_round.fetcher.aclose()
+        await writer.close()
+        await redis.aclose()
+        broker.close()
+    return dict(writer.counts)
+
+
+async def run_site_round(
+    config: Config, site: Site, db_path: Path | str, broker_url: str, *, stop: asyncio.Event | None = None
+) -> Counts:
+    """The daemon's entry point with --broker: one distributed round of one site."""
+    counts = await distributed_crawl(config, [site], db_path, broker_url, stop=stop)
+    return counts.get(site.name, Counts())
