@@ -35,8 +35,23 @@ class RedisServer:
         self.port = free_port()
         workdir.mkdir(parents=True, exist_ok=True)
         self.proc = subprocess.Popen(
-            [REDIS, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-            + ["--dir", str(workdir), "--protected-mode", "no", "--loglevel", "warning"],
+            [
+                REDIS,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(workdir),
+                "--protected-mode",
+                "no",
+                "--loglevel",
+                "warning",
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -83,7 +98,18 @@ class Workers:
         started = []
         for _ in range(n):
             log = (self.log_dir / f"worker-{len(self.procs)}.log").open("ab")
-            cmd = [sys.executable, "-m", "scraper", "worker", "--broker", self.url, "--config", str(self.config_dir)]
+            verbose = ["-v"] if os.environ.get("SCRAPER_TEST_WORKER_LOG") else []
+            cmd = [
+                sys.executable,
+                "-m",
+                "scraper",
+                *verbose,
+                "worker",
+                "--broker",
+                self.url,
+                "--config",
+                str(self.config_dir),
+            ]
             proc = subprocess.Popen(
                 [*cmd, "--threads", str(threads), "--processes", str(processes)],
                 stdout=log,

@@ -8,6 +8,7 @@ the wire records and `[broker]` settings are what the coordinator and workers ag
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import random
 import signal
@@ -72,8 +73,25 @@ def write_config(path: Path, servers: list[LocalServer], redis_url: str, **crawl
     return path
 
 
+def flush(url: str) -> None:
+    import redis as redis_lib
+
+    client = redis_lib.Redis.from_url(url)
+    client.flushdb()
+    client.close()
+
+
 def crawl_cmd(config_dir: Path, db: Path, redis_url: str) -> list[str]:
-    return [sys.executable, "-m", "scraper", "crawl", "hosts", "--config", str(config_dir), "--db", str(db)] + [
+    return [
+        sys.executable,
+        "-m",
+        "scraper",
+        "crawl",
+        "hosts",
+        "--config",
+        str(config_dir),
+        "--db",
+        str(db),
         "--broker",
         redis_url,
         "--no-progress",
@@ -143,7 +161,8 @@ def test_broker_settings_are_validated(tmp_path: Path, text: str, key: str) -> N
 def test_the_single_machine_crawl_imports_neither_dramatiq_nor_redis() -> None:
     code = (
         "import sys, scraper.cli.commands, scraper.crawl.round, scraper.daemon\n"
-        "bad = [m for m in sys.modules if m.split('.')[0] in ('dramatiq', 'redis') or m.startswith('scraper.workers')]\n"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('dramatiq', 'redis')"
+        " or m.startswith('scraper.workers')]\n"
         "print(bad); sys.exit(1 if bad else 0)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
@@ -160,6 +179,7 @@ def test_politeness_is_global_whatever_the_number_of_workers(tmp_path: Path, red
     n_hosts, per_host, delay, per_host_concurrency = 20, 8, 1.0, 2
     figures: dict[int, float] = {}
     for n_workers in (1, 2, 4):
+        flush(redis.url)  # each count starts afresh: no robots.txt or pacing left from the last one
         servers = serve_hosts(n_hosts, per_host)
         run_dir = tmp_path / f"w{n_workers}"
         config_dir = write_config(
@@ -181,8 +201,9 @@ def test_politeness_is_global_whatever_the_number_of_workers(tmp_path: Path, red
         for srv in servers:
             seen = sorted(s.at for s in srv.log)
             assert len(seen) == per_host + 2  # robots.txt, the listing, its articles: each once
-            gaps = [b - a for a, b in zip(seen, seen[1:], strict=False)]
-            assert min(gaps) >= 0.5, f"two requests to one host {min(gaps):.3f}s apart"
+            gaps = [b - a for a, b in itertools.pairwise(seen)]
+            trace = [(s.path, round(s.at - min(seen), 3)) for s in sorted(srv.log, key=lambda s: s.at)]
+            assert min(gaps) >= 0.5, f"{n_workers} worker(s): two requests to one host {min(gaps):.3f}s apart: {trace}"
             assert statistics.mean(gaps) >= 0.9 * delay
             assert srv.peak_in_flight() <= per_host_concurrency
             starts += seen

@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import os
 import socket
+from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -28,8 +31,9 @@ from ..crawl.frontier import Frontier, Task
 from ..crawl.round import CrawlOptions, SiteRound
 from ..crawl.writer import Result, Writer
 from ..models import Outcome
+from ..urls import host_of as url_host
 from .broker import BrokerConfig, Leases
-from .messages import CrawlHost, encode, encode_result
+from .messages import CrawlHost, encode, encode_result, site_to_wire
 from .politeness import RedisPacer, RedisPolite
 
 if TYPE_CHECKING:
@@ -126,40 +130,65 @@ async def _keep(leases: Leases, key: str, msg: CrawlHost, lost: asyncio.Event) -
             return
 
 
+class _Rounds:
+    """This process's host workers, one per (site, settings), kept across messages: their HTTP client
+    (connections, TLS context) and robots.txt cache are reused, which keeps request starts on time."""
+
+    def __init__(self, size: int = 32) -> None:
+        self.size = size
+        self.rounds: OrderedDict[str, SiteRound] = OrderedDict()
+        self.reports: dict[str, Callable[[bytes], None]] = {}
+
+    async def get(self, msg: CrawlHost, redis: Redis, cfg: BrokerConfig) -> SiteRound:
+        key = json.dumps([site_to_wire(msg.site), dict(msg.settings.values), msg.max_depth], sort_keys=True)
+        found = self.rounds.get(key)
+        if found is not None:
+            self.rounds.move_to_end(key)
+            return found
+        config = Config(settings=msg.settings, sites=(msg.site,))
+        # The host worker of a one-machine round, with a writer that is never started (nothing is
+        # written here) and its politeness swapped for the one held in Redis.
+        host_round = SiteRound(
+            config,
+            msg.site,
+            CrawlOptions(max_depth=msg.max_depth),
+            Writer(Path(os.devnull), config),
+            cast(Frontier, None),
+            asyncio.Semaphore(msg.settings.get("crawl.concurrency")),
+            asyncio.Event(),
+            Extractor(0),
+        )
+        site = msg.site.name
+
+        def report(url: str, status: int | None, size: int, secs: float, err: str | None) -> None:
+            logged = {"kind": "logged", "site": site, "url": url, "status": status, "size": size}
+            self.reports[url_host(url)](encode({**logged, "elapsed": secs, "error": err}))
+
+        host_round.polite = RedisPolite(host_round.fetcher, msg.settings, RedisPacer(redis, cfg), report=report)
+        self.rounds[key] = host_round
+        while len(self.rounds) > self.size:
+            _, old = self.rounds.popitem(last=False)
+            await old.fetcher.aclose()
+        return host_round
+
+
+_rounds = _Rounds()
+
+
 async def _crawl(msg: CrawlHost, redis: Redis, cfg: BrokerConfig, out: _Outbox, lost: asyncio.Event) -> None:
-    config = Config(settings=msg.settings, sites=(msg.site,))
-    settings = msg.settings
-    # The host worker of a one-machine round, with a writer that is never started (nothing is
-    # written here) and its politeness swapped for the one held in Redis.
-    unused_writer = Writer(Path(os.devnull), config)
-    stop = asyncio.Event()
-    slots = asyncio.Semaphore(settings.get("crawl.concurrency"))
-    host_round = SiteRound(
-        config,
-        msg.site,
-        CrawlOptions(max_depth=msg.max_depth),
-        unused_writer,
-        cast(Frontier, None),
-        slots,
-        stop,
-        Extractor(0),
-    )
-
-    def report(url: str, status: int | None, size: int, secs: float, err: str | None) -> None:
-        logged = {"kind": "logged", "site": msg.site.name, "url": url, "status": status, "size": size}
-        out.queue(encode({**logged, "elapsed": secs, "error": err, "token": msg.token}))
-
-    polite = RedisPolite(host_round.fetcher, settings, RedisPacer(redis, cfg), report=report)
-    host_round.polite = polite
+    host_round = await _rounds.get(msg, redis, cfg)
+    polite = host_round.polite
+    assert isinstance(polite, RedisPolite)
+    _rounds.reports[msg.host] = out.queue  # robots.txt requests of this host are reported with its results
     todo = list(msg.tasks)
     try:
         if todo:
             await polite.load(todo[0].url)
-        n = max(1, settings.get("crawl.per_host_concurrency"))
+        n = max(1, msg.settings.get("crawl.per_host_concurrency"))
         await asyncio.gather(*(_work(host_round, todo, out, lost, msg.token) for _ in range(n)))
-        await polite.flush()
+        await polite.flush(msg.host)
     finally:
-        await host_round.fetcher.aclose()
+        _rounds.reports.pop(msg.host, None)
 
 
 async def _work(host_round: SiteRound, todo: list[Task], out: _Outbox, lost: asyncio.Event, token: str) -> None:

@@ -53,7 +53,8 @@ class _Host:
     outstanding: dict[str, Task] = field(default_factory=dict)  # sent, no result yet
     token: str | None = None
     state: str = "idle"  # idle -> queued (sent) -> running (a worker has it) -> idle
-    suspect: bool = False  # its lease was gone at the last look
+    suspect: float | None = None  # when its lease was first seen gone (monotonic)
+    heard: float = 0.0  # when a record of its current message last came (monotonic)
 
 
 class Hub:
@@ -74,15 +75,22 @@ class Hub:
         self.stopping = False
         self._loops: list[asyncio.Task[None]] = []
         self._warned = 0.0
+        self._applying = False  # the drain holds records it has popped and not yet applied
+        self._closing = False
 
     def start(self) -> None:
         self._loops = [asyncio.create_task(self._drain()), asyncio.create_task(self._keep())]
 
     async def close(self) -> None:
-        self.stopping = True
-        for task in self._loops:
-            task.cancel()
-        await asyncio.gather(*self._loops, return_exceptions=True)
+        self.stopping = self._closing = True
+        # The loops see the flag within a BLPOP timeout.  Not cancelled first: a redis-py command
+        # cancelled mid-BLPOP can leave the task hanging in its cancellation.
+        if self._loops:
+            _, pending = await asyncio.wait(self._loops, timeout=5)
+            for task in pending:
+                task.cancel()
+            if pending:
+                await asyncio.wait(pending, timeout=2)
         for name, host in self.hosts.items():
             if host.token is not None and host.state == "queued":  # not started: its message is dropped
                 await self.leases.release(self.cfg.lease_key(name), host.token)
@@ -124,7 +132,7 @@ class Hub:
                 continue  # another coordinator's, or a worker of a dead round still has it: later
             chunk = [host.pending.popleft() for _ in range(min(self.cfg.urls_per_message, len(host.pending)))]
             host.outstanding.update((t.url, t) for t in chunk)
-            host.token, host.state, host.suspect = token, "queued", False
+            host.token, host.state, host.suspect, host.heard = token, "queued", None, time.monotonic()
             msg = CrawlHost(
                 round=self.round,
                 token=token,
@@ -143,12 +151,12 @@ class Hub:
         if host.outstanding:
             host.pending.extendleft(reversed(list(host.outstanding.values())))
             host.outstanding.clear()
-        host.token, host.state, host.suspect = None, "idle", False
+        host.token, host.state, host.suspect = None, "idle", None
 
     # ------------------------------------------------------------ results
 
     async def _drain(self) -> None:
-        while True:
+        while not self._closing:
             item = await self.redis.blpop([self.reply], timeout=1)
             if item is None:
                 continue
@@ -156,11 +164,15 @@ class Hub:
             more = await self.redis.lpop(self.reply, 200)
             if isinstance(more, list):
                 batch += [_bytes(m) for m in more]
-            for raw in batch:
-                try:
-                    await self._apply(decode(raw))
-                except (WireError, KeyError, TypeError, ValueError) as exc:
-                    log.error("results: a record could not be read, skipped: %s", exc)
+            self._applying = True
+            try:
+                for raw in batch:
+                    try:
+                        await self._apply(decode(raw))
+                    except (WireError, KeyError, TypeError, ValueError) as exc:
+                        log.error("results: a record could not be read, skipped: %s", exc)
+            finally:
+                self._applying = False
             await self.pump()
             self.changed.set()
 
@@ -171,6 +183,7 @@ class Hub:
             host = self.hosts.get(result.task.host)
             if host is not None and host.outstanding.pop(result.task.url, None) is not None:
                 self.waiting[host.site] -= 1
+                host.heard = time.monotonic()
             if result.task.site in self.sites:
                 await self.writer.put(result)  # a repeat (a re-sent URL) is harmless: the content hash decides
         elif kind == "backed_off":
@@ -185,7 +198,7 @@ class Hub:
         elif kind == "started":
             host = self._by_token(token)
             if host is not None and host.state == "queued":
-                host.state = "running"
+                host.state, host.heard = "running", time.monotonic()
         elif kind == "done":
             host = self._by_token(token)
             if host is not None:
@@ -199,30 +212,33 @@ class Hub:
     async def _keep(self) -> None:
         """Renew the leases of messages still waiting; notice the workers that died with a host."""
         every = min(1.0, self.cfg.lease / 3)
-        while True:
+        while not self._closing:
             await asyncio.sleep(every)
             for name, host in list(self.hosts.items()):
                 if host.token is None:
                     continue
                 key = self.cfg.lease_key(name)
-                if host.state == "queued":
-                    if not await self.leases.renew(key, host.token, self.cfg.lease):
-                        log.warning("lease of %s vanished before a worker took it: sending again", name)
-                        self._release(host)
-                    continue
-                holder = await self.redis.get(key)
-                if holder is not None and _bytes(holder).decode() == host.token:
-                    host.suspect = False
-                elif host.suspect:  # gone at two looks in a row: its `done` would have come by now
-                    log.warning(
-                        "worker lost with %s (lease expired): %d URL(s) sent again", name, len(host.outstanding)
-                    )
-                    self._release(host)
+                if host.state == "queued":  # waiting for a worker: the lease is ours to keep alive
+                    held = await self.leases.renew(key, host.token, self.cfg.lease)
                 else:
-                    host.suspect = True
+                    holder = await self.redis.get(key)
+                    held = holder is not None and _bytes(holder).decode() == host.token
+                now = time.monotonic()
+                if held:
+                    host.suspect = None
+                elif host.suspect is None:
+                    host.suspect = now
+                elif now - host.suspect >= every and host.heard < host.suspect and not await self._unread():
+                    # Gone at two looks, nothing heard since and nothing left to read: its worker is
+                    # dead (a finished one deletes the lease just before its `done`, which we'd have).
+                    log.warning("worker lost with %s (lease gone): %d URL(s) sent again", name, len(host.outstanding))
+                    self._release(host)
             await self.pump()
             self.changed.set()
             await self._warn_if_no_workers()
+
+    async def _unread(self) -> bool:
+        return self._applying or bool(await self.redis.llen(self.reply))
 
     async def _warn_if_no_workers(self) -> None:
         if not any(h.state == "queued" for h in self.hosts.values()) or time.monotonic() - self._warned < 30:

@@ -2,11 +2,11 @@
 
 `Polite` keeps a host's next allowed start in memory, which is right while one process owns the
 host.  Over many machines a host changes hands (its lease moves after a worker dies, two
-coordinators share a broker), so here the next start lives in Redis and is claimed atomically by a
-Lua script: it reads Redis's own clock (no skew between machines), moves the host's next start by
-`delay`, and answers how long the caller must sleep.  A Retry-After or a backoff pause (what
-`Polite` records with `HostState.hold`) is pushed into the same reservation, so it pauses the host
-for whichever worker asks next.  The failure count that decides a backoff is kept there too.
+coordinators share a broker), so here a host's last start lives in Redis and each start is claimed
+atomically by a Lua script: it reads Redis's own clock (no skew between machines), records the start
+when `delay` has passed since the last one (and no pause holds), else answers how long to wait.  A
+Retry-After or a backoff pause (what `Polite` records with `HostState.hold`) is pushed into the same
+hash, so it pauses the host for whichever worker asks next.  The failure count that decides a backoff is kept there too.
 
 Dramatiq's `WindowRateLimiter` counts requests per window; it does not space them, so a window's
 worth could start at once.  Spaced starts are what a site's Crawl-delay asks for, hence the script.
@@ -40,24 +40,28 @@ __all__ = ["RedisPacer", "RedisPolite", "SharedHostState"]
 
 log = logging.getLogger(__name__)
 
-# KEYS[1] the host's pacing hash.  ARGV: delay ms, hold ms (a pause from now), longest wait ms.
-# Returns the ms to sleep before starting, or {-1, wait} when the host is paused for longer.
-_RESERVE = """
+# KEYS[1] the host's pacing hash: `last` (the last start, ms) and `pause` (no start before, ms).
+# ARGV: delay ms, hold ms (a pause from now, or 0), longest wait ms.
+# Returns 0 when the caller may start now (its start is recorded), else the ms to wait before asking
+# again, or -1 when the host is paused for longer than the caller may wait.
+_CLAIM = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local nxt = tonumber(redis.call('HGET', KEYS[1], 'next') or '0')
+local last = tonumber(redis.call('HGET', KEYS[1], 'last') or '0')
+local pause = tonumber(redis.call('HGET', KEYS[1], 'pause') or '0')
 local hold = tonumber(ARGV[2])
-if hold > 0 then nxt = math.max(nxt, now + hold) end
-local start = math.max(now, nxt)
-local keep = 3600000
-if start - now > tonumber(ARGV[3]) then
-  redis.call('HSET', KEYS[1], 'next', nxt)
-  redis.call('PEXPIRE', KEYS[1], nxt - now + keep)
-  return {-1, start - now}
+if hold > 0 and now + hold > pause then
+  pause = now + hold
+  redis.call('HSET', KEYS[1], 'pause', pause)
 end
-redis.call('HSET', KEYS[1], 'next', start + tonumber(ARGV[1]))
-redis.call('PEXPIRE', KEYS[1], start - now + tonumber(ARGV[1]) + keep)
-return {start - now}
+local earliest = math.max(last + tonumber(ARGV[1]), pause)
+redis.call('PEXPIRE', KEYS[1], math.max(earliest - now, 0) + 3600000)
+if earliest - now > tonumber(ARGV[3]) then return -1 end
+if now >= earliest then
+  redis.call('HSET', KEYS[1], 'last', now)
+  return 0
+end
+return earliest - now
 """
 
 
@@ -67,17 +71,19 @@ class RedisPacer:
     def __init__(self, redis: Redis, cfg: BrokerConfig) -> None:
         self.redis = redis
         self.cfg = cfg
-        self._reserve = redis.register_script(_RESERVE)
+        self._claim = redis.register_script(_CLAIM)
 
-    async def reserve(self, host: str, delay: float, hold: float, max_wait: float) -> float | None:
-        """Seconds to sleep before this request may start, or None when the host is paused past `max_wait`."""
+    async def claim(self, host: str, delay: float, hold: float, max_wait: float) -> float | None:
+        """0 when a request to `host` may start now (and its start is recorded); else the seconds to wait
+        before asking again, or None when the host is paused past `max_wait`."""
         key = self.cfg.pacing_key(host)
-        answer = await self._reserve(
-            keys=[key], args=[int(delay * 1000), int(max(hold, 0) * 1000), int(max_wait * 1000)]
-        )
-        if int(answer[0]) < 0:
-            return None
-        return int(answer[0]) / 1000
+        args = [int(delay * 1000), int(max(hold, 0) * 1000), int(max_wait * 1000)]
+        answer = int(await self._claim(keys=[key], args=args))
+        return None if answer < 0 else answer / 1000
+
+    async def hold(self, host: str, seconds: float) -> None:
+        """Nobody starts a request to `host` for `seconds` (a Retry-After, a backoff pause)."""
+        await self.claim(host, 0.0, seconds, -1e9)  # asks with no patience: records the pause, never a start
 
     async def failures(self, host: str) -> int:
         value = await self.redis.hget(self.cfg.pacing_key(host), "failures")
@@ -140,11 +146,13 @@ class RedisPolite(Polite):
         """Pick up the host's failure count where its last owner left it."""
         self.host(url).failures = await self.pacer.failures(host_of(url))
 
-    async def flush(self) -> None:
-        """Hand what this worker learnt about its hosts back to Redis: pauses and failure counts."""
+    async def flush(self, only: str | None = None) -> None:
+        """Hand what this worker learnt about its hosts (or the host `only`) back to Redis: pauses, failures."""
         for name, state in self.hosts.items():
+            if only is not None and name != only:
+                continue
             if isinstance(state, SharedHostState) and state.pending_hold > 0:
-                await self.pacer.reserve(name, 0.0, state.pending_hold, 1e9)
+                await self.pacer.hold(name, state.pending_hold)
                 state.pending_hold = 0.0
             await self.pacer.set_failures(name, state.failures)
 
@@ -166,10 +174,15 @@ class RedisPolite(Polite):
             if isinstance(host, SharedHostState):
                 host.pending_hold = 0.0
             cap = self.get("fetch.max_retry_after")
-            wait = await self.pacer.reserve(host_of(url), host.delay, hold, cap)
-            if wait is None:
-                raise HostBackedOff(url, f"host paused for more than {cap:.0f}s after repeated failures")
-            if wait > 0:
+            # Claimed at the start itself, not reserved ahead: a request that starts late (a busy event
+            # loop, a slow connect) then cannot bunch up with the next one.
+            for _ in range(10_000):
+                wait = await self.pacer.claim(host_of(url), host.delay, hold, cap)
+                hold = 0.0
+                if wait is None:
+                    raise HostBackedOff(url, f"host paused for more than {cap:.0f}s after repeated failures")
+                if wait == 0:
+                    break
                 await asyncio.sleep(wait)
             async with self.global_slots:
                 return await self.fetcher.fetch(url, etag=etag, last_modified=last_modified, accept=accept)
