@@ -81,6 +81,17 @@ def flush(url: str) -> None:
     client.close()
 
 
+def crawling(url: str) -> set[int]:
+    """The pids of the workers crawling a host right now."""
+    import redis as redis_lib
+
+    client = redis_lib.Redis.from_url(url)
+    try:
+        return {int(w.decode().rsplit(":", 1)[1]) for w in client.hvals("newsarchive:holders")}
+    finally:
+        client.close()
+
+
 def crawl_cmd(config_dir: Path, db: Path, redis_url: str) -> list[str]:
     return [
         sys.executable,
@@ -233,12 +244,16 @@ def test_workers_killed_mid_round_lose_nothing(tmp_path: Path, redis: RedisServe
         log = (tmp_path / "coordinator.log").open("w")
         coord = subprocess.Popen(crawl_cmd(config_dir, db, redis.url), stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
         deadline = time.monotonic() + 240
-        for _ in range(4):
-            time.sleep(rng.uniform(0.5, 2.5))
+        for _ in range(12):  # up to 4 kills, each of a worker that is crawling
+            if kills == 4:
+                break
+            time.sleep(rng.uniform(0.3, 1.5))
             if coord.poll() is not None:
                 break
-            live = [p for p in workers.procs if p.poll() is None]
-            workers.kill(rng.choice(live))
+            busy = [p for p in workers.procs if p.poll() is None and p.pid in crawling(redis.url)]
+            if not busy:
+                continue
+            workers.kill(rng.choice(busy))  # one with hosts in hand: what it was doing must not be lost
             kills += 1
             workers.start(1, threads=4)
         while coord.poll() is None and time.monotonic() < deadline:
@@ -251,6 +266,7 @@ def test_workers_killed_mid_round_lose_nothing(tmp_path: Path, redis: RedisServe
         for s in servers:
             s.stop()
     assert kills >= 3, "the round ended before the workers could be killed: make it longer"
+    assert "worker lost" in (tmp_path / "coordinator.log").read_text(), "no lease expired: nothing was tested"
     figures = assert_nothing_lost(db, n_hosts * per_host)
     print(f"\nkill test: {kills} workers SIGKILLed; {figures}")
 

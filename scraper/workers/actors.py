@@ -108,6 +108,7 @@ async def crawl_host(payload: str) -> None:
         log.info("crawl_host %s: the lease is no longer ours; dropped (re-sent elsewhere)", msg.host)
         return
     out = _Outbox(redis, msg.reply)
+    await redis.hset(cfg.holders_key, msg.host, WORKER_ID)
     await out.send(encode({"kind": "started", "token": msg.token, "worker": WORKER_ID}))
     lost = asyncio.Event()
     keeper = asyncio.create_task(_keep(leases, lease_key, msg, lost))
@@ -117,6 +118,7 @@ async def crawl_host(payload: str) -> None:
         keeper.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await keeper
+        await redis.hdel(cfg.holders_key, msg.host)
         await leases.release(lease_key, msg.token)
         await out.send(encode({"kind": "done", "token": msg.token, "host": msg.host}))
 

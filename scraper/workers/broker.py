@@ -6,13 +6,17 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..config import Settings, check_broker_url
-from ..errors import ConfigError
+from ..errors import ConfigError, ScraperError
 
 if TYPE_CHECKING:
     from dramatiq.brokers.redis import RedisBroker
     from redis.asyncio import Redis
 
-__all__ = ["BrokerConfig", "make_broker"]
+__all__ = ["BrokerConfig", "BrokerError", "Leases", "make_broker"]
+
+
+class BrokerError(ScraperError):
+    """The broker (Redis) failed under a distributed round; what is not yet written stays due."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +63,11 @@ class BrokerConfig:
 
     def results_key(self, round_id: str) -> str:
         return self.key("results", round_id)
+
+    @property
+    def holders_key(self) -> str:
+        """host -> the worker crawling it now (for `status`; the lease itself is the truth)."""
+        return self.key("holders")
 
     @property
     def workers_key(self) -> str:
@@ -120,3 +129,12 @@ class Leases:
 
     async def release(self, key: str, token: str) -> bool:
         return bool(await self._release(keys=[key], args=[token]))
+
+    async def renew_many(self, leases: list[tuple[str, str]], seconds: float) -> list[bool]:
+        """Renew (key, token) pairs in one round trip; which are still held."""
+        if not leases:
+            return []
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for key, token in leases:
+                await self._renew(keys=[key], args=[token, int(seconds * 1000)], client=pipe)
+            return [bool(x) for x in await pipe.execute()]

@@ -21,7 +21,7 @@ import logging
 import time
 import uuid
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,7 +33,7 @@ from ..crawl.frontier import Frontier, Task
 from ..crawl.round import CrawlOptions, SiteRound
 from ..crawl.writer import Event, Writer
 from ..models import Counts, PageKind
-from .broker import BrokerConfig, Leases, make_broker
+from .broker import BrokerConfig, BrokerError, Leases, make_broker
 from .messages import CrawlHost, WireError, decode, decode_result
 from .politeness import RedisPacer, RedisPolite
 
@@ -77,9 +77,24 @@ class Hub:
         self._warned = 0.0
         self._applying = False  # the drain holds records it has popped and not yet applied
         self._closing = False
+        self._pumping = asyncio.Lock()
+        self.failure: Exception | None = None
 
     def start(self) -> None:
-        self._loops = [asyncio.create_task(self._drain()), asyncio.create_task(self._keep())]
+        self._loops = [asyncio.create_task(self._guard(self._drain())), asyncio.create_task(self._guard(self._keep()))]
+
+    async def _guard(self, loop: Coroutine[Any, Any, None]) -> None:
+        """A failed loop ends the round (with its error), never leaves it waiting for ever."""
+        try:
+            await loop
+        except Exception as exc:
+            log.error("coordinator: %s", exc, exc_info=not isinstance(exc, OSError | ConnectionError))
+            self.failure = exc
+            self.changed.set()
+
+    def check(self) -> None:
+        if self.failure is not None:
+            raise BrokerError(f"the round stopped: {self.failure}") from self.failure
 
     async def close(self) -> None:
         self.stopping = self._closing = True
@@ -109,42 +124,55 @@ class Hub:
         return self.waiting.get(site, 0) > 0
 
     async def progress(self, timeout: float) -> None:
+        self.check()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.changed.wait(), timeout)
         self.changed.clear()
+        self.check()
 
-    def drop_pending(self, site: str) -> None:
-        """Stopping: URLs not yet sent stay due for the next round."""
-        for host in self.hosts.values():
-            if host.site == site and host.pending:
+    async def drop_pending(self, site: str) -> None:
+        """Stopping: URLs not yet sent, and those sent but not yet taken by a worker, stay due for the
+        next round (the lease goes, so a worker that comes to such a message drops it)."""
+        for name, host in self.hosts.items():
+            if host.site != site:
+                continue
+            if host.pending:
                 self.waiting[site] -= len(host.pending)
                 host.pending.clear()
+            if host.state == "queued" and host.token is not None:
+                await self.leases.release(self.cfg.lease_key(name), host.token)
+                self.waiting[site] -= len(host.outstanding)
+                host.outstanding.clear()
+                self._release(host)
 
     async def pump(self) -> None:
         """Lease every idle host that has due URLs and send it a message."""
         if self.stopping:
             return
-        for name, host in self.hosts.items():
-            if host.state != "idle" or not host.pending:
-                continue
-            token = uuid.uuid4().hex
-            if not await self.leases.take(self.cfg.lease_key(name), token, self.cfg.lease):
-                continue  # another coordinator's, or a worker of a dead round still has it: later
-            chunk = [host.pending.popleft() for _ in range(min(self.cfg.urls_per_message, len(host.pending)))]
-            host.outstanding.update((t.url, t) for t in chunk)
-            host.token, host.state, host.suspect, host.heard = token, "queued", None, time.monotonic()
-            msg = CrawlHost(
-                round=self.round,
-                token=token,
-                host=name,
-                site=self.sites[host.site],
-                settings=self.config.settings,
-                tasks=tuple(chunk),
-                reply=self.reply,
-                max_depth=self.max_depth[host.site],
-                lease=self.cfg.lease,
-            )
-            self.actor.send(msg.to_wire())
+        async with self._pumping:  # one pump at a time: the dispatcher, the drain and the keeper all call it
+            for name, host in list(self.hosts.items()):
+                if host.state == "idle" and host.pending:
+                    await self._send(name, host)
+
+    async def _send(self, name: str, host: _Host) -> None:
+        token = uuid.uuid4().hex
+        if not await self.leases.take(self.cfg.lease_key(name), token, self.cfg.lease):
+            return  # another coordinator's, or a worker of a dead round still has it: later
+        chunk = [host.pending.popleft() for _ in range(min(self.cfg.urls_per_message, len(host.pending)))]
+        host.outstanding.update((t.url, t) for t in chunk)
+        host.token, host.state, host.suspect, host.heard = token, "queued", None, time.monotonic()
+        msg = CrawlHost(
+            round=self.round,
+            token=token,
+            host=name,
+            site=self.sites[host.site],
+            settings=self.config.settings,
+            tasks=tuple(chunk),
+            reply=self.reply,
+            max_depth=self.max_depth[host.site],
+            lease=self.cfg.lease,
+        )
+        self.actor.send(msg.to_wire())
 
     def _release(self, host: _Host) -> None:
         """The host is free again; what it did not report goes back to the front of its queue."""
@@ -214,15 +242,19 @@ class Hub:
         every = min(1.0, self.cfg.lease / 3)
         while not self._closing:
             await asyncio.sleep(every)
-            for name, host in list(self.hosts.items()):
-                if host.token is None:
+            # Waiting for a worker: the lease is ours to keep alive.  In a worker's hands: it renews.
+            queued = [(n, h, str(h.token)) for n, h in self.hosts.items() if h.token and h.state == "queued"]
+            running = [(n, h, str(h.token)) for n, h in self.hosts.items() if h.token and h.state == "running"]
+            keys = [(self.cfg.lease_key(n), t) for n, _, t in queued]
+            held_by = await self.leases.renew_many(keys, self.cfg.lease)
+            if running:
+                holders = await self.redis.mget([self.cfg.lease_key(n) for n, _, _ in running])
+                held_by += [
+                    v is not None and _bytes(v).decode() == t for v, (_, _, t) in zip(holders, running, strict=True)
+                ]
+            for (name, host, token), held in zip([*queued, *running], held_by, strict=True):
+                if host.token != token:  # released (and perhaps sent again) meanwhile
                     continue
-                key = self.cfg.lease_key(name)
-                if host.state == "queued":  # waiting for a worker: the lease is ours to keep alive
-                    held = await self.leases.renew(key, host.token, self.cfg.lease)
-                else:
-                    holder = await self.redis.get(key)
-                    held = holder is not None and _bytes(holder).decode() == host.token
                 now = time.monotonic()
                 if held:
                     host.suspect = None
@@ -286,7 +318,7 @@ async def _dispatch(hub: Hub, site_round: SiteRound) -> None:
         await site_round.writer.flush()
         if not site_round._due(cursors, 1):
             break
-    hub.drop_pending(name)
+    await hub.drop_pending(name)
     while hub.busy(name):  # the pages already sent finish
         await hub.progress(0.5)
     await site_round.writer.flush()

@@ -16,11 +16,23 @@ async def broker_status(settings: Settings, url: str) -> dict[str, Any]:
     redis = cfg.redis()
     try:
         queued = int(await redis.llen(cfg.queue_key))
-        leased = sorted([k.decode().removeprefix(cfg.lease_key("")) async for k in redis.scan_iter(cfg.lease_key("*"))])
+        leased = sorted([_text(k).removeprefix(cfg.lease_key("")) async for k in redis.scan_iter(cfg.lease_key("*"))])
+        holders = {_text(k): _text(v) for k, v in (await redis.hgetall(cfg.holders_key)).items()}
         results = 0
         async for key in redis.scan_iter(cfg.results_key("*")):
             results += int(await redis.llen(key))
         workers = sorted(await live_workers(redis, cfg))
     finally:
         await redis.aclose()
-    return {"url": url, "queued": queued, "results": results, "leased": leased, "workers": workers}
+    return {
+        "url": url,
+        "queued": queued,
+        "results": results,
+        "leased": leased,
+        "crawling": {host: holders[host] for host in leased if host in holders},
+        "workers": workers,
+    }
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
