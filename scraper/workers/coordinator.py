@@ -301,7 +301,9 @@ async def _dispatch(hub: Hub, site_round: SiteRound) -> None:
     await site_round._seed(time.time())
     cursors: dict[bool, tuple[float, str] | None] = {False: None, True: None}
     while not site_round.stop.is_set() and site_round.dispatched < site_round.max_pages:
-        room = site_round.batch - hub.waiting.get(name, 0)
+        # In hand at most `crawl.batch_size` URLs; read at most 500 at a time (after a discovery page
+        # the rest of a read is thrown away and read again, as in a one-machine round).
+        room = min(site_round.batch - hub.waiting.get(name, 0), 500)
         batch = site_round._due(cursors, room) if room > 0 else []
         for task in batch:
             cursors[task.kind == PageKind.ARTICLE] = (task.next_due, task.url)
