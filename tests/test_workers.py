@@ -13,6 +13,7 @@ import os
 import random
 import re
 import signal
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -80,6 +81,14 @@ def flush(url: str) -> None:
     client = redis_lib.Redis.from_url(url)
     client.flushdb()
     client.close()
+
+
+def versions_so_far(db: Path) -> int:
+    """Versions archived so far; 0 while the coordinator has not yet created the schema."""
+    try:
+        return int(rows(db, "SELECT count(*) FROM versions")[0][0]) if db.exists() else 0
+    except sqlite3.OperationalError:
+        return 0
 
 
 def crawling(url: str) -> set[int]:
@@ -289,7 +298,7 @@ def test_a_killed_coordinator_resumes_from_the_frontier(tmp_path: Path, redis: R
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and first.poll() is None:  # until some articles are in
             time.sleep(0.3)
-            if db.exists() and rows(db, "SELECT count(*) FROM versions")[0][0] >= 10:
+            if versions_so_far(db) >= 10:
                 break
         assert first.poll() is None, "the first round ended before it could be killed"
         first.send_signal(signal.SIGKILL)
