@@ -146,6 +146,19 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("archive", "store_raw", True, "keep the compressed raw HTML of each distinct version"),
     Setting("alerts", "notify", [], "Apprise URLs told of every edit, headline change and removed comment, all sites"),
+    # Only read with --broker (scraper/workers/): the same crawl spread over worker machines.
+    Setting("broker", "url", "", "Redis URL `scraper worker` uses when --broker is not given (redis://HOST:6379/0)"),
+    Setting("broker", "namespace", "newsarchive", "prefix of every Redis key the crawl uses (Dramatiq's too)"),
+    Setting("broker", "queue", "crawl", "Dramatiq queue of the crawl_host messages"),
+    Setting(
+        "broker", "lease", 30.0, "seconds a host lease lives unrenewed: how soon a dead worker's host moves on", 1, 3600
+    ),
+    Setting(
+        "broker", "urls_per_message", 50, "due URLs of one host handed out in one crawl_host message at most", 1, 10000
+    ),
+    Setting(
+        "broker", "heartbeat_timeout", 60.0, "seconds of silence before Dramatiq requeues a worker's messages", 1, 3600
+    ),
 )
 
 _SETTING_TYPES = {s.key: type(s.default) for s in SETTINGS}
@@ -406,6 +419,8 @@ def load_settings(path: Path) -> Settings:
             parse_revisit(values["crawl.revisit"])
         except ValueError as exc:
             raise ConfigError(p, "crawl.revisit", str(exc)) from None
+    with errors.check():
+        _check_broker(p, values)
     errors.raise_any()
     return Settings(values)
 
@@ -419,6 +434,38 @@ def _setting_value(p: str, key: str, value: Any) -> Any:
     if want in (int, float) and (why := _BY_KEY[key].check(value)) is not None:
         raise ConfigError(p, key, why)
     return float(value) if want is float else value
+
+
+_BROKER_SCHEMES = ("redis", "rediss", "unix")
+_REDIS_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+
+
+def check_broker_url(url: str) -> str | None:
+    """Why `url` is not a Redis URL we can use, or None when it is."""
+    parts = urlsplit(url)
+    if parts.scheme not in _BROKER_SCHEMES:
+        return f"{url!r} is not a Redis URL (use redis://HOST:6379/0, rediss:// or unix://)"
+    if parts.scheme != "unix" and not parts.hostname:
+        return f"{url!r} names no host"
+    try:
+        parts.port  # noqa: B018 - raises on a bad port
+    except ValueError:
+        return f"{url!r} has a bad port"
+    return None
+
+
+def _check_broker(p: str, values: dict[str, Any]) -> None:
+    url = values["broker.url"]
+    if url and (why := check_broker_url(url)):
+        raise ConfigError(p, "broker.url", why)
+    for key in ("broker.namespace", "broker.queue"):
+        if not _REDIS_NAME.fullmatch(values[key]):
+            raise ConfigError(p, key, "use letters, digits, '_', '-' or '.'")
+    for key in ("broker.lease", "broker.heartbeat_timeout"):
+        if values[key] < 1:
+            raise ConfigError(p, key, "must be at least 1 second")
+    if values["broker.urls_per_message"] < 1:
+        raise ConfigError(p, "broker.urls_per_message", "must be at least 1")
 
 
 # ---------------------------------------------------------------- sites

@@ -7,6 +7,7 @@ stderr and an exit code (1 for a failed operation, 2 for bad configuration or us
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import re
 import sys
@@ -100,6 +101,15 @@ def cli(verbose: int) -> None:
 
 def _load(config_dir: Path) -> Config:
     return load_config(config_dir)
+
+
+def broker_option(func: Any) -> Any:
+    return click.option(
+        "--broker",
+        "broker_url",
+        metavar="URL",
+        help="Redis URL (redis://HOST:6379/0): crawl with `scraper worker` processes, here or on other machines.",
+    )(func)
 
 
 # ---------------------------------------------------------------- fetch
@@ -509,17 +519,36 @@ def copies(url: str, db_path: Path, as_json: bool, max_distance: int) -> None:
     show_default=True,
     help="Seconds in-flight pages get to finish after SIGTERM/SIGINT.",
 )
+@broker_option
 @reports_errors
 def daemon(
-    db_path: Path, config_dir: Path, log_level: str, log_file: Path | None, log_format: str, shutdown_timeout: float
+    db_path: Path,
+    config_dir: Path,
+    log_level: str,
+    log_file: Path | None,
+    log_format: str,
+    shutdown_timeout: float,
+    broker_url: str | None,
 ) -> None:
     """Crawl every configured site on its schedule until stopped (SIGTERM/SIGINT; SIGHUP reloads config)."""
-    from ..daemon import Daemon
+    from ..daemon import Daemon, RoundRunner
     from ..logs import configure_logging
 
     configure_logging(log_level, log_file, log_format)
-    runner = Daemon(config_dir, db_path, runner=_daemon_round, shutdown_timeout=shutdown_timeout)
+    round_runner: RoundRunner = _daemon_round
+    if broker_url:
+        from ..workers.broker import BrokerConfig
+
+        BrokerConfig.from_settings(_load(config_dir).settings, broker_url)  # a bad URL fails now, not per round
+        round_runner = functools.partial(_broker_round, broker_url)
+    runner = Daemon(config_dir, db_path, runner=round_runner, shutdown_timeout=shutdown_timeout)
     sys.exit(asyncio.run(runner.run()))
+
+
+async def _broker_round(broker_url: str, config: Config, site: Site, db_path: Path, stop: asyncio.Event) -> Counts:
+    from ..workers.coordinator import run_site_round
+
+    return await run_site_round(config, site, db_path, broker_url, stop=stop)
 
 
 async def _daemon_round(config: Config, site: Site, db_path: Path, stop: asyncio.Event) -> Counts:
@@ -532,15 +561,20 @@ async def _daemon_round(config: Config, site: Site, db_path: Path, stop: asyncio
 @db_option
 @config_option
 @json_option
+@broker_option
 @reports_errors
-def status(db_path: Path, config_dir: Path, as_json: bool) -> None:
-    """Per site: last run, next run, counts and last error; then archive totals."""
+def status(db_path: Path, config_dir: Path, as_json: bool, broker_url: str | None) -> None:
+    """Per site: last run, next run, counts and last error; then archive totals (and the broker's queue)."""
     from ..archive.runs import RUN_COUNTS
     from ..archive.status import archive_status
 
     config = _load(config_dir)
     with read_archive(db_path) as archive:
         report = archive_status(archive, config)
+    if broker_url:
+        from ..workers.status import broker_status
+
+        report["broker"] = asyncio.run(broker_status(config.settings, broker_url))
     if as_json:
         emit_json(report)
         return
@@ -561,6 +595,34 @@ def status(db_path: Path, config_dir: Path, as_json: bool) -> None:
         echo(f"  next run: {site['next_run'] or 'when the daemon starts'}")
     totals = report["archive"]
     echo("archive: " + ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in totals.items()))
+    if "broker" in report:
+        b = report["broker"]
+        echo(f"broker {b['url']}: {b['queued']:,} message(s) queued, {b['results']:,} result(s) to write")
+        echo(f"  leased hosts ({len(b['leased'])}): {', '.join(b['leased'][:20]) or 'none'}")
+        echo(f"  live workers ({len(b['workers'])}): {', '.join(b['workers']) or 'none'}")
+
+
+# ---------------------------------------------------------------- worker
+
+
+@command(
+    "Crawl the hosts a coordinator hands out (more than one machine).",
+    "scraper worker --broker redis://10.0.0.5:6379/0 --processes 2 --threads 16",
+)
+@config_option
+@broker_option
+@click.option("--processes", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes.")
+@click.option(
+    "--threads", type=click.IntRange(min=1), default=8, show_default=True, help="Hosts each process crawls at once."
+)
+@reports_errors
+def worker(config_dir: Path, broker_url: str | None, processes: int, threads: int) -> None:
+    """Crawl the hosts a coordinator (`daemon`/`crawl --broker`) hands out, until SIGTERM/SIGINT."""
+    from ..workers.broker import BrokerConfig
+    from ..workers.runner import run_workers
+
+    cfg = BrokerConfig.from_settings(_load(config_dir).settings, broker_url)
+    sys.exit(run_workers(cfg, processes, threads, logging.getLogger().getEffectiveLevel()))
 
 
 # ---------------------------------------------------------------- serve
@@ -696,6 +758,7 @@ def changes(
 @click.option("--sitemap", is_flag=True, help="Also discover from robots.txt Sitemap: lines (or /sitemap.xml).")
 @click.option("--all", "recheck_all", is_flag=True, help="Re-check every known URL now, not only those due.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
+@broker_option
 @reports_errors
 def crawl(
     target: str | None,
@@ -706,6 +769,7 @@ def crawl(
     sitemap: bool,
     recheck_all: bool,
     progress: bool | None,
+    broker_url: str | None,
 ) -> None:
     """One crawl round: every configured site, the site NAME, or an ad-hoc site from a URL."""
     from ..archive.runs import Run
@@ -750,7 +814,15 @@ def crawl(
             for busy in run.busy.values():
                 echo(f"skipped: {busy}", err=True)
             mine = [site for site in sites if site.name in run.sites]
-            run.counts = asyncio.run(run_crawl(config, mine, db_path, options=options, report=bar.report))
+            if broker_url:
+                from ..workers.broker import BrokerConfig
+                from ..workers.coordinator import distributed_crawl
+
+                BrokerConfig.from_settings(config.settings, broker_url)
+                job = distributed_crawl(config, mine, db_path, broker_url, options=options, report=bar.report)
+            else:
+                job = run_crawl(config, mine, db_path, options=options, report=bar.report)
+            run.counts = asyncio.run(job)
     except KeyboardInterrupt:
         echo("interrupted: run the same command again to resume", err=True)
         sys.exit(130)

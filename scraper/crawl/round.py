@@ -249,6 +249,11 @@ class SiteRound:
             finally:
                 item.queue.task_done()
 
+    async def _handle(self, task: Task) -> Result | None:
+        """Fetch and process one URL in one go: the host loop of a distributed worker (scraper/workers)."""
+        fetched = await self._fetch(task)
+        return await self._page(task, fetched) if isinstance(fetched, Page) else fetched
+
     async def _fetch(self, task: Task) -> Page | Result | None:
         """One polite request: the page, or the `Result` of a request that gave none to process."""
         html = task.kind in (PageKind.ARTICLE, PageKind.LISTING)

@@ -1,0 +1,140 @@
+"""Dramatiq and Redis set up from settings, and the names of every Redis key the crawl uses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..config import Settings, check_broker_url
+from ..errors import ConfigError, ScraperError
+
+if TYPE_CHECKING:
+    from dramatiq.brokers.redis import RedisBroker
+    from redis.asyncio import Redis
+
+__all__ = ["BrokerConfig", "BrokerError", "Leases", "make_broker"]
+
+
+class BrokerError(ScraperError):
+    """The broker (Redis) failed under a distributed round; what is not yet written stays due."""
+
+
+@dataclass(frozen=True, slots=True)
+class BrokerConfig:
+    """Where the broker is and how its keys are named; built from `[broker]` and `--broker`."""
+
+    url: str
+    namespace: str = "newsarchive"
+    queue: str = "crawl"
+    lease: float = 30.0
+    urls_per_message: int = 50
+    heartbeat_timeout: float = 60.0
+
+    @classmethod
+    def from_settings(cls, settings: Settings, url: str | None = None) -> BrokerConfig:
+        url = url or settings.get("broker.url")
+        if not url:
+            raise ConfigError("--broker", None, "no broker URL: give --broker redis://HOST:6379/0 or set [broker] url")
+        if why := check_broker_url(url):
+            raise ConfigError("--broker", None, why)
+        get = settings.get
+        return cls(
+            url=url,
+            namespace=get("broker.namespace"),
+            queue=get("broker.queue"),
+            lease=get("broker.lease"),
+            urls_per_message=get("broker.urls_per_message"),
+            heartbeat_timeout=get("broker.heartbeat_timeout"),
+        )
+
+    # ------------------------------------------------------------ keys
+
+    def key(self, *parts: str) -> str:
+        return ":".join((self.namespace, *parts))
+
+    def lease_key(self, host: str) -> str:
+        return self.key("lease", host)
+
+    def pacing_key(self, host: str) -> str:
+        return self.key("pace", host)
+
+    def robots_key(self, origin: str) -> str:
+        return self.key("robots", origin)
+
+    def results_key(self, round_id: str) -> str:
+        return self.key("results", round_id)
+
+    @property
+    def holders_key(self) -> str:
+        """host -> the worker crawling it now (for `status`; the lease itself is the truth)."""
+        return self.key("holders")
+
+    @property
+    def workers_key(self) -> str:
+        return self.key("workers")
+
+    @property
+    def queue_key(self) -> str:
+        """Dramatiq's Redis list of the queue's waiting message ids."""
+        return f"{self.namespace}:{self.queue}"
+
+    def redis(self) -> Redis:
+        from redis.asyncio import Redis
+
+        return Redis.from_url(self.url)
+
+
+def make_broker(cfg: BrokerConfig) -> RedisBroker:
+    """A Dramatiq Redis broker with the AsyncIO middleware (crawl_host is a coroutine) and the actor."""
+    from dramatiq.brokers.redis import RedisBroker
+    from dramatiq.middleware import AsyncIO
+
+    from .actors import declare
+
+    broker = RedisBroker(  # type: ignore[no-untyped-call]
+        url=cfg.url,
+        namespace=cfg.namespace,
+        heartbeat_timeout=int(cfg.heartbeat_timeout * 1000),
+        maintenance_chance=20_000,  # of a million commands: a dead worker's messages come back within seconds
+    )
+    broker.add_middleware(AsyncIO())
+    declare(broker, cfg)
+    return broker
+
+
+# A lease is a key holding its holder's token; only the holder may renew or release it.
+_RENEW = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+"""
+_RELEASE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+
+
+class Leases:
+    """Host leases in Redis: SET NX PX to take one, compare-and-renew, compare-and-delete."""
+
+    def __init__(self, redis: Redis) -> None:
+        self.redis = redis
+        self._renew = redis.register_script(_RENEW)
+        self._release = redis.register_script(_RELEASE)
+
+    async def take(self, key: str, token: str, seconds: float) -> bool:
+        return bool(await self.redis.set(key, token, nx=True, px=int(seconds * 1000)))
+
+    async def renew(self, key: str, token: str, seconds: float) -> bool:
+        return bool(await self._renew(keys=[key], args=[token, int(seconds * 1000)]))
+
+    async def release(self, key: str, token: str) -> bool:
+        return bool(await self._release(keys=[key], args=[token]))
+
+    async def renew_many(self, leases: list[tuple[str, str]], seconds: float) -> list[bool]:
+        """Renew (key, token) pairs in one round trip; which are still held."""
+        if not leases:
+            return []
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for key, token in leases:
+                await self._renew(keys=[key], args=[token, int(seconds * 1000)], client=pipe)
+            return [bool(x) for x in await pipe.execute()]
