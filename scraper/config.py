@@ -672,7 +672,7 @@ def load_site(path: Path) -> Site:
         path=p,
         revisit=revisit,
         link_selector=link_selector,
-        notify=lists["notify"],
+        notify=tuple(lists["notify"]),
         **_http_options(p, data),
     )
 

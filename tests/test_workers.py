@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from scraper.archive.store import Archive
 from scraper.config import ConfigError, load_config, load_settings
 from tests.brokered import REDIS, ROOT, RedisServer, Workers, redis_server
 from tests.conftest import rows
@@ -330,6 +331,7 @@ def test_status_shows_queue_leases_and_live_workers(tmp_path: Path, redis: Redis
         workers.start(1, threads=2)
         workers.wait_live(1)
         client.set("newsarchive:lease:example.org", "token", px=10_000)
+        Archive(db_path).close()  # status reads an archive; it never creates one
         cmd = [sys.executable, "-m", "scraper", "status", "--db", str(db_path), "--config", str(config_dir)]
         done = subprocess.run(
             [*cmd, "--broker", redis.url, "--json"], capture_output=True, text=True, cwd=ROOT, timeout=60

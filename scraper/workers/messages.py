@@ -66,8 +66,10 @@ def site_to_wire(site: Site) -> dict[str, Any]:
 def site_from_wire(data: dict[str, Any]) -> Site:
     sel = dict(data["selectors"])
     sel["comment"] = CommentSelectors(**sel["comment"])
-    tuples = ("start_urls", "allowed_domains", "remove", "feeds", "sitemaps")
-    values = {**data, "selectors": Selectors(**sel), **{k: tuple(data[k]) for k in tuples}}
+    tuples = ("start_urls", "allowed_domains", "remove", "feeds", "sitemaps", "notify")
+    pairs = ("trusted", "headers", "cookies")  # tuples of pairs: JSON makes them lists of lists
+    values = {**data, "selectors": Selectors(**sel), **{k: tuple(data[k]) for k in tuples if k in data}}
+    values.update({k: tuple(tuple(pair) for pair in data[k]) for k in pairs if k in data})
     if data.get("revisit") is not None:
         values["revisit"] = tuple((float(a), float(b)) for a, b in data["revisit"])
     return Site(**values)
