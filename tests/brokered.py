@@ -54,6 +54,8 @@ class RedisServer:
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            # the server keeps the real clock when the tests run under faketime (tests/test_clock.py)
+            env={k: v for k, v in os.environ.items() if k not in ("LD_PRELOAD", "FAKETIME")},
         )
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:

@@ -33,7 +33,10 @@ DATED = [
     "tests/test_hostile.py",
 ]
 
-pytestmark = pytest.mark.skipif(shutil.which("faketime") is None, reason="needs Debian's faketime")
+pytestmark = [
+    pytest.mark.skipif(shutil.which("faketime") is None, reason="needs Debian's faketime"),
+    pytest.mark.skipif("FAKETIME" in os.environ, reason="already running under faketime"),
+]
 
 
 def _ahead(*cmd: str, timeout: float) -> subprocess.CompletedProcess[str]:
