@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..errors import ExportError
+from ..procs import pid_alive
 from .store import Archive
 
 __all__ = ["FIELDS", "atomic_output", "export_rows", "write_csv", "write_export", "write_jsonl"]
@@ -138,19 +139,9 @@ def _reclaim_stale(folder: Path, name: str) -> None:
     """Remove temp files of earlier exports to `name` whose process no longer exists."""
     for stale in folder.glob(glob.escape(f".{name}.") + "*" + _TMP_SUFFIX):
         pid = stale.name.removesuffix(_TMP_SUFFIX).rsplit(".", 1)[-1]
-        if not pid.isdigit() or _alive(int(pid)) or not stale.is_file() or stale.is_symlink():
+        if not pid.isdigit() or pid_alive(int(pid)) or not stale.is_file() or stale.is_symlink():
             continue
         stale.unlink(missing_ok=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 @contextmanager

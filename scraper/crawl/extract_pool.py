@@ -27,6 +27,7 @@ from ..config import Site
 from ..extract import extract_article
 from ..extract.depth import check_depth
 from ..models import Article, Digest
+from ..procs import pid_alive
 
 __all__ = ["Extracted", "Extractor"]
 
@@ -65,7 +66,7 @@ def _worker_start(crawl_pid: int) -> None:
     def watch() -> None:  # the crawl's pid, not our parent's: that is the forkserver, which a group SIGTERM ends
         while True:
             time.sleep(_WATCH_EVERY)
-            if not _alive(crawl_pid):
+            if not pid_alive(crawl_pid):
                 os._exit(0)
 
     threading.Thread(target=watch, name="crawl-watchdog", daemon=True).start()
@@ -85,20 +86,6 @@ def _start_forkserver_deaf() -> None:
         forkserver.ensure_running()
     finally:
         signal.signal(signal.SIGTERM, previous)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:  # a killed crawl not yet reaped by its parent is a zombie: gone for our purposes
-        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
-            return fh.read().rsplit(")", 1)[-1].split()[0] != "Z"
-    except OSError:
-        return True
 
 
 _WATCH_EVERY = 0.5  # seconds
