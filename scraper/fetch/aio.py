@@ -1,12 +1,12 @@
 """aiohttp under httpx's API (`httpx-aiohttp`), with the same address guard as `guard.GuardedTransport`.
 
 aiohttp dials what its connector's resolver returns, so the guard is a resolver: names resolve
-through ours (`guard.system_resolver` or the one given) and private addresses are dropped before
-aiohttp sees them.  aiohttp never asks the resolver about a literal IP, so those are checked here,
-per request (redirects included: `Fetcher` follows them itself).  Bodies come raw
-(`auto_decompress=False` in httpx-aiohttp), so `Fetcher`'s own decompressor still caps the size
-after decompression; timeouts come from httpx's request extensions.  aiohttp's errors are mapped
-to the httpx errors `client._classify` expects.
+through `guard.AddressPolicy`, and private addresses are dropped before aiohttp sees them.
+aiohttp never asks the resolver about a literal IP, so those are checked here, per request
+(redirects included: `Fetcher` follows them itself).  Bodies come raw (`auto_decompress=False` in
+httpx-aiohttp), so `Fetcher`'s own decompressor still caps the size after decompression; timeouts
+come from httpx's request extensions.  aiohttp's errors are mapped to the httpx errors
+`client._classify` expects.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ import httpx
 from aiohttp.abc import AbstractResolver, ResolveResult
 from httpx_aiohttp import AiohttpTransport
 
-from ..errors import AddressRefused, FetchError, HostNotFound
-from .guard import Resolver, is_private, system_resolver
+from ..errors import FetchError
+from .guard import AddressPolicy, Resolver
 
 __all__ = ["GuardedAiohttpTransport"]
 
@@ -34,31 +34,17 @@ class _Refused(OSError):
         self.scraper_error = error
 
 
-def _refusal(host: str, addresses: list[str]) -> AddressRefused:
-    return AddressRefused(
-        host,
-        f"refused: {host} resolves to a private or loopback address ({addresses[0]}); "
-        "set allow_private = true in the site config to allow it",
-    )
-
-
 class _GuardedResolver(AbstractResolver):
-    def __init__(self, resolver: Resolver, allow_private: bool, trusted: frozenset[tuple[str, int]]) -> None:
-        self._resolver = resolver
-        self._allow_private = allow_private
-        self._trusted = trusted
+    def __init__(self, policy: AddressPolicy) -> None:
+        self._policy = policy
 
     async def resolve(
         self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
     ) -> list[ResolveResult]:
         try:
-            addresses = await self._resolver(host, port)
-        except (socket.gaierror, UnicodeError, OSError):
-            raise _Refused(HostNotFound(host, "DNS lookup failed (no such host)")) from None
-        trusted = self._allow_private or (host.strip("[]").lower(), port) in self._trusted
-        allowed = [ip for ip in addresses if trusted or not is_private(ip)]
-        if not allowed:
-            raise _Refused(_refusal(host, addresses))
+            allowed = await self._policy.resolve(host, port)
+        except FetchError as exc:
+            raise _Refused(exc) from None
         return [
             {
                 "hostname": host,
@@ -104,9 +90,8 @@ class GuardedAiohttpTransport(AiohttpTransport):
         """`trusted` (host, port) pairs may be private even when `allow_private` is false (a typed URL)."""
         limits = limits or httpx.Limits(max_connections=None, max_keepalive_connections=64)
         super().__init__(limits=limits)
-        self._trusted = frozenset((h.strip("[]").lower(), p) for h, p in trusted)
-        self._guard = _GuardedResolver(resolver or system_resolver, allow_private, self._trusted)
-        self._allow_private = allow_private
+        self._policy = AddressPolicy(resolver, allow_private, trusted)
+        self._guard = _GuardedResolver(self._policy)
 
     def get_client(self) -> aiohttp.ClientSession:
         connector = aiohttp.TCPConnector(
@@ -130,11 +115,14 @@ class GuardedAiohttpTransport(AiohttpTransport):
             ip = str(ipaddress.ip_address(host))
         except ValueError:
             ip = None
-        port = request.url.port or (443 if request.url.scheme == "https" else 80)
-        if ip is not None and not self._allow_private and (ip, port) not in self._trusted and is_private(ip):
-            carrier = httpx.ConnectError(f"refused: {host}")
-            carrier.scraper_error = _refusal(host, [ip])  # type: ignore[attr-defined]  # see client._classify
-            raise carrier
+        if ip is not None:
+            port = request.url.port or (443 if request.url.scheme == "https" else 80)
+            try:
+                self._policy.allowed(host, port, [ip])
+            except FetchError as exc:
+                carrier = httpx.ConnectError(exc.reason)
+                carrier.scraper_error = exc  # type: ignore[attr-defined]  # see client._classify
+                raise carrier from None
         try:
             return await super().handle_async_request(request)
         except httpx.HTTPError as exc:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ipaddress
 import logging
 import time
 from datetime import UTC, datetime
@@ -30,7 +29,7 @@ from ..config import Settings, Site
 from ..errors import AddressRefused, BadStatusError, FetchError, NotHTMLError, TooLargeError
 from ..models import Page
 from .client import HTML_TYPES, RETRY_STATUSES, Fetcher
-from .guard import is_private, system_resolver
+from .guard import AddressPolicy
 
 __all__ = ["CHROMIUM", "CHROMIUM_ARGS", "BrowserFetcher"]
 
@@ -142,20 +141,12 @@ class BrowserFetcher(Fetcher):
             return None
         if host not in self._verdicts:
             try:
-                ipaddress.ip_address(host)
-                addresses = [host]
-            except ValueError:
-                try:
-                    addresses = await system_resolver(host, parts.port or 80)
-                except OSError:
-                    addresses = []
-            private = [ip for ip in addresses if is_private(ip)]
-            self._verdicts[host] = (
-                f"refused: {host} resolves to a private or loopback address ({private[0]}); "
-                "set allow_private = true in the site config to allow it"
-                if private
-                else None
-            )
+                await AddressPolicy().resolve(host, parts.port or 80)
+                self._verdicts[host] = None
+            except AddressRefused as exc:
+                self._verdicts[host] = exc.reason
+            except FetchError:
+                self._verdicts[host] = None  # no such host: the browser says so itself
         return self._verdicts[host]
 
     async def _render(self, url: str, deadline: float) -> Page:

@@ -20,7 +20,7 @@ import httpx
 
 from ..errors import AddressRefused, FetchError, HostNotFound
 
-__all__ = ["GuardedTransport", "Resolver", "embedded_ipv4", "is_private", "system_resolver"]
+__all__ = ["AddressPolicy", "GuardedTransport", "Resolver", "embedded_ipv4", "is_private", "system_resolver"]
 
 Resolver = Callable[[str, int], Awaitable[list[str]]]
 
@@ -76,6 +76,51 @@ async def system_resolver(host: str, port: int) -> list[str]:
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
+class AddressPolicy:
+    """Resolve a host and keep the addresses a request may dial, for every transport we have.
+
+    Public addresses always; private ones when `allow_private`, or for a `trusted` (host, port): the
+    URL a user typed, and nothing reached through it.  Errors are ours (`HostNotFound`,
+    `AddressRefused`); each transport carries them through its own error type.
+    """
+
+    def __init__(
+        self, resolver: Resolver | None = None, allow_private: bool = False, trusted: Iterable[tuple[str, int]] = ()
+    ) -> None:
+        self._resolver = resolver or system_resolver
+        self.allow_private = allow_private
+        self.trusted = frozenset((h.strip("[]").lower(), p) for h, p in trusted)
+
+    async def resolve(self, host: str, port: int) -> list[str]:
+        """The addresses of `host` (itself when it is a literal IP) that may be dialled, never empty."""
+        try:
+            ipaddress.ip_address(host.strip("[]"))
+            addresses = [host.strip("[]")]
+        except ValueError:
+            try:
+                addresses = await self._resolver(host, port)
+            except (socket.gaierror, UnicodeError, OSError):
+                raise HostNotFound(host, "DNS lookup failed (no such host)") from None
+        return self.allowed(host, port, addresses)
+
+    def allowed(self, host: str, port: int, addresses: list[str]) -> list[str]:
+        """`addresses` less the private ones this host may not reach; `AddressRefused` when none is left."""
+        if self.allow_private or (host.strip("[]").lower(), port) in self.trusted:
+            return addresses
+        allowed = [ip for ip in addresses if not is_private(ip)]
+        if not allowed:
+            hint = (
+                "only the host and port of the URL you gave may be private; redirects and links may not"
+                if self.trusted
+                else "set allow_private = true in the site config to allow it"
+            )
+            shown = addresses[0] if addresses else "no address"
+            raise AddressRefused(
+                host, f"refused: {host}:{port} resolves to a private or loopback address ({shown}); {hint}"
+            )
+        return allowed
+
+
 def _readable(sock: socket.socket) -> bool:
     """True when an idle socket has something to read: the peer closed it (or sent garbage)."""
     if sock.fileno() < 0:
@@ -126,11 +171,9 @@ def _carrying(error: FetchError) -> httpcore.ConnectError:
 
 
 class _GuardedBackend(httpcore.AsyncNetworkBackend):
-    def __init__(self, resolver: Resolver, allow_private: bool, trusted: Iterable[tuple[str, int]] = ()) -> None:
+    def __init__(self, policy: AddressPolicy) -> None:
         self._inner = httpcore.AnyIOBackend()
-        self._resolver = resolver
-        self._allow_private = allow_private
-        self._trusted = {(h.strip("[]").lower(), p) for h, p in trusted}
+        self._policy = policy
 
     async def connect_tcp(
         self,
@@ -141,23 +184,9 @@ class _GuardedBackend(httpcore.AsyncNetworkBackend):
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.AsyncNetworkStream:
         try:
-            ipaddress.ip_address(host)
-            addresses = [host]
-        except ValueError:
-            try:
-                addresses = await self._resolver(host, port)
-            except (socket.gaierror, UnicodeError, OSError):
-                raise _carrying(HostNotFound(host, "DNS lookup failed (no such host)")) from None
-        trusted = self._allow_private or (host.strip("[]").lower(), port) in self._trusted
-        allowed = [ip for ip in addresses if trusted or not is_private(ip)]
-        if not allowed:
-            hint = (
-                "only the host and port of the URL you gave may be private; redirects and links may not"
-                if self._trusted
-                else "set allow_private = true in the site config to allow it"
-            )
-            reason = f"refused: {host}:{port} resolves to a private or loopback address ({addresses[0]}); {hint}"
-            raise _carrying(AddressRefused(host, reason))
+            allowed = await self._policy.resolve(host, port)
+        except FetchError as exc:
+            raise _carrying(exc) from None
         last: Exception | None = None
         for ip in allowed:
             try:
@@ -191,7 +220,7 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
         proxy we dial; the proxy resolves the site."""
         limits = limits or httpx.Limits(max_connections=None, max_keepalive_connections=64)
         super().__init__(limits=limits)
-        backend = _GuardedBackend(resolver or system_resolver, allow_private, trusted)
+        backend = _GuardedBackend(AddressPolicy(resolver, allow_private, trusted))
         if proxy is not None:
             self._pool = httpcore.AsyncHTTPProxy(
                 proxy_url=proxy,
