@@ -4,6 +4,7 @@ fits 80 columns, one line for a non-WARC file, exports with the usual file mode.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import shutil
@@ -121,15 +122,15 @@ def test_read_commands_never_create_an_archive(tmp_path: Path, args: list[str]) 
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.fixture
-def readonly_archive(archive: Path) -> Iterator[Path]:
-    """The archive (in WAL mode, without -wal/-shm files) in a folder nobody may write, the file read-only.
+@contextlib.contextmanager
+def read_only_copy(source: Path) -> Iterator[Path]:
+    """A copy of `source` (WAL mode, without -wal/-shm files) in a folder nobody may write, the file read-only.
 
     Root ignores permission bits, so as root both are made immutable (`chattr +i`), which root obeys too.
     """
     folder = Path(tempfile.mkdtemp(prefix="ro-archive-"))
     db = folder / "news.db"
-    shutil.copyfile(archive, db)
+    shutil.copyfile(source, db)
     locked: list[Path] = []
     if os.geteuid() == 0:
         for path in (db, folder):
@@ -148,6 +149,12 @@ def readonly_archive(archive: Path) -> Iterator[Path]:
             subprocess.run(["chattr", "-i", str(path)], check=True)
         folder.chmod(0o755)
         shutil.rmtree(folder)
+
+
+@pytest.fixture
+def readonly_archive(archive: Path) -> Iterator[Path]:
+    with read_only_copy(archive) as db:
+        yield db
 
 
 @pytest.mark.parametrize(
@@ -204,3 +211,57 @@ def test_exports_get_the_usual_file_mode(archive: Path, tmp_path: Path) -> None:
             assert stat.S_IMODE(out.stat().st_mode) == 0o644, fmt
     finally:
         os.umask(old)
+
+
+def test_serve_works_on_a_read_only_archive(readonly_archive: Path, tmp_path: Path) -> None:
+    """An archive on read-only media (a published copy, a mounted snapshot) is browsable as it is."""
+    import sys
+    import time
+
+    import httpx
+
+    db = readonly_archive
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log_path = tmp_path / "serve.log"
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "scraper", "serve", "--db", str(db), "--port", str(port)], stdout=log, stderr=log
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"serve exited with {proc.returncode}: {log_path.read_text()}")
+            try:
+                if httpx.get(base + "/-/versions.json", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "serve did not answer within 30 s"
+            time.sleep(0.2)
+        front = httpx.get(base + "/", timeout=10)
+        assert front.status_code == 200 and "Council approves budget" in front.text
+        table = httpx.get(base + "/news/latest_articles.json?_shape=array", timeout=10)
+        budget = [row for row in table.json() if "budget" in row["title"].lower()]
+        assert table.status_code == 200 and budget
+        article = httpx.get(base + f"/-/article/{budget[0]['id']}", timeout=10, follow_redirects=True)
+        assert article.status_code == 200 and "Council approves budget" in article.text
+        search = httpx.get(base + "/-/search?q=tram", timeout=10, follow_redirects=True)
+        assert search.status_code == 200 and "Council approves budget" in search.text
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    assert sorted(p.name for p in db.parent.iterdir()) == ["news.db"]
+
+
+def test_serve_refuses_an_old_schema_it_cannot_upgrade_in_one_line() -> None:
+    old = Path(__file__).parent / "fixtures" / "archive-v1.db"
+    with read_only_copy(old) as db:
+        result = run("serve", "--db", str(db), "--port", "0")
+        assert result.exit_code == 1
+        assert (
+            result.output.count("\n") == 1 and "has schema 1" in result.output and "cannot be written" in result.output
+        )

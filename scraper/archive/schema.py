@@ -284,14 +284,19 @@ def _write_views(conn: sqlite3.Connection, names: list[str]) -> None:
         conn.execute(VIEWS[name])
 
 
+def stale_views(conn: sqlite3.Connection) -> list[str]:
+    """The views whose stored SQL differs from ours (dropped or edited by someone)."""
+    stored = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'view'").fetchall())
+    return [name for name, sql in VIEWS.items() if stored.get(name) != sql]
+
+
 def ensure_views(conn: sqlite3.Connection) -> list[str]:
     """Recreate, in one transaction, any view whose stored SQL differs from ours; return their names.
 
     The schema creates the views; this repairs one a user dropped or edited.  An up-to-date
     archive is left alone, so serving it writes nothing.
     """
-    stored = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'view'").fetchall())
-    stale = [name for name, sql in VIEWS.items() if stored.get(name) != sql]
+    stale = stale_views(conn)
     if not stale:
         return []
     conn.execute("BEGIN IMMEDIATE")

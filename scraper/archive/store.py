@@ -106,9 +106,10 @@ class Archive:
         self.path = Path(path)
         self.readonly = readonly
         self._depth = 0  # transactions open on this connection (see `transaction`)
+        self.immutable = False  # opened `immutable=1`: read-only media, see `_open_readonly`
         try:
             if readonly:
-                self.conn = _open_readonly(self.path)
+                self.conn, self.immutable = _open_readonly(self.path)
             else:
                 self.conn = sqlite3.connect(str(self.path), timeout=60.0, isolation_level=None, check_same_thread=False)
                 self.conn.execute("PRAGMA journal_mode=WAL")
@@ -502,8 +503,8 @@ class Archive:
         }
 
 
-def _open_readonly(path: Path) -> sqlite3.Connection:
-    """Open an existing archive with `mode=ro`; never creates a file.
+def _open_readonly(path: Path) -> tuple[sqlite3.Connection, bool]:
+    """Open an existing archive with `mode=ro`, and say whether it took `immutable=1`; never creates a file.
 
     A WAL archive in a folder we cannot write has no -shm file to share, so SQLite refuses even to
     read it; then it is opened `immutable=1` (nobody can be writing where nobody may write).
@@ -512,14 +513,16 @@ def _open_readonly(path: Path) -> sqlite3.Connection:
         raise ArchiveError(f"{path}: no archive here (check --db; `scraper fetch` or `crawl` creates one)")
     uri = path.resolve().as_uri() + "?mode=ro"
     conn = sqlite3.connect(uri, uri=True, timeout=60.0, isolation_level=None, check_same_thread=False)
+    immutable = False
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.OperationalError:
         conn.close()
         conn = sqlite3.connect(uri + "&immutable=1", uri=True, isolation_level=None, check_same_thread=False)
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        immutable = True
     conn.execute("PRAGMA busy_timeout=60000")
     if conn.execute("PRAGMA user_version").fetchone()[0] < 1:
         conn.close()
         raise ArchiveError(f"{path}: not a newsarchive archive")
-    return conn
+    return conn, immutable

@@ -23,7 +23,7 @@ from datasette import hookimpl
 from datasette.app import Datasette
 from datasette.plugins import pm
 
-from ..archive.schema import ensure_views
+from ..archive.schema import VERSION, ensure_views, stale_views, version_of
 from ..archive.store import Archive
 from ..errors import ArchiveError
 from .metadata import build_metadata
@@ -53,31 +53,53 @@ def prepare_connection(conn: sqlite3.Connection) -> None:
     conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, _value_cap)
 
 
-def prepare_archive(db_path: Path) -> None:
-    """Check the archive exists, open it (which creates or migrates its schema, views included) and
-    repair a view someone changed: the only writes we do."""
+def prepare_archive(db_path: Path) -> bool:
+    """Check the archive exists and is served as we expect; return True when it must be served immutable.
+
+    An archive with the current schema and views is only read.  An older schema is migrated and an
+    edited view repaired, the only writes we ever do, and only where the file can be written: an
+    archive on read-only media is served as it is (immutable), or refused in one line when its
+    schema is older than this program's.
+    """
     if not db_path.is_file():
         raise ArchiveError(f"{db_path}: no archive here (create one with `scraper fetch URL --db {db_path}`)")
-    with Archive(db_path) as archive:
-        ensure_views(archive.conn)
+    with Archive(db_path, readonly=True) as archive:
+        found = version_of(archive.conn)
+        current = found >= VERSION and not stale_views(archive.conn)
+        immutable = archive.immutable
+    if current:
+        return immutable
+    try:
+        with Archive(db_path) as archive:
+            ensure_views(archive.conn)
+    except (ArchiveError, sqlite3.OperationalError) as exc:
+        if found < VERSION:
+            raise ArchiveError(
+                f"{db_path}: this archive has schema {found}, this program needs {VERSION}, and the file "
+                "cannot be written here; run any write command (`scraper fetch`) on a writable copy first"
+            ) from exc
+        return immutable  # only a view was edited: serve what is there
+    return False
 
 
-def build_datasette(db_path: Path, *, sql: bool = False) -> Datasette:
+def build_datasette(db_path: Path, *, sql: bool = False, immutable: bool = False) -> Datasette:
     """A Datasette on one archive, with our metadata; the plugin comes from the entry point.
 
-    `sql=True` allows arbitrary read-only SQL within `SQL_SETTINGS` and `VALUE_CAP`.
+    `sql=True` allows arbitrary read-only SQL within `SQL_SETTINGS` and `VALUE_CAP`.  `immutable`
+    opens the file `immutable=1` (read-only media, where `mode=ro` cannot open a WAL archive).
     """
     global _value_cap
     _value_cap = VALUE_CAP if sql else STORED_CAP  # one archive is served per process
     if pm.get_plugin(__name__) is None:
         pm.register(sys.modules[__name__], name=__name__)
     settings: dict[str, Any] = SQL_SETTINGS if sql else SETTINGS
-    return Datasette([str(db_path)], metadata=build_metadata(db_path.stem), settings=settings)
+    files = {"files": [], "immutables": [str(db_path)]} if immutable else {"files": [str(db_path)]}
+    return Datasette(**files, metadata=build_metadata(db_path.stem), settings=settings)
 
 
-def serve(db_path: Path, host: str, port: int, *, sql: bool = False) -> None:
-    """Serve until interrupted; call `prepare_archive` first."""
+def serve(db_path: Path, host: str, port: int, *, sql: bool = False, immutable: bool = False) -> None:
+    """Serve until interrupted; call `prepare_archive` first (it says whether the file is `immutable`)."""
     import uvicorn
 
-    datasette = build_datasette(db_path, sql=sql)
+    datasette = build_datasette(db_path, sql=sql, immutable=immutable)
     uvicorn.run(datasette.app(), host=host, port=port, log_level="warning", lifespan="on", workers=1)

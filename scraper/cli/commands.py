@@ -650,10 +650,10 @@ def serve(db_path: Path, host: str, port: int, allow_sql: bool) -> None:
 
     read_archive(db_path).close()  # an archive must exist: serving never creates one
     _check_port(host, port)
-    prepare_archive(db_path)
+    immutable = prepare_archive(db_path)
     extra = ", arbitrary SQL allowed" if allow_sql else ""
     echo(f"serving {db_path} read-only{extra} at http://{host}:{port}/ (Ctrl-C to stop)", err=True)
-    run_server(db_path, host, port, sql=allow_sql)
+    run_server(db_path, host, port, sql=allow_sql, immutable=immutable)
 
 
 def _check_port(host: str, port: int) -> None:
