@@ -44,13 +44,13 @@ VALUE_CAP = 100_000  # bytes in any one value with --sql: at most 50 rows x 100 
 STORED_CAP = 64_000_000  # without --sql: above any body or compressed page the archive holds
 
 
-_value_cap = STORED_CAP
-
 
 @hookimpl
-def prepare_connection(conn: sqlite3.Connection) -> None:
-    """This module is registered as a Datasette plugin by `build_datasette`: SQLite's length limit."""
-    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, _value_cap)
+def prepare_connection(conn: sqlite3.Connection, datasette: Datasette) -> None:
+    """This module is registered as a Datasette plugin by `build_datasette`: SQLite's length limit,
+    from the plugin config that `build_datasette` puts in the metadata of each Datasette."""
+    config = datasette.plugin_config(__name__) or {}
+    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, int(config.get("value_cap", STORED_CAP)))
 
 
 def prepare_archive(db_path: Path) -> bool:
@@ -88,13 +88,13 @@ def build_datasette(db_path: Path, *, sql: bool = False, immutable: bool = False
     `sql=True` allows arbitrary read-only SQL within `SQL_SETTINGS` and `VALUE_CAP`.  `immutable`
     opens the file `immutable=1` (read-only media, where `mode=ro` cannot open a WAL archive).
     """
-    global _value_cap
-    _value_cap = VALUE_CAP if sql else STORED_CAP  # one archive is served per process
     if pm.get_plugin(__name__) is None:
         pm.register(sys.modules[__name__], name=__name__)
     settings: dict[str, Any] = SQL_SETTINGS if sql else SETTINGS
+    metadata = build_metadata(db_path.stem)
+    metadata.setdefault("plugins", {})[__name__] = {"value_cap": VALUE_CAP if sql else STORED_CAP}
     files = {"files": [], "immutables": [str(db_path)]} if immutable else {"files": [str(db_path)]}
-    return Datasette(**files, metadata=build_metadata(db_path.stem), settings=settings)
+    return Datasette(**files, metadata=metadata, settings=settings)
 
 
 def serve(db_path: Path, host: str, port: int, *, sql: bool = False, immutable: bool = False) -> None:
