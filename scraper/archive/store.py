@@ -250,6 +250,53 @@ class Archive:
             raise ArchiveError(f"{self.path}: saving {key} failed: {exc}") from None
         return SaveResult(status, number, article_id, change=change, removed_comments=removed)
 
+    def insert_version(
+        self,
+        article_id: int,
+        article: Article,
+        page: Page,
+        found: Digest,
+        *,
+        number: int,
+        aliases: list[str],
+        kind: VersionKind,
+        store_raw: bool,
+    ) -> None:
+        """Slot an older capture in as version `number`, moving the later versions up one (an import).
+
+        The newest version, and so the article row's content and fingerprint, stay as they are.
+        """
+        stamp = page.fetched_at.astimezone(UTC).isoformat(timespec="seconds")
+        try:
+            with self.transaction() as conn:
+                # two steps through negative numbers, so the unique (article_id, version) index never sees a clash
+                conn.execute(
+                    "UPDATE versions SET version = -version - 1 WHERE article_id=? AND version >= ?",
+                    (article_id, number),
+                )
+                conn.execute("UPDATE versions SET version = -version WHERE article_id=? AND version < 0", (article_id,))
+                conn.execute(
+                    "UPDATE fingerprints SET version = version + 1 WHERE article_id=? AND version >= ?",
+                    (article_id, number),
+                )
+                page_sha = self._store_page(conn, page) if store_raw else None
+                self._add_version(
+                    conn, article_id, number, page.final_url, found.content_hash, article, kind, page_sha, stamp
+                )
+                conn.execute(
+                    "UPDATE articles SET version_count = version_count + 1, first_seen = CASE"
+                    " WHEN first_seen IS NULL OR first_seen > ? THEN ? ELSE first_seen END WHERE id=?",
+                    (stamp, stamp, article_id),
+                )
+                conn.executemany(
+                    "INSERT OR IGNORE INTO article_urls (url, article_id) VALUES (?, ?)",
+                    [(u, article_id) for u in aliases if u],
+                )
+                for changed in (number, number + 1):  # the slotted version, and the one now after it
+                    store_change_stats(conn, article_id, changed)
+        except sqlite3.DatabaseError as exc:
+            raise ArchiveError(f"{self.path}: importing {page.url} failed: {exc}") from None
+
     def record_fetch(
         self,
         url: str,

@@ -13,7 +13,6 @@ import gzip
 import io
 import logging
 import re
-import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
 from io import BytesIO
@@ -28,12 +27,11 @@ from warcio.warcwriter import WARCWriter
 
 from .. import __version__
 from ..config import Config
-from ..errors import ArchiveError, ScraperError
+from ..errors import ScraperError
 from ..extract import extract_article
 from ..fetch.client import HTML_TYPES
 from ..fetch.decode import decode_html
-from ..models import Article, Digest, Outcome, Page, VersionKind
-from .changes import store_change_stats
+from ..models import Outcome, Page, VersionKind
 from .copies import digest
 from .ingest import identity_url
 from .store import Archive
@@ -135,7 +133,6 @@ def import_page(archive: Archive, config: Config, page: Page) -> Outcome:
     article = extract_article(page.html, page.final_url, site, fetched_at=page.fetched_at)
     key = identity_url(article, page)
     found = digest(article)
-    stamp = page.fetched_at.astimezone(UTC).isoformat(timespec="seconds")
     store_raw = config.settings.get("archive.store_raw") if site is None or site.store_raw is None else site.store_raw
     aliases = sorted({key, article.url, page.url, page.final_url})
     conn = archive.conn
@@ -152,16 +149,15 @@ def import_page(archive: Archive, config: Config, page: Page) -> Outcome:
             return Outcome.UNCHANGED
         times = [_when(t) for (t,) in conn.execute("SELECT first_seen FROM versions WHERE article_id=?", (article_id,))]
         if times and page.fetched_at < max(times):
-            _insert_older(
-                archive,
+            archive.insert_version(
                 article_id,
                 article,
                 page,
                 found,
-                stamp,
-                aliases,
-                sum(t <= page.fetched_at for t in times),
-                bool(store_raw),
+                number=sum(t <= page.fetched_at for t in times) + 1,
+                aliases=aliases,
+                kind=VersionKind.IMPORT,
+                store_raw=bool(store_raw),
             )
             return Outcome.CHANGED
     result = archive.save(
@@ -180,57 +176,6 @@ def import_page(archive: Archive, config: Config, page: Page) -> Outcome:
 def _when(iso: str) -> datetime:
     when = datetime.fromisoformat(iso)
     return when if when.tzinfo else when.replace(tzinfo=UTC)
-
-
-def _insert_older(
-    archive: Archive,
-    article_id: int,
-    article: Article,
-    page: Page,
-    found: Digest,
-    stamp: str,
-    aliases: list[str],
-    before: int,
-    store_raw: bool,
-) -> None:
-    """Slot a capture in as version `before + 1`, moving the later versions up one number."""
-    number = before + 1
-    try:
-        with archive.transaction() as conn:
-            # two steps through negative numbers, so the unique (article_id, version) index never sees a clash
-            conn.execute(
-                "UPDATE versions SET version = -version - 1 WHERE article_id=? AND version >= ?", (article_id, number)
-            )
-            conn.execute("UPDATE versions SET version = -version WHERE article_id=? AND version < 0", (article_id,))
-            conn.execute(
-                "UPDATE fingerprints SET version = version + 1 WHERE article_id=? AND version >= ?",
-                (article_id, number),
-            )
-            page_sha = archive._store_page(conn, page) if store_raw else None
-            archive._add_version(
-                conn,
-                article_id,
-                number,
-                page.final_url,
-                found.content_hash,
-                article,
-                VersionKind.IMPORT,
-                page_sha,
-                stamp,
-            )
-            conn.execute(
-                "UPDATE articles SET version_count = version_count + 1,"
-                " first_seen = CASE WHEN first_seen IS NULL OR first_seen > ? THEN ? ELSE first_seen END WHERE id=?",
-                (stamp, stamp, article_id),
-            )
-            conn.executemany(
-                "INSERT OR IGNORE INTO article_urls (url, article_id) VALUES (?, ?)",
-                [(u, article_id) for u in aliases if u],
-            )
-            for changed in (number, number + 1):  # the slotted version, and the one now after it
-                store_change_stats(conn, article_id, changed)
-    except sqlite3.DatabaseError as exc:
-        raise ArchiveError(f"{archive.path}: importing {page.url} failed: {exc}") from None
 
 
 def _plausible_first(record: Any) -> bool:

@@ -44,7 +44,6 @@ VALUE_CAP = 100_000  # bytes in any one value with --sql: at most 50 rows x 100 
 STORED_CAP = 64_000_000  # without --sql: above any body or compressed page the archive holds
 
 
-
 @hookimpl
 def prepare_connection(conn: sqlite3.Connection, datasette: Datasette) -> None:
     """This module is registered as a Datasette plugin by `build_datasette`: SQLite's length limit,
