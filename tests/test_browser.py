@@ -215,3 +215,22 @@ def test_http_options_are_validated(tmp_path: Path, text: str, key: str) -> None
     with pytest.raises(ConfigError) as err:
         load_site(path)
     assert err.value.key == key
+
+
+@needs_chromium
+def test_robots_txt_applies_to_the_page_s_own_requests(server: LocalServer, tmp_path: Path, config_dir: Path) -> None:
+    """A site that disallows its comments API keeps it: the browser aborts the request, the story
+    itself is archived."""
+    url = serve_app(server)
+    server.routes["/robots.txt"] = Route(b"User-agent: *\nDisallow: /api/comments\n", content_type="text/plain")
+    browser_site(config_dir, server, url)
+    db = tmp_path / "a.db"
+    result = CliRunner().invoke(
+        cli, ["crawl", "harbour", "--no-progress", "--db", str(db), "--config", str(config_dir)]
+    )
+    assert result.exit_code == 0, result.output
+    [(title, body)] = rows(db, "SELECT title, body FROM articles")
+    assert title == "North pier to be rebuilt" and all(p[:60] in body for p in PARAGRAPHS)
+    assert rows(db, "SELECT count(*) FROM comments") == [(0,)]
+    assert server.hits("/api/comments.json") == []
+    assert len(server.hits("/api/story.json")) == 1  # allowed requests to the same host still go out

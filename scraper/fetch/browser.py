@@ -21,6 +21,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -75,6 +76,13 @@ class BrowserFetcher(Fetcher):
         self._launched: Any = None  # (playwright, browser), started on first use
         self._lock = asyncio.Lock()
         self._verdicts: dict[str, str | None] = {}  # host -> None if allowed, else why not
+        self._robots_allow: Callable[[str], Awaitable[bool]] | None = None
+
+    def gate_subrequests(self, allowed: Callable[[str], Awaitable[bool]]) -> None:
+        """Requests a page makes to its own host go through `allowed` (robots.txt).  Other hosts'
+        assets (CDNs, fonts) are address-checked and capped but not asked for their robots.txt, and
+        sub-requests are not paced: a page load is one visit, as a reader's browser makes it."""
+        self._robots_allow = allowed
 
     async def aclose(self) -> None:
         if self._launched is not None:
@@ -176,6 +184,8 @@ class BrowserFetcher(Fetcher):
             async def guard(route: Route) -> None:
                 target = route.request.url
                 why = "over the byte cap" if budget.over else await self._refusal(target)
+                if not why and target != url and self._robots_allow and _origin(target) == _origin(url):
+                    why = None if await self._robots_allow(target) else "robots.txt disallows it"
                 if why:
                     budget.refused.append(f"{target}: {why}")
                     await route.abort("blockedbyclient")

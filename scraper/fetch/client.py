@@ -12,7 +12,7 @@ import asyncio
 import email.utils
 import logging
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Self
 from urllib.parse import urljoin, urlsplit
@@ -129,6 +129,9 @@ class Fetcher:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
+
+    def gate_subrequests(self, allowed: Callable[[str], Awaitable[bool]]) -> None:
+        """Plain HTTP makes no sub-requests; a fetcher that renders pages asks `allowed` before its own."""
 
     async def aclose(self) -> None:
         await self._client.aclose()

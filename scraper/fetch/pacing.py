@@ -102,6 +102,7 @@ class Polite:
         self.hosts: dict[str, HostState] = {}
         self._robots: dict[str, Robots] = {}
         self._robots_locks: dict[str, asyncio.Lock] = {}
+        fetcher.gate_subrequests(self.allowed)  # a browser's XHR to the site obeys its robots.txt too
 
     # ------------------------------------------------------------ robots.txt
 
