@@ -7,14 +7,23 @@ comment removal under test are the real ones.
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
+
+import httpx
 
 from scraper.archive.store import Archive
 from scraper.models import Article, Comment, Page
 
-__all__ = ["BUDGET_URL", "HOSTILE_URL", "build_archive"]
+__all__ = ["BUDGET_URL", "HOSTILE_URL", "build_archive", "serving"]
 
 BUDGET_URL = "https://news.example.fr/2024/05/council-budget"
 HEATWAVE_URL = "https://other.example.pt/heatwave"
@@ -109,3 +118,45 @@ def build_archive(path: Path) -> Path:
             datetime(2024, 6, 11, 8, 5, tzinfo=UTC),
         )
     return path
+
+
+class Served(NamedTuple):
+    base: str  # http://127.0.0.1:PORT
+    pid: int
+
+
+@contextmanager
+def serving(db: Path, log_path: Path, *extra: str) -> Iterator[Served]:
+    """`scraper serve` on `db` (with `extra` options) as a real process; yields its base URL and pid
+    once it answers, and stops it after."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "scraper", "serve", "--db", str(db), "--port", str(port), *extra],
+            stdout=log,
+            stderr=log,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if proc.poll() is not None:
+                raise AssertionError(f"scraper serve exited with {proc.returncode}: {log_path.read_text()}")
+            try:
+                if httpx.get(base + "/-/versions.json", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise AssertionError("scraper serve did not answer within 30 s")
+            time.sleep(0.2)
+        yield Served(base, proc.pid)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

@@ -7,17 +7,12 @@ hostile article's scripts, handlers and `javascript:` links never run.
 from __future__ import annotations
 
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
-from tests.browse_fixtures import build_archive
+from tests.browse_fixtures import build_archive, serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -39,49 +34,11 @@ pytestmark = [
 sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright package (pip install '.[test]')")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
     """`scraper serve` on a fixture archive; yields its base URL once it answers."""
-    yield from _serve(build_archive(tmp_path / "archive.db"), tmp_path)
-
-
-def _serve(db: Path, tmp_path: Path) -> Iterator[str]:
-    port = _free_port()
-    log = (tmp_path / "serve.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "scraper", "serve", "--db", str(db), "--port", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"scraper serve exited with {proc.returncode}: {(tmp_path / 'serve.log').read_text()}")
-            try:
-                if httpx.get(base + "/-/versions.json", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("scraper serve did not answer within 30 s")
-            time.sleep(0.2)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+    with serving(build_archive(tmp_path / "archive.db"), tmp_path / "serve.log") as served:
+        yield served.base
 
 
 @pytest.fixture
@@ -180,7 +137,8 @@ def _shot(page: sync_api.Page, name: str) -> Path:
 @pytest.fixture
 def renamed_server(tmp_path: Path) -> Iterator[str]:
     """The same archive under another file name: nothing may assume it is called archive.db."""
-    yield from _serve(build_archive(tmp_path / "lemonde-2024.db"), tmp_path)
+    with serving(build_archive(tmp_path / "lemonde-2024.db"), tmp_path / "serve.log") as served:
+        yield served.base
 
 
 def test_front_page_leads_to_a_change_and_its_diff(renamed_server: str, browser: sync_api.Browser) -> None:

@@ -22,7 +22,7 @@ from scraper.cli import cli
 from scraper.cli.progress import CrawlProgress
 from scraper.crawl.writer import Event
 from scraper.models import Outcome
-from tests.browse_fixtures import BUDGET_URL, build_archive
+from tests.browse_fixtures import BUDGET_URL, build_archive, serving
 
 COMMANDS = sorted(cli.commands)
 
@@ -215,33 +215,10 @@ def test_exports_get_the_usual_file_mode(archive: Path, tmp_path: Path) -> None:
 
 def test_serve_works_on_a_read_only_archive(readonly_archive: Path, tmp_path: Path) -> None:
     """An archive on read-only media (a published copy, a mounted snapshot) is browsable as it is."""
-    import sys
-    import time
-
     import httpx
 
     db = readonly_archive
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    log_path = tmp_path / "serve.log"
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "scraper", "serve", "--db", str(db), "--port", str(port)], stdout=log, stderr=log
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"serve exited with {proc.returncode}: {log_path.read_text()}")
-            try:
-                if httpx.get(base + "/-/versions.json", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "serve did not answer within 30 s"
-            time.sleep(0.2)
+    with serving(db, tmp_path / "serve.log") as (base, _):
         front = httpx.get(base + "/", timeout=10)
         assert front.status_code == 200 and "Council approves budget" in front.text
         table = httpx.get(base + "/news/latest_articles.json?_shape=array", timeout=10)
@@ -251,9 +228,6 @@ def test_serve_works_on_a_read_only_archive(readonly_archive: Path, tmp_path: Pa
         assert article.status_code == 200 and "Council approves budget" in article.text
         search = httpx.get(base + "/-/search?q=tram", timeout=10, follow_redirects=True)
         assert search.status_code == 200 and "Council approves budget" in search.text
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
     assert sorted(p.name for p in db.parent.iterdir()) == ["news.db"]
 
 

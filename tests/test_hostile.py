@@ -7,9 +7,12 @@ a small page, so the figures do not depend on what else the machine runs.
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import subprocess
 import sys
 import tracemalloc
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -365,47 +368,19 @@ def vm_hwm(pid: int) -> int:
 
 
 @pytest.fixture
-def serve(tmp_path: Path) -> object:
-    import socket
-    import time
-
-    import httpx
-
-    from tests.browse_fixtures import build_archive
+def serve(tmp_path: Path) -> Iterator[object]:
+    from tests.browse_fixtures import build_archive, serving
 
     db = build_archive(tmp_path / "archive.db")
-    procs: list[subprocess.Popen[bytes]] = []
+    started = itertools.count()
+    with contextlib.ExitStack() as stack:
 
-    def start(*extra: str) -> tuple[str, int]:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "scraper", "serve", "--db", str(db), "--port", str(port), *extra],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        procs.append(proc)
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            assert proc.poll() is None, "scraper serve exited"
-            try:
-                if httpx.get(base + "/-/versions.json", timeout=2).status_code == 200:
-                    return base, proc.pid
-            except httpx.TransportError:
-                pass
-            time.sleep(0.2)
-        raise AssertionError("scraper serve did not answer within 60 s")
+        def start(*extra: str) -> tuple[str, int]:
+            log = tmp_path / f"serve-{next(started)}.log"
+            base, pid = stack.enter_context(serving(db, log, *extra))
+            return base, pid
 
-    yield start
-    for proc in procs:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        yield start
 
 
 def test_serve_refuses_arbitrary_sql_by_default_and_stays_small(serve: object) -> None:
