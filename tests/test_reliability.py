@@ -174,6 +174,52 @@ def test_kill_at_random_moments_leaves_a_whole_archive_that_completes(
     assert rows(db_path, "SELECT count(*) FROM versions") == [(200,)]
 
 
+def _status_of_last_run(config_dir: Path, db_path: Path) -> dict[str, object]:
+    import json
+
+    out = CliRunner().invoke(cli, ["status", "--json", "--db", str(db_path), "--config", str(config_dir)])
+    assert out.exit_code == 0, out.output
+    [site] = json.loads(out.stdout)["sites"].values()
+    return dict(site["last_run"])
+
+
+def test_sigterm_stops_a_crawl_like_ctrl_c_and_closes_its_round(
+    server: LocalServer, db_path: Path, config_dir: Path
+) -> None:
+    mount(server, SyntheticSite(n=200, per_page=20), delay=0.2)
+    (config_dir / "settings.toml").write_text("[crawl]\nmin_delay = 0.0\nper_host_concurrency = 2\n")
+    write_site(config_dir, server, allow_private="true")
+    cmd = [sys.executable, "-m", "scraper", "crawl", "--no-progress", "--db", str(db_path), "--config", str(config_dir)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while len(server.log) < 15 and time.monotonic() < deadline:  # mid-round: articles are being fetched
+        time.sleep(0.1)
+    assert proc.poll() is None, proc.communicate()
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143, err
+    assert "interrupted: run the same command again to resume" in err and "Traceback" not in err
+    last = _status_of_last_run(config_dir, db_path)
+    assert last["status"] == "interrupted" and last["finished"]
+    assert faults.archive_problems(db_path) == faults.WHOLE
+
+
+def test_status_does_not_call_a_killed_crawl_running(server: LocalServer, db_path: Path, config_dir: Path) -> None:
+    mount(server, SyntheticSite(n=200, per_page=20), delay=0.2)
+    (config_dir / "settings.toml").write_text("[crawl]\nmin_delay = 0.0\n")
+    write_site(config_dir, server, allow_private="true")
+    cmd = [sys.executable, "-m", "scraper", "crawl", "--no-progress", "--db", str(db_path), "--config", str(config_dir)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while len(server.log) < 10 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _status_of_last_run(config_dir, db_path)["status"] == "running"  # while it runs, it is running
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    last = _status_of_last_run(config_dir, db_path)
+    assert last["status"] == "interrupted" and "without closing" in str(last["error"])
+
+
 # ------------------------------------------------------------------ network safety
 
 

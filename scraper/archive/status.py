@@ -32,14 +32,20 @@ def _last_finished(archive: Archive) -> dict[str, tuple[str, str | None]]:
 
 def archive_status(archive: Archive, config: Config) -> dict[str, Any]:
     """Per site: `state` is "failing" when its latest finished round failed (`failing` says why),
-    "ok" when it did not, None before any round finished."""
+    "ok" when it did not, None before any round finished.  A round still marked running whose
+    crawler no longer holds the site's lease is reported as interrupted."""
+    from ..crawl.lease import held_sites
+
     runs = last_runs(archive)
     finished = _last_finished(archive)
+    live = held_sites(archive)
     sites: dict[str, Any] = {}
     names = [s.name for s in config.sites] + sorted(set(runs) - {s.name for s in config.sites})
     for name in names:
         site = config.site(name)
         last = runs.get(name)
+        if last and last["status"] == "running" and name not in live:
+            last = {**last, "status": "interrupted", "error": "the crawl ended without closing its round"}
         done = finished.get(name)
         failing = done is not None and done[0] == "failed"
         sites[name] = {

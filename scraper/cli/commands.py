@@ -22,7 +22,7 @@ from ..archive.store import Archive
 from ..config import Config, Site, load_config
 from ..errors import ConfigError, ExtractError, FetchError
 from ..models import Counts, Outcome, Page
-from .exits import reports_errors
+from .exits import reports_errors, sigterm_as_interrupt
 from .options import config_option, db_option, json_option
 from .output import echo, emit_json, secho
 from .progress import CrawlProgress
@@ -592,7 +592,10 @@ def status(db_path: Path, config_dir: Path, as_json: bool, broker_url: str | Non
                 echo(f"  last error: {last['error']}")
         else:
             echo("  last run: never")
-        echo(f"  next run: {site['next_run'] or 'when the daemon starts'}")
+        if site["configured"]:
+            echo(f"  next run: {site['next_run'] or 'when the daemon starts'}")
+        else:
+            echo("  next run: never by the daemon (no site file; add one in config/sites/ to schedule it)")
     totals = report["archive"]
     echo("archive: " + ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in totals.items()))
     if "broker" in report:
@@ -808,6 +811,7 @@ def crawl(
     ttl = config.settings.get("crawl.lease_ttl")
     try:  # a crawl is a run too: `scraper status` shows it; the run holds each site's lease
         with (
+            sigterm_as_interrupt() as terminated,
             Run(db_path, [site.name for site in sites], lease_ttl=ttl) as run,
             CrawlProgress(show, db_path, run.sites) as bar,
         ):
@@ -825,7 +829,7 @@ def crawl(
             run.counts = asyncio.run(job)
     except KeyboardInterrupt:
         echo("interrupted: run the same command again to resume", err=True)
-        sys.exit(130)
+        sys.exit(143 if terminated else 130)
     for name, c in run.counts.items():
         rejected = f", {c.rejected} not articles" if c.rejected else ""
         echo(

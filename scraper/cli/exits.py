@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import signal
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from ..errors import ConfigError, ScraperError
@@ -29,3 +32,24 @@ def reports_errors(func: F) -> F:
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
+
+
+@contextlib.contextmanager
+def sigterm_as_interrupt() -> Iterator[list[int]]:
+    """SIGTERM (`kill`, systemd, a container stop) stops a one-off command the way Ctrl-C does:
+    asyncio cancels the round, which closes its run as interrupted.  Yields a list that holds
+    SIGTERM's number once one arrived, for the exit code (143, not Ctrl-C's 130)."""
+    got: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield got
+        return
+
+    def on_term(signum: int, frame: object) -> None:
+        got.append(signum)
+        signal.raise_signal(signal.SIGINT)
+
+    previous = signal.signal(signal.SIGTERM, on_term)
+    try:
+        yield got
+    finally:
+        signal.signal(signal.SIGTERM, previous)

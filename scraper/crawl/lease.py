@@ -24,7 +24,7 @@ from pathlib import Path
 from ..archive.store import Archive
 from ..errors import ScraperError
 
-__all__ = ["Heartbeat", "Holder", "acquire", "release", "renew"]
+__all__ = ["Heartbeat", "Holder", "acquire", "held_sites", "release", "renew"]
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +79,14 @@ def acquire(archive: Archive, site: str, token: str, ttl: float) -> Holder | Non
             (site, token, os.getpid(), HOST, since, now, now + ttl),
         )
     return None
+
+
+def held_sites(archive: Archive) -> set[str]:
+    """The sites whose lease is held by a live crawler now: a "running" round of any other site
+    was ended without closing it (SIGKILL, a power cut)."""
+    now = time.time()
+    rows = archive.conn.execute("SELECT site, pid, host, expires FROM leases").fetchall()
+    return {site for site, pid, host, expires in rows if expires > now and not _gone(int(pid), str(host))}
 
 
 def renew(archive: Archive, sites: Iterable[str], token: str, ttl: float) -> None:
