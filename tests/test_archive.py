@@ -10,7 +10,7 @@ import pytest
 
 from scraper.archive.store import Archive
 from scraper.errors import ArchiveError
-from scraper.models import Article, Comment, Page
+from scraper.models import Article, Comment, Outcome, Page
 from tests.conftest import rows
 
 URL = "https://blog.example.fr/post/accord"
@@ -45,6 +45,21 @@ def test_new_then_unchanged_moves_last_seen_only(db_path: Path) -> None:
         (1, "2024-06-20T10:00:00+00:00", "2024-06-20T11:00:00+00:00")
     ]
     assert rows(db_path, "SELECT outcome FROM fetches ORDER BY id") == [("new",), ("unchanged",)]
+
+
+def test_a_304_extends_the_newest_version_only(db_path: Path) -> None:
+    """A 304 is the site saying the text is unchanged: the newest version is seen until then."""
+    t0 = datetime(2024, 6, 20, 10, tzinfo=UTC)
+    with Archive(db_path) as archive:
+        archive.save(article(), page=page(t0))
+        archive.save(article(body=BODY + "\n\nMise à jour."), page=page(t0 + timedelta(hours=1)))
+        archive.record_fetch(URL, Outcome.NOT_MODIFIED, status=304, when=t0 + timedelta(hours=5))
+        archive.record_fetch(URL, Outcome.NOT_MODIFIED, status=304, when=t0 + timedelta(hours=2))  # late log line
+        archive.record_fetch(URL, Outcome.ERROR, status=503, when=t0 + timedelta(hours=6))
+    assert rows(db_path, "SELECT version, last_seen FROM versions ORDER BY version") == [
+        (1, "2024-06-20T10:00:00+00:00"),
+        (2, "2024-06-20T15:00:00+00:00"),
+    ]
 
 
 def test_changed_body_adds_exactly_one_version(db_path: Path) -> None:

@@ -320,6 +320,12 @@ class Archive:
                 elif article_id is not None:
                     if outcome == Outcome.NOT_MODIFIED:
                         state = ArticleState.LIVE
+                        # a 304 confirms the newest version is still what the site serves
+                        conn.execute(
+                            "UPDATE versions SET last_seen=? WHERE article_id=? AND last_seen < ? AND version ="
+                            " (SELECT max(version) FROM versions WHERE article_id=?)",
+                            (stamp, article_id, stamp, article_id),
+                        )
                     else:
                         state = ArticleState.GONE if status in (404, 410) else ArticleState.FAILING
                     conn.execute("UPDATE articles SET last_checked=?, state=? WHERE id=?", (stamp, state, article_id))
