@@ -177,6 +177,38 @@ def test_expected_failures_give_one_line_and_a_fetch_row(
     assert rows(db_path, "SELECT url, outcome, error IS NOT NULL FROM fetches") == [(url, "error", 1)]
 
 
+@pytest.mark.parametrize(
+    ("path", "route", "outcome", "reason"),
+    [
+        ("/gone", Route(b"<html><body>gone</body></html>", status=404), "error", "HTTP 404"),
+        ("/private/x", Route(b"<html></html>"), "disallowed", "robots.txt disallows it"),
+        (
+            "/index",
+            Route(
+                (
+                    "<html><body>" + "".join(f'<a href="/a{i}">Story {i}</a>' for i in range(60)) + "</body></html>"
+                ).encode()
+            ),
+            "not-article",
+            "index",
+        ),
+    ],
+)
+def test_fetch_json_prints_one_object_when_it_fails(
+    server: LocalServer, db_path: Path, config_dir: Path, path: str, route: Route, outcome: str, reason: str
+) -> None:
+    """Scripts that read --json get an object with the outcome and reason, not an empty stdout."""
+    server.routes["/robots.txt"] = Route(b"User-agent: *\nDisallow: /private/\n", content_type="text/plain")
+    server.routes[path] = route
+    url = server.url(path)
+    result = CliRunner().invoke(cli, ["fetch", url, "--json", "--db", str(db_path), "--config", str(config_dir)])
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert data["url"] == url and data["outcome"] == outcome and reason in data["error"] and data["archive"] is None
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert (url, outcome) in rows(db_path, "SELECT url, outcome FROM fetches")
+
+
 def test_connection_refused_exits_1(db_path: Path, config_dir: Path) -> None:
     import socket
 

@@ -64,6 +64,15 @@ def test_lying_utf8_header_over_cp1252_bytes_is_distrusted(server: LocalServer) 
     assert "é" in page.html and "\ufffd" not in page.html
 
 
+def test_https_to_a_plain_http_port_says_tls_failed(server: LocalServer) -> None:
+    """A typo of scheme is a clear, permanent error, not a raw SSL traceback text or a retry."""
+    server.routes["/a"] = Route(ARTICLE)
+    with pytest.raises(FetchError) as caught:
+        fetch_page(server.url("/a").replace("http://", "https://"))
+    assert caught.value.reason == "TLS handshake failed: wrong version number"
+    assert not caught.value.transient
+
+
 def test_redirects_are_followed(server: LocalServer) -> None:
     server.routes["/old"] = Route(status=301, headers={"Location": "/new"}, content_type=None)
     server.routes["/new"] = Route(ARTICLE)

@@ -13,7 +13,7 @@ import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -159,28 +159,30 @@ def fetch(
         finally:
             await fetcher.aclose()
 
-    def refused(outcome: Outcome, exc: FetchError) -> None:
-        if not no_store:
+    def failed(outcome: Outcome, reason: str, line: str, status: int | None = None, logged: bool = False) -> NoReturn:
+        """Log the fetch (unless --no-store), say `line` on stderr, and with --json still print one object."""
+        if not no_store and not logged:
             with Archive(db_path) as archive:
-                archive.record_fetch(url, outcome, status=exc.status, error=exc.reason)
-        hint = " (--ignore-robots fetches it anyway)" if outcome == Outcome.DISALLOWED else ""
-        echo(f"not fetched: {url}: {exc.reason}{hint}", err=True)
+                archive.record_fetch(url, outcome, status=status, error=reason)
+        if as_json:
+            emit_json({"url": url, "outcome": str(outcome), "status": status, "error": reason, "archive": None})
+        echo(line, err=True)
         sys.exit(1)
 
     try:
         page = asyncio.run(get())
     except RobotsDisallowed as exc:
-        refused(Outcome.DISALLOWED, exc)
+        failed(Outcome.DISALLOWED, exc.reason, f"not fetched: {url}: {exc.reason} (--ignore-robots fetches it anyway)")
     except RobotsUnavailable as exc:
-        refused(Outcome.ERROR, exc)
+        failed(Outcome.ERROR, exc.reason, f"not fetched: {url}: site unreachable: {exc.reason}", exc.status)
     except FetchError as exc:
-        if not no_store:
-            with Archive(db_path) as archive:
-                archive.record_fetch(url, Outcome.ERROR, status=exc.status, error=exc.reason)
-        raise
+        failed(Outcome.ERROR, exc.reason, f"error: {exc}", exc.status)
     site_rules = config.site_for(page.final_url)
     if no_store:
-        article = extract_article(page.html, page.final_url, site_rules, fetched_at=page.fetched_at)
+        try:
+            article = extract_article(page.html, page.final_url, site_rules, fetched_at=page.fetched_at)
+        except ExtractError as exc:
+            failed(Outcome.ERROR, exc.reason, f"error: {exc}", page.status)
         _show_article(article.to_dict(), None, as_json)
         return
     with Archive(db_path) as archive:
@@ -188,10 +190,10 @@ def fetch(
             article, result = archive_page(archive, page, config, site_rules, force=force)
         except ExtractError as exc:
             archive.record_fetch(url, Outcome.ERROR, status=page.status, error=exc.reason)
-            raise
+            failed(Outcome.ERROR, exc.reason, f"error: {exc}", page.status, logged=True)
     if result.reason is not None:
-        echo(f"not archived: {url} is {result.reason} ({result.status}; --force archives it anyway)", err=True)
-        sys.exit(1)
+        line = f"not archived: {url} is {result.reason} ({result.status}; --force archives it anyway)"
+        failed(Outcome(result.status), str(result.reason), line, page.status, logged=True)
     _alert(config, page.final_url, article.title, result)
     _show_article(article.to_dict(), {"status": result.status, "version": result.version}, as_json)
 
@@ -223,7 +225,7 @@ def _show_article(data: dict[str, Any], archive: dict[str, Any] | None, as_json:
         ("Published", data["published"]),
         ("Modified", data["modified"]),
         ("Language", data["lang"]),
-        ("Body", f"{words:,} words" + (f": {data['body'][:160]}…" if words else "")),
+        ("Body", f"{words:,} words" + (f": {' '.join(data['body'][:400].split())[:160]}…" if words else "")),
         ("Comments", str(len(data["comments"]))),
     ]
     for label, value in rows:

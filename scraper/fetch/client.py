@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import logging
+import ssl
 import time
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
@@ -278,6 +279,11 @@ def _classify(url: str, exc: httpx.HTTPError, settings: Settings) -> FetchError:
     if isinstance(exc, httpx.ConnectError):
         if any(isinstance(link, ConnectionRefusedError) for link in _chain(exc)):
             return FetchError(url, "connection refused", transient=True)
+        tls = [link for link in _chain(exc) if isinstance(link, ssl.SSLError)]
+        if tls:  # a certificate problem is not worth retrying; neither is plain HTTP on port 443
+            root = tls[-1]
+            detail = getattr(root, "verify_message", None) or getattr(root, "reason", None) or root.strerror
+            return FetchError(url, f"TLS handshake failed: {str(detail or root).replace('_', ' ').lower()}")
         low = text.lower()
         if (
             low.startswith("dns lookup failed")
