@@ -193,6 +193,21 @@ def test_an_article_cut_into_identical_sections_is_kept_whole() -> None:
         assert noise not in body
 
 
+def test_identical_sections_are_recognised_in_pretty_printed_markup() -> None:
+    """Failure mode 2: the same run of identical blocks, saved with one tag a line and deep indentation;
+    the indentation made each block's text look twice its paragraphs, so only the middle one was kept
+    and the intro was lost. Sizes are now compared with whitespace runs collapsed."""
+    article = extract(
+        "pretty-printed-sections-en.html", "https://blog.driftwood.example.io/finding-the-slow-query-4f2a9c"
+    )
+    body = article.body
+    assert body.startswith("At ten past three on a Tuesday")
+    assert "Looking inside the database" in body and "What we changed" in body
+    assert body.endswith("at the worst possible time.")
+    for noise in ("412 claps", "More from Driftwood", "Zero-downtime migrations", "Sign in", "7 min read"):
+        assert noise not in body
+
+
 def test_a_utc_instant_takes_the_zone_the_page_shows_it_in() -> None:
     """Failure mode 7 (time zones): JSON-LD says 05:42:09Z on the 24th; the template prints the
     newsroom's 21:42:09 on the 23rd (and mislabels it +00:00). The same minutes and seconds eight

@@ -162,6 +162,9 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGN
 _HIDDEN_CSS = "[hidden], [aria-hidden=true], [style*=none i], [style*=hidden i]"
 _TOKEN_SPLIT = re.compile(r"[\s_\-]+")
 _NON_WORD = re.compile(r"\W+")
+# the comma in Latin, Arabic, CJK full-width and ideographic script: each one is a clause of prose
+_COMMAS = (",", "،", "，", "、")
+_SPACE_RUN = re.compile(r"\s{2,}")
 _BLOCK_CSS = "p, pre, td, blockquote, li, dd, div, span"
 _TEXT_HOLDERS = frozenset(["div", "span"])
 _DIVIDERS = (1.0, 2.0, 6.0, 1e9, 1e9, 1e9)
@@ -260,7 +263,7 @@ def _score_blocks(tree: LexborHTMLParser) -> dict[int, list[Any]]:
         length = len(text.strip())
         if length < 25:
             continue
-        points = 1 + text.count(",") + text.count("،") + min(length // 100, 3)
+        points = 1 + sum(text.count(c) for c in _COMMAS) + min(length // 100, 3)
         parent = block.parent
         if parent is None:
             continue
@@ -285,6 +288,14 @@ def _chain(node: LexborNode | None, scores: dict[int, list[Any]]) -> list[tuple[
         chain.append((entry, divider))
         node = node.parent
     return chain
+
+
+def _size(text: str) -> int:
+    """Characters a reader sees: indentation and line breaks of pretty-printed markup collapse to one
+    space, so that a container's size compares with the paragraph text it holds whatever the markup's
+    layout."""
+    text = text.strip()
+    return len(_SPACE_RUN.sub(" ", text)) if "  " in text or "\n" in text else len(text)
 
 
 def link_density(node: LexborNode, text_len: int | None = None) -> float:
@@ -363,8 +374,8 @@ def _rich(node: LexborNode, scores: dict[int, list[Any]]) -> bool:
     entry = scores.get(node.mem_id)
     if entry is None or entry[2] < _REPEAT_MIN:
         return False
-    text_len = len(node.text(deep=True).strip())
-    return link_density(node, text_len) < 0.25 and entry[2] >= 0.5 * text_len
+    text = node.text(deep=True)
+    return link_density(node, len(text.strip())) < 0.25 and entry[2] >= 0.5 * _size(text)
 
 
 def _widen(top: LexborNode, scores: dict[int, list[Any]]) -> LexborNode:
