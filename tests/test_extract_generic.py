@@ -208,6 +208,18 @@ def test_identical_sections_are_recognised_in_pretty_printed_markup() -> None:
         assert noise not in body
 
 
+def test_a_comma_list_of_names_in_a_complementary_region_is_not_the_article() -> None:
+    """Failure mode 3 (a list of names): a story archive's kudos line, 160 user names between commas,
+    outscored the story's prose by its commas. It sits in `role=complementary`, which, like
+    `navigation`, `dialog` or `aside`, never holds the article: no container there, nor inside one."""
+    article = extract("kudos-list-aside-en.html", "https://driftlight.example.org/works/5521/chapters/1")
+    body = article.body
+    assert "The lighthouse had been dark for eleven years" in body
+    assert body.endswith("when the room filled with light.")
+    for noise in ("left kudos", "quiet_kite", "Next Chapter", "Terms of Service"):
+        assert noise not in body
+
+
 def test_a_utc_instant_takes_the_zone_the_page_shows_it_in() -> None:
     """Failure mode 7 (time zones): JSON-LD says 05:42:09Z on the 24th; the template prints the
     newsroom's 21:42:09 on the 23rd (and mislabels it +00:00). The same minutes and seconds eight

@@ -190,6 +190,9 @@ _LINK_ROWS = frozenset(["div", "p", "section", "header", "span"])
 _LINK_ROW_MAX = 300
 # menus, link lists and page chrome never hold the article, whatever their text says
 _NOT_CONTAINERS = frozenset(["nav", "ul", "ol", "menu", "header", "footer", "aside", "form", "select", "tr", "table"])
+_ASIDE_ROLES = frozenset(
+    ["complementary", "navigation", "menu", "menubar", "dialog", "alertdialog", "alert", "search", "banner"]
+)
 _EVIDENCE_CLASSES = frozenset(
     [
         "entry-content",
@@ -317,6 +320,17 @@ def _is_evidence(node: LexborNode) -> bool:
     return not _EVIDENCE_CLASSES.isdisjoint((attrs.get("class") or "").split())
 
 
+def _aside(node: LexborNode) -> bool:
+    """Inside a region the page marks as beside or around its content (`role=complementary`,
+    `navigation`, a dialog, ...; `aside`, `nav`): kudos lists, link rails and pop-ups are never the
+    article, however long."""
+    while node is not None and node.tag not in ("body", "html"):
+        if node.tag in ("aside", "nav") or (node.attributes.get("role") or "").lower() in _ASIDE_ROLES:
+            return True
+        node = node.parent  # type: ignore[assignment]
+    return False
+
+
 def choose_container(tree: LexborHTMLParser, hint: str = "") -> list[LexborNode]:
     """Best-scoring container plus its siblings that look like more of the same article."""
     scores = _score_blocks(tree)
@@ -331,6 +345,8 @@ def choose_container(tree: LexborHTMLParser, hint: str = "") -> list[LexborNode]
             continue
         if best is not None and score * bonus <= best[0]:
             break  # ranked by raw score: no later candidate can win (link density only lowers it)
+        if _aside(node):
+            continue
         text = node.text(deep=True)
         score *= 1 - link_density(node, len(text.strip()))
         if _is_evidence(node):
@@ -457,6 +473,9 @@ def _is_noise(node: LexborNode, limit: int) -> bool:
     tag = node.tag
     if tag in _SKIP_TAGS:
         return tag not in ("header", "form", "figure") or len(node.text(deep=True)) < limit
+    role = attrs.get("role")
+    if role and role.lower() in _ASIDE_ROLES:
+        return True
     names = f"{attrs.get('class') or ''} {attrs.get('id') or ''} {attrs.get('data-hook') or ''}"
     if len(names) > 2 and _noise_named(names):
         return len(node.text(deep=True)) < limit
