@@ -231,6 +231,20 @@ def test_a_related_links_block_is_sized_by_the_text_a_reader_sees() -> None:
         assert noise not in body
 
 
+def test_an_intro_div_beside_the_body_container_is_kept() -> None:
+    """Failure mode 2 (the lead lost): the intro is a `div` of plain text, a sibling of the paragraphs'
+    container; like a `p` sibling it now joins the body (Readability's "a div without blocks is a
+    paragraph"), while the linked opener photo's caption, a sibling too, is weighed by its links."""
+    body = extract(
+        "intro-div-beside-body-en.html", "https://www.sportline.example.com/football/west-bay-beat-leaders"
+    ).body
+    assert body.startswith("A one-season wonder? West Bay keep answering the doubters")
+    assert "Saturday's 4-1 win away at the league leaders" in body
+    assert body.endswith("the tickets sold out in a day.")
+    for noise in ("Photo: Reuters", "Derby preview", "Tweet", "All rights reserved", "Tom Hrabal"):
+        assert noise not in body
+
+
 def test_a_utc_instant_takes_the_zone_the_page_shows_it_in() -> None:
     """Failure mode 7 (time zones): JSON-LD says 05:42:09Z on the 24th; the template prints the
     newsroom's 21:42:09 on the 23rd (and mislabels it +00:00). The same minutes and seconds eight

@@ -16,7 +16,7 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .comments import remove_outermost
-from .html import FastCI, attr, clean_text, render_text
+from .html import BLOCK_TAGS, FastCI, attr, clean_text, render_text
 
 __all__ = ["choose_container", "drop_hidden", "render_body"]
 
@@ -434,13 +434,23 @@ def _with_siblings(top: LexborNode, top_score: float, scores: dict[int, list[Any
         if not sibling.is_element_node:
             continue
         entry = scores.get(sibling.mem_id)
-        if entry is not None and entry[1] >= threshold and _class_weight(sibling) >= 0:
+        if (
+            entry is not None
+            and entry[1] >= threshold
+            and _class_weight(sibling) >= 0
+            and entry[1] * (1 - link_density(sibling)) >= threshold  # the winner's own score was so weighed
+        ):
             chosen.append(sibling)
-        elif sibling.tag == "p":
+        elif sibling.tag == "p" or (sibling.tag in _TEXT_HOLDERS and not _has_blocks(sibling)):
+            # a div holding only phrasing is a paragraph too (a "perex" or intro div above the body)
             text = sibling.text(deep=True).strip()
-            if len(text) > 80 and link_density(sibling, len(text)) < 0.25:
+            if _size(text) > 80 and link_density(sibling, len(text)) < 0.25:
                 chosen.append(sibling)
     return chosen
+
+
+def _has_blocks(node: LexborNode) -> bool:
+    return any(child.tag in BLOCK_TAGS for child in node.iter())
 
 
 def drop_hidden(tree: LexborHTMLParser) -> None:
