@@ -168,6 +168,19 @@ def test_a_short_byline_gives_way_to_the_full_structured_name() -> None:
     assert clean_authors("Mario Rossi e Luca Bianchi") == ("Mario Rossi", "Luca Bianchi")
 
 
+def test_an_element_whose_class_names_an_author_signs_the_page_last() -> None:
+    """Failure mode 8 (author not found): no JSON-LD or meta author, no byline label; the name sits
+    in `h5.field--name-field-term-author` under the headline. After every named selector and the text
+    byline, any element whose class says "author", nearest the headline, may sign the page, if what
+    it holds reads as a personal name (photo credits such as "zvg" in `image-author` do not)."""
+    article = extract(
+        "author-field-class-de.html", "https://www.klimaportal-nord.example.de/artikel/permafrost-spitzbergen"
+    )
+    assert article.authors == ("Jonas Wiederkehr",)
+    assert article.sources["authors"] == "[class*=author]"
+    assert article.body.startswith("Auf Spitzbergen messen Forschende")
+
+
 def test_inline_link_text_is_kept_mid_sentence() -> None:
     """Failure mode 5: links and spans inside a sentence whose class names read like boilerplate
     ("author-profile", "tag", "share-link", "read-more", "date") were dropped with their words."""
@@ -190,6 +203,58 @@ def test_an_article_cut_into_identical_sections_is_kept_whole() -> None:
     assert "Wie tief muss man bohren?" in body and "Was kostet das?" in body
     assert body.endswith("nur eine teure Versicherung.")
     for noise in ("Klimaschutz", "Mehr aus dem Magazin", "Solar auf dem Balkon", "Impressum"):
+        assert noise not in body
+
+
+def test_identical_sections_are_recognised_in_pretty_printed_markup() -> None:
+    """Failure mode 2: the same run of identical blocks, saved with one tag a line and deep indentation;
+    the indentation made each block's text look twice its paragraphs, so only the middle one was kept
+    and the intro was lost. Sizes are now compared with whitespace runs collapsed."""
+    article = extract(
+        "pretty-printed-sections-en.html", "https://blog.driftwood.example.io/finding-the-slow-query-4f2a9c"
+    )
+    body = article.body
+    assert body.startswith("At ten past three on a Tuesday")
+    assert "Looking inside the database" in body and "What we changed" in body
+    assert body.endswith("at the worst possible time.")
+    for noise in ("412 claps", "More from Driftwood", "Zero-downtime migrations", "Sign in", "7 min read"):
+        assert noise not in body
+
+
+def test_a_comma_list_of_names_in_a_complementary_region_is_not_the_article() -> None:
+    """Failure mode 3 (a list of names): a story archive's kudos line, 160 user names between commas,
+    outscored the story's prose by its commas. It sits in `role=complementary`, which, like
+    `navigation`, `dialog` or `aside`, never holds the article: no container there, nor inside one."""
+    article = extract("kudos-list-aside-en.html", "https://driftlight.example.org/works/5521/chapters/1")
+    body = article.body
+    assert "The lighthouse had been dark for eleven years" in body
+    assert body.endswith("when the room filled with light.")
+    for noise in ("left kudos", "quiet_kite", "Next Chapter", "Terms of Service"):
+        assert noise not in body
+
+
+def test_a_related_links_block_is_sized_by_the_text_a_reader_sees() -> None:
+    """Failure mode 4 (related stories appended): a noise-named block (`div.related`) is dropped when it
+    is under a quarter of the body; in pretty-printed markup its indentation made the link list look
+    larger than that. Both sides are now measured with whitespace runs collapsed."""
+    body = extract("pretty-printed-related-en.html", "https://www.starwire.example.com/2016/04/11/violin-stolen/").body
+    assert body.startswith("A violin worth close to half a million dollars")
+    assert body.endswith("no amount of money can replace it.")
+    for noise in ("Cello In A Taxi", "Stolen Drum Kit", "Most Popular", "Privacy Policy", "Getty"):
+        assert noise not in body
+
+
+def test_an_intro_div_beside_the_body_container_is_kept() -> None:
+    """Failure mode 2 (the lead lost): the intro is a `div` of plain text, a sibling of the paragraphs'
+    container; like a `p` sibling it now joins the body (Readability's "a div without blocks is a
+    paragraph"), while the linked opener photo's caption, a sibling too, is weighed by its links."""
+    body = extract(
+        "intro-div-beside-body-en.html", "https://www.sportline.example.com/football/west-bay-beat-leaders"
+    ).body
+    assert body.startswith("A one-season wonder? West Bay keep answering the doubters")
+    assert "Saturday's 4-1 win away at the league leaders" in body
+    assert body.endswith("the tickets sold out in a day.")
+    for noise in ("Photo: Reuters", "Derby preview", "Tweet", "All rights reserved", "Tom Hrabal"):
         assert noise not in body
 
 

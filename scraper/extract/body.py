@@ -16,7 +16,7 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .comments import remove_outermost
-from .html import FastCI, attr, clean_text, render_text
+from .html import BLOCK_TAGS, FastCI, attr, clean_text, render_text
 
 __all__ = ["choose_container", "drop_hidden", "render_body"]
 
@@ -162,6 +162,9 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGN
 _HIDDEN_CSS = "[hidden], [aria-hidden=true], [style*=none i], [style*=hidden i]"
 _TOKEN_SPLIT = re.compile(r"[\s_\-]+")
 _NON_WORD = re.compile(r"\W+")
+# the comma in Latin, Arabic, CJK full-width and ideographic script: each one is a clause of prose
+_COMMAS = (",", "،", "，", "、")
+_SPACE_RUN = re.compile(r"\s{2,}")
 _BLOCK_CSS = "p, pre, td, blockquote, li, dd, div, span"
 _TEXT_HOLDERS = frozenset(["div", "span"])
 _DIVIDERS = (1.0, 2.0, 6.0, 1e9, 1e9, 1e9)
@@ -187,6 +190,9 @@ _LINK_ROWS = frozenset(["div", "p", "section", "header", "span"])
 _LINK_ROW_MAX = 300
 # menus, link lists and page chrome never hold the article, whatever their text says
 _NOT_CONTAINERS = frozenset(["nav", "ul", "ol", "menu", "header", "footer", "aside", "form", "select", "tr", "table"])
+_ASIDE_ROLES = frozenset(
+    ["complementary", "navigation", "menu", "menubar", "dialog", "alertdialog", "alert", "search", "banner"]
+)
 _EVIDENCE_CLASSES = frozenset(
     [
         "entry-content",
@@ -260,7 +266,7 @@ def _score_blocks(tree: LexborHTMLParser) -> dict[int, list[Any]]:
         length = len(text.strip())
         if length < 25:
             continue
-        points = 1 + text.count(",") + text.count("،") + min(length // 100, 3)
+        points = 1 + sum(text.count(c) for c in _COMMAS) + min(length // 100, 3)
         parent = block.parent
         if parent is None:
             continue
@@ -287,6 +293,14 @@ def _chain(node: LexborNode | None, scores: dict[int, list[Any]]) -> list[tuple[
     return chain
 
 
+def _size(text: str) -> int:
+    """Characters a reader sees: indentation and line breaks of pretty-printed markup collapse to one
+    space, so that a container's size compares with the paragraph text it holds whatever the markup's
+    layout."""
+    text = text.strip()
+    return len(_SPACE_RUN.sub(" ", text)) if "  " in text or "\n" in text else len(text)
+
+
 def link_density(node: LexborNode, text_len: int | None = None) -> float:
     total = text_len if text_len is not None else len(node.text(deep=True).strip())
     if not total:
@@ -306,6 +320,17 @@ def _is_evidence(node: LexborNode) -> bool:
     return not _EVIDENCE_CLASSES.isdisjoint((attrs.get("class") or "").split())
 
 
+def _aside(node: LexborNode) -> bool:
+    """Inside a region the page marks as beside or around its content (`role=complementary`,
+    `navigation`, a dialog, ...; `aside`, `nav`): kudos lists, link rails and pop-ups are never the
+    article, however long."""
+    while node is not None and node.tag not in ("body", "html"):
+        if node.tag in ("aside", "nav") or (node.attributes.get("role") or "").lower() in _ASIDE_ROLES:
+            return True
+        node = node.parent  # type: ignore[assignment]
+    return False
+
+
 def choose_container(tree: LexborHTMLParser, hint: str = "") -> list[LexborNode]:
     """Best-scoring container plus its siblings that look like more of the same article."""
     scores = _score_blocks(tree)
@@ -320,6 +345,8 @@ def choose_container(tree: LexborHTMLParser, hint: str = "") -> list[LexborNode]
             continue
         if best is not None and score * bonus <= best[0]:
             break  # ranked by raw score: no later candidate can win (link density only lowers it)
+        if _aside(node):
+            continue
         text = node.text(deep=True)
         score *= 1 - link_density(node, len(text.strip()))
         if _is_evidence(node):
@@ -363,8 +390,8 @@ def _rich(node: LexborNode, scores: dict[int, list[Any]]) -> bool:
     entry = scores.get(node.mem_id)
     if entry is None or entry[2] < _REPEAT_MIN:
         return False
-    text_len = len(node.text(deep=True).strip())
-    return link_density(node, text_len) < 0.25 and entry[2] >= 0.5 * text_len
+    text = node.text(deep=True)
+    return link_density(node, len(text.strip())) < 0.25 and entry[2] >= 0.5 * _size(text)
 
 
 def _widen(top: LexborNode, scores: dict[int, list[Any]]) -> LexborNode:
@@ -407,13 +434,23 @@ def _with_siblings(top: LexborNode, top_score: float, scores: dict[int, list[Any
         if not sibling.is_element_node:
             continue
         entry = scores.get(sibling.mem_id)
-        if entry is not None and entry[1] >= threshold and _class_weight(sibling) >= 0:
+        if (
+            entry is not None
+            and entry[1] >= threshold
+            and _class_weight(sibling) >= 0
+            and entry[1] * (1 - link_density(sibling)) >= threshold  # the winner's own score was so weighed
+        ):
             chosen.append(sibling)
-        elif sibling.tag == "p":
+        elif sibling.tag == "p" or (sibling.tag in _TEXT_HOLDERS and not _has_blocks(sibling)):
+            # a div holding only phrasing is a paragraph too (a "perex" or intro div above the body)
             text = sibling.text(deep=True).strip()
-            if len(text) > 80 and link_density(sibling, len(text)) < 0.25:
+            if _size(text) > 80 and link_density(sibling, len(text)) < 0.25:
                 chosen.append(sibling)
     return chosen
+
+
+def _has_blocks(node: LexborNode) -> bool:
+    return any(child.tag in BLOCK_TAGS for child in node.iter())
 
 
 def drop_hidden(tree: LexborHTMLParser) -> None:
@@ -445,10 +482,13 @@ def _is_noise(node: LexborNode, limit: int) -> bool:
     attrs = node.attributes
     tag = node.tag
     if tag in _SKIP_TAGS:
-        return tag not in ("header", "form", "figure") or len(node.text(deep=True)) < limit
+        return tag not in ("header", "form", "figure") or _size(node.text(deep=True)) < limit
+    role = attrs.get("role")
+    if role and role.lower() in _ASIDE_ROLES:
+        return True
     names = f"{attrs.get('class') or ''} {attrs.get('id') or ''} {attrs.get('data-hook') or ''}"
     if len(names) > 2 and _noise_named(names):
-        return len(node.text(deep=True)) < limit
+        return _size(node.text(deep=True)) < limit
     if tag in ("ul", "ol"):
         text_len = len(node.text(deep=True).strip())
         return text_len > 0 and link_density(node, text_len) > 0.6
@@ -503,7 +543,7 @@ def render_body(nodes: list[LexborNode], title: str | None = None, authors: tupl
     title_key = _NON_WORD.sub("", title or "").lower()
     for node in nodes:
         raw = node.text(deep=True)  # once: it sizes the noise filter and tells a gutted container
-        text = render_text(node, _skipper(len(raw))) if node.tag != "p" else clean_text(raw)
+        text = render_text(node, _skipper(_size(raw))) if node.tag != "p" else clean_text(raw)
         if len(text) < _GUTTED and len(raw) > 2 * _GUTTED:
             # the noise filter gutted a container the density pick chose: trust the pick
             text = render_text(node, _hidden)
