@@ -69,6 +69,7 @@ class Daemon:
             loop.add_signal_handler(sig, self._on_stop_signal, sig)
         loop.add_signal_handler(signal.SIGHUP, self.reload)
         log.info("daemon started: %d site(s), archive %s", len(self.config.sites), self.db_path)
+        self._warn_if_idle()
         await self._done.wait()
         return await self._shutdown()
 
@@ -190,3 +191,13 @@ class Daemon:
         changed = tuple(s for n, s in fresh.items() if old.get(n) != s)
         self._schedule_all(changed)
         log.info("reload: %d site(s), %d added or changed", len(fresh), len(changed))
+        self._warn_if_idle()
+
+    def _warn_if_idle(self) -> None:
+        """A daemon with no site would wait silently for ever; say what it needs."""
+        if not self.config.sites:
+            log.warning(
+                "no sites configured in %s: nothing to crawl until a site file is added there and the"
+                " daemon gets SIGHUP (ad-hoc `scraper crawl URL` sites are not scheduled)",
+                self.config_dir / "sites",
+            )

@@ -76,6 +76,9 @@ def test_check_reports_every_error_of_every_file(tmp_path: Path) -> None:
         (["fetch", "127.0.0.1:8765/x"], "did you mean https://127.0.0.1:8765/x?"),
         (["fetch", "www.lemonde.fr/politique/a.html"], "did you mean https://www.lemonde.fr/politique/a.html?"),
         (["extract", "example.com/post"], "did you mean https://example.com/post?"),
+        (["history", "www.x.fr/a"], "did you mean https://www.x.fr/a?"),
+        (["diff", "www.x.fr/a"], "did you mean https://www.x.fr/a?"),
+        (["copies", "www.x.fr/a"], "did you mean https://www.x.fr/a?"),
     ],
 )
 def test_a_url_without_scheme_gets_a_hint(tmp_path: Path, args: list[str], hint: str) -> None:
@@ -239,3 +242,16 @@ def test_serve_refuses_an_old_schema_it_cannot_upgrade_in_one_line() -> None:
         assert (
             result.output.count("\n") == 1 and "has schema 1" in result.output and "cannot be written" in result.output
         )
+
+
+@pytest.mark.parametrize(
+    ("source", "says"),
+    [
+        ("nosuch.html", "nosuch.html does not exist"),
+        ("/tmp/x/none.htm", "none.htm does not exist"),
+        (".", "is a folder"),
+    ],
+)
+def test_extract_of_a_missing_file_says_so(source: str, says: str) -> None:
+    result = run("extract", source)
+    assert result.exit_code == 2 and says in result.output and "http(s) URL" in result.output

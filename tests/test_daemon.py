@@ -323,3 +323,15 @@ def test_a_dead_site_is_a_warning_in_the_daemon_log(
     assert "site unreachable: robots.txt unreachable: connection refused" in failed[0]["message"]
     assert not any(r["message"].startswith("site dead: round ok") for r in logs)
     assert query(db_path, "SELECT status FROM runs WHERE site = 'dead'") == [("failed",)]
+
+
+def test_a_daemon_with_no_site_says_so_and_stops_cleanly(
+    daemon_config: Path, start_daemon: Callable[..., subprocess.Popen[str]], tmp_path: Path
+) -> None:
+    proc = start_daemon(daemon_config)
+    log = tmp_path / "daemon.log"
+    wait_for(lambda: "no sites configured" in log.read_text(), what="the warning about an idle daemon")
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=40) == 0
+    [warning] = [json.loads(line) for line in log.read_text().splitlines() if "no sites configured" in line]
+    assert warning["level"] == "WARNING" and "SIGHUP" in warning["message"]

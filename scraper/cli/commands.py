@@ -51,6 +51,11 @@ def check_url(value: str, param_hint: str) -> str:
     raise click.BadParameter(f"{value!r} is not an http(s) URL", param_hint=param_hint)
 
 
+def url_argument(func: Any) -> Any:
+    """URL, an http(s) URL: a host without its scheme is a usage error with a hint, for every command."""
+    return click.argument("url", callback=lambda ctx, param, value: check_url(value, "URL"))(func)
+
+
 def since_option(func: Any) -> Any:
     def parse(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
         from ..archive.changes import parse_since
@@ -120,7 +125,7 @@ def broker_option(func: Any) -> Any:
     "scraper fetch https://www.lemonde.fr/politique/article/2024/06/20/x.html",
     "scraper fetch https://example.com/post --json --no-store",
 )
-@click.argument("url")
+@url_argument
 @db_option
 @config_option
 @json_option
@@ -144,7 +149,6 @@ def fetch(
     from ..fetch.client import make_fetcher, own_origin
     from ..fetch.pacing import fetch_one
 
-    check_url(url, "URL")
     config = _load(config_dir)
     try:
         site = config.site_for(url) or adhoc_site(url)
@@ -240,7 +244,7 @@ def _show_article(data: dict[str, Any], archive: dict[str, Any] | None, as_json:
     "scraper history https://www.lemonde.fr/article.html",
     "scraper history https://www.lemonde.fr/article.html --json",
 )
-@click.argument("url")
+@url_argument
 @db_option
 @json_option
 @reports_errors
@@ -265,7 +269,7 @@ def history(url: str, db_path: Path, as_json: bool) -> None:
     "scraper diff https://www.lemonde.fr/article.html",
     "scraper diff https://www.lemonde.fr/article.html --from 1 --to 3 --json",
 )
-@click.argument("url")
+@url_argument
 @db_option
 @json_option
 @click.option("--from", "from_version", type=int, help="Older version number (default: the one before --to).")
@@ -368,8 +372,10 @@ def extract(source: str, config_dir: Path, as_json: bool, base_url: str | None, 
     else:
         path = Path(source)
         if not path.is_file():
-            check_url(source, "SOURCE")  # suggests a scheme for what looks like a host
-            raise click.BadParameter(f"{source} is neither a URL nor a file", param_hint="SOURCE")
+            if _HOSTLIKE.match(source) and Path(source.split("/")[0]).suffix.lower() not in (".html", ".htm"):
+                check_url(source, "SOURCE")  # suggests a scheme for what looks like a host
+            what = "is a folder" if path.is_dir() else "does not exist"
+            raise click.BadParameter(f"{source} {what} (give an HTML file or an http(s) URL)", param_hint="SOURCE")
         html, _ = decode_html(path.read_bytes())
         url = base_url or path.resolve().as_uri()
     site = config.site_for(url)
@@ -468,7 +474,7 @@ def import_(path: Path, db_path: Path, config_dir: Path) -> None:
     "scraper copies https://www.lemonde.fr/article.html",
     "scraper copies https://www.lemonde.fr/article.html --max-distance 3 --json",
 )
-@click.argument("url")
+@url_argument
 @db_option
 @json_option
 @click.option("--max-distance", type=click.IntRange(0, 7), default=7, show_default=True, help="SimHash bits.")

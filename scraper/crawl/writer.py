@@ -279,13 +279,14 @@ class Writer:
     def _emit(self, event: Event) -> None:
         counts = self.counts.setdefault(event.site, Counts())
         counts.add(event.outcome, event.size)
+        status = f" (HTTP {event.status})" if event.status is not None else ""
         if event.outcome == Outcome.ERROR:
             counts.failed(event.error or f"HTTP {event.status}", event.status)
-            log.warning("error %s (%s): %s", event.url, event.status, event.error)
+            log.warning("error %s%s: %s", event.url, status, event.error)
         elif event.error:
-            log.info("%s %s (%s): %s", event.outcome, event.url, event.status, event.error)
+            log.info("%s %s%s: %s", event.outcome, event.url, status, event.error)
         else:
-            log.info("%s %s (%s, %d bytes)", event.outcome, event.url, event.status, event.size)
+            log.info("%s %s%s, %d bytes", event.outcome, event.url, status, event.size)
         if self.report is not None:
             self.report(event)
 

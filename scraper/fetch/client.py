@@ -162,7 +162,7 @@ class Fetcher:
         except httpx.HTTPError as exc:
             raise _classify(url, exc, self.settings) from None
         elapsed = time.perf_counter() - started
-        log.info("GET %s -> %s (%d bytes, %.2fs)", url, page.status, page.size, elapsed)
+        log.debug("GET %s -> %s (%d bytes, %.2fs)", url, page.status, page.size, elapsed)  # the crawl logs the page
         return Page(
             url=url,
             final_url=page.final_url,
