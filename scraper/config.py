@@ -7,6 +7,7 @@ the key and the reason (`ConfigError`); nothing here prints.
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 import tomllib
@@ -372,12 +373,18 @@ def _check_url(path: str, key: str, url: str) -> str:
 
 
 def _unknown(path: str, prefix: str, data: Mapping[str, Any], known: Iterable[str]) -> None:
-    extra = sorted(set(data) - set(known))
-    errors = [ConfigError(path, f"{prefix}{k}", f"unknown key (known: {', '.join(sorted(known))})") for k in extra]
+    known = sorted(known)
+    errors = [ConfigError(path, f"{prefix}{k}", _unknown_reason(k, known)) for k in sorted(set(data) - set(known))]
     if len(errors) == 1:
         raise errors[0]
     if errors:
         raise ConfigErrors(errors)
+
+
+def _unknown_reason(key: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.75)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    return f"unknown key ({hint}known: {', '.join(known)})"
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -548,17 +555,28 @@ _COMMENT_SELECTORS = ("id", "author", "date", "text", "parent")
 
 
 def _load_selectors(p: str, data: Any) -> Selectors:
+    """Every selector is checked, and an unknown key reported beside a bad selector, in one run."""
     _expect(p, "selectors", data, dict, "a table")
-    _unknown(p, "selectors.", data, (*_FIELD_SELECTORS, "comment"))
-    fields = {k: _check_selector(p, f"selectors.{k}", data[k]) for k in _FIELD_SELECTORS if k in data}
-    comment = CommentSelectors()
+    e = _Errors()
+    with e.check():
+        _unknown(p, "selectors.", data, (*_FIELD_SELECTORS, "comment"))
+    fields: dict[str, str] = {}
+    for k in _FIELD_SELECTORS:
+        if k in data:
+            with e.check():
+                fields[k] = _check_selector(p, f"selectors.{k}", data[k])
+    parts: dict[str, str] = {}
     if "comment" in data:
-        table = _expect(p, "selectors.comment", data["comment"], dict, "a table")
-        _unknown(p, "selectors.comment.", table, _COMMENT_SELECTORS)
-        comment = CommentSelectors(
-            **{k: _check_selector(p, f"selectors.comment.{k}", v, attr_only_ok=True) for k, v in table.items()}
-        )
-    return Selectors(**fields, comment=comment)
+        with e.check():
+            table = _expect(p, "selectors.comment", data["comment"], dict, "a table")
+            with e.check():
+                _unknown(p, "selectors.comment.", table, _COMMENT_SELECTORS)
+            for k, v in table.items():
+                if k in _COMMENT_SELECTORS:
+                    with e.check():
+                        parts[k] = _check_selector(p, f"selectors.comment.{k}", v, attr_only_ok=True)
+    e.raise_any()
+    return Selectors(**fields, comment=CommentSelectors(**parts))
 
 
 def _check_cron(p: str, expr: Any) -> str:

@@ -57,16 +57,26 @@ def test_check_reports_every_error_of_every_file(tmp_path: Path) -> None:
     (config / "sites" / "a.toml").write_text(
         'name = "A B"\nstart_urls = ["ftp://x/"]\nevery = "soon"\nremove = ["div >"]\ncolour = 1\n'
     )
-    (config / "sites" / "b.toml").write_text('name = "b"\nstart_urls = ["https://b.example/"]\nlang = 3\n')
-    (config / "settings.toml").write_text("[fetch]\nretries = 'x'\nmax_bytes = -1\n")
+    (config / "sites" / "b.toml").write_text(
+        'name = "b"\nstart_urls = ["https://b.example/"]\nlang = 3\n'
+        '[selectors]\ntitle = "h1[[["\ntitel = "h1"\n[selectors.comment]\ntext = "p >"\nauthr = ".by"\n'
+    )
+    (config / "settings.toml").write_text("[fetch]\nretries = 'x'\nmax_bytes = -1\n[crawl]\nconcurency = 4\n")
     result = run("check", "--config", str(config))
     assert result.exit_code == 2
     lines = result.stderr.strip().splitlines()
-    keys = ["fetch.retries", "fetch.max_bytes", "colour", "name", "start_urls[0]", "every", "remove[0]", "lang"]
+    keys = [
+        *("fetch.retries", "fetch.max_bytes", "crawl.concurency", "colour", "name", "start_urls[0]", "every"),
+        *("remove[0]", "lang", "selectors.title", "selectors.titel", "selectors.comment.text"),
+        "selectors.comment.authr",
+    ]
     assert len(lines) == len(keys), lines
     for key in keys:
         assert any(f": {key}: " in line for line in lines), key
     assert all(line.startswith("config error: ") for line in lines)
+    hints = {"crawl.concurency": "'concurrency'", "selectors.titel": "'title'", "selectors.comment.authr": "'author'"}
+    for key, hint in hints.items():
+        assert any(f": {key}: unknown key (did you mean {hint}?" in line for line in lines), key
 
 
 @pytest.mark.parametrize(
