@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from scraper.cli import cli
-from tests.conftest import rows
+from tests.conftest import rows, write_site_file
 from tests.server import PAGES, LocalServer, Route
 
 WIX = (PAGES / "wix-blog-post-fr.html").read_text(encoding="utf-8")
@@ -233,3 +233,21 @@ def test_python_dash_m_entry_point() -> None:
 
     out = subprocess.run([sys.executable, "-m", "scraper", "--version"], capture_output=True, text=True, check=True)
     assert out.stdout.startswith("scraper, version")
+
+
+def test_an_article_fetched_ad_hoc_joins_the_site_configured_later(
+    server: LocalServer, db_path: Path, config_dir: Path
+) -> None:
+    url = serve(server, "/post/x", WIX)
+    assert run("fetch", url, "--db", str(db_path), "--config", str(config_dir)).exit_code == 0
+    host = server.url("").split("//")[1].rstrip("/")
+    assert rows(db_path, "SELECT site FROM articles") == [(host,)]  # host:port, as `crawl URL` names it
+    write_site_file(
+        config_dir, f'name = "courrier"\nstart_urls = ["{server.url("/")}"]\nallowed_domains = ["127.0.0.1"]\n'
+    )
+    again = run("fetch", url, "--db", str(db_path), "--config", str(config_dir))
+    assert again.exit_code == 0 and "unchanged" in again.output
+    assert rows(db_path, "SELECT site FROM articles") == [("courrier",)]
+    other = serve(server, "/post/y", WIX.replace("Kim Jong-un", "Kim Yo-jong"))
+    assert run("fetch", other, "--db", str(db_path), "--config", str(config_dir)).exit_code == 0
+    assert rows(db_path, "SELECT site FROM articles ORDER BY id") == [("courrier",), ("courrier",)]

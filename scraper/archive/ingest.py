@@ -12,6 +12,7 @@ from ..classify import Markup, judge, read_markup
 from ..config import Config, Site
 from ..extract import extract_article
 from ..models import Article, Digest, Page, VersionKind
+from ..urls import host_of
 from .store import Archive, SaveResult
 
 __all__ = ["archive_page", "identity_url", "save_extracted"]
@@ -92,7 +93,7 @@ def save_extracted(
     return archive.save(
         article,
         page=page,
-        site=site.name if site else urlsplit(page.final_url).hostname,
+        site=site.name if site else host_of(page.final_url),  # as `crawl URL` names it
         key_url=key,
         kind=kind,
         store_raw=reextract or bool(store_raw),

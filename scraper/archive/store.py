@@ -21,12 +21,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Self
+from urllib.parse import urlsplit
 
 import sqlite_utils
 import zstandard
 
 from ..errors import ArchiveError
 from ..models import Article, ArticleState, Comment, Digest, Outcome, Page, VersionKind
+from ..urls import host_of
 from . import schema
 from .changes import ChangeStats, stats_select, store_change_stats
 from .copies import digest as digest_of
@@ -355,6 +357,11 @@ class Archive:
             article_id = int(cur.lastrowid or 0)
         else:
             article_id = int(row[0])
+            if site:  # an article first archived ad hoc (under its host's name) joins the site configured since
+                conn.execute(
+                    "UPDATE articles SET site=? WHERE id=? AND site IS NOT ? AND (site IS NULL OR site IN (?, ?))",
+                    (site, article_id, site, host_of(key), urlsplit(key).hostname),
+                )
         conn.executemany(
             "INSERT OR IGNORE INTO article_urls (url, article_id) VALUES (?, ?)",
             [(u, article_id) for u in sorted(aliases) if u],

@@ -32,6 +32,7 @@ from ..extract import extract_article
 from ..fetch.client import HTML_TYPES
 from ..fetch.decode import decode_html
 from ..models import Outcome, Page, VersionKind
+from ..urls import host_of
 from .copies import digest
 from .ingest import identity_url
 from .store import Archive
@@ -163,7 +164,7 @@ def import_page(archive: Archive, config: Config, page: Page) -> Outcome:
     result = archive.save(
         article,
         page=page,
-        site=site.name if site else urlsplit(page.final_url).hostname,
+        site=site.name if site else host_of(page.final_url),  # as `crawl URL` names it
         key_url=key,
         kind=VersionKind.IMPORT,
         store_raw=bool(store_raw),
