@@ -180,13 +180,13 @@ def fetch(
     except RobotsUnavailable as exc:
         failed(Outcome.ERROR, exc.reason, f"not fetched: {url}: site unreachable: {exc.reason}", exc.status)
     except FetchError as exc:
-        failed(Outcome.ERROR, exc.reason, f"error: {exc}", exc.status)
+        failed(Outcome.ERROR, exc.reason, f"Error: {exc}", exc.status)
     site_rules = config.site_for(page.final_url)
     if no_store:
         try:
             article = extract_article(page.html, page.final_url, site_rules, fetched_at=page.fetched_at)
         except ExtractError as exc:
-            failed(Outcome.ERROR, exc.reason, f"error: {exc}", page.status)
+            failed(Outcome.ERROR, exc.reason, f"Error: {exc}", page.status)
         _show_article(article.to_dict(), None, as_json)
         return
     with Archive(db_path) as archive:
@@ -194,7 +194,7 @@ def fetch(
             article, result = archive_page(archive, page, config, site_rules, force=force)
         except ExtractError as exc:
             archive.record_fetch(url, Outcome.ERROR, status=page.status, error=exc.reason)
-            failed(Outcome.ERROR, exc.reason, f"error: {exc}", page.status, logged=True)
+            failed(Outcome.ERROR, exc.reason, f"Error: {exc}", page.status, logged=True)
     if result.reason is not None:
         line = f"not archived: {url} is {result.reason} ({result.status}; --force archives it anyway)"
         failed(Outcome(result.status), str(result.reason), line, page.status, logged=True)

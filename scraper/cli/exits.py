@@ -28,7 +28,7 @@ def reports_errors(func: F) -> F:
                 echo(f"config error: {line}", err=True)
             sys.exit(2)
         except ScraperError as exc:
-            echo(f"error: {exc}", err=True)
+            echo(f"Error: {exc}", err=True)
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
