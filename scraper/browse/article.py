@@ -98,11 +98,7 @@ async def _load(db: Database, article_id: int, request: Request) -> dict[str, An
             "from": old,
             "to": new,
             "full": full,
-            "fields": [
-                {"name": name, "old": _shown(old[name]), "new": _shown(new[name])}
-                for name in _DIFF_FIELDS
-                if old[name] != new[name]
-            ],
+            "fields": [_field(name, old[name], new[name]) for name in _DIFF_FIELDS if old[name] != new[name]],
             "segments": segments,
             "body_changed": any(s.op in ("insert", "delete") for s in segments),
         }
@@ -172,6 +168,14 @@ def _int_param(request: Request, name: str) -> int | None:
     return value
 
 
+def _field(name: str, old: Any, new: Any) -> dict[str, Any]:
+    """A changed metadata field; a headline is diffed word by word, since an edit often changes one word."""
+    field: dict[str, Any] = {"name": name, "old": _shown(old), "new": _shown(new)}
+    if name == "title" and field["old"] and field["new"]:
+        field["segments"] = diff_segments(field["old"], field["new"], context=None)
+    return field
+
+
 def _shown(value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(value)
@@ -213,7 +217,10 @@ def _as_json(data: dict[str, Any]) -> dict[str, Any]:
         out["diff"] = {
             "from": diff["from"]["version"],
             "to": diff["to"]["version"],
-            "fields": diff["fields"],
+            "fields": [
+                {**f, "segments": [{"op": s.op, "text": s.text} for s in f["segments"]]} if "segments" in f else f
+                for f in diff["fields"]
+            ],
             "body": [{"op": s.op, "text": s.text} for s in diff["segments"]],
         }
     else:
