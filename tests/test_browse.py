@@ -491,3 +491,11 @@ def test_thread_survives_orphans_and_cycles() -> None:
     ordered = thread(comments)
     assert sorted(c["key"] for c in ordered) == ["a", "b", "c", "d"]
     assert [(c["key"], c["depth"]) for c in ordered][:2] == [("c", 0), ("d", 1)]
+
+
+def test_latest_articles_page_is_framed_without_its_sql(ds: Datasette) -> None:
+    html = get(ds, "/archive/latest_articles").text
+    assert 'class="topbar"' in html and "newsroom" in html and "/archive/-/changes" in html
+    assert "CREATE VIEW" not in html and "Latest articles (view)" not in html
+    other = get(ds, "/archive/versions").text  # Datasette's own tables keep Datasette's frame and schema
+    assert 'class="topbar"' not in other and "CREATE TABLE" in other
