@@ -22,7 +22,8 @@ if TYPE_CHECKING:  # see plugin.py: datasette.app must not be imported while the
 
 __all__ = ["ROUTE", "SECURITY_HEADERS", "article_path", "article_view"]
 
-ROUTE = r"^/(?P<database>[^/]+)/-/article/(?P<article_id>\d+)(?:\.(?P<format>json))?$"
+# `/-/article/ID` (no database) is the archive being served, answered directly: `curl` needs no `-L`
+ROUTE = r"^(?:/(?P<database>[^/]+))?/-/article/(?P<article_id>\d+)(?:\.(?P<format>json))?$"
 
 SECURITY_HEADERS = {
     "content-security-policy": (
@@ -46,9 +47,10 @@ def article_path(datasette: Datasette, database: str, article_id: int, **params:
 
 
 async def article_view(datasette: Datasette, request: Request) -> Response:
+    name = request.url_vars.get("database")
     try:
-        db = datasette.get_database(route=request.url_vars["database"])
-    except KeyError:
+        db = datasette.get_database(route=name) if name else datasette.get_database()
+    except (KeyError, IndexError):
         raise NotFound("No such database") from None
     await datasette.ensure_permissions(
         request.actor, [("view-table", (db.name, "articles")), ("view-database", db.name), "view-instance"]
