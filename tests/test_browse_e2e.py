@@ -204,3 +204,52 @@ def test_change_list_at_1280_and_its_atom_feed(renamed_server: str, browser: syn
     assert title_box is not None and title_box["width"] >= 200
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280
     _shot(page, "latest.png")
+
+
+READER_PAGES = (
+    "/",
+    "/-/changes",
+    "/-/search?q=budget",
+    "/-/article/1?from=1&to=3",
+    "/-/article/3?from=1&to=2&full=1",  # a long unbreakable URL in its facts
+    "/-/latest",
+)
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_no_page_is_wider_than_the_screen(server: str, browser: sync_api.Browser, width: int) -> None:
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    for path in READER_PAGES:
+        page.goto(server + path)
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        assert scroll_width <= page.evaluate("window.innerWidth"), (path, scroll_width)
+        bar = page.locator("header").first.bounding_box()
+        assert bar is not None and bar["width"] == width, path  # the dark bar spans the screen
+    page.goto(server + "/")
+    days = page.locator("#timeline .scroll-x")
+    assert days.evaluate("e => getComputedStyle(e).overflowX") == "auto"
+    if width == 390:  # 30 day columns do not fit: the table scrolls in its own box
+        assert days.evaluate("e => e.scrollWidth > e.clientWidth")
+    _shot(page, f"front-{width}.png")
+
+
+def test_latest_articles_wears_the_newsroom_frame(server: str, browser: sync_api.Browser) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server + "/-/latest")
+    sync_api.expect(page.locator(".topbar").get_by_role("link", name="Changes")).to_be_visible()
+    assert page.evaluate("getComputedStyle(document.body).fontFamily") == page.evaluate(
+        "getComputedStyle(document.documentElement).getPropertyValue('--sans').trim()"
+    )
+    assert "CREATE VIEW" not in page.locator("body").inner_text()
+    sync_api.expect(page.locator("td.col-site")).to_have_count(3)
+    one_line = """e => { const r = document.createRange(); r.selectNodeContents(e);
+        return new Set([...r.getClientRects()].map(b => Math.round(b.top))).size === 1; }"""
+    for column in ("site", "lang", "versions", "comments", "state"):
+        for cell in page.locator(f"td.col-{column}").all():
+            assert cell.evaluate(one_line), (column, cell.inner_text())
+    for header in ("site", "versions", "comments", "published"):
+        assert page.locator(f"th.col-{header}").evaluate(
+            "e => { const a = e.querySelector('a'); const r = document.createRange(); r.selectNodeContents(a);"
+            " return new Set([...r.getClientRects()].map(b => Math.round(b.top))).size === 1; }"
+        ), header
+    _shot(page, "latest-newsroom.png")

@@ -1,6 +1,11 @@
 """Word-level diff between two texts: what was inserted, deleted, and how much stayed the same.
 
 Pure and shared by the CLI (`scraper diff`) and the browser view, so both show the same thing.
+
+Words are compared without the spaces around them, and a line break (one paragraph ending, the
+next starting) is a token of its own.  So a word that ends a paragraph still matches when a
+paragraph is appended after it, and a word inserted mid-paragraph does not drag the paragraph
+break into the change.
 """
 
 from __future__ import annotations
@@ -11,7 +16,9 @@ from difflib import SequenceMatcher
 
 __all__ = ["Chunk", "render_terminal", "word_diff"]
 
-_TOKENS = re.compile(r"\S+\s*|\s+")
+# a word with the spaces after it on its line | a paragraph break (any blank run with a newline) | lead spaces
+_TOKENS = re.compile(r"\S+[^\S\n]*|[^\S\n]*\n\s*|[^\S\n]+")
+_BREAK = "\n"  # the comparison key of every paragraph break
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,20 +32,43 @@ class Chunk:
         return {"op": self.op, "text": self.text}
 
 
+def _tokens(text: str) -> tuple[list[str], list[str]]:
+    """The tokens of `text` and their comparison keys (the word alone, or one key for any break)."""
+    tokens = _TOKENS.findall(text or "")
+    return tokens, [_BREAK if "\n" in t else t.strip() for t in tokens]
+
+
 def word_diff(old: str, new: str) -> list[Chunk]:
-    """Diff `old` against `new` word by word (whitespace kept, so the text can be rebuilt)."""
-    a, b = _TOKENS.findall(old or ""), _TOKENS.findall(new or "")
-    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    """Diff `old` against `new` word by word.
+
+    The equal and inserted chunks join up to `new` exactly; unchanged words are shown with the
+    spacing they have in `new` (a change of spaces alone is not a change).
+    """
+    a, a_keys = _tokens(old)
+    b, b_keys = _tokens(new)
+    matcher = SequenceMatcher(None, a_keys, b_keys, autojunk=False)
     chunks: list[Chunk] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            _add(chunks, "equal", "".join(a[i1:i2]))
+            _add(chunks, "equal", "".join(b[j1:j2]))
             continue
         if tag in ("delete", "replace"):
-            _add(chunks, "delete", "".join(a[i1:i2]))
+            after_word = bool(chunks) and not chunks[-1].text[-1].isspace()
+            before_word = j1 < len(b) and b_keys[j1] != _BREAK
+            _add(chunks, "delete", _deleted(a[i1:i2], after_word=after_word, before_word=before_word))
         if tag in ("insert", "replace"):
             _add(chunks, "insert", "".join(b[j1:j2]))
     return chunks
+
+
+def _deleted(tokens: list[str], *, after_word: bool, before_word: bool) -> str:
+    """Deleted words keep a space on each side that touches a word: "a [-b-] c", never "a[-b-]c"."""
+    text = "".join(tokens)
+    if after_word and text and not text[0].isspace():
+        text = " " + text
+    if before_word and text and not text[-1].isspace():
+        text += " "
+    return text
 
 
 def _add(chunks: list[Chunk], op: str, text: str) -> None:
@@ -51,21 +81,32 @@ def _add(chunks: list[Chunk], op: str, text: str) -> None:
 
 
 def collapse(text: str, keep: int = 12) -> str:
-    """Shorten unchanged text to its first and last `keep` words."""
+    """Shorten unchanged text to its first and last `keep` words, keeping the breaks at its ends."""
     words = text.split()
     if len(words) <= 2 * keep + 3:
         return text
-    return " ".join(words[:keep]) + f" [… {len(words) - 2 * keep} unchanged words …] " + " ".join(words[-keep:])
+    core = text.strip()
+    lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
+    shown = " ".join(core.split()[:keep]) + f" [… {len(words) - 2 * keep} unchanged words …] "
+    return lead + shown + " ".join(core.split()[-keep:]) + trail
 
 
 def render_terminal(chunks: list[Chunk], *, context: int = 12) -> str:
-    """`[-deleted-]` and `{+inserted+}` inline, long unchanged stretches collapsed (wdiff style)."""
+    """`[-deleted-]` and `{+inserted+}` inline, long unchanged stretches collapsed (wdiff style).
+
+    The spaces and paragraph breaks around a change stay outside its brackets, where they are in the text.
+    """
     out = []
     for chunk in chunks:
         if chunk.op == "equal":
             out.append(collapse(chunk.text, context))
-        elif chunk.op == "delete":
-            out.append(f"[-{chunk.text.strip()}-]" + (" " if chunk.text.endswith((" ", "\n")) else ""))
-        else:
-            out.append(f"{{+{chunk.text.strip()}+}}" + (" " if chunk.text.endswith((" ", "\n")) else ""))
+            continue
+        core = chunk.text.strip()
+        if not core:  # only spaces, or a paragraph break, were added or removed
+            if "\n" in chunk.text:
+                out.append("{+¶+}" + chunk.text if chunk.op == "insert" else "[-¶-] ")
+            continue
+        lead = chunk.text[: len(chunk.text) - len(chunk.text.lstrip())]
+        trail = chunk.text[len(chunk.text.rstrip()) :]
+        out.append(lead + (f"[-{core}-]" if chunk.op == "delete" else f"{{+{core}+}}") + trail)
     return "".join(out)

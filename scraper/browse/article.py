@@ -22,7 +22,8 @@ if TYPE_CHECKING:  # see plugin.py: datasette.app must not be imported while the
 
 __all__ = ["ROUTE", "SECURITY_HEADERS", "article_path", "article_view"]
 
-ROUTE = r"^/(?P<database>[^/]+)/-/article/(?P<article_id>\d+)(?:\.(?P<format>json))?$"
+# `/-/article/ID` (no database) is the archive being served, answered directly: `curl` needs no `-L`
+ROUTE = r"^(?:/(?P<database>[^/]+))?/-/article/(?P<article_id>\d+)(?:\.(?P<format>json))?$"
 
 SECURITY_HEADERS = {
     "content-security-policy": (
@@ -46,9 +47,10 @@ def article_path(datasette: Datasette, database: str, article_id: int, **params:
 
 
 async def article_view(datasette: Datasette, request: Request) -> Response:
+    name = request.url_vars.get("database")
     try:
-        db = datasette.get_database(route=request.url_vars["database"])
-    except KeyError:
+        db = datasette.get_database(route=name) if name else datasette.get_database()
+    except (KeyError, IndexError):
         raise NotFound("No such database") from None
     await datasette.ensure_permissions(
         request.actor, [("view-table", (db.name, "articles")), ("view-database", db.name), "view-instance"]
@@ -98,11 +100,7 @@ async def _load(db: Database, article_id: int, request: Request) -> dict[str, An
             "from": old,
             "to": new,
             "full": full,
-            "fields": [
-                {"name": name, "old": _shown(old[name]), "new": _shown(new[name])}
-                for name in _DIFF_FIELDS
-                if old[name] != new[name]
-            ],
+            "fields": [_field(name, old[name], new[name]) for name in _DIFF_FIELDS if old[name] != new[name]],
             "segments": segments,
             "body_changed": any(s.op in ("insert", "delete") for s in segments),
         }
@@ -172,6 +170,14 @@ def _int_param(request: Request, name: str) -> int | None:
     return value
 
 
+def _field(name: str, old: Any, new: Any) -> dict[str, Any]:
+    """A changed metadata field; a headline is diffed word by word, since an edit often changes one word."""
+    field: dict[str, Any] = {"name": name, "old": _shown(old), "new": _shown(new)}
+    if name == "title" and field["old"] and field["new"]:
+        field["segments"] = diff_segments(field["old"], field["new"], context=None)
+    return field
+
+
 def _shown(value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(value)
@@ -213,7 +219,10 @@ def _as_json(data: dict[str, Any]) -> dict[str, Any]:
         out["diff"] = {
             "from": diff["from"]["version"],
             "to": diff["to"]["version"],
-            "fields": diff["fields"],
+            "fields": [
+                {**f, "segments": [{"op": s.op, "text": s.text} for s in f["segments"]]} if "segments" in f else f
+                for f in diff["fields"]
+            ],
             "body": [{"op": s.op, "text": s.text} for s in diff["segments"]],
         }
     else:

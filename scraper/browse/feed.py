@@ -1,19 +1,26 @@
 """An Atom (RFC 4287) feed of changes: one entry per new version, linking to its diff.
 
 Built with ElementTree, so every scraped string is escaped as XML text; nothing scraped becomes markup.
+An entry's id names the version itself (a `tag:` URI, RFC 4151, from the article's URL and version
+number), not the address it was served from, so the same archive served on another host or port
+gives a feed reader the same entries, not duplicates.
 """
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote, urlsplit
 
-__all__ = ["ATOM_TYPE", "atom_feed"]
+__all__ = ["ATOM_TYPE", "atom_feed", "entry_id"]
 
 ATOM_TYPE = "application/atom+xml; charset=utf-8"
 _NS = "http://www.w3.org/2005/Atom"
+_DNS_NAME = re.compile(r"^[a-z0-9.-]+$")
+_SPECIFIC_SAFE = "/?:@!$&'()*+,;=-._~%"  # RFC 4151 `specific`: pchar, "/" and "?", escapes kept
 
 
 def _stamp(value: str | None) -> str:
@@ -27,6 +34,26 @@ def _stamp(value: str | None) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.isoformat(timespec="seconds")
+
+
+def entry_id(url: str | None, version: int, seen: str | None, article_id: int) -> str:
+    """`tag:news.example.fr,2024-05-15:/2024/05/council-budget#v3` for version 3 of that article.
+
+    The authority is the article's host and the date the day this version was first seen, when the
+    host served it; an article without a usable URL falls back to its id under `newsarchive.invalid`.
+    """
+    day = (seen or "")[:10] or "2000-01-01"
+    try:
+        parts = urlsplit((url or "").strip())
+        host = (parts.hostname or "").encode("idna").decode("ascii")
+    except (ValueError, UnicodeError):
+        parts, host = urlsplit(""), ""
+    if not _DNS_NAME.match(host):
+        return f"tag:newsarchive.invalid,{day}:article/{article_id}#v{version}"
+    specific = quote(parts.path or "/", safe=_SPECIFIC_SAFE)
+    if parts.query:
+        specific += "?" + quote(parts.query, safe=_SPECIFIC_SAFE)
+    return f"tag:{host},{day}:{specific}#v{version}"
 
 
 def _add(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
@@ -57,13 +84,13 @@ def atom_feed(
     for change in changes:
         entry = _add(feed, "entry")
         link = diff_url(change)
-        _add(entry, "id", link)
+        _add(entry, "id", entry_id(change.get("url"), change["version"], change["first_seen"], change["article_id"]))
         headline = change["title"] or "(untitled)"
         stats = change.get("change") or {}
         _add(entry, "title", ("Headline changed: " if stats.get("title_changed") else "") + headline)
         _add(entry, "updated", _stamp(change["first_seen"]))
-        author = _add(entry, "author")
-        _add(author, "name", change["site"] or "unknown site")
+        for name in change.get("authors") or [change["site"] or "unknown site"]:  # the byline, else the site
+            _add(_add(entry, "author"), "name", name)
         _add(entry, "link", rel="alternate", type="text/html", href=link)
         if change.get("url"):
             _add(entry, "link", rel="related", href=change["url"])

@@ -17,7 +17,7 @@ from ..archive.changes import has_change_columns, recent_changes
 from .article import SECURITY_HEADERS, article_path
 from .feed import ATOM_TYPE, atom_feed
 from .metadata import PLUGIN_NAME
-from .present import fts_query, human_time, safe_href
+from .present import authors_list, fts_query, human_time, safe_href
 
 if TYPE_CHECKING:
     from datasette.app import Datasette
@@ -219,6 +219,8 @@ async def changes_view(datasette: Datasette, request: Request) -> Response:
             kinds=None if with_reextracts else ("fetch", "import"),
             limit=limit,
         )
+        if request.url_vars.get("format") == "atom":
+            _add_authors(conn, found)
         sites = [r[0] for r in conn.execute("SELECT DISTINCT site FROM articles WHERE site IS NOT NULL ORDER BY 1")]
         return {"changes": found, "sites": sites, "stats": has_change_columns(conn)}
 
@@ -267,6 +269,19 @@ async def changes_view(datasette: Datasette, request: Request) -> Response:
     }
     html = await datasette.render_template("newsarchive_changes.html", context, request=request)
     return Response.html(html, headers=SECURITY_HEADERS)
+
+
+def _add_authors(conn: sqlite3.Connection, changes: list[dict[str, Any]]) -> None:
+    """Each change's byline as that version had it, for the feed's <author> elements."""
+    ids = sorted({c["article_id"] for c in changes})
+    if not ids:
+        return
+    rows = conn.execute(
+        f"SELECT article_id, version, authors FROM versions WHERE article_id IN ({','.join('?' * len(ids))})", ids
+    )
+    bylines = {(a, v): authors_list(authors) for a, v, authors in rows}
+    for change in changes:
+        change["authors"] = bylines.get((change["article_id"], change["version"]), [])
 
 
 def _quote(value: str) -> str:
@@ -328,19 +343,9 @@ async def latest_redirect(datasette: Datasette, request: Request) -> Response:
     return Response.redirect(datasette.urls.table(db.name, "latest_articles"))
 
 
-async def article_redirect(datasette: Datasette, request: Request) -> Response:
-    db = await _database(datasette, request)
-    suffix = request.url_vars.get("rest") or ""
-    target = datasette.urls.database(db.name) + f"/-/article/{request.url_vars['article_id']}{suffix}"
-    if request.query_string:
-        target += "?" + request.query_string
-    return Response.redirect(target)
-
-
 ROUTES: list[tuple[str, Any]] = [
     (r"^/$", front_page),
     (r"^" + _DB + r"/-/changes(?:\.(?P<format>atom|json))?$", changes_view),
     (r"^" + _DB + r"/-/search$", search_view),
     (r"^/-/latest$", latest_redirect),
-    (r"^/-/article/(?P<article_id>\d+)(?P<rest>\.json)?$", article_redirect),
 ]

@@ -22,9 +22,17 @@ from .present import authors_list, fts_query, safe_href
 if TYPE_CHECKING:  # importing datasette.app here would load entry points while this package is half-imported
     from datasette.app import Datasette
 
-__all__ = ["extra_css_urls", "handle_exception", "prepare_connection", "register_routes", "render_cell"]
+__all__ = [
+    "extra_css_urls",
+    "extra_template_vars",
+    "handle_exception",
+    "prepare_connection",
+    "register_routes",
+    "render_cell",
+]
 
 ARTICLE_TABLES = frozenset({"articles", "latest_articles"})
+NEWSROOM_TABLES = frozenset({"latest_articles"})  # drawn in the newsroom frame (templates/table.html)
 STAMP_COLUMNS = frozenset({"published", "modified", "first_seen", "last_seen", "last_checked", "last_changed"})
 # snippet() in the canned search query marks hits with these private-use characters; only they
 # become <mark>, after the scraped text around them has been escaped.
@@ -40,6 +48,22 @@ def register_routes(datasette: Datasette) -> list[tuple[str, Callable[..., Any]]
 def extra_css_urls(datasette: Datasette) -> list[str]:
     """Datasette's own pages get a little CSS: readable titles, the original link on screen at 1280 px."""
     return [datasette.urls.static_plugins(PLUGIN_NAME, "datasette-pages.css")]
+
+
+@hookimpl
+def extra_template_vars(template: str, database: str | None, table: str | None, datasette: Datasette) -> dict[str, Any]:
+    """The newsroom frame for the article list: our top bar's links, and no `CREATE VIEW` under the rows
+    (readers came for articles; the SQL stays in the database's schema for those who want it)."""
+    if template != "table.html" or table not in NEWSROOM_TABLES or database is None:
+        return {}
+    base = datasette.urls.database(database)
+    links = {
+        "home_url": datasette.urls.instance(),
+        "latest_url": datasette.urls.table(database, table),
+        "changed_url": base + "/-/changes",
+        "search_url": base + "/-/search",
+    }
+    return {"newsroom": links, "view_definition": None, "is_view": False}
 
 
 @hookimpl
@@ -97,8 +121,12 @@ def _plain(value: Any) -> Any:
 def _stamp(value: str) -> Markup:
     """'2024-06-10T08:00:00+00:00' shown as '2024-06-10 08:00' on two short lines; the full stamp on hover."""
     day, _, rest = value.partition("T")
-    shown = f"{day} {rest[:5]}" if rest else day
-    return Markup('<time datetime="{}" title="{}">{}</time>').format(value, value, shown)
+    if not rest:
+        return Markup('<time datetime="{}" title="{}">{}</time>').format(value, value, day)
+    # each half unbreakable, so a squeezed column shows "2024-06-11 / 08:05", never "2024 / -06- / 11"
+    return Markup('<time datetime="{}" title="{}"><span>{}</span> <span>{}</span></time>').format(
+        value, value, day, rest[:5]
+    )
 
 
 def _original_link(url: str) -> Markup | None:

@@ -183,12 +183,21 @@ class DiffSegment:
 
     @property
     def core(self) -> str:
-        """The text without trailing whitespace, so a struck-out word does not strike the space after it."""
-        return self.text.rstrip()
+        """The text without the spaces or breaks around it, so a struck-out word does not strike the space after it."""
+        return self.text.strip()
+
+    @property
+    def lead(self) -> str:
+        return self.text[: len(self.text) - len(self.text.lstrip())]
 
     @property
     def trail(self) -> str:
         return self.text[len(self.text.rstrip()) :]
+
+    @property
+    def is_break(self) -> bool:
+        """Only a paragraph break was inserted or deleted (a paragraph split in two, or two joined)."""
+        return not self.core and "\n" in self.text
 
 
 def diff_segments(old: str, new: str, *, context: int | None = 25) -> list[DiffSegment]:

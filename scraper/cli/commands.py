@@ -313,7 +313,10 @@ def diff(url: str, db_path: Path, as_json: bool, from_version: int | None, to_ve
     if new.change and new_n == old_n + 1:
         echo(new.change.summary)
     for name, change in fields.items():
-        echo(f"{name}: [-{change['old']}-] {{+{change['new']}+}}")
+        if name == "title" and change["old"] and change["new"]:  # word by word: an edit often changes one word
+            echo(f"title: {render_terminal(word_diff(change['old'], change['new']))}")
+        else:
+            echo(f"{name}: [-{change['old']}-] {{+{change['new']}+}}")
     if any(c.op != "equal" for c in chunks):
         echo(render_terminal(chunks))
     else:
