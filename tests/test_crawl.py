@@ -303,3 +303,29 @@ def test_most_requests_failing_is_a_failed_round_and_a_few_404s_are_not(server: 
     reason = bad.failures["synth"]
     assert "requests failed (first: HTTP 503" in reason
     assert rows(db_path, "SELECT status FROM runs ORDER BY id") == [("ok",), ("failed",)]
+
+
+def test_a_changed_revisit_schedule_replans_known_articles(server: LocalServer, db_path: Path) -> None:
+    """Editing `revisit` takes effect on the next round for articles already known, not only new ones."""
+    import time
+
+    from scraper.config import parse_revisit
+
+    gen = SyntheticSite(n=6)
+    mount(server, gen)
+    config = make_config()
+    daily = make_site(server.url(""), revisit=parse_revisit("1d for 90d"))
+    assert run(config, daily, db_path).new == 6
+    server.log.clear()
+    run(config, daily, db_path)
+    assert article_paths(server) == []  # none due for a day
+    often = make_site(server.url(""), revisit=parse_revisit("1s for 90d"))
+    time.sleep(1.2)  # one step of the new schedule after the last fetch
+    run(config, often, db_path)
+    assert len(article_paths(server)) == 6  # each asked once more (a 304 each)
+    server.log.clear()
+    never = make_site(server.url(""), revisit=parse_revisit("never"))
+    time.sleep(1.2)
+    run(config, never, db_path)
+    assert article_paths(server) == []
+    assert rows(db_path, "SELECT count(*) FROM frontier WHERE kind = 'article' AND next_due IS NOT NULL") == [(0,)]

@@ -29,7 +29,7 @@ import sqlite_utils
 
 __all__ = ["VERSION", "VIEWS", "ensure_views", "migrate", "version_of"]
 
-VERSION = 5
+VERSION = 6
 
 FRONTIER = (
     """CREATE TABLE IF NOT EXISTS frontier (
@@ -68,6 +68,10 @@ LEASES = (
     expires REAL NOT NULL
 )""",
 )
+
+# The revisit schedule each site's frontier rows were planned with: when the config changes it, the
+# due times of the site's known articles are planned again (`Frontier.follow_revisit`).
+REVISITS = ("CREATE TABLE IF NOT EXISTS revisits (site TEXT PRIMARY KEY, schedule TEXT NOT NULL)",)
 
 # Near-copy fingerprints of each article's newest version, one index per 16-bit band (see copies.py).
 FINGERPRINTS = (
@@ -121,7 +125,7 @@ def migrate(db: sqlite_utils.Database) -> None:
 def _create(db: sqlite_utils.Database) -> None:
     """The schema of version `VERSION`, in an empty file."""
     _tables(db)
-    for statement in (*FRONTIER, *LEASES):
+    for statement in (*FRONTIER, *LEASES, *REVISITS):
         db.execute(statement)
     _write_views(db.conn, list(VIEWS))
     _to_v3(db.conn)  # the change-stat columns
@@ -275,7 +279,19 @@ def _to_v5(conn: sqlite3.Connection) -> None:
     conn.execute(FTS_UPDATE_TRIGGER)
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _to_v2, 3: _to_v3, 4: _to_v4, 5: _to_v5}
+def _to_v6(conn: sqlite3.Connection) -> None:
+    """Each site's revisit schedule is remembered, so a changed one replans its articles."""
+    for statement in REVISITS:
+        conn.execute(statement)
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    2: _to_v2,
+    3: _to_v3,
+    4: _to_v4,
+    5: _to_v5,
+    6: _to_v6,
+}
 
 
 def _write_views(conn: sqlite3.Connection, names: list[str]) -> None:

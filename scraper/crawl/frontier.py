@@ -10,6 +10,8 @@ it is next due is decided by `crawl.schedule`.
 
 from __future__ import annotations
 
+import json
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -17,7 +19,9 @@ from ..archive.store import Archive
 from ..discover import Link
 from ..models import Evidence, PageKind, UrlState
 from ..urls import host_of
-from .schedule import epoch
+from .schedule import epoch, next_revisit
+
+log = logging.getLogger(__name__)
 
 __all__ = ["Frontier", "Task", "Update"]
 
@@ -180,6 +184,36 @@ class Frontier:
             (site, int(articles), now, due_after, due_after, url_after, limit),
         ).fetchall()
         return [Task(url, site, PageKind(kind), *rest) for url, site, kind, *rest in rows]
+
+    def follow_revisit(self, site: str, schedule: tuple[tuple[float, float], ...], now: float) -> int:
+        """Plan the site's fetched articles again when its revisit schedule is not the one they were
+        planned with; return how many were replanned (none the first time a schedule is recorded).
+
+        Each article is next due one step of the new schedule after its last fetch (now, if that is
+        past), or never once it is older than the schedule's last step.
+        """
+        spec = json.dumps(schedule)
+        row = self.conn.execute("SELECT schedule FROM revisits WHERE site=?", (site,)).fetchone()
+        if row is not None and row[0] == spec:
+            return 0
+        replanned = 0
+        with self.archive.transaction() as conn:
+            conn.execute("INSERT OR REPLACE INTO revisits (site, schedule) VALUES (?, ?)", (site, spec))
+            if row is None:
+                return 0
+            rows = conn.execute(
+                "SELECT url, first_fetched, last_fetched, published FROM frontier"
+                " WHERE site=? AND kind=? AND state='done' AND last_fetched IS NOT NULL",
+                (site, PageKind.ARTICLE.value),
+            ).fetchall()
+            updates = []
+            for url, first, last, published in rows:
+                due = next_revisit(schedule, last, first or last, published)
+                updates.append((None if due is None else max(due, now), url))
+            conn.executemany("UPDATE frontier SET next_due=? WHERE url=?", updates)
+            replanned = len(updates)
+        log.info("%s: revisit schedule changed, %d known article(s) replanned", site, replanned)
+        return replanned
 
     def make_all_due(self, site: str, now: float) -> int:
         """Every known article and page of `site` due now (a full re-check, conditional requests keep it cheap)."""

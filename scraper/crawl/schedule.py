@@ -25,6 +25,7 @@ __all__ = [
     "epoch",
     "next_revisit",
     "next_round",
+    "revisit_schedule",
 ]
 
 DEFAULT_EVERY = 3600.0  # a site with neither `every` nor `cron` is polled hourly
@@ -64,8 +65,12 @@ def after_fetch(
     """The next due time of a URL fetched at `now`: an article's revisit, or None for a discovery page."""
     if kind != PageKind.ARTICLE:
         return None
-    schedule = site.revisit if site.revisit is not None else parse_revisit(settings.get("crawl.revisit"))
-    return next_revisit(schedule, now, first_fetched or now, published)
+    return next_revisit(revisit_schedule(site, settings), now, first_fetched or now, published)
+
+
+def revisit_schedule(site: Site, settings: Settings) -> tuple[tuple[float, float], ...]:
+    """The site's own `revisit`, else the settings' `crawl.revisit`."""
+    return site.revisit if site.revisit is not None else parse_revisit(settings.get("crawl.revisit"))
 
 
 def after_failure(settings: Settings, now: float, status: int | None, attempts: int) -> tuple[UrlState, float | None]:

@@ -32,7 +32,7 @@ from ..discover import Link
 from ..models import Article, Counts, Digest, Evidence, Outcome, Page, PageKind, UrlState
 from ..notify import Alerts
 from .frontier import Frontier, Task, Update
-from .schedule import after_disallowed, after_failure, after_fetch
+from .schedule import after_disallowed, after_failure, after_fetch, revisit_schedule
 
 __all__ = ["Event", "Result", "Writer"]
 
@@ -261,8 +261,10 @@ class Writer:
             self._round_start.setdefault(record.site, record.round_start)
             if record.discovered:
                 frontier.add(record.site, record.links, now, record.round_start)
-            else:
+            else:  # a round's start URLs, once per round: the site's config as it is now applies
                 frontier.seed(record.site, record.links, now)
+                schedule = revisit_schedule(self._sites[record.site], self.config.settings)
+                frontier.follow_revisit(record.site, schedule, now)
         elif isinstance(record, _AllDue):
             frontier.make_all_due(record.site, now)
         elif isinstance(record, _Logged):
