@@ -266,6 +266,9 @@ def test_a_one_off_crawl_is_a_run_in_status(server: LocalServer, db_path: Path, 
     last = report["sites"]["once"]["last_run"]
     assert last["new"] == 4 and last["status"] == "ok"
     assert report["sites"]["once"]["next_run"] > last["started"]
+    revisits = report["sites"]["once"]["revisits"]  # the default schedule: next check 15 minutes on
+    assert revisits["watched"] == 4 and revisits["due"] == 0 and revisits["next"] > last["started"]
+    assert "revisits: 4 articles watched, 0 due now, next at " in result.output
 
 
 def test_a_start_url_that_is_an_article_is_archived_by_the_first_round(

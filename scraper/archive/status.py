@@ -6,7 +6,8 @@ The next run is computed from config and the last run by the daemon's own rule
 
 from __future__ import annotations
 
-from datetime import datetime
+import time
+from datetime import UTC, datetime
 from typing import Any
 
 from ..config import Config
@@ -30,6 +31,20 @@ def _last_finished(archive: Archive) -> dict[str, tuple[str, str | None]]:
     return {site: (status, error) for site, status, error in archive.conn.execute(sql)}
 
 
+def _revisits(archive: Archive) -> dict[str, dict[str, Any]]:
+    """Per site: known articles still watched for edits, how many are due now, and when the next is."""
+    now = time.time()
+    sql = (
+        "SELECT site, count(*), sum(next_due <= ?), min(CASE WHEN next_due > ? THEN next_due END) FROM frontier"
+        " WHERE kind = 'article' AND state = 'done' AND next_due IS NOT NULL GROUP BY site"
+    )
+    found: dict[str, dict[str, Any]] = {}
+    for site, watched, due, upcoming in archive.conn.execute(sql, (now, now)):
+        when = datetime.fromtimestamp(upcoming, UTC) if upcoming is not None else None
+        found[site] = {"watched": watched, "due": int(due or 0), "next": _iso(when)}
+    return found
+
+
 def archive_status(archive: Archive, config: Config) -> dict[str, Any]:
     """Per site: `state` is "failing" when its latest finished round failed (`failing` says why),
     "ok" when it did not, None before any round finished.  A round still marked running whose
@@ -39,6 +54,7 @@ def archive_status(archive: Archive, config: Config) -> dict[str, Any]:
     runs = last_runs(archive)
     finished = _last_finished(archive)
     live = held_sites(archive)
+    revisits = _revisits(archive)
     sites: dict[str, Any] = {}
     names = [s.name for s in config.sites] + sorted(set(runs) - {s.name for s in config.sites})
     for name in names:
@@ -55,5 +71,6 @@ def archive_status(archive: Archive, config: Config) -> dict[str, Any]:
             "schedule": (site.cron or f"every {site.every or DEFAULT_EVERY:g}s") if site else None,
             "last_run": last,
             "next_run": _iso(next_round(site, last["started"])) if site and last else None,
+            "revisits": revisits.get(name, {"due": 0, "next": None, "watched": 0}),
         }
     return {"sites": sites, "archive": archive.totals()}

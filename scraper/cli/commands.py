@@ -603,6 +603,10 @@ def status(db_path: Path, config_dir: Path, as_json: bool, broker_url: str | Non
                 echo(f"  last error: {last['error']}")
         else:
             echo("  last run: never")
+        revisits = site["revisits"]
+        if revisits["watched"]:
+            upcoming = f", next at {revisits['next']}" if revisits["next"] else ""
+            echo(f"  revisits: {revisits['watched']:,} articles watched, {revisits['due']:,} due now{upcoming}")
         if site["configured"]:
             echo(f"  next run: {site['next_run'] or 'when the daemon starts'}")
         else:
