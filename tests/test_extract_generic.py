@@ -338,3 +338,18 @@ def test_a_newsroom_named_in_jsonld_and_meta_is_not_an_owner_author() -> None:
         "</body></html>"
     )
     assert extract_article(html, "https://www.courier.example.com/a", fetched_at=NOW).authors == ()
+
+
+def test_a_weekday_dateline_in_the_author_element_is_not_part_of_the_name() -> None:
+    """Failure mode 8, trailing junk: "Joe Wee  Monday, February 29, 2016 @ 11:10 PM UTC" in one byline
+    element; a surname that is a weekday ("Thomas Freitag") stays whole."""
+    text = "<p>" + "The board costs thirty-five dollars and it has sold more than eight million units. " * 5 + "</p>"
+    html = (
+        "<html lang=en><head><title>The credit card sized PC</title></head><body><h1>The credit card sized PC</h1>"
+        '<div class="article-author"><a href="/latest?author=joewee"><span>Joe Wee</span></a>&nbsp; '
+        "<span>Monday, February 29, 2016 @ 11:10 PM UTC</span></div>"
+        f"{text}</body></html>"
+    )
+    assert extract_article(html, "https://news.example.com/pi", fetched_at=NOW).authors == ("Joe Wee",)
+    html = html.replace("Joe Wee", "Thomas Freitag").replace("Monday, February 29, 2016 @ 11:10 PM UTC", "")
+    assert extract_article(html, "https://news.example.com/pi", fetched_at=NOW).authors == ("Thomas Freitag",)
