@@ -353,3 +353,10 @@ def test_a_weekday_dateline_in_the_author_element_is_not_part_of_the_name() -> N
     assert extract_article(html, "https://news.example.com/pi", fetched_at=NOW).authors == ("Joe Wee",)
     html = html.replace("Joe Wee", "Thomas Freitag").replace("Monday, February 29, 2016 @ 11:10 PM UTC", "")
     assert extract_article(html, "https://news.example.com/pi", fetched_at=NOW).authors == ("Thomas Freitag",)
+
+
+def test_a_slashed_date_before_a_us_zone_is_month_first() -> None:
+    """Failure mode 7: "4/11/2016 6:05 AM PDT" on a page that says only `lang="en"` is April 11, 6:05
+    in the morning: a North American zone after the time says the order is month first."""
+    article = extract("us-slash-date-zone-en.html", "https://www.canyonvalleyrecord.example.com/local/water-rates")
+    assert article.published is not None and article.published.startswith("2016-04-11T06:05")
