@@ -123,6 +123,50 @@ def test_a_permalink_pilcrow_is_not_part_of_the_title() -> None:
     assert article.body.startswith("The scheduler decides which worker runs each job")
 
 
+def test_a_headline_that_is_one_part_of_a_breadcrumb_title_is_the_title() -> None:
+    """Failure mode 9: `<title>` is "Headline / Section / News / Home - Site - tagline"; the h1 is the
+    first part of it at its " / " separators, so it is the headline, even on an archive address that
+    does not name the site."""
+    url = "https://web.archive.org/web/20120216182711/http://www.bayside-online.example.com/news/politics/harbour-wall"
+    article = extract("breadcrumb-title-en.html", url)
+    assert article.title == "Council approves harbour wall repairs"
+
+
+def test_a_headline_after_site_and_section_parts_of_the_title_is_the_title() -> None:
+    """Failure mode 9: "Site online - Section - Headline" with a site h1 and a section h1 before the
+    headline's h1: the last part follows a part naming the site and is the longest, so it agrees."""
+    article = extract(
+        "site-section-headline-title-de.html", "https://www.stadtamt.example.de/Presse/2024/lastenraeder.html"
+    )
+    assert article.title == "Verkündung der Lastenradverordnung"
+
+
+def test_an_og_title_cut_short_by_its_quoting_is_continued_by_the_page_title() -> None:
+    """Failure mode 9: `content="Senator calls the budget plan "unworkable""` ends the attribute at the
+    inner quote; `<title>` continues it past a quote, so the whole headline is kept."""
+    url = "https://www.valleyledger.example.com/politics/41877/senator-calls-budget-plan-unworkable"
+    assert extract("quote-cut-og-title-en.html", url).title == 'Senator calls the budget plan "unworkable"'
+
+
+def test_a_french_spaced_colon_kicker_is_left_out_but_not_a_site_after_it() -> None:
+    """ "Pétition : Headline" (French typography spaces the colon): the h1 after the kicker is the title;
+    "Headline : Site" with the site's h1 is not read as a kicker."""
+    headline = "Sauvons la halle du marché de Saint-Aubin avant la fin de l'hiver"
+    text = "<p>" + "La halle du marché doit être démolie au printemps, et les commerçants s'y opposent. " * 5 + "</p>"
+    html = (
+        f"<html lang=fr><head><title>Pétition : {headline}</title><meta property='og:title' "
+        f"content='Pétition : {headline}'></head><body><h1>{headline}</h1>{text}</body></html>"
+    )
+    assert extract_article(html, "https://www.signons-ensemble.example.fr/p/1", fetched_at=NOW).title == headline
+    html = (
+        "<html lang=fr><head><title> Recette des crêpes : Cuisine Facile</title></head>"
+        f"<body><h1 class=logo>Cuisine Facile</h1>{text}</body></html>"
+    )
+    url = "https://web.archive.org/web/2016/http://cuisine.example.fr/crepes"
+    title = extract_article(html, url, fetched_at=NOW).title
+    assert title is not None and title.startswith("Recette des crêpes")
+
+
 def test_space_separated_meta_properties_are_each_read() -> None:
     html = (
         '<html><head><meta property="og:title twitter:title" content="Harbour wall to be rebuilt">'
@@ -294,3 +338,25 @@ def test_a_newsroom_named_in_jsonld_and_meta_is_not_an_owner_author() -> None:
         "</body></html>"
     )
     assert extract_article(html, "https://www.courier.example.com/a", fetched_at=NOW).authors == ()
+
+
+def test_a_weekday_dateline_in_the_author_element_is_not_part_of_the_name() -> None:
+    """Failure mode 8, trailing junk: "Joe Wee  Monday, February 29, 2016 @ 11:10 PM UTC" in one byline
+    element; a surname that is a weekday ("Thomas Freitag") stays whole."""
+    text = "<p>" + "The board costs thirty-five dollars and it has sold more than eight million units. " * 5 + "</p>"
+    html = (
+        "<html lang=en><head><title>The credit card sized PC</title></head><body><h1>The credit card sized PC</h1>"
+        '<div class="article-author"><a href="/latest?author=joewee"><span>Joe Wee</span></a>&nbsp; '
+        "<span>Monday, February 29, 2016 @ 11:10 PM UTC</span></div>"
+        f"{text}</body></html>"
+    )
+    assert extract_article(html, "https://news.example.com/pi", fetched_at=NOW).authors == ("Joe Wee",)
+    html = html.replace("Joe Wee", "Thomas Freitag").replace("Monday, February 29, 2016 @ 11:10 PM UTC", "")
+    assert extract_article(html, "https://news.example.com/pi", fetched_at=NOW).authors == ("Thomas Freitag",)
+
+
+def test_a_slashed_date_before_a_us_zone_is_month_first() -> None:
+    """Failure mode 7: "4/11/2016 6:05 AM PDT" on a page that says only `lang="en"` is April 11, 6:05
+    in the morning: a North American zone after the time says the order is month first."""
+    article = extract("us-slash-date-zone-en.html", "https://www.canyonvalleyrecord.example.com/local/water-rates")
+    assert article.published is not None and article.published.startswith("2016-04-11T06:05")

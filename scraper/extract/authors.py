@@ -49,6 +49,21 @@ _ROLE = FastCI(
         re.IGNORECASE,
     )
 )
+# a dateline glued to the name: "Joe Wee Monday, February 29", "X am Samstag, 19. Oktober", "X le lundi".
+# A weekday alone is not enough: Freitag, Sonntag, Domingo and Sabato are also surnames.
+_DAYS = (
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|montag|dienstag|mittwoch|donnerstag|freitag|"
+    r"samstag|sonnabend|sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miércoles|"
+    r"jueves|viernes|sábado|domingo|lunedì|martedì|mercoledì|giovedì|venerdì|sabato|domenica)"
+)
+_MONTHS = (
+    r"(?:jan|feb|m[aä]r|apr|ma[iy]|jun|jul|aug|sep|o[ck]t|nov|de[cz]|janvier|février|mars|avril|mai|juin|juillet|"
+    r"août|septembre|octobre|novembre|décembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|"
+    r"octubre|noviembre|diciembre)"
+)
+_WEEKDAY_TAIL = FastCI(
+    re.compile(rf"\s+(?:(?:am|on|le|el|il|op|vom|du)\s+{_DAYS}\b|{_DAYS},?\s+{_MONTHS}).*$", re.IGNORECASE)
+)
 _NOT_NAME = FastCI(
     re.compile(
         r"^(?:admin|administrator|administrateur|webmaster|root|user|guest|anonymous|anonyme|unknown|"
@@ -107,6 +122,7 @@ def _clean_one(text: str) -> str:
     for _ in range(2):
         text = _SMALL_PREFIX.sub("", _PREFIX.sub("", text))
     text = _ROLE.sub("", text)
+    text = _WEEKDAY_TAIL.sub("", text)
     text = text.strip(" \t\n,;:-–—|·•\"'“”«»")
     return text if not text.endswith(".") or re.search(r"\b\w\.$", text) else text.rstrip(".")
 

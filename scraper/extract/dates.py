@@ -183,7 +183,7 @@ def _build_months() -> dict[str, int]:
 MONTHS = _build_months()
 _TIME = (
     r"(?:\s*(?:,|à|a las|às|alle|om|um|at|o|-|–)?\s*(\d{1,2})\s*(?:[:h.])\s*(\d{2})(?:[:.](\d{2}))?"
-    r"\s*(am|pm|a\.m\.|p\.m\.)?)?"
+    r"\s*(am|pm|a\.m\.|p\.m\.|AM|PM|A\.M\.|P\.M\.)?)?"
 )
 # Any word stands in for the month and is looked up in MONTHS afterwards: an alternation of ~250
 # month names, tried at every position of a page, made these scans 10x slower.
@@ -295,6 +295,8 @@ _URL_DATE = (
 )
 _URL_DMY = re.compile(r"/([0-3]\d)-?([01]\d)-?((?:19|20)\d{2})-")
 _MDY_LANGS = ("en-us", "en_us")
+# "4/11/2016 6:05 AM PDT": Pacific, Mountain, Central, Eastern, Alaska, Hawaii time are written month first
+_US_ZONE = re.compile(r"\s*\(?(?:[ECMP][SD]?T|AK[SD]T|H[AS]T)\b")
 
 
 def plausible(value: datetime | date, now: datetime) -> bool:
@@ -364,8 +366,11 @@ def _with_time(day: date, hour: str | None, minute: str | None, second: str | No
 
 
 def _numeric(m: re.Match[str], lang: str | None) -> tuple[int, int, int]:
+    """Day and month of "4/11/2016": by the page's region, or by a North American zone after the time."""
     first, second, year = int(m[1]), int(m[3]), _year(m[4])
     month_first = bool(lang and lang.lower().replace("_", "-") in _MDY_LANGS and m[2] == "/")
+    if m[2] == "/" and _US_ZONE.match(m.string, m.end()):
+        month_first = True
     if first > 12:
         month_first = False
     elif second > 12:

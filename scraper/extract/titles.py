@@ -27,7 +27,12 @@ _KICKER = re.compile(
 _NON_ALNUM = re.compile(r"[\W_]+")
 # the permalink marks documentation generators put at a heading's end (Sphinx's "¶", "#", "§", "🔗")
 _ANCHOR_MARK = re.compile(r"\s*(?:[¶§#\U0001f517]\s*)+$")
-_KICKER_COLON = re.compile(r"(?<=\S):\s+")
+# "Kicker: headline", and the French "Kicker : headline"
+_KICKER_COLON = re.compile(r"(?<=\S)\s?:\s+")
+# the parts of a title for matching a heading against: " / " joins breadcrumbs ("Headline / Section / Home")
+_PART_SEP = re.compile(r"\s+(?:[|\-–—·•»«~:/]|::)\s+")
+# an attribute value cut at a quote inside it (content="Biden calls it "unfit"") ends before a quote
+_QUOTES = "\"'“”„«»‘’‚"
 _META_TITLES = ("og:title", "twitter:title", "dc.title", "parsely-title", "sailthru.title", "citation_title")
 
 
@@ -92,7 +97,33 @@ def _related(part: str, title: str) -> bool:
         # a short headline agrees with a title that is it plus a short tail ("New Zealand - Wikipedia")
         pieces = _TITLE_SEP.split(title)
         return len(pieces) == 3 and _key(pieces[0]) == a and len(pieces[2].split()) <= 3 and len(pieces[2]) <= 24
-    return b.startswith(a) or (_KICKER_COLON.search(title) is not None and _key(_KICKER_COLON.split(title)[-1]) == a)
+    if b.startswith(a):
+        return True
+    # "Kicker: Headline"; after a spaced " : " (French) only the longer side, as "Headline : Site" is common
+    pieces = _KICKER_COLON.split(title)
+    if len(pieces) < 2 or _key(pieces[-1]) != a:
+        return False
+    return " :" not in title or len(a) > len(_key(pieces[0]))
+
+
+def _is_segment(a: str, title: str, doc: Doc) -> bool:
+    """`a` (a key) is a whole part of `title`, at its separators, and longer than each other part.
+
+    "Headline / Section / Home - Site" and "Site - Section - Headline": a heading that is one part of
+    the title is the headline unless a longer part is (then the heading is a site name), or a part
+    after it names the site.  A later part counts only after a part naming the site, since a tail is
+    where site names sit.
+    """
+    raw = _PART_SEP.split(title)
+    parts = [_key(p) for p in raw]
+    if len(parts) < 2 or len(a) < 12 or a not in parts:
+        return False
+    at = parts.index(a)
+    if at == 0 and any(_site_like(p, doc) for p in raw[1:]):
+        return True
+    if any(len(p) >= len(a) for i, p in enumerate(parts) if i != at):
+        return False
+    return at == 0 or any(_site_like(p, doc) for p in raw[:at])
 
 
 def _is_kicker(node: LexborNode) -> bool:
@@ -109,9 +140,11 @@ def _heading_parts(node: LexborNode) -> list[str]:
     return [p for p in parts if 2 <= len(p) <= 300]
 
 
-def _pick(parts: list[str], metas: list[str]) -> str | None:
+def _pick(parts: list[str], metas: list[str], doc: Doc) -> str | None:
     for part in parts:
         if any(_related(part, m) for m in metas):
+            return part
+        if not _site_like(part, doc) and any(_is_segment(_key(part), m, doc) for m in metas):
             return part
     return None
 
@@ -128,14 +161,24 @@ def _metas(doc: Doc) -> list[tuple[str, str]]:
     page_title = clean_text(title_node.text()) if title_node is not None else ""
     if page_title:
         metas.append((page_title, "title"))
-    return metas
+    return [(_continued(value, metas), rule) for value, rule in metas]
+
+
+def _continued(value: str, metas: list[tuple[str, str]]) -> str:
+    """`value`, or a source that continues it past a quote: the rest of a value its quoting cut short."""
+    cut = value.rstrip()
+    for other, _ in metas:
+        rest = other[len(cut) :].lstrip() if other.startswith(cut) else ""
+        if rest and rest[0] in _QUOTES:
+            return other
+    return value
 
 
 def heading_text(node: LexborNode, doc: Doc) -> str:
     """A heading chosen by a preset selector, without its kicker or dateline."""
     parts = [strip_site(p, doc, gentle=True) for p in _heading_parts(node)]
     metas = _metas(doc)
-    return _pick(parts, [v for v, _ in metas] + [strip_site(v, doc) for v, _ in metas]) or max(
+    return _pick(parts, [v for v, _ in metas] + [strip_site(v, doc) for v, _ in metas], doc) or max(
         parts, key=len, default=""
     )
 
@@ -143,9 +186,15 @@ def heading_text(node: LexborNode, doc: Doc) -> str:
 def find_title(doc: Doc) -> Found:
     metas = _metas(doc)
     texts = [v for v, _ in metas] + [strip_site(v, doc) for v, _ in metas]
-    h1s = [_heading_parts(node) for node in doc.tree.css("h1")[:6]]
+    h1s = [[strip_site(p, doc, gentle=True) for p in _heading_parts(node)] for node in doc.tree.css("h1")[:6]]
+    # sources that agree decide: an h1 that a metadata title repeats, before one that a title contains
+    keys = {_key(t) for t in texts}
     for parts in h1s:
-        picked = _pick([strip_site(p, doc, gentle=True) for p in parts], texts)
+        for part in parts:
+            if len(_key(part)) >= 4 and _key(part) in keys and not _site_like(part, doc):
+                return part, "h1"
+    for parts in h1s:
+        picked = _pick(parts, texts, doc)
         if picked:
             return picked, "h1"
     for value, rule in metas:
