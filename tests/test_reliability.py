@@ -196,7 +196,11 @@ def test_sigterm_stops_a_crawl_like_ctrl_c_and_closes_its_round(
         time.sleep(0.1)
     assert proc.poll() is None, proc.communicate()
     proc.send_signal(signal.SIGTERM)
-    _, err = proc.communicate(timeout=60)
+    try:
+        _, err = proc.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        pytest.fail(f"the crawl did not stop within 120 s of SIGTERM: {proc.communicate()}")
     assert proc.returncode == 143, err
     assert "interrupted: run the same command again to resume" in err and "Traceback" not in err
     last = _status_of_last_run(config_dir, db_path)
