@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -238,6 +239,11 @@ def is_teaser(body: str, held: str) -> bool:
     return len(grams & _grams(old)) >= TEASER_OVERLAP * len(grams)
 
 
+def _is_front_page(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.path in ("", "/") and not parts.query
+
+
 def judge(markup: Markup, article: Article, held_body: str | None = None) -> Verdict | None:
     """None when `article` deserves a version; else why not.  `held_body` is the body of the latest
     version we hold of this article, if any (a much shorter copy of it is a paywall stub)."""
@@ -258,6 +264,8 @@ def judge(markup: Markup, article: Article, held_body: str | None = None) -> Ver
         return Verdict(Outcome.NOT_ARTICLE, f"a page that needs JavaScript ({hits[0]!r}); try render = 'browser'")
     if not markup.article and markup.links >= INDEX_LINKS:
         return Verdict(Outcome.NOT_ARTICLE, f"an index page ({markup.links} links, no article markup)")
+    if not markup.article and _is_front_page(article.url):  # it would make a new version every round
+        return Verdict(Outcome.NOT_ARTICLE, "the site's front page (no article markup)")
     if words < MIN_WORDS:
         return Verdict(Outcome.NOT_ARTICLE, f"an empty page ({words} words of text)")
     return None
