@@ -18,26 +18,19 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from scraper.archive.store import Archive
 from scraper.config import ConfigError, load_config, load_settings
-from tests.brokered import REDIS, ROOT, RedisServer, Workers, redis_server
+from tests.brokered import REDIS, ROOT, RedisServer, Workers
 from tests.conftest import rows
 from tests.server import LocalServer, Route
 
 pytestmark = pytest.mark.skipif(REDIS is None, reason="needs Debian's redis-server (apt-get install redis-server)")
 
 ARTICLES = r"/a/\d+\.html$"
-
-
-@pytest.fixture
-def redis(tmp_path: Path) -> Iterator[RedisServer]:
-    with redis_server(tmp_path / "redis") as server:
-        yield server
 
 
 def article(host: int, n: int, edition: int = 0) -> bytes:

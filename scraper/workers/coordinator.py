@@ -33,7 +33,7 @@ from ..crawl.frontier import Frontier, Task
 from ..crawl.round import CrawlOptions, SiteRound
 from ..crawl.writer import Event, Writer
 from ..models import Counts, PageKind
-from .broker import BrokerConfig, BrokerError, Leases, make_broker
+from .broker import BrokerConfig, Leases, broker_error, is_broker_failure, make_broker, reaching
 from .messages import CrawlHost, WireError, decode, decode_result
 from .politeness import RedisPacer, RedisPolite
 
@@ -55,6 +55,7 @@ class _Host:
     state: str = "idle"  # idle -> queued (sent) -> running (a worker has it) -> idle
     suspect: float | None = None  # when its lease was first seen gone (monotonic)
     heard: float = 0.0  # when a record of its current message last came (monotonic)
+    message: str | None = None  # Dramatiq's id of its current message in Redis
 
 
 class Hub:
@@ -88,13 +89,17 @@ class Hub:
         try:
             await loop
         except Exception as exc:
-            log.error("coordinator: %s", exc, exc_info=not isinstance(exc, OSError | ConnectionError))
-            self.failure = exc
+            if is_broker_failure(exc):  # said once, by whoever runs the round (the CLI, the daemon's log)
+                self.failure = broker_error(self.cfg.url, exc)
+                log.debug("coordinator: %s", self.failure)
+            else:  # a bug: loud, with its traceback
+                log.exception("coordinator loop failed")
+                self.failure = exc
             self.changed.set()
 
     def check(self) -> None:
         if self.failure is not None:
-            raise BrokerError(f"the round stopped: {self.failure}") from self.failure
+            raise self.failure
 
     async def close(self) -> None:
         self.stopping = self._closing = True
@@ -106,10 +111,17 @@ class Hub:
                 task.cancel()
             if pending:
                 await asyncio.wait(pending, timeout=2)
-        for name, host in self.hosts.items():
-            if host.token is not None and host.state == "queued":  # not started: its message is dropped
-                await self.leases.release(self.cfg.lease_key(name), host.token)
-        await self.redis.delete(self.reply)
+        if self.failure is not None and is_broker_failure(self.failure):
+            return  # Redis is gone: its leases lapse and the results list ages out by itself
+        try:
+            for name, host in self.hosts.items():
+                if host.token is not None and host.state == "queued":  # not started: its message is dropped
+                    await self.leases.release(self.cfg.lease_key(name), host.token)
+            await self.redis.delete(self.reply)
+        except Exception as exc:  # tidying up only: what matters (the archive) does not depend on it
+            if not is_broker_failure(exc):
+                raise
+            log.debug("coordinator: could not tidy up the broker: %s", exc)
 
     # ------------------------------------------------------------ the dispatcher's side
 
@@ -172,7 +184,7 @@ class Hub:
             max_depth=self.max_depth[host.site],
             lease=self.cfg.lease,
         )
-        self.actor.send(msg.to_wire())
+        host.message = self.actor.send(msg.to_wire()).options.get("redis_message_id")
 
     def _release(self, host: _Host) -> None:
         """The host is free again; what it did not report goes back to the front of its queue."""
@@ -252,6 +264,7 @@ class Hub:
                 held_by += [
                     v is not None and _bytes(v).decode() == t for v, (_, _, t) in zip(holders, running, strict=True)
                 ]
+            await self._find_vanished(queued)
             for (name, host, token), held in zip([*queued, *running], held_by, strict=True):
                 if host.token != token:  # released (and perhaps sent again) meanwhile
                     continue
@@ -268,6 +281,25 @@ class Hub:
             await self.pump()
             self.changed.set()
             await self._warn_if_no_workers()
+
+    async def _find_vanished(self, queued: list[tuple[str, _Host, str]]) -> None:
+        """A message no worker started that is no longer in Dramatiq's hash was taken and ended (its
+        worker lost Redis, or found the lease lapsed): nobody has the host, so it is sent again.  A
+        worker's `started` goes out before its message is acked, so with nothing left to read, none came."""
+        ids = [(n, h, t, h.message) for n, h, t in queued if h.message]
+        if not ids:
+            return
+        present = await self.redis.hmget(self.cfg.messages_key, [m for *_, m in ids])
+        gone = [(n, h, t) for (n, h, t, _), p in zip(ids, present, strict=True) if p is None]
+        if not gone or await self._unread():
+            return
+        for name, host, token in gone:
+            if host.state == "queued" and host.token == token:
+                log.warning(
+                    "the crawl_host message of %s ended unstarted: %d URL(s) sent again", name, len(host.outstanding)
+                )
+                await self.leases.release(self.cfg.lease_key(name), token)
+                self._release(host)
 
     async def _unread(self) -> bool:
         return self._applying or bool(await self.redis.llen(self.reply))
@@ -352,7 +384,7 @@ async def distributed_crawl(
     hub = Hub(cfg, redis, broker.get_actor("crawl_host"), writer, config)
     rounds: list[SiteRound] = []
     try:
-        with Archive(db_path) as reader_archive:
+        with reaching(cfg.url), Archive(db_path) as reader_archive:
             reader = Frontier(reader_archive)
             slots = asyncio.Semaphore(config.settings.get("crawl.concurrency"))
             pacer = RedisPacer(redis, cfg)
@@ -366,13 +398,21 @@ async def distributed_crawl(
                 hub.max_depth[site.name] = site_round.max_depth
                 rounds.append(site_round)
             hub.start()
-            await asyncio.gather(*(_dispatch(hub, r) for r in rounds))
+            dispatchers = [asyncio.create_task(_dispatch(hub, r)) for r in rounds]
+            try:
+                await asyncio.gather(*dispatchers)
+            finally:  # one failed (Redis went away): the others stop too, leaving their URLs due
+                for task in dispatchers:
+                    task.cancel()
+                await asyncio.gather(*dispatchers, return_exceptions=True)
     finally:
+        # What arrived before a failure is still written: the writer commits it whole, the rest stays due.
         await hub.close()
         for site_round in rounds:
             await site_round.fetcher.aclose()
         await writer.close()
-        await redis.aclose()
+        with contextlib.suppress(Exception):  # a connection to a dead Redis may fail to close
+            await redis.aclose()
         broker.close()
     return dict(writer.counts)
 
