@@ -149,10 +149,14 @@ class SiteRound:
             await self._seed(round_start)
             await self._dispatch()
         finally:
-            for worker in self.workers:
-                worker.cancel()
-            await asyncio.gather(*self.workers, return_exceptions=True)
-            await self.fetcher.aclose()
+            await self.close()
+
+    async def close(self) -> None:
+        """Stop the host workers and the extraction stage, and close the HTTP client."""
+        for worker in self.workers:
+            worker.cancel()
+        await asyncio.gather(*self.workers, return_exceptions=True)
+        await self.fetcher.aclose()
 
     async def _seed(self, round_start: float) -> None:
         site = self.site

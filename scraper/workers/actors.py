@@ -180,7 +180,7 @@ class _Rounds:
         self.rounds[key] = host_round
         while len(self.rounds) > self.size:
             _, old = self.rounds.popitem(last=False)
-            await old.fetcher.aclose()
+            await old.close()
         return host_round
 
 

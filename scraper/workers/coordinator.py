@@ -409,7 +409,7 @@ async def distributed_crawl(
         # What arrived before a failure is still written: the writer commits it whole, the rest stays due.
         await hub.close()
         for site_round in rounds:
-            await site_round.fetcher.aclose()
+            await site_round.close()
         await writer.close()
         with contextlib.suppress(Exception):  # a connection to a dead Redis may fail to close
             await redis.aclose()
