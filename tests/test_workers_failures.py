@@ -10,6 +10,7 @@ import re
 import subprocess
 import sys
 import time
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,16 @@ import pytest
 from tests.brokered import REDIS, ROOT, RedisServer, Workers
 from tests.conftest import rows
 from tests.faults import WHOLE, archive_problems
-from tests.test_workers import assert_nothing_lost, crawl_cmd, serve_hosts, versions_so_far, write_config
+from tests.server import Route
+from tests.test_workers import (
+    article,
+    assert_nothing_lost,
+    crawl_cmd,
+    crawling,
+    serve_hosts,
+    versions_so_far,
+    write_config,
+)
 
 pytestmark = pytest.mark.skipif(REDIS is None, reason="needs Debian's redis-server (apt-get install redis-server)")
 
@@ -95,3 +105,73 @@ def test_redis_killed_mid_round_fails_in_one_line_and_loses_nothing(tmp_path: Pa
     assert archive_problems(db) == WHOLE
     unstarted = second.stderr.count("ended unstarted")  # a worker's stale connection dropped a message
     print(f"redis kill: {saved} versions before it; after a restart, {unstarted} message(s) re-sent; {figures}")
+
+
+# ------------------------------------------------------------ a host's failures and pauses, held in Redis
+
+
+@pytest.mark.slow
+def test_a_retry_after_told_to_one_worker_holds_for_the_next(tmp_path: Path, redis: RedisServer) -> None:
+    """Worker A draws a 429 Retry-After: 10 and is SIGKILLed a moment later; worker B, which gets the
+    host once A's lease lapses (~5 s), must not ask it before the 10 s are up (from the server's log)."""
+    import redis as redis_lib
+
+    from scraper.urls import host_of
+
+    retry_after, per_host = 10.0, 6
+    (srv,) = serve_hosts(1, per_host)
+    answered: list[float] = []  # when the 429 went out (the server's clock, as its log)
+
+    def limited(req: BaseHTTPRequestHandler) -> None:
+        body = article(0, 99)
+        first = not answered
+        req.send_response(429 if first else 200)
+        req.send_header("Content-Type", "text/html; charset=utf-8")
+        req.send_header("Content-Length", str(len(body)))
+        if first:
+            req.send_header("Retry-After", f"{retry_after:g}")
+        req.end_headers()
+        req.wfile.write(body)
+        if first:
+            answered.append(time.monotonic())
+
+    for i in range(per_host):
+        srv.routes[f"/a/{i}.html"] = Route(handler=limited)
+    config_dir = write_config(tmp_path / "config", [srv], redis.url, min_delay=0.2)
+    with (config_dir / "settings.toml").open("a") as f:  # no retry: A gives the URL up and goes on to the next
+        f.write("[fetch]\nretries = 0\n")
+    db = tmp_path / "archive.db"
+    workers = Workers(redis.url, config_dir, tmp_path)
+    client = redis_lib.Redis.from_url(redis.url)
+    pace = f"newsarchive:pace:{host_of(srv.url('/'))}"
+    try:
+        workers.start(2, threads=2)
+        workers.wait_live(2)
+        log = (tmp_path / "coordinator.log").open("w")
+        coord = subprocess.Popen(crawl_cmd(config_dir, db, redis.url), stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+        deadline = time.monotonic() + 60
+        while not answered and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert answered, "no article was asked for"
+        # Held in Redis at once, while A's message runs: the failure count and the pause.
+        while time.monotonic() < deadline and client.hget(pace, "failures") != b"1":
+            time.sleep(0.01)
+        state = client.hgetall(pace)
+        assert state.get(b"failures") == b"1", state
+        now_ms = int(client.time()[0]) * 1000
+        assert int(state[b"pause"]) - now_ms >= (retry_after - 1.5) * 1000, state
+        (a,) = [p for p in workers.procs if p.pid in crawling(redis.url)]
+        workers.kill(a)
+        killed = time.monotonic()
+        assert coord.wait(120) == 0, (tmp_path / "coordinator.log").read_text()[-3000:]
+    finally:
+        client.close()
+        workers.stop_all()
+        srv.stop()
+    coordinator_log = (tmp_path / "coordinator.log").read_text()
+    assert "worker lost with" in coordinator_log, "A's lease did not lapse: B never got the host"
+    after = sorted(s.at for s in srv.log if s.path.startswith("/a/") and s.at > answered[0])
+    assert after and after[0] > killed  # asked again only by B, A being dead
+    waited = after[0] - answered[0]
+    print(f"\nRetry-After {retry_after:g}s to worker A; worker B asked the host again {waited:.2f}s after the 429")
+    assert waited >= retry_after - 0.25  # Redis's clock and the server's agree to within a few ms
