@@ -113,18 +113,20 @@ def server_stats(ip: str, port: int, a: float, b: float) -> dict[str, float]:
 # ---------------------------------------------------------------- one point of the sweep
 
 
-def write_config(folder: Path, ips: list[str], port: int, redis_url: str) -> Path:
+def write_config(folder: Path, ips: list[str], port: int, redis_url: str, plain: bool = False) -> Path:
+    """The benchmark's settings and site; `plain`: no article pattern, so every article is queued as a
+    page to discover from and known for one by its markup (a site whose URLs say nothing)."""
     (folder / "sites").mkdir(parents=True, exist_ok=True)
     (folder / "settings.toml").write_text(
         f"[crawl]\nmin_delay = 0.0\nper_host_concurrency = {PER_HOST}\nconcurrency = 1000\nrobots_sitemaps = false\n"
         "max_pages = 100000\nbatch_size = 50000\nextract_processes = 0\n"
         f'[broker]\nurl = "{redis_url}"\nurls_per_message = 50\n'
     )
+    pattern = "" if plain else "article_pattern = '/a/\\d+\\.html$'\n"
     starts = ", ".join(f'"http://{ip}:{port}/"' for ip in ips)
     domains = ", ".join(f'"{ip}"' for ip in ips)
     (folder / "sites" / "hosts.toml").write_text(
-        f'name = "hosts"\nstart_urls = [{starts}]\nallowed_domains = [{domains}]\n'
-        "article_pattern = '/a/\\\\d+\\\\.html$'\nallow_private = true\n"
+        f'name = "hosts"\nstart_urls = [{starts}]\nallowed_domains = [{domains}]\n{pattern}allow_private = true\n'
     )
     return folder
 

@@ -55,7 +55,10 @@ def serve_hosts(n_hosts: int, per_host: int, delay: float = 0.0) -> list[LocalSe
     return servers
 
 
-def write_config(path: Path, servers: list[LocalServer], redis_url: str, **crawl: object) -> Path:
+def write_config(
+    path: Path, servers: list[LocalServer], redis_url: str, *, pattern: str | None = ARTICLES, **crawl: object
+) -> Path:
+    """Settings and one site over `servers`; `pattern=None`: nothing in a URL says article (markup decides)."""
     (path / "sites").mkdir(parents=True, exist_ok=True)
     values = {"robots_sitemaps": False, "extract_processes": 0, **crawl}
     lines = ["[crawl]"] + [f"{k} = {str(v).lower() if isinstance(v, bool) else v}" for k, v in values.items()]
@@ -64,7 +67,8 @@ def write_config(path: Path, servers: list[LocalServer], redis_url: str, **crawl
     starts = ", ".join(f'"{s.url("/")}"' for s in servers) or '"http://127.0.0.1:9/"'
     (path / "sites" / "hosts.toml").write_text(
         f'name = "hosts"\nstart_urls = [{starts}]\nallowed_domains = ["127.0.0.1"]\n'
-        f"article_pattern = '{ARTICLES}'\nallow_private = true\n"
+        + (f"article_pattern = '{pattern}'\n" if pattern else "")
+        + "allow_private = true\n"
     )
     return path
 
@@ -228,6 +232,51 @@ def test_politeness_is_global_whatever_the_number_of_workers(tmp_path: Path, red
     for n_workers, rate in figures.items():
         assert rate <= n_hosts / delay * 1.05, f"{n_workers} workers: {rate:.1f} pages/s is over the politeness bound"
         assert rate >= 0.5 * n_hosts / delay, f"{n_workers} workers: {rate:.1f} pages/s, far below what 20 hosts allow"
+
+
+@pytest.mark.slow
+def test_the_coordinator_does_not_busy_poll(
+    tmp_path: Path, redis: RedisServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A slow, paced crawl of pages whose URLs say nothing (each one a discovery page until its markup
+    says article): the coordinator reads each due row about once, and its event loop mostly sleeps.
+    Re-reading the due rows after every discovery page read n^2/2 rows here and kept a core busy."""
+    from scraper.crawl.frontier import Frontier
+    from scraper.workers.coordinator import distributed_crawl
+
+    n_hosts, per_host = 10, 20
+    servers = serve_hosts(n_hosts, per_host)
+    config_dir = write_config(tmp_path / "config", servers, redis.url, pattern=None, min_delay=0.25)
+    read = [0]
+    due = Frontier.due
+
+    def counted(self: Frontier, *args: object, **kwargs: object) -> list[object]:
+        found = due(self, *args, **kwargs)  # type: ignore[arg-type]
+        read[0] += len(found)
+        return found  # type: ignore[return-value]
+
+    monkeypatch.setattr(Frontier, "due", counted)
+    workers = Workers(redis.url, config_dir, tmp_path)
+    try:
+        workers.start(2, threads=8)
+        workers.wait_live(2)
+        config = load_config(config_dir)
+
+        async def crawl() -> tuple[dict[str, object], float, float]:
+            wall, cpu = time.monotonic(), time.thread_time()  # this thread: the event loop, not the writer
+            counts = await asyncio.wait_for(distributed_crawl(config, config.sites, tmp_path / "a.db", redis.url), 180)
+            return counts, time.monotonic() - wall, time.thread_time() - cpu
+
+        counts, wall, cpu = asyncio.run(crawl())
+    finally:
+        workers.stop_all()
+        for srv in servers:
+            srv.stop()
+    pages = n_hosts * (per_host + 1)
+    assert counts["hosts"].fetched >= pages  # type: ignore[attr-defined]
+    print(f"\ncoordinator: {pages} pages in {wall:.1f}s, loop CPU {cpu:.2f}s ({cpu / wall:.0%}), {read[0]} rows read")
+    assert read[0] <= 3 * pages, f"{read[0]} due rows read for {pages} pages: the dispatcher re-reads"
+    assert cpu < 0.5 * wall, f"the coordinator's event loop used {cpu:.1f}s of CPU in {wall:.1f}s"
 
 
 # ------------------------------------------------------------ nothing lost

@@ -28,11 +28,13 @@ from typing import TYPE_CHECKING, Any
 
 from ..archive.store import Archive
 from ..config import Config, Site
+from ..crawl.dispatch import stream_due
 from ..crawl.extract_pool import Extractor
 from ..crawl.frontier import Frontier, Task
 from ..crawl.round import CrawlOptions, SiteRound
 from ..crawl.writer import Event, Writer
-from ..models import Counts, PageKind
+from ..models import Counts
+from ..urls import host_of
 from .broker import BrokerConfig, Leases, broker_error, is_broker_failure, make_broker, reaching
 from .messages import CrawlHost, WireError, decode, decode_result
 from .politeness import RedisPacer, RedisPolite
@@ -48,6 +50,7 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class _Host:
+    name: str
     site: str
     pending: deque[Task] = field(default_factory=deque)  # due, not yet sent
     outstanding: dict[str, Task] = field(default_factory=dict)  # sent, no result yet
@@ -69,6 +72,8 @@ class Hub:
         self.reply = cfg.results_key(self.round)
         self.leases = Leases(redis)
         self.hosts: dict[str, _Host] = {}
+        self.ready: dict[str, None] = {}  # idle hosts with due URLs, in the order they became so
+        self.tokens: dict[str, str] = {}  # lease token -> host
         self.sites: dict[str, Site] = {}
         self.max_depth: dict[str, int] = {}
         self.waiting: dict[str, int] = {}  # per site: URLs pending or outstanding
@@ -128,9 +133,11 @@ class Hub:
     def add(self, site: str, task: Task) -> None:
         host = self.hosts.get(task.host)
         if host is None:
-            host = self.hosts[task.host] = _Host(site)
+            host = self.hosts[task.host] = _Host(task.host, site)
         host.pending.append(task)
         self.waiting[site] = self.waiting.get(site, 0) + 1
+        if host.state == "idle":
+            self.ready[task.host] = None
 
     def busy(self, site: str) -> bool:
         return self.waiting.get(site, 0) > 0
@@ -162,14 +169,16 @@ class Hub:
         if self.stopping:
             return
         async with self._pumping:  # one pump at a time: the dispatcher, the drain and the keeper all call it
-            for name, host in list(self.hosts.items()):
-                if host.state == "idle" and host.pending:
-                    await self._send(name, host)
+            for name in list(self.ready):  # not every host: a pump per result must not cost O(hosts)
+                host = self.hosts[name]
+                if host.state != "idle" or not host.pending or await self._send(name, host):
+                    self.ready.pop(name, None)
 
-    async def _send(self, name: str, host: _Host) -> None:
+    async def _send(self, name: str, host: _Host) -> bool:
         token = uuid.uuid4().hex
         if not await self.leases.take(self.cfg.lease_key(name), token, self.cfg.lease):
-            return  # another coordinator's, or a worker of a dead round still has it: later
+            return False  # another coordinator's, or a worker of a dead round still has it: later
+        self.tokens[token] = name
         chunk = [host.pending.popleft() for _ in range(min(self.cfg.urls_per_message, len(host.pending)))]
         host.outstanding.update((t.url, t) for t in chunk)
         host.token, host.state, host.suspect, host.heard = token, "queued", None, time.monotonic()
@@ -185,13 +194,19 @@ class Hub:
             lease=self.cfg.lease,
         )
         host.message = self.actor.send(msg.to_wire()).options.get("redis_message_id")
+        return True
 
     def _release(self, host: _Host) -> None:
         """The host is free again; what it did not report goes back to the front of its queue."""
         if host.outstanding:
             host.pending.extendleft(reversed(list(host.outstanding.values())))
             host.outstanding.clear()
+        if host.token is not None:
+            self.tokens.pop(host.token, None)
         host.token, host.state, host.suspect = None, "idle", None
+        if host.pending:
+            self.ready[host.name] = None
+        self.changed.set()  # the dispatcher may have room, or be waiting for this host to finish
 
     # ------------------------------------------------------------ results
 
@@ -227,9 +242,9 @@ class Hub:
             if result.task.site in self.sites:
                 await self.writer.put(result)  # a repeat (a re-sent URL) is harmless: the content hash decides
         elif kind == "backed_off":
-            for host in self.hosts.values():
-                if host.outstanding.pop(record["url"], None) is not None:
-                    self.waiting[host.site] -= 1
+            host = self.hosts.get(host_of(record["url"]))
+            if host is not None and host.outstanding.pop(record["url"], None) is not None:
+                self.waiting[host.site] -= 1
         elif kind == "logged":
             if record["site"] in self.sites:
                 self.writer.log_request(
@@ -245,7 +260,8 @@ class Hub:
                 self._release(host)
 
     def _by_token(self, token: str | None) -> _Host | None:
-        return next((h for h in self.hosts.values() if token is not None and h.token == token), None)
+        name = self.tokens.get(token) if token is not None else None
+        return self.hosts.get(name) if name is not None else None
 
     # ------------------------------------------------------------ leases
 
@@ -279,7 +295,6 @@ class Hub:
                     log.warning("worker lost with %s (lease gone): %d URL(s) sent again", name, len(host.outstanding))
                     self._release(host)
             await self.pump()
-            self.changed.set()
             await self._warn_if_no_workers()
 
     async def _find_vanished(self, queued: list[tuple[str, _Host, str]]) -> None:
@@ -327,33 +342,36 @@ def _bytes(value: object) -> bytes:
     raise TypeError(f"unexpected reply from Redis: {type(value).__name__}")
 
 
+class _HubSink:
+    """The dispatcher's sink (`crawl.dispatch.Sink`) for one site: the hub, which leases hosts to workers."""
+
+    def __init__(self, hub: Hub, site_round: SiteRound) -> None:
+        self.hub, self.name, self.batch = hub, site_round.site.name, site_round.batch
+
+    async def room(self) -> int:
+        await self.hub.pump()  # what the last read handed over goes out now, one message per host
+        return int(self.batch) - self.hub.waiting.get(self.name, 0)  # in hand at most `crawl.batch_size`
+
+    async def put(self, task: Task) -> None:
+        self.hub.add(self.name, task)
+
+    async def settle(self) -> bool:
+        await self.hub.pump()
+        if not self.hub.busy(self.name):
+            return False
+        await self.hub.progress(0.5)  # a result, a host freed or the lease keeper's tick
+        return True
+
+
 async def _dispatch(hub: Hub, site_round: SiteRound) -> None:
     """`SiteRound._dispatch`, with the Hub in place of the host queues."""
     name = site_round.site.name
     await site_round._seed(time.time())
-    cursors: dict[bool, tuple[float, str] | None] = {False: None, True: None}
-    while not site_round.stop.is_set() and site_round.dispatched < site_round.max_pages:
-        # In hand at most `crawl.batch_size` URLs; read at most 500 at a time (after a discovery page
-        # the rest of a read is thrown away and read again, as in a one-machine round).
-        room = min(site_round.batch - hub.waiting.get(name, 0), 500)
-        batch = site_round._due(cursors, room) if room > 0 else []
-        for task in batch:
-            cursors[task.kind == PageKind.ARTICLE] = (task.next_due, task.url)
-            site_round.dispatched += 1
-            hub.add(name, task)
-            if task.kind != PageKind.ARTICLE:
-                break  # its links may come before the remaining articles; look again
-        await hub.pump()
-        if batch:
-            continue
-        if hub.busy(name):
-            await hub.progress(0.5)
-            continue
-        await site_round.writer.flush()
-        if not site_round._due(cursors, 1):
-            break
-    await hub.drop_pending(name)
-    while hub.busy(name):  # the pages already sent finish
+    await stream_due(site_round, _HubSink(hub, site_round))
+    if site_round.stop.is_set():
+        await hub.drop_pending(name)
+    await hub.pump()
+    while hub.busy(name):  # the pages already handed over finish
         await hub.progress(0.5)
     await site_round.writer.flush()
 
