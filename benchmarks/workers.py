@@ -142,7 +142,7 @@ def reset(redis_url: str) -> None:
     client.close()
 
 
-def discover(work: Path, ips: list[str], port: int, redis_url: str) -> Path:
+def discover(work: Path, ips: list[str], port: int, redis_url: str, plain: bool = False) -> Path:
     """One round of the listings only (max_pages = the number of hosts: discovery comes first), so
     every point starts from the same frontier: ARTICLES due articles on each host."""
     from scraper.config import load_config
@@ -150,7 +150,7 @@ def discover(work: Path, ips: list[str], port: int, redis_url: str) -> Path:
     from scraper.workers.coordinator import distributed_crawl
 
     run = work / "discover"
-    config_dir = write_config(run / "config", ips, port, redis_url)
+    config_dir = write_config(run / "config", ips, port, redis_url, plain)
     procs = Workers(redis_url, config_dir, run)
     try:
         procs.start(2, threads=64)
@@ -164,7 +164,15 @@ def discover(work: Path, ips: list[str], port: int, redis_url: str) -> Path:
 
 
 def point(
-    work: Path, seed_db: Path, ips: list[str], port: int, redis_url: str, workers: int, threads: int, window: float
+    work: Path,
+    seed_db: Path,
+    ips: list[str],
+    port: int,
+    redis_url: str,
+    workers: int,
+    threads: int,
+    window: float,
+    plain: bool = False,
 ) -> dict[str, Any]:
     import sqlite3
 
@@ -173,7 +181,7 @@ def point(
 
     reset(redis_url)
     run = work / f"w{workers}t{threads}"
-    config_dir = write_config(run / "config", ips, port, redis_url)
+    config_dir = write_config(run / "config", ips, port, redis_url, plain)
     with sqlite3.connect(seed_db) as src, sqlite3.connect(run / "archive.db") as dst:
         src.backup(dst)
     procs = Workers(redis_url, config_dir, run)
@@ -246,6 +254,7 @@ def main() -> None:
     parser.add_argument("--hosts", type=int, default=200)
     parser.add_argument("--window", type=float, default=8.0, help="seconds measured per point")
     parser.add_argument("--quick", action="store_true", help="three points, 4 s windows")
+    parser.add_argument("--plain", action="store_true", help="no article pattern: every article a discovery page")
     args = parser.parse_args()
     sweep = [(1, 1), (1, 4), (1, 16), (2, 16), (1, 64), (2, 64), (4, 64)]
     if args.quick:
@@ -261,9 +270,9 @@ def main() -> None:
     points = []
     try:
         with tempfile.TemporaryDirectory() as tmp, redis_server(Path(tmp) / "redis") as redis:
-            seed_db = discover(Path(tmp), ips, port, redis.url)
+            seed_db = discover(Path(tmp), ips, port, redis.url, args.plain)
             for workers, threads in sweep:
-                p = point(Path(tmp), seed_db, ips, port, redis.url, workers, threads, args.window)
+                p = point(Path(tmp), seed_db, ips, port, redis.url, workers, threads, args.window, args.plain)
                 points.append(p)
                 print(
                     f"workers {workers} x threads {threads:>3}: L {p['L']:>4}  Little {p['little']:>7.0f}/s"

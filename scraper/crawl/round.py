@@ -46,7 +46,7 @@ from .extract_pool import Extractor
 from .frontier import Frontier, Task
 from .writer import Event, Result, Writer
 
-__all__ = ["CrawlOptions", "Event", "adhoc_site", "crawl", "run_site_round"]
+__all__ = ["CrawlOptions", "Event", "adhoc_site", "crawl", "run_site_round", "start_writer"]
 
 log = logging.getLogger(__name__)
 
@@ -310,6 +310,18 @@ class SiteRound:
         return links
 
 
+def start_writer(
+    config: Config, sites: list[Site], db_path: Path | str, report: Callable[[Event], None] | None
+) -> Writer:
+    """The round's archive writer, started, with the schema made first (before two connections race to)."""
+    with Archive(db_path):
+        pass
+    writer = Writer(db_path, config, report)
+    for site in sites:
+        writer.register(site)
+    return writer.start()
+
+
 async def crawl(
     config: Config,
     sites: Iterable[Site],
@@ -323,12 +335,7 @@ async def crawl(
     sites = list(sites)
     options = options or CrawlOptions()
     stop = stop or asyncio.Event()
-    with Archive(db_path):  # create the schema before two connections race to
-        pass
-    writer = Writer(db_path, config, report)
-    for site in sites:
-        writer.register(site)
-    writer.start()
+    writer = start_writer(config, sites, db_path, report)
     global_slots = asyncio.Semaphore(config.settings.get("crawl.concurrency"))
     processes = config.settings.get("crawl.extract_processes")
     extract = Extractor(processes)

@@ -31,7 +31,7 @@ from ..config import Config, Site
 from ..crawl.dispatch import stream_due
 from ..crawl.extract_pool import Extractor
 from ..crawl.frontier import Frontier, Task
-from ..crawl.round import CrawlOptions, SiteRound
+from ..crawl.round import CrawlOptions, SiteRound, start_writer
 from ..crawl.writer import Event, Writer
 from ..models import Counts
 from ..urls import host_of
@@ -393,12 +393,7 @@ async def distributed_crawl(
     cfg = BrokerConfig.from_settings(config.settings, broker_url)
     broker = make_broker(cfg)
     redis = cfg.redis()
-    with Archive(db_path):  # create the schema before two connections race to
-        pass
-    writer = Writer(db_path, config, report)
-    for site in sites:
-        writer.register(site)
-    writer.start()
+    writer = start_writer(config, sites, db_path, report)
     hub = Hub(cfg, redis, broker.get_actor("crawl_host"), writer, config)
     rounds: list[SiteRound] = []
     try:
