@@ -197,7 +197,8 @@ def test_politeness_is_global_whatever_the_number_of_workers(tmp_path: Path, red
 
     n_hosts, per_host, delay, per_host_concurrency = 20, 8, 1.0, 2
     figures: dict[int, float] = {}
-    for n_workers in (1, 2, 4):
+    low_gaps: dict[int, float] = {}
+    for n_workers in (1, 2, 4, 8):
         flush(redis.url)  # each count starts afresh: no robots.txt or pacing left from the last one
         servers = serve_hosts(n_hosts, per_host)
         run_dir = tmp_path / f"w{n_workers}"
@@ -221,14 +222,19 @@ def test_politeness_is_global_whatever_the_number_of_workers(tmp_path: Path, red
             seen = sorted(s.at for s in srv.log)
             assert len(seen) == per_host + 2  # robots.txt, the listing, its articles: each once
             gaps = [b - a for a, b in itertools.pairwise(seen)]
+            low_gaps[n_workers] = min(low_gaps.get(n_workers, delay), *gaps)
             trace = [(s.path, round(s.at - min(seen), 3)) for s in sorted(srv.log, key=lambda s: s.at)]
-            assert min(gaps) >= 0.5, f"{n_workers} worker(s): two requests to one host {min(gaps):.3f}s apart: {trace}"
+            # claimed >= delay apart on Redis's clock; the margin is for a late send on a loaded 2-core box
+            assert min(gaps) >= delay - 0.3, (
+                f"{n_workers} worker(s): two requests to one host {min(gaps):.3f}s apart: {trace}"
+            )
             assert statistics.mean(gaps) >= 0.9 * delay
             assert srv.peak_in_flight() <= per_host_concurrency
             starts += seen
         span = max(starts) - min(starts) + delay  # n requests a delay apart fill n delays
         figures[n_workers] = len(starts) / span
     print("\npoliteness, pages/s by worker count:", {k: round(v, 1) for k, v in figures.items()})
+    print("shortest gap between two requests to one host, s:", {k: round(v, 3) for k, v in low_gaps.items()})
     for n_workers, rate in figures.items():
         assert rate <= n_hosts / delay * 1.05, f"{n_workers} workers: {rate:.1f} pages/s is over the politeness bound"
         assert rate >= 0.5 * n_hosts / delay, f"{n_workers} workers: {rate:.1f} pages/s, far below what 20 hosts allow"
