@@ -203,7 +203,7 @@ async def _crawl(msg: CrawlHost, redis: Redis, cfg: BrokerConfig, out: _Outbox, 
         finally:  # one failed (Redis went away): the others stop too, not live on past their message
             for loop in loops:
                 loop.cancel()
-            await asyncio.gather(*loops, return_exceptions=True)
+            await asyncio.wait(loops, timeout=5)  # a redis-py command can be slow to take its cancel
         await polite.flush(msg.host)
     finally:
         _rounds.reports.pop(msg.host, None)

@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 __all__ = ["BrokerConfig", "BrokerError", "Leases", "broker_error", "is_broker_failure", "make_broker", "reaching"]
 
 
+REDIS_CONNECTIONS = 512  # per process, at most; a command waits (up to 30 s) for one beyond that
+
+
 @dataclass(frozen=True, slots=True)
 class BrokerConfig:
     """Where the broker is and how its keys are named; built from `[broker]` and `--broker`."""
@@ -84,9 +87,12 @@ class BrokerConfig:
         return f"{self.queue_key}.msgs"
 
     def redis(self) -> Redis:
-        from redis.asyncio import Redis
+        """An asyncio client whose pool waits for a free connection: a worker crawling 64 hosts has
+        more commands in flight than redis-py's default pool (100, which refuses the rest) allows."""
+        from redis.asyncio import BlockingConnectionPool, Redis
 
-        return Redis.from_url(self.url)
+        pool = BlockingConnectionPool.from_url(self.url, max_connections=REDIS_CONNECTIONS, timeout=30)
+        return Redis(connection_pool=pool)
 
 
 def is_broker_failure(exc: BaseException) -> bool:

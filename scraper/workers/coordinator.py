@@ -1,7 +1,7 @@
 """The coordinator: the dispatcher and the single archive writer of a round whose hosts are crawled by workers.
 
-Per site it seeds the frontier and streams due URLs out of it exactly as a one-machine round does
-(`SiteRound._seed`, `SiteRound._due`, the same keyset cursors and `max_pages`).  Instead of host
+Per site it seeds the frontier and streams due URLs out of it with the loop a one-machine round
+uses (`SiteRound._seed`, `crawl.dispatch.stream_due`: the same keyset cursors and `max_pages`).  Instead of host
 queues in this process, the URLs of each host wait in the `Hub`, which leases the host in Redis and
 sends one `crawl_host` message with up to `broker.urls_per_message` of them; while a host is leased
 nobody else gets it, so its pacing is one worker's, and it is claimed in Redis anyway.
@@ -119,7 +119,7 @@ class Hub:
         if self.failure is not None and is_broker_failure(self.failure):
             return  # Redis is gone: its leases lapse and the results list ages out by itself
         try:
-            for name, host in self.hosts.items():
+            for name, host in list(self.hosts.items()):  # it awaits: others may add hosts
                 if host.token is not None and host.state == "queued":  # not started: its message is dropped
                     await self.leases.release(self.cfg.lease_key(name), host.token)
             await self.redis.delete(self.reply)
@@ -152,7 +152,7 @@ class Hub:
     async def drop_pending(self, site: str) -> None:
         """Stopping: URLs not yet sent, and those sent but not yet taken by a worker, stay due for the
         next round (the lease goes, so a worker that comes to such a message drops it)."""
-        for name, host in self.hosts.items():
+        for name, host in list(self.hosts.items()):  # it awaits: others may add hosts
             if host.site != site:
                 continue
             if host.pending:

@@ -155,9 +155,12 @@ class RedisPolite(Polite):
 
     async def flush(self, only: str | None = None) -> None:
         """Hand what this worker learnt about its hosts (or the host `only`) back to Redis: pauses, failures."""
-        for name, state in self.hosts.items():
-            if only is not None and name != only:
-                continue
+        # A copy: the other hosts of this worker's messages come and go while this awaits Redis.
+        if only is not None:
+            hosts = [(only, self.hosts[only])] if only in self.hosts else []
+        else:
+            hosts = list(self.hosts.items())
+        for name, state in hosts:
             if isinstance(state, SharedHostState) and state.pending_hold > 0:
                 await self.pacer.hold(name, state.pending_hold)
                 state.pending_hold = 0.0
