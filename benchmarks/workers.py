@@ -9,8 +9,10 @@ crawl them through a real redis-server, with no pacing delay (`min_delay = 0`), 
 throughput is how many requests are in flight: each worker thread holds one host, each host takes
 `per_host_concurrency` requests at once, so L = min(hosts, workers x threads) x per_host_concurrency
 and Little's law says pages/s = L / latency, until the CPU (2 cores here, shared) saturates.  Each
-point runs a fixed window; the server counts the requests that arrived in it and their mean number
-in flight (the L it actually saw).  Needs redis-server and matplotlib (the `bench` extra).
+point runs a fixed window once the round's start URLs (one listing a host) are fetched and the
+articles flow; the server counts the requests that arrived in it and their mean number in flight
+(the L it actually saw), and the coordinator's CPU (this process: event loop and archive writer)
+is measured over the same window.  Needs redis-server and matplotlib (the `bench` extra).
 """
 
 from __future__ import annotations
@@ -113,18 +115,20 @@ def server_stats(ip: str, port: int, a: float, b: float) -> dict[str, float]:
 # ---------------------------------------------------------------- one point of the sweep
 
 
-def write_config(folder: Path, ips: list[str], port: int, redis_url: str) -> Path:
+def write_config(folder: Path, ips: list[str], port: int, redis_url: str, plain: bool = False) -> Path:
+    """The benchmark's settings and site; `plain`: no article pattern, so every article is queued as a
+    page to discover from and known for one by its markup (a site whose URLs say nothing)."""
     (folder / "sites").mkdir(parents=True, exist_ok=True)
     (folder / "settings.toml").write_text(
         f"[crawl]\nmin_delay = 0.0\nper_host_concurrency = {PER_HOST}\nconcurrency = 1000\nrobots_sitemaps = false\n"
         "max_pages = 100000\nbatch_size = 50000\nextract_processes = 0\n"
         f'[broker]\nurl = "{redis_url}"\nurls_per_message = 50\n'
     )
+    pattern = "" if plain else "article_pattern = '/a/\\d+\\.html$'\n"
     starts = ", ".join(f'"http://{ip}:{port}/"' for ip in ips)
     domains = ", ".join(f'"{ip}"' for ip in ips)
     (folder / "sites" / "hosts.toml").write_text(
-        f'name = "hosts"\nstart_urls = [{starts}]\nallowed_domains = [{domains}]\n'
-        "article_pattern = '/a/\\\\d+\\\\.html$'\nallow_private = true\n"
+        f'name = "hosts"\nstart_urls = [{starts}]\nallowed_domains = [{domains}]\n{pattern}allow_private = true\n'
     )
     return folder
 
@@ -140,7 +144,7 @@ def reset(redis_url: str) -> None:
     client.close()
 
 
-def discover(work: Path, ips: list[str], port: int, redis_url: str) -> Path:
+def discover(work: Path, ips: list[str], port: int, redis_url: str, plain: bool = False) -> Path:
     """One round of the listings only (max_pages = the number of hosts: discovery comes first), so
     every point starts from the same frontier: ARTICLES due articles on each host."""
     from scraper.config import load_config
@@ -148,7 +152,7 @@ def discover(work: Path, ips: list[str], port: int, redis_url: str) -> Path:
     from scraper.workers.coordinator import distributed_crawl
 
     run = work / "discover"
-    config_dir = write_config(run / "config", ips, port, redis_url)
+    config_dir = write_config(run / "config", ips, port, redis_url, plain)
     procs = Workers(redis_url, config_dir, run)
     try:
         procs.start(2, threads=64)
@@ -162,7 +166,15 @@ def discover(work: Path, ips: list[str], port: int, redis_url: str) -> Path:
 
 
 def point(
-    work: Path, seed_db: Path, ips: list[str], port: int, redis_url: str, workers: int, threads: int, window: float
+    work: Path,
+    seed_db: Path,
+    ips: list[str],
+    port: int,
+    redis_url: str,
+    workers: int,
+    threads: int,
+    window: float,
+    plain: bool = False,
 ) -> dict[str, Any]:
     import sqlite3
 
@@ -171,7 +183,7 @@ def point(
 
     reset(redis_url)
     run = work / f"w{workers}t{threads}"
-    config_dir = write_config(run / "config", ips, port, redis_url)
+    config_dir = write_config(run / "config", ips, port, redis_url, plain)
     with sqlite3.connect(seed_db) as src, sqlite3.connect(run / "archive.db") as dst:
         src.backup(dst)
     procs = Workers(redis_url, config_dir, run)
@@ -179,28 +191,33 @@ def point(
         procs.start(workers, threads=threads)
         procs.wait_live(workers, timeout=60)
         config = load_config(config_dir)
-        warm = 3.0
-        marks: dict[str, float] = {}
+        warm = 1.0
+        marks: dict[str, Any] = {}
+        before = server_stats(ips[0], port, 0, 1)["total"]
 
         async def timed() -> None:
             stop = asyncio.Event()
 
             async def stopper() -> None:
-                marks["start"] = time.time()
-                await asyncio.sleep(warm + window)
-                marks["end"] = time.time()
+                # Every round fetches its start URLs (the listings) again first, one small message a
+                # host: the window measures the articles after them.
+                while (await asyncio.to_thread(server_stats, ips[0], port, 0, 1))["total"] < before + len(ips):
+                    await asyncio.sleep(0.5)
+                await asyncio.sleep(warm)
+                marks["start"], marks["cpu0"] = time.time(), os.times()
+                await asyncio.sleep(window)
+                marks["end"], marks["cpu1"] = time.time(), os.times()
                 stop.set()
 
             await asyncio.gather(
                 distributed_crawl(config, config.sites, run / "archive.db", redis_url, stop=stop), stopper()
             )
 
-        cpu0 = os.times()
         asyncio.run(timed())
-        cpu1 = os.times()
     finally:
         procs.stop_all()
-    a, b = marks["start"] + warm, marks["end"]
+    a, b = marks["start"], marks["end"]
+    cpu0, cpu1 = marks["cpu0"], marks["cpu1"]
     stats = server_stats(ips[0], port, a, b)
     in_flight = min(len(ips), workers * threads) * PER_HOST
     return {
@@ -210,7 +227,7 @@ def point(
         "little": in_flight / LATENCY,
         "pages_s": stats["requests"] / (b - a),
         "server_L": stats["in_flight"],
-        "coordinator_cpu": (cpu1.user + cpu1.system - cpu0.user - cpu0.system) / (marks["end"] - marks["start"]),
+        "coordinator_cpu": (cpu1.user + cpu1.system - cpu0.user - cpu0.system) / (b - a),
     }
 
 
@@ -244,6 +261,7 @@ def main() -> None:
     parser.add_argument("--hosts", type=int, default=200)
     parser.add_argument("--window", type=float, default=8.0, help="seconds measured per point")
     parser.add_argument("--quick", action="store_true", help="three points, 4 s windows")
+    parser.add_argument("--plain", action="store_true", help="no article pattern: every article a discovery page")
     args = parser.parse_args()
     sweep = [(1, 1), (1, 4), (1, 16), (2, 16), (1, 64), (2, 64), (4, 64)]
     if args.quick:
@@ -259,9 +277,9 @@ def main() -> None:
     points = []
     try:
         with tempfile.TemporaryDirectory() as tmp, redis_server(Path(tmp) / "redis") as redis:
-            seed_db = discover(Path(tmp), ips, port, redis.url)
+            seed_db = discover(Path(tmp), ips, port, redis.url, args.plain)
             for workers, threads in sweep:
-                p = point(Path(tmp), seed_db, ips, port, redis.url, workers, threads, args.window)
+                p = point(Path(tmp), seed_db, ips, port, redis.url, workers, threads, args.window, args.plain)
                 points.append(p)
                 print(
                     f"workers {workers} x threads {threads:>3}: L {p['L']:>4}  Little {p['little']:>7.0f}/s"

@@ -17,6 +17,7 @@ ScraperError                 `transient`: worth trying again later (False unless
 ├── ExtractError             the page could not be turned into an Article, for one of its named reasons
 ├── ArchiveError             the SQLite archive refused a read or write
 ├── SiteBusy                 another process is crawling the site on this archive
+├── BrokerError              the broker (Redis) of `--broker` is unreachable or failed mid-round; transient
 └── ExportError              an export could not be written where asked
 
 Every error pickles with its attributes, so it crosses to and from worker processes as it is.
@@ -30,6 +31,7 @@ __all__ = [
     "AddressRefused",
     "ArchiveError",
     "BadStatusError",
+    "BrokerError",
     "ConfigError",
     "ConfigErrors",
     "DecodeLimitError",
@@ -130,6 +132,17 @@ class RobotsUnavailable(FetchError):
 
 class SiteBusy(ScraperError):
     """Another process is crawling the site on this archive (it holds the site's lease)."""
+
+
+class BrokerError(ScraperError):
+    """The broker (Redis) could not be reached, or went away mid-round; what was not written stays due."""
+
+    transient = True
+
+    def __init__(self, url: str, reason: str) -> None:
+        self.url = url  # without its password
+        self.reason = reason
+        super().__init__(f"broker unreachable: {url}: {reason}")
 
 
 class HostNotFound(FetchError):

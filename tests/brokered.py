@@ -33,7 +33,13 @@ class RedisServer:
         if REDIS is None:
             raise RuntimeError("redis-server is not installed")
         self.port = free_port()
+        self.workdir = workdir
         workdir.mkdir(parents=True, exist_ok=True)
+        self.start()
+
+    def start(self) -> None:
+        """Start the server (again, on the same port: clients reconnect to the URL they know)."""
+        workdir = self.workdir
         self.proc = subprocess.Popen(
             [
                 REDIS,
@@ -71,7 +77,14 @@ class RedisServer:
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
 
+    def kill(self) -> None:
+        """SIGKILL, like a crash: nothing is saved (nothing would be: `--save ''`)."""
+        self.proc.kill()
+        self.proc.wait(10)
+
     def stop(self) -> None:
+        if self.proc.poll() is not None:
+            return
         self.proc.terminate()
         try:
             self.proc.wait(10)

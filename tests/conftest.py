@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from scraper.config import SETTINGS, Settings
+from tests.brokered import RedisServer, redis_server
 from tests.server import LocalServer
 from tests.sitegen import ARTICLE_PATTERN, SELECTORS
 
@@ -18,6 +19,13 @@ def server() -> Iterator[LocalServer]:
     srv = LocalServer().start()
     yield srv
     srv.stop()
+
+
+@pytest.fixture
+def redis(tmp_path: Path) -> Iterator[RedisServer]:
+    """A real redis-server of this test's own, on a free loopback port (tests/brokered.py)."""
+    with redis_server(tmp_path / "redis") as server:
+        yield server
 
 
 @pytest.fixture

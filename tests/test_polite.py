@@ -194,3 +194,21 @@ def test_a_late_start_does_not_let_the_next_request_bunch_up(server: LocalServer
     at = starts(server, "/p")
     gaps = [b - a for a, b in pairwise(at)]
     assert len(at) == 4 and min(gaps) >= 0.2, gaps  # without the check two arrive together after the stall
+
+
+def test_a_retry_after_pauses_the_host_even_when_the_url_is_not_retried(server: LocalServer) -> None:
+    server.routes["/a"] = Route(PAGE, status=429, headers={"Retry-After": "1"})
+    server.routes["/b"] = Route(PAGE)
+    s = local_settings(fetch__retries=0, crawl__per_host_concurrency=1)
+
+    async def go() -> None:
+        async with Fetcher(s) as fetcher:
+            polite = Polite(fetcher, s)
+            with pytest.raises(BadStatusError):
+                await polite.fetch(server.url("/a"))
+            await polite.fetch(server.url("/b"))
+
+    asyncio.run(go())
+    (a,) = server.hits("/a")
+    (b,) = server.hits("/b")
+    assert b.at - a.at >= 0.95  # the server's complaint was about us, not about /a

@@ -2,8 +2,8 @@
 
 Three roles, kept apart so they can later run on different machines:
 
-- the **dispatcher** (`SiteRound.run`) streams due rows out of the frontier in batches and hands
-  each to the queue of its host; it never writes;
+- the **dispatcher** (`dispatch.stream_due`, the loop a coordinator uses too) streams due rows out
+  of the frontier in batches and hands each to the queue of its host; it never writes;
 - the **host workers** (`SiteRound._work`) fetch the URLs of one host, owning its pacing through
   `Polite`, and hand each response on as soon as it is read, so a connection (and the host's slot)
   never waits for extraction; the **extraction stage** (`SiteRound._process`) turns each fetched page
@@ -41,11 +41,12 @@ from ..fetch.client import make_fetcher
 from ..fetch.pacing import Polite
 from ..models import Counts, Evidence, Outcome, Page, PageKind
 from ..urls import canonicalize, host_of, origin_of
+from .dispatch import stream_due
 from .extract_pool import Extractor
 from .frontier import Frontier, Task
 from .writer import Event, Result, Writer
 
-__all__ = ["CrawlOptions", "Event", "adhoc_site", "crawl", "run_site_round"]
+__all__ = ["CrawlOptions", "Event", "adhoc_site", "crawl", "run_site_round", "start_writer"]
 
 log = logging.getLogger(__name__)
 
@@ -136,6 +137,7 @@ class SiteRound:
         self.queues: dict[str, asyncio.Queue[Task]] = {}
         self.workers: list[asyncio.Task[None]] = []
         self.dispatched = 0
+        self.in_flight = 0  # URLs put on a host queue whose result is not yet with the writer
         # pages in extraction at once, and fetched pages waiting for it: enough that an extraction
         # process always has its next job queued while a result travels back, few enough that memory
         # stays bounded (each holds one page)
@@ -149,10 +151,14 @@ class SiteRound:
             await self._seed(round_start)
             await self._dispatch()
         finally:
-            for worker in self.workers:
-                worker.cancel()
-            await asyncio.gather(*self.workers, return_exceptions=True)
-            await self.fetcher.aclose()
+            await self.close()
+
+    async def close(self) -> None:
+        """Stop the host workers and the extraction stage, and close the HTTP client."""
+        for worker in self.workers:
+            worker.cancel()
+        await asyncio.gather(*self.workers, return_exceptions=True)
+        await self.fetcher.aclose()
 
     async def _seed(self, round_start: float) -> None:
         site = self.site
@@ -180,23 +186,24 @@ class SiteRound:
 
     async def _dispatch(self) -> None:
         """Discovery pages before articles (they widen the frontier cheaply), each in keyset order."""
-        cursors: dict[bool, tuple[float, str] | None] = {False: None, True: None}
-        while not self.stop.is_set() and self.dispatched < self.max_pages:
-            batch = self._due(cursors, self.batch)
-            if not batch:
-                await self._drain()
-                if not self._due(cursors, 1):
-                    break
-                continue
-            for task in batch:
-                if self.stop.is_set() or self.dispatched >= self.max_pages:
-                    break
-                cursors[task.kind == PageKind.ARTICLE] = (task.next_due, task.url)
-                self.dispatched += 1
-                await self._queue(task.host).put(task)
-                if task.kind != PageKind.ARTICLE:
-                    break  # its links may come before the remaining articles; look again
+        await stream_due(self, self)
         await self._drain()
+
+    # ------------------------------------------------------------ the dispatcher's sink: the host queues
+
+    async def room(self) -> int:
+        return int(self.batch)  # `put` waits on a full host queue
+
+    async def put(self, task: Task) -> None:
+        self.in_flight += 1
+        await self._queue(task.host).put(task)
+
+    async def settle(self) -> bool:
+        """Wait for every host queue to empty and the writer to catch up (discovered links land)."""
+        if not self.in_flight:
+            return False
+        await self._drain()
+        return True
 
     def _due(self, cursors: dict[bool, tuple[float, str] | None], limit: int) -> list[Task]:
         now, name = time.time(), self.site.name
@@ -247,6 +254,7 @@ class SiteRound:
             except Exception:  # the writer failed: stop the round; close() raises its error
                 self.stop.set()
             finally:
+                self.in_flight -= 1
                 item.queue.task_done()
 
     async def _handle(self, task: Task) -> Result | None:
@@ -302,6 +310,18 @@ class SiteRound:
         return links
 
 
+def start_writer(
+    config: Config, sites: list[Site], db_path: Path | str, report: Callable[[Event], None] | None
+) -> Writer:
+    """The round's archive writer, started, with the schema made first (before two connections race to)."""
+    with Archive(db_path):
+        pass
+    writer = Writer(db_path, config, report)
+    for site in sites:
+        writer.register(site)
+    return writer.start()
+
+
 async def crawl(
     config: Config,
     sites: Iterable[Site],
@@ -315,12 +335,7 @@ async def crawl(
     sites = list(sites)
     options = options or CrawlOptions()
     stop = stop or asyncio.Event()
-    with Archive(db_path):  # create the schema before two connections race to
-        pass
-    writer = Writer(db_path, config, report)
-    for site in sites:
-        writer.register(site)
-    writer.start()
+    writer = start_writer(config, sites, db_path, report)
     global_slots = asyncio.Semaphore(config.settings.get("crawl.concurrency"))
     processes = config.settings.get("crawl.extract_processes")
     extract = Extractor(processes)

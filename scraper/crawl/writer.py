@@ -141,6 +141,7 @@ class Writer:
         self._ready = threading.Event()
         self._round_start: dict[str, float] = {}
         self.alerts = Alerts(config)  # sent from their own thread, after each save has committed
+        self.commits = 0  # transactions ended so far: the frontier may have changed when this moves
 
     def start(self) -> Writer:
         self._thread.start()
@@ -241,6 +242,7 @@ class Writer:
             self._failure = exc
             self._pending = []
             self._unsent = []
+        self.commits += 1  # before the barriers: whoever waited on one sees the count moved
         for barrier in barriers:
             barrier.done.set()
         for args in self._unsent:

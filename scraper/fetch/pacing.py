@@ -188,14 +188,24 @@ class Polite:
                 if not exc.transient:
                     raise
                 host.failures += 1
-                if attempt == retries:
-                    self._back_off(url, host, exc)
-                    raise
-                self._wait_before_retry(url, host, exc, attempt)
+                if exc.retry_after is not None:  # the server said when: no URL of the host before then
+                    host.hold(time.monotonic() + exc.retry_after)
+                try:
+                    if attempt == retries:
+                        self._back_off(url, host, exc)
+                        raise
+                    self._wait_before_retry(url, host, exc, attempt)
+                finally:
+                    await self.host_changed(url, host)
                 continue
-            host.failures = 0
+            if host.failures:
+                host.failures = 0
+                await self.host_changed(url, host)
             return page
         raise AssertionError("unreachable")
+
+    async def host_changed(self, url: str, host: HostState) -> None:
+        """The host's failure count or pause changed; where they are shared (`RedisPolite`), say so now."""
 
     def _wait_before_retry(self, url: str, host: HostState, exc: FetchError, attempt: int) -> None:
         cap = self.get("fetch.max_retry_after")

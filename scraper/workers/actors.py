@@ -32,7 +32,7 @@ from ..crawl.round import CrawlOptions, SiteRound
 from ..crawl.writer import Result, Writer
 from ..models import Outcome
 from ..urls import host_of as url_host
-from .broker import BrokerConfig, Leases
+from .broker import BrokerConfig, Leases, broker_error, is_broker_failure
 from .messages import CrawlHost, encode, encode_result, site_to_wire
 from .politeness import RedisPacer, RedisPolite
 
@@ -102,6 +102,16 @@ class _Outbox:
 async def crawl_host(payload: str) -> None:
     msg = CrawlHost.from_wire(payload)
     redis, cfg = _redis()
+    try:
+        await _serve(msg, redis, cfg)
+    except Exception as exc:
+        if not is_broker_failure(exc):
+            raise
+        # Redis went away: what was not reported is the coordinator's to send again (with a new lease).
+        log.warning("crawl_host %s: %s; its URLs without a result stay due", msg.host, broker_error(cfg.url, exc))
+
+
+async def _serve(msg: CrawlHost, redis: Redis, cfg: BrokerConfig) -> None:
     leases = Leases(redis)
     lease_key = cfg.lease_key(msg.host)
     if not await leases.renew(lease_key, msg.token, msg.lease):
@@ -170,7 +180,7 @@ class _Rounds:
         self.rounds[key] = host_round
         while len(self.rounds) > self.size:
             _, old = self.rounds.popitem(last=False)
-            await old.fetcher.aclose()
+            await old.close()
         return host_round
 
 
@@ -187,7 +197,13 @@ async def _crawl(msg: CrawlHost, redis: Redis, cfg: BrokerConfig, out: _Outbox, 
         if todo:
             await polite.load(todo[0].url)
         n = max(1, msg.settings.get("crawl.per_host_concurrency"))
-        await asyncio.gather(*(_work(host_round, todo, out, lost, msg.token) for _ in range(n)))
+        loops = [asyncio.create_task(_work(host_round, todo, out, lost, msg.token)) for _ in range(n)]
+        try:
+            await asyncio.gather(*loops)
+        finally:  # one failed (Redis went away): the others stop too, not live on past their message
+            for loop in loops:
+                loop.cancel()
+            await asyncio.wait(loops, timeout=5)  # a redis-py command can be slow to take its cancel
         await polite.flush(msg.host)
     finally:
         _rounds.reports.pop(msg.host, None)
@@ -199,7 +215,9 @@ async def _work(host_round: SiteRound, todo: list[Task], out: _Outbox, lost: asy
         result: Result | None
         try:
             result = await host_round._handle(task)
-        except Exception:  # a bug must not lose the URL: it is accounted as an error, like a round does
+        except Exception as exc:  # a bug must not lose the URL: it is accounted as an error, like a round does
+            if is_broker_failure(exc):
+                raise  # not the URL's fault: it stays due
             log.exception("crawling %s failed", task.url)
             result = Result(task, Outcome.ERROR, error="internal error (see the worker's log)")
         if result is None:  # the host is paused past what a round waits: the URL stays due

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit, urlunsplit
 
 from ..config import Settings, check_broker_url
-from ..errors import ConfigError, ScraperError
+from ..errors import BrokerError, ConfigError
 
 if TYPE_CHECKING:
     from dramatiq.brokers.redis import RedisBroker
     from redis.asyncio import Redis
 
-__all__ = ["BrokerConfig", "BrokerError", "Leases", "make_broker"]
+__all__ = ["BrokerConfig", "BrokerError", "Leases", "broker_error", "is_broker_failure", "make_broker", "reaching"]
 
 
-class BrokerError(ScraperError):
-    """The broker (Redis) failed under a distributed round; what is not yet written stays due."""
+REDIS_CONNECTIONS = 512  # per process, at most; a command waits (up to 30 s) for one beyond that
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,10 +81,74 @@ class BrokerConfig:
         """Dramatiq's Redis list of the queue's waiting message ids."""
         return f"{self.namespace}:{self.queue}"
 
-    def redis(self) -> Redis:
-        from redis.asyncio import Redis
+    @property
+    def messages_key(self) -> str:
+        """Dramatiq's Redis hash of the queue's messages, from their sending until a worker acks them."""
+        return f"{self.queue_key}.msgs"
 
-        return Redis.from_url(self.url)
+    def redis(self) -> Redis:
+        """An asyncio client whose pool waits for a free connection: a worker crawling 64 hosts has
+        more commands in flight than redis-py's default pool (100, which refuses the rest) allows."""
+        from redis.asyncio import BlockingConnectionPool, Redis
+
+        pool = BlockingConnectionPool.from_url(self.url, max_connections=REDIS_CONNECTIONS, timeout=30)
+        return Redis(connection_pool=pool)
+
+
+def is_broker_failure(exc: BaseException) -> bool:
+    """Whether `exc` is Redis (or Dramatiq's Redis broker) failing, rather than a bug of ours."""
+    from dramatiq.errors import BrokerConnectionError
+    from redis.exceptions import RedisError
+
+    return isinstance(exc, RedisError | BrokerConnectionError | BrokerError)
+
+
+def broker_error(url: str, exc: BaseException) -> BrokerError:
+    """A Redis or Dramatiq connection error as the one line a user reads: the broker and a short reason."""
+    if isinstance(exc, BrokerError):
+        return exc
+    return BrokerError(_redacted(url), _reason(exc))
+
+
+@contextlib.contextmanager
+def reaching(url: str) -> Iterator[None]:
+    """The boundary with Redis: its errors (and Dramatiq's about it) come out as `BrokerError`."""
+    try:
+        yield
+    except Exception as exc:
+        if not is_broker_failure(exc):
+            raise
+        raise broker_error(url, exc) from exc
+
+
+def _reason(exc: BaseException) -> str:
+    seen: BaseException | None = exc
+    while seen is not None:  # the socket error redis-py wraps says it best
+        if isinstance(seen, ConnectionRefusedError) or getattr(seen, "errno", None) == errno.ECONNREFUSED:
+            return "connection refused"
+        if isinstance(seen, ConnectionResetError):
+            return "connection reset"
+        seen = seen.__cause__ or seen.__context__
+    text = str(exc).strip().rstrip(".")
+    lowered = text.lower()
+    if "refused" in lowered:
+        return "connection refused"
+    if "closed by server" in lowered:
+        return "connection closed by the server"
+    if "timeout" in lowered or "timed out" in lowered:
+        return "timed out"
+    return text or type(exc).__name__
+
+
+def _redacted(url: str) -> str:
+    """The URL without its password (redis://:secret@host → redis://:***@host)."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    user = parts.username or ""
+    host = parts.hostname or ""
+    netloc = f"{user}:***@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))
 
 
 def make_broker(cfg: BrokerConfig) -> RedisBroker:

@@ -1,7 +1,7 @@
 """The coordinator: the dispatcher and the single archive writer of a round whose hosts are crawled by workers.
 
-Per site it seeds the frontier and streams due URLs out of it exactly as a one-machine round does
-(`SiteRound._seed`, `SiteRound._due`, the same keyset cursors and `max_pages`).  Instead of host
+Per site it seeds the frontier and streams due URLs out of it with the loop a one-machine round
+uses (`SiteRound._seed`, `crawl.dispatch.stream_due`: the same keyset cursors and `max_pages`).  Instead of host
 queues in this process, the URLs of each host wait in the `Hub`, which leases the host in Redis and
 sends one `crawl_host` message with up to `broker.urls_per_message` of them; while a host is leased
 nobody else gets it, so its pacing is one worker's, and it is claimed in Redis anyway.
@@ -28,12 +28,14 @@ from typing import TYPE_CHECKING, Any
 
 from ..archive.store import Archive
 from ..config import Config, Site
+from ..crawl.dispatch import stream_due
 from ..crawl.extract_pool import Extractor
 from ..crawl.frontier import Frontier, Task
-from ..crawl.round import CrawlOptions, SiteRound
+from ..crawl.round import CrawlOptions, SiteRound, start_writer
 from ..crawl.writer import Event, Writer
-from ..models import Counts, PageKind
-from .broker import BrokerConfig, BrokerError, Leases, make_broker
+from ..models import Counts
+from ..urls import host_of
+from .broker import BrokerConfig, Leases, broker_error, is_broker_failure, make_broker, reaching
 from .messages import CrawlHost, WireError, decode, decode_result
 from .politeness import RedisPacer, RedisPolite
 
@@ -48,6 +50,7 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class _Host:
+    name: str
     site: str
     pending: deque[Task] = field(default_factory=deque)  # due, not yet sent
     outstanding: dict[str, Task] = field(default_factory=dict)  # sent, no result yet
@@ -55,6 +58,7 @@ class _Host:
     state: str = "idle"  # idle -> queued (sent) -> running (a worker has it) -> idle
     suspect: float | None = None  # when its lease was first seen gone (monotonic)
     heard: float = 0.0  # when a record of its current message last came (monotonic)
+    message: str | None = None  # Dramatiq's id of its current message in Redis
 
 
 class Hub:
@@ -68,6 +72,8 @@ class Hub:
         self.reply = cfg.results_key(self.round)
         self.leases = Leases(redis)
         self.hosts: dict[str, _Host] = {}
+        self.ready: dict[str, None] = {}  # idle hosts with due URLs, in the order they became so
+        self.tokens: dict[str, str] = {}  # lease token -> host
         self.sites: dict[str, Site] = {}
         self.max_depth: dict[str, int] = {}
         self.waiting: dict[str, int] = {}  # per site: URLs pending or outstanding
@@ -88,13 +94,17 @@ class Hub:
         try:
             await loop
         except Exception as exc:
-            log.error("coordinator: %s", exc, exc_info=not isinstance(exc, OSError | ConnectionError))
-            self.failure = exc
+            if is_broker_failure(exc):  # said once, by whoever runs the round (the CLI, the daemon's log)
+                self.failure = broker_error(self.cfg.url, exc)
+                log.debug("coordinator: %s", self.failure)
+            else:  # a bug: loud, with its traceback
+                log.exception("coordinator loop failed")
+                self.failure = exc
             self.changed.set()
 
     def check(self) -> None:
         if self.failure is not None:
-            raise BrokerError(f"the round stopped: {self.failure}") from self.failure
+            raise self.failure
 
     async def close(self) -> None:
         self.stopping = self._closing = True
@@ -106,19 +116,28 @@ class Hub:
                 task.cancel()
             if pending:
                 await asyncio.wait(pending, timeout=2)
-        for name, host in self.hosts.items():
-            if host.token is not None and host.state == "queued":  # not started: its message is dropped
-                await self.leases.release(self.cfg.lease_key(name), host.token)
-        await self.redis.delete(self.reply)
+        if self.failure is not None and is_broker_failure(self.failure):
+            return  # Redis is gone: its leases lapse and the results list ages out by itself
+        try:
+            for name, host in list(self.hosts.items()):  # it awaits: others may add hosts
+                if host.token is not None and host.state == "queued":  # not started: its message is dropped
+                    await self.leases.release(self.cfg.lease_key(name), host.token)
+            await self.redis.delete(self.reply)
+        except Exception as exc:  # tidying up only: what matters (the archive) does not depend on it
+            if not is_broker_failure(exc):
+                raise
+            log.debug("coordinator: could not tidy up the broker: %s", exc)
 
     # ------------------------------------------------------------ the dispatcher's side
 
     def add(self, site: str, task: Task) -> None:
         host = self.hosts.get(task.host)
         if host is None:
-            host = self.hosts[task.host] = _Host(site)
+            host = self.hosts[task.host] = _Host(task.host, site)
         host.pending.append(task)
         self.waiting[site] = self.waiting.get(site, 0) + 1
+        if host.state == "idle":
+            self.ready[task.host] = None
 
     def busy(self, site: str) -> bool:
         return self.waiting.get(site, 0) > 0
@@ -133,7 +152,7 @@ class Hub:
     async def drop_pending(self, site: str) -> None:
         """Stopping: URLs not yet sent, and those sent but not yet taken by a worker, stay due for the
         next round (the lease goes, so a worker that comes to such a message drops it)."""
-        for name, host in self.hosts.items():
+        for name, host in list(self.hosts.items()):  # it awaits: others may add hosts
             if host.site != site:
                 continue
             if host.pending:
@@ -150,14 +169,16 @@ class Hub:
         if self.stopping:
             return
         async with self._pumping:  # one pump at a time: the dispatcher, the drain and the keeper all call it
-            for name, host in list(self.hosts.items()):
-                if host.state == "idle" and host.pending:
-                    await self._send(name, host)
+            for name in list(self.ready):  # not every host: a pump per result must not cost O(hosts)
+                host = self.hosts[name]
+                if host.state != "idle" or not host.pending or await self._send(name, host):
+                    self.ready.pop(name, None)
 
-    async def _send(self, name: str, host: _Host) -> None:
+    async def _send(self, name: str, host: _Host) -> bool:
         token = uuid.uuid4().hex
         if not await self.leases.take(self.cfg.lease_key(name), token, self.cfg.lease):
-            return  # another coordinator's, or a worker of a dead round still has it: later
+            return False  # another coordinator's, or a worker of a dead round still has it: later
+        self.tokens[token] = name
         chunk = [host.pending.popleft() for _ in range(min(self.cfg.urls_per_message, len(host.pending)))]
         host.outstanding.update((t.url, t) for t in chunk)
         host.token, host.state, host.suspect, host.heard = token, "queued", None, time.monotonic()
@@ -172,14 +193,20 @@ class Hub:
             max_depth=self.max_depth[host.site],
             lease=self.cfg.lease,
         )
-        self.actor.send(msg.to_wire())
+        host.message = self.actor.send(msg.to_wire()).options.get("redis_message_id")
+        return True
 
     def _release(self, host: _Host) -> None:
         """The host is free again; what it did not report goes back to the front of its queue."""
         if host.outstanding:
             host.pending.extendleft(reversed(list(host.outstanding.values())))
             host.outstanding.clear()
+        if host.token is not None:
+            self.tokens.pop(host.token, None)
         host.token, host.state, host.suspect = None, "idle", None
+        if host.pending:
+            self.ready[host.name] = None
+        self.changed.set()  # the dispatcher may have room, or be waiting for this host to finish
 
     # ------------------------------------------------------------ results
 
@@ -215,9 +242,9 @@ class Hub:
             if result.task.site in self.sites:
                 await self.writer.put(result)  # a repeat (a re-sent URL) is harmless: the content hash decides
         elif kind == "backed_off":
-            for host in self.hosts.values():
-                if host.outstanding.pop(record["url"], None) is not None:
-                    self.waiting[host.site] -= 1
+            host = self.hosts.get(host_of(record["url"]))
+            if host is not None and host.outstanding.pop(record["url"], None) is not None:
+                self.waiting[host.site] -= 1
         elif kind == "logged":
             if record["site"] in self.sites:
                 self.writer.log_request(
@@ -233,7 +260,8 @@ class Hub:
                 self._release(host)
 
     def _by_token(self, token: str | None) -> _Host | None:
-        return next((h for h in self.hosts.values() if token is not None and h.token == token), None)
+        name = self.tokens.get(token) if token is not None else None
+        return self.hosts.get(name) if name is not None else None
 
     # ------------------------------------------------------------ leases
 
@@ -252,6 +280,7 @@ class Hub:
                 held_by += [
                     v is not None and _bytes(v).decode() == t for v, (_, _, t) in zip(holders, running, strict=True)
                 ]
+            await self._find_vanished(queued)
             for (name, host, token), held in zip([*queued, *running], held_by, strict=True):
                 if host.token != token:  # released (and perhaps sent again) meanwhile
                     continue
@@ -266,8 +295,26 @@ class Hub:
                     log.warning("worker lost with %s (lease gone): %d URL(s) sent again", name, len(host.outstanding))
                     self._release(host)
             await self.pump()
-            self.changed.set()
             await self._warn_if_no_workers()
+
+    async def _find_vanished(self, queued: list[tuple[str, _Host, str]]) -> None:
+        """A message no worker started that is no longer in Dramatiq's hash was taken and ended (its
+        worker lost Redis, or found the lease lapsed): nobody has the host, so it is sent again.  A
+        worker's `started` goes out before its message is acked, so with nothing left to read, none came."""
+        ids = [(n, h, t, h.message) for n, h, t in queued if h.message]
+        if not ids:
+            return
+        present = await self.redis.hmget(self.cfg.messages_key, [m for *_, m in ids])
+        gone = [(n, h, t) for (n, h, t, _), p in zip(ids, present, strict=True) if p is None]
+        if not gone or await self._unread():
+            return
+        for name, host, token in gone:
+            if host.state == "queued" and host.token == token:
+                log.warning(
+                    "the crawl_host message of %s ended unstarted: %d URL(s) sent again", name, len(host.outstanding)
+                )
+                await self.leases.release(self.cfg.lease_key(name), token)
+                self._release(host)
 
     async def _unread(self) -> bool:
         return self._applying or bool(await self.redis.llen(self.reply))
@@ -295,33 +342,36 @@ def _bytes(value: object) -> bytes:
     raise TypeError(f"unexpected reply from Redis: {type(value).__name__}")
 
 
+class _HubSink:
+    """The dispatcher's sink (`crawl.dispatch.Sink`) for one site: the hub, which leases hosts to workers."""
+
+    def __init__(self, hub: Hub, site_round: SiteRound) -> None:
+        self.hub, self.name, self.batch = hub, site_round.site.name, site_round.batch
+
+    async def room(self) -> int:
+        await self.hub.pump()  # what the last read handed over goes out now, one message per host
+        return int(self.batch) - self.hub.waiting.get(self.name, 0)  # in hand at most `crawl.batch_size`
+
+    async def put(self, task: Task) -> None:
+        self.hub.add(self.name, task)
+
+    async def settle(self) -> bool:
+        await self.hub.pump()
+        if not self.hub.busy(self.name):
+            return False
+        await self.hub.progress(0.5)  # a result, a host freed or the lease keeper's tick
+        return True
+
+
 async def _dispatch(hub: Hub, site_round: SiteRound) -> None:
     """`SiteRound._dispatch`, with the Hub in place of the host queues."""
     name = site_round.site.name
     await site_round._seed(time.time())
-    cursors: dict[bool, tuple[float, str] | None] = {False: None, True: None}
-    while not site_round.stop.is_set() and site_round.dispatched < site_round.max_pages:
-        # In hand at most `crawl.batch_size` URLs; read at most 500 at a time (after a discovery page
-        # the rest of a read is thrown away and read again, as in a one-machine round).
-        room = min(site_round.batch - hub.waiting.get(name, 0), 500)
-        batch = site_round._due(cursors, room) if room > 0 else []
-        for task in batch:
-            cursors[task.kind == PageKind.ARTICLE] = (task.next_due, task.url)
-            site_round.dispatched += 1
-            hub.add(name, task)
-            if task.kind != PageKind.ARTICLE:
-                break  # its links may come before the remaining articles; look again
-        await hub.pump()
-        if batch:
-            continue
-        if hub.busy(name):
-            await hub.progress(0.5)
-            continue
-        await site_round.writer.flush()
-        if not site_round._due(cursors, 1):
-            break
-    await hub.drop_pending(name)
-    while hub.busy(name):  # the pages already sent finish
+    await stream_due(site_round, _HubSink(hub, site_round))
+    if site_round.stop.is_set():
+        await hub.drop_pending(name)
+    await hub.pump()
+    while hub.busy(name):  # the pages already handed over finish
         await hub.progress(0.5)
     await site_round.writer.flush()
 
@@ -343,16 +393,11 @@ async def distributed_crawl(
     cfg = BrokerConfig.from_settings(config.settings, broker_url)
     broker = make_broker(cfg)
     redis = cfg.redis()
-    with Archive(db_path):  # create the schema before two connections race to
-        pass
-    writer = Writer(db_path, config, report)
-    for site in sites:
-        writer.register(site)
-    writer.start()
+    writer = start_writer(config, sites, db_path, report)
     hub = Hub(cfg, redis, broker.get_actor("crawl_host"), writer, config)
     rounds: list[SiteRound] = []
     try:
-        with Archive(db_path) as reader_archive:
+        with reaching(cfg.url), Archive(db_path) as reader_archive:
             reader = Frontier(reader_archive)
             slots = asyncio.Semaphore(config.settings.get("crawl.concurrency"))
             pacer = RedisPacer(redis, cfg)
@@ -366,13 +411,21 @@ async def distributed_crawl(
                 hub.max_depth[site.name] = site_round.max_depth
                 rounds.append(site_round)
             hub.start()
-            await asyncio.gather(*(_dispatch(hub, r) for r in rounds))
+            dispatchers = [asyncio.create_task(_dispatch(hub, r)) for r in rounds]
+            try:
+                await asyncio.gather(*dispatchers)
+            finally:  # one failed (Redis went away): the others stop too, leaving their URLs due
+                for task in dispatchers:
+                    task.cancel()
+                await asyncio.gather(*dispatchers, return_exceptions=True)
     finally:
+        # What arrived before a failure is still written: the writer commits it whole, the rest stays due.
         await hub.close()
         for site_round in rounds:
-            await site_round.fetcher.aclose()
+            await site_round.close()
         await writer.close()
-        await redis.aclose()
+        with contextlib.suppress(Exception):  # a connection to a dead Redis may fail to close
+            await redis.aclose()
         broker.close()
     return dict(writer.counts)
 

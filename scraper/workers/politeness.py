@@ -6,7 +6,9 @@ coordinators share a broker), so here a host's last start lives in Redis and eac
 atomically by a Lua script: it reads Redis's own clock (no skew between machines), records the start
 when `delay` has passed since the last one (and no pause holds), else answers how long to wait.  A
 Retry-After or a backoff pause (what `Polite` records with `HostState.hold`) is pushed into the same
-hash, so it pauses the host for whichever worker asks next.  The failure count that decides a backoff is kept there too.
+hash, so it pauses the host for whichever worker asks next, and so is the failure count that
+decides a backoff.  Both are written as soon as they change (`host_changed`), while the message
+runs: a worker killed a moment after a 429 has already told Redis when the host may be asked again.
 
 Dramatiq's `WindowRateLimiter` counts requests per window; it does not space them, so a window's
 worth could start at once.  Spaced starts are what a site's Crawl-delay asks for, hence the script.
@@ -146,11 +148,19 @@ class RedisPolite(Polite):
         """Pick up the host's failure count where its last owner left it."""
         self.host(url).failures = await self.pacer.failures(host_of(url))
 
+    async def host_changed(self, url: str, host: HostState) -> None:
+        """A failure, a pause or a success goes to Redis at once, not when the message ends: a worker
+        that dies now, or the next owner of the host, must not ask it again sooner."""
+        await self.flush(host_of(url))
+
     async def flush(self, only: str | None = None) -> None:
         """Hand what this worker learnt about its hosts (or the host `only`) back to Redis: pauses, failures."""
-        for name, state in self.hosts.items():
-            if only is not None and name != only:
-                continue
+        # A copy: the other hosts of this worker's messages come and go while this awaits Redis.
+        if only is not None:
+            hosts = [(only, self.hosts[only])] if only in self.hosts else []
+        else:
+            hosts = list(self.hosts.items())
+        for name, state in hosts:
             if isinstance(state, SharedHostState) and state.pending_hold > 0:
                 await self.pacer.hold(name, state.pending_hold)
                 state.pending_hold = 0.0

@@ -44,7 +44,9 @@ def serve(cfg: BrokerConfig, threads: int, log_level: int = logging.WARNING) -> 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     broker = make_broker(cfg)
-    worker = dramatiq.Worker(broker, queues={cfg.queue}, worker_threads=threads, worker_timeout=1000)
+    # worker_timeout: the longest an idle process sleeps between two looks at the queue, so what a
+    # new message waits for an idle worker (Dramatiq polls Redis with a backoff up to it)
+    worker = dramatiq.Worker(broker, queues={cfg.queue}, worker_threads=threads, worker_timeout=200)
     worker.queue_prefetch = threads
     worker.start()
     me = f"{WORKER_ID} threads={threads}"

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from ..config import Settings
-from .broker import BrokerConfig
+from .broker import BrokerConfig, reaching
 from .coordinator import live_workers
 
 __all__ = ["broker_status"]
@@ -15,15 +16,18 @@ async def broker_status(settings: Settings, url: str) -> dict[str, Any]:
     cfg = BrokerConfig.from_settings(settings, url)
     redis = cfg.redis()
     try:
-        queued = int(await redis.llen(cfg.queue_key))
-        leased = sorted([_text(k).removeprefix(cfg.lease_key("")) async for k in redis.scan_iter(cfg.lease_key("*"))])
-        holders = {_text(k): _text(v) for k, v in (await redis.hgetall(cfg.holders_key)).items()}
-        results = 0
-        async for key in redis.scan_iter(cfg.results_key("*")):
-            results += int(await redis.llen(key))
-        workers = sorted(await live_workers(redis, cfg))
+        with reaching(cfg.url):
+            queued = int(await redis.llen(cfg.queue_key))
+            leases = redis.scan_iter(cfg.lease_key("*"))
+            leased = sorted([_text(k).removeprefix(cfg.lease_key("")) async for k in leases])
+            holders = {_text(k): _text(v) for k, v in (await redis.hgetall(cfg.holders_key)).items()}
+            results = 0
+            async for key in redis.scan_iter(cfg.results_key("*")):
+                results += int(await redis.llen(key))
+            workers = sorted(await live_workers(redis, cfg))
     finally:
-        await redis.aclose()
+        with contextlib.suppress(Exception):  # closing a connection to a Redis that is gone
+            await redis.aclose()
     return {
         "url": url,
         "queued": queued,
