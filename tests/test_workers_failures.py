@@ -31,14 +31,14 @@ from tests.test_workers import (
 
 pytestmark = pytest.mark.skipif(REDIS is None, reason="needs Debian's redis-server (apt-get install redis-server)")
 
-UNREACHABLE = r"error: broker unreachable: redis://127\.0\.0\.1:\d+/0: connection (refused|closed by the server|reset)"
+UNREACHABLE = r"Error: broker unreachable: redis://127\.0\.0\.1:\d+/0: connection (refused|closed by the server|reset)"
 
 
 def one_error_line(stderr: str) -> str:
     """The one line the CLI says about a failure; no traceback, no raw Redis exception beside it."""
     assert "Traceback" not in stderr, stderr[-3000:]
     assert "redis.exceptions" not in stderr and "ConnectionError" not in stderr, stderr[-3000:]
-    errors = [line for line in stderr.splitlines() if line.startswith("error:")]
+    errors = [line for line in stderr.splitlines() if line.startswith("Error:")]
     assert len(errors) == 1, stderr[-3000:]
     return errors[0]
 
