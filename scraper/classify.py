@@ -19,12 +19,16 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
-from selectolax.lexbor import LexborHTMLParser, LexborNode
+from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
+from .config import Site
+from .extract import extract_article, parse
+from .extract.depth import check_depth
 from .models import Article, Outcome, normalise_text
 
-__all__ = ["ARTICLE_TYPES", "SIGNALS", "Markup", "Verdict", "is_teaser", "judge", "read_markup"]
+__all__ = ["ARTICLE_TYPES", "SIGNALS", "Markup", "Verdict", "is_teaser", "judge", "read_markup", "read_page"]
 
 # schema.org types whose page is one article (Article and its subtypes, as sites use them).
 ARTICLE_TYPES = frozenset(
@@ -198,9 +202,11 @@ def _dominant(body: LexborNode) -> bool:
     return best >= DOMINANT_WORDS and best >= DOMINANT_SHARE * total
 
 
-def read_markup(html: str) -> Markup:
-    """The article signals of a page, and what `judge` needs of its text."""
-    tree = LexborHTMLParser(html)
+def read_markup(page: str | LexborHTMLParser) -> Markup:
+    """The article signals of a page, and what `judge` needs of its text.
+
+    `page` is the HTML or its tree as `extract.parse` makes it (the tree loses its scripts and styles)."""
+    tree = parse(page) if isinstance(page, str) else page
     signals = [f"jsonld:{t}" for t in dict.fromkeys(_jsonld_types(tree)) if t in ARTICLE_TYPES]
     if _meta(tree, "og:type") == "article":
         signals.append("og:type=article")
@@ -217,6 +223,26 @@ def read_markup(html: str) -> Markup:
     noscript = " ".join(n.text(deep=True) or "" for n in body.css("noscript"))
     text = normalise_text((body.text(deep=True, separator=" ") or "") + " " + noscript).lower()
     return Markup(tuple(signals), _dominant(body), len(body.css("a[href]")), title, text)
+
+
+def read_page(
+    html: str, url: str, site: Site | None, fetched_at: datetime, *, always: bool = True
+) -> tuple[Markup, Article | None]:
+    """What the markup of `html` says, and the article extraction makes of it, from one parse.
+
+    The page's article when `always` or when its markup says "article", else None.  Markup is read
+    from a copy of the tree (a third of a parse), because extraction changes the tree it reads.
+    """
+    check_depth(html, url)  # before any parse: hostile nesting makes parsing quadratic
+    tree = parse(html)
+    try:
+        copy = tree.clone()
+    except SelectolaxError:  # lexbor cannot copy some doctypes ("about:legacy-compat"): parse again
+        copy = parse(html)
+    markup = read_markup(copy)
+    if not (always or markup.article):
+        return markup, None
+    return markup, extract_article(html, url, site, fetched_at=fetched_at, tree=tree)
 
 
 def _hits(kind: str, text: str) -> list[str]:

@@ -22,10 +22,8 @@ from multiprocessing import forkserver
 from typing import Any, TypeVar
 
 from ..archive.copies import digest
-from ..classify import Markup, read_markup
+from ..classify import Markup, read_page
 from ..config import Site
-from ..extract import extract_article
-from ..extract.depth import check_depth
 from ..models import Article, Digest
 from ..procs import pid_alive
 
@@ -44,11 +42,9 @@ class Extracted:
 
 
 def _job(html: str, url: str, site: Site | None, fetched_at: datetime, as_article: bool) -> Extracted:
-    check_depth(html, url)  # before any parse: hostile nesting makes parsing quadratic
-    markup = read_markup(html)
-    if not (as_article or markup.article):
+    markup, article = read_page(html, url, site, fetched_at, always=as_article)
+    if article is None:
         return Extracted(markup)
-    article = extract_article(html, url, site, fetched_at=fetched_at)
     return Extracted(markup, article, digest(article))  # hashing here keeps it off the crawl's own process
 
 
