@@ -274,8 +274,8 @@ def judge(markup: Markup, article: Article, held_body: str | None = None) -> Ver
     if short and (hits := _hits("captcha", markup.text)):
         return Verdict(Outcome.BLOCKED, f"a captcha or bot block ({hits[0]!r})")
     # a cookie banner next to a story is not a wall: the wall's own words are what extraction found
-    walled = words < MIN_WORDS or _hits("consent", normalise_text(article.body).lower())
-    if short and walled and len(hits := _hits("consent", markup.text)) >= 2:
+    walled = short and (words < MIN_WORDS or _hits("consent", normalise_text(article.body).lower()))
+    if walled and len(hits := _hits("consent", markup.text)) >= 2:
         return Verdict(Outcome.BLOCKED, f"a consent wall ({', '.join(repr(h) for h in hits[:2])})")
     if held_body and is_teaser(article.body, held_body):
         held = _words(held_body)
