@@ -278,7 +278,7 @@ def _ours(config_dir: str, db: str, roles_file: str, recheck: str) -> None:
     real_close = extract_pool.Extractor.close
 
     def timed_close(self: extract_pool.Extractor) -> None:  # the workers' CPU, read while they are alive
-        pids = list(getattr(self.pool, "_processes", None) or {})
+        pids = self.pids
         tick = os.sysconf("SC_CLK_TCK")
         for pid in pids:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
