@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
@@ -134,7 +134,7 @@ class Markup:
     dominant: bool  # one block of running text dominates the page
     links: int  # <a href> in the body
     title: str
-    text: str  # visible text, lowercase, whitespace collapsed (for the keyword signals)
+    text: str  # visible text, lowercase, whitespace collapsed (for the keyword signals; see read_page)
 
     @property
     def article(self) -> bool:
@@ -202,8 +202,8 @@ def _dominant(body: LexborNode) -> bool:
     return best >= DOMINANT_WORDS and best >= DOMINANT_SHARE * total
 
 
-def read_markup(page: str | LexborHTMLParser) -> Markup:
-    """The article signals of a page, and what `judge` needs of its text.
+def read_markup(page: str | LexborHTMLParser, *, text: bool = True) -> Markup:
+    """The article signals of a page, and what `judge` needs of its text (`text=False`: not the text).
 
     `page` is the HTML or its tree as `extract.parse` makes it (the tree loses its scripts and styles)."""
     tree = parse(page) if isinstance(page, str) else page
@@ -220,9 +220,15 @@ def read_markup(page: str | LexborHTMLParser) -> Markup:
         return Markup(tuple(signals), False, 0, title, "")
     for junk in body.css("script, style, noscript template, template"):
         junk.decompose()
+    return Markup(tuple(signals), _dominant(body), len(body.css("a[href]")), title, _text(body) if text else "")
+
+
+def _text(body: LexborNode | None) -> str:
+    """The visible text of a body read by `read_markup` (scripts and styles gone), for the keyword signals."""
+    if body is None:
+        return ""
     noscript = " ".join(n.text(deep=True) or "" for n in body.css("noscript"))
-    text = normalise_text((body.text(deep=True, separator=" ") or "") + " " + noscript).lower()
-    return Markup(tuple(signals), _dominant(body), len(body.css("a[href]")), title, text)
+    return normalise_text((body.text(deep=True, separator=" ") or "") + " " + noscript).lower()
 
 
 def read_page(
@@ -231,7 +237,9 @@ def read_page(
     """What the markup of `html` says, and the article extraction makes of it, from one parse.
 
     The page's article when `always` or when its markup says "article", else None.  Markup is read
-    from a copy of the tree (a third of a parse), because extraction changes the tree it reads.
+    from a copy of the tree (a third of a parse), because extraction changes the tree it reads.  Its
+    `text` (a fifth of the reading) is read only for an article shorter than SHORT_WORDS: the only
+    case in which `judge` looks at it (for the words of a wall); else it is empty.
     """
     check_depth(html, url)  # before any parse: hostile nesting makes parsing quadratic
     tree = parse(html)
@@ -239,10 +247,13 @@ def read_page(
         copy = tree.clone()
     except SelectolaxError:  # lexbor cannot copy some doctypes ("about:legacy-compat"): parse again
         copy = parse(html)
-    markup = read_markup(copy)
+    markup = read_markup(copy, text=False)
     if not (always or markup.article):
         return markup, None
-    return markup, extract_article(html, url, site, fetched_at=fetched_at, tree=tree)
+    article = extract_article(html, url, site, fetched_at=fetched_at, tree=tree)
+    if _words(article.body) < SHORT_WORDS:
+        markup = replace(markup, text=_text(copy.body))
+    return markup, article
 
 
 def _hits(kind: str, text: str) -> list[str]:
