@@ -184,6 +184,11 @@ def _words(text: str) -> int:
     return len(text.split())
 
 
+def _words_to(text: str, limit: int) -> int:
+    """`_words(text)` when it is at most `limit`, else `limit + 1`: a long body is not split to its end."""
+    return len(text.split(maxsplit=limit))
+
+
 def _dominant(body: LexborNode) -> bool:
     """One container's paragraphs hold most of the page's paragraph text, and are long, and not links."""
     per_parent: dict[int, int] = {}
@@ -251,7 +256,7 @@ def read_page(
     if not (always or markup.article):
         return markup, None
     article = extract_article(html, url, site, fetched_at=fetched_at, tree=tree)
-    if _words(article.body) < SHORT_WORDS:
+    if _words_to(article.body, SHORT_WORDS) < SHORT_WORDS:
         markup = replace(markup, text=_text(copy.body))
     return markup, article
 
@@ -278,7 +283,7 @@ def is_teaser(body: str, held: str) -> bool:
 def judge(markup: Markup, article: Article, held_body: str | None = None) -> Verdict | None:
     """None when `article` deserves a version; else why not.  `held_body` is the body of the latest
     version we hold of this article, if any (a much shorter copy of it is a paywall stub)."""
-    words = _words(article.body)
+    words = _words_to(article.body, SHORT_WORDS)  # exact below SHORT_WORDS, all the checks need
     short = words < SHORT_WORDS
     if NOT_FOUND.search(markup.title) and not markup.signals and short:
         return Verdict(Outcome.NOT_ARTICLE, f"a 'not found' page served with 200 ({markup.title[:60]!r})")
@@ -290,6 +295,7 @@ def judge(markup: Markup, article: Article, held_body: str | None = None) -> Ver
         return Verdict(Outcome.BLOCKED, f"a consent wall ({', '.join(repr(h) for h in hits[:2])})")
     if held_body and is_teaser(article.body, held_body):
         held = _words(held_body)
+        words = _words(article.body)
         return Verdict(Outcome.BLOCKED, f"a paywall stub: {words} words of the {held}-word version held")
     if words < MIN_WORDS and (hits := _hits("javascript", markup.text)):
         return Verdict(Outcome.NOT_ARTICLE, f"a page that needs JavaScript ({hits[0]!r}); try render = 'browser'")
