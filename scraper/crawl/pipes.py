@@ -184,12 +184,15 @@ class PipePool:
         self.workers: list[_Worker] = []
         self.retired: list[_Worker] = []  # dead ones, reaped at close
         self._spawning: asyncio.Lock | None = None  # made in the loop that uses it
+        self.closed = False
 
     @property
     def pids(self) -> list[int]:
         return [w.process.pid for w in self.workers if w.process.pid is not None]
 
     async def call(self, func: Callable[..., Any], *args: Any) -> Any:
+        if self.closed:
+            raise RuntimeError("the extraction pool is closed")
         frame = pickle.dumps((func, args), _PROTOCOL)
         worker = await self._least_busy()
         return await worker.send(_HEADER.pack(len(frame)) + frame)
@@ -223,6 +226,7 @@ class PipePool:
 
     def close(self) -> None:
         """Stop every worker (each finishes the call it is running) and wait for them to exit."""
+        self.closed = True
         for worker in self.workers:
             worker.alive = False
             worker.close()
