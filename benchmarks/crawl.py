@@ -213,7 +213,7 @@ def _tree(root: int) -> dict[int, tuple[float, float]]:
     return out
 
 
-def measure(cmd: list[str]) -> dict[str, Any]:
+def measure(cmd: list[str], env: dict[str, str] | None = None, cwd: str | None = None) -> dict[str, Any]:
     """Wall time, CPU seconds and peak RSS (MB) of a child *and its helpers* (extraction processes).
 
     The process tree is sampled from /proc every 100 ms: CPU is each process's last reading (so up
@@ -221,7 +221,7 @@ def measure(cmd: list[str]) -> dict[str, Any]:
     """
     started = time.perf_counter()
     err = tempfile.TemporaryFile()  # noqa: SIM115 - read back only on failure
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, env=env, cwd=cwd)
     cpu: dict[int, float] = {}
     peak = 0.0
     while proc.poll() is None:
@@ -278,7 +278,7 @@ def _ours(config_dir: str, db: str, roles_file: str, recheck: str) -> None:
     real_close = extract_pool.Extractor.close
 
     def timed_close(self: extract_pool.Extractor) -> None:  # the workers' CPU, read while they are alive
-        pids = list(getattr(self.pool, "_processes", None) or {})
+        pids = self.pids
         tick = os.sysconf("SC_CLK_TCK")
         for pid in pids:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -360,6 +360,7 @@ def row(name: str, m: dict[str, Any]) -> str:
     )
 
 
+ROLES = ("event loop", "extraction", "writer", "other threads")
 HEADER = [
     "| run | articles | pages/s | CPU ms/article (all, incl. startup) | event loop | extraction | writer |"
     " other threads | peak RSS MB | in flight mean / peak | MB sent |",

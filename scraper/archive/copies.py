@@ -46,18 +46,39 @@ class Copy:
         return round(1 - self.distance / 64, 3)
 
 
+# `\w` on ASCII text is [A-Za-z0-9_]: every other byte becomes a space, and bytes.split finds the words
+_NOT_WORD = bytes(b for b in range(128) if not (chr(b).isalnum() or chr(b) == "_"))
+_ASCII_GAPS = bytes.maketrans(_NOT_WORD, b" " * len(_NOT_WORD))
+
+
 @lru_cache(maxsize=1 << 17)
-def _shingle_hash(shingle: str) -> int:
-    """64 bits of BLAKE2b; memoized, as a language's common words recur in every article."""
-    return int.from_bytes(hashlib.blake2b(shingle.encode(), digest_size=8).digest(), "little")
+def _shingle_hash(shingle: str | bytes) -> int:
+    """64 bits of BLAKE2b of the UTF-8 shingle; memoized, as a language's common words recur in every article."""
+    data = shingle.encode() if isinstance(shingle, str) else shingle
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little")
+
+
+def _distinct_words(lowered: str) -> tuple[int, set[str] | set[bytes]]:
+    """How many `\\w+` runs `lowered` has, and the distinct ones; as bytes, without the regex (5x faster),
+    when it is ASCII."""
+    if lowered.isascii():
+        words = lowered.encode("ascii").translate(_ASCII_GAPS).split()
+        return len(words), set(words)
+    found = _WORDS.findall(lowered)
+    return len(found), set(found)
 
 
 def simhash(text: str, k: int = 1) -> int | None:
     """Unsigned 64-bit SimHash of `text`'s distinct k-word shingles; None when the text is too short."""
-    words = _WORDS.findall(text.lower())
-    if len(words) < MIN_WORDS:
+    lowered = text.lower()
+    shingles: set[str] | set[bytes]
+    if k == 1:
+        count, shingles = _distinct_words(lowered)
+    else:
+        words = _WORDS.findall(lowered)
+        count, shingles = len(words), {" ".join(words[i : i + k]) for i in range(len(words) - k + 1)}
+    if count < MIN_WORDS:
         return None
-    shingles = set(words) if k == 1 else {" ".join(words[i : i + k]) for i in range(len(words) - k + 1)}
     hashes = np.fromiter(map(_shingle_hash, shingles), dtype=np.uint64, count=len(shingles))
     bits = np.unpackbits(hashes.view(np.uint8).reshape(-1, 8), axis=1, bitorder="little")
     majority = bits.sum(axis=0, dtype=np.int64) * 2 > len(shingles)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from ..classify import Markup, judge, read_markup
+from ..classify import Markup, judge, read_markup, read_page
 from ..config import Config, Site
 from ..extract import extract_article
 from ..models import Article, Digest, Page, VersionKind
@@ -50,8 +50,14 @@ def archive_page(
     `kind` says where the page came from: FETCH (the site, now) or IMPORT (a WARC file).  `force`
     archives it even when it is not an article (`scraper fetch --force`)."""
     site = site or config.site_for(page.final_url)
-    article = extract_article(page.html, page.final_url, site, fetched_at=page.fetched_at)
-    return article, save_extracted(archive, article, page, config, site, kind=kind, force=force)
+    markup = None
+    if force or kind == VersionKind.REEXTRACT:  # saved whatever it is: its markup is not asked
+        article = extract_article(page.html, page.final_url, site, fetched_at=page.fetched_at)
+    else:
+        markup, found = read_page(page.html, page.final_url, site, page.fetched_at)
+        assert found is not None  # always=True: there is one
+        article = found
+    return article, save_extracted(archive, article, page, config, site, kind=kind, markup=markup, force=force)
 
 
 def save_extracted(

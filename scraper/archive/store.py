@@ -30,7 +30,7 @@ from ..errors import ArchiveError
 from ..models import Article, ArticleState, Comment, Digest, Outcome, Page, VersionKind
 from ..urls import host_of
 from . import schema
-from .changes import ChangeStats, stats_select, store_change_stats
+from .changes import CHANGE_COLUMNS, ChangeStats, stats_select, store_change_stats, version_change
 from .copies import digest as digest_of
 from .copies import store_fingerprint
 
@@ -230,9 +230,13 @@ class Archive:
                     status, number = (Outcome.CHANGED if last else Outcome.NEW), (last[0] + 1 if last else 1)
                     page_sha = self._store_page(conn, page) if (page and store_raw) else None
                     captured = page.final_url if page else article.url
-                    self._add_version(conn, article_id, number, captured, digest, article, kind, page_sha, stamp)
+                    title, authors, published, _, _, body = _content(article)
+                    values = {"title": title, "body": body, "authors": authors, "published": published, "kind": kind}
+                    change = version_change(conn, article_id, number, values)
+                    self._add_version(
+                        conn, article_id, number, captured, digest, article, kind, page_sha, stamp, change
+                    )
                     store_fingerprint(conn, article_id, number, found.simhash)
-                    change = store_change_stats(conn, article_id, number)
                 self._touch_article(conn, article_id, article, stamp, status, number)
                 removed = self._save_comments(conn, article_id, article.comments, stamp)
                 if page is not None and log_fetch:
@@ -396,10 +400,14 @@ class Archive:
         kind: VersionKind,
         page_sha: str | None,
         stamp: str,
+        change: ChangeStats | None = None,
     ) -> None:
+        """Insert a version; with its change stats when they are given (so the row is written once)."""
+        stats = (", " + ", ".join(CHANGE_COLUMNS), ",?" * len(CHANGE_COLUMNS)) if change else ("", "")
         conn.execute(
             "INSERT INTO versions (article_id, version, url, content_hash, title, authors, published, modified, lang,"
-            " body, sources, kind, page_sha256, first_seen, last_seen) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            f" body, sources, kind, page_sha256, first_seen, last_seen{stats[0]}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?"
+            f"{stats[1]})",
             (
                 article_id,
                 number,
@@ -411,6 +419,7 @@ class Archive:
                 page_sha,
                 stamp,
                 stamp,
+                *(change.columns() if change else ()),
             ),
         )
 

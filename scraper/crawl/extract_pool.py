@@ -1,9 +1,10 @@
 """Where a crawl runs extraction: in the event loop, or in worker processes on the other cores.
 
 Extraction is pure CPU (parsing 30-80 KB of HTML), so in one process it competes with the HTTP
-client for the GIL; `crawl.extract_processes` moves it to a process pool.  What crosses the process
-boundary is plain data (html, url, Site, time) one way and an `Article` back; an error, expected
-(`ExtractError`) or a bug, is raised in the crawl as itself.
+client for the GIL; `crawl.extract_processes` moves it to worker processes fed over pipes from the
+event loop (`pipes.PipePool`).  What crosses the process boundary is plain data (html, url, the Site
+pickled once, time) one way and an `Extracted` back; an error, expected (`ExtractError`) or a bug,
+is raised in the crawl as itself.
 """
 
 from __future__ import annotations
@@ -11,23 +12,23 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import pickle
 import signal
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from multiprocessing import forkserver
 from typing import Any, TypeVar
 
 from ..archive.copies import digest
-from ..classify import Markup, read_markup
+from ..classify import Markup, read_page
 from ..config import Site
-from ..extract import extract_article
-from ..extract.depth import check_depth
 from ..models import Article, Digest
 from ..procs import pid_alive
+from .pipes import PipePool
 
 __all__ = ["Extracted", "Extractor"]
 
@@ -44,12 +45,21 @@ class Extracted:
 
 
 def _job(html: str, url: str, site: Site | None, fetched_at: datetime, as_article: bool) -> Extracted:
-    check_depth(html, url)  # before any parse: hostile nesting makes parsing quadratic
-    markup = read_markup(html)
-    if not (as_article or markup.article):
+    markup, article = read_page(html, url, site, fetched_at, always=as_article)
+    if article is None:
         return Extracted(markup)
-    article = extract_article(html, url, site, fetched_at=fetched_at)
     return Extracted(markup, article, digest(article))  # hashing here keeps it off the crawl's own process
+
+
+@lru_cache(maxsize=64)
+def _unpickled(site: bytes) -> Site:
+    loaded: Site = pickle.loads(site)
+    return loaded
+
+
+def _pooled_job(html: str, url: str, site: bytes | None, fetched_at: datetime, as_article: bool) -> Extracted:
+    """`_job` in a worker, the site sent pickled (each worker unpickles a site once)."""
+    return _job(html, url, _unpickled(site) if site is not None else None, fetched_at, as_article)
 
 
 def _worker_start(crawl_pid: int) -> None:
@@ -96,22 +106,35 @@ class Extractor:
     raised.  A page not fetched `as_article` is extracted only when its markup says it is an article."""
 
     def __init__(self, processes: int) -> None:
-        self.pool: ProcessPoolExecutor | None = None
+        self.pool: PipePool | None = None
+        self._sites: dict[int, tuple[Site, bytes]] = {}
         if processes > 0:
             ctx = multiprocessing.get_context("forkserver")
             ctx.set_forkserver_preload(["scraper.extract", "scraper.classify"])
             _start_forkserver_deaf()
-            self.pool = ProcessPoolExecutor(
-                processes, mp_context=ctx, initializer=_worker_start, initargs=(os.getpid(),)
-            )
+            self.pool = PipePool(processes, ctx, _worker_start, (os.getpid(),))
+
+    @property
+    def pids(self) -> list[int]:
+        """The worker processes' ids (none when extraction runs in the crawl's process)."""
+        return self.pool.pids if self.pool is not None else []
 
     async def __call__(
         self, html: str, url: str, site: Site | None, fetched_at: datetime, as_article: bool = True
     ) -> Extracted:
         if self.pool is None:
             return _job(html, url, site, fetched_at, as_article)
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.pool, _job, html, url, site, fetched_at, as_article)
+        result: Extracted = await self.pool.call(_pooled_job, html, url, self._pickled(site), fetched_at, as_article)
+        return result
+
+    def _pickled(self, site: Site | None) -> bytes | None:
+        """A site pickled once per crawl (it outweighs the page's own pickling); workers unpickle it once."""
+        if site is None:
+            return None
+        known = self._sites.get(id(site))
+        if known is None or known[0] is not site:
+            known = self._sites[id(site)] = (site, pickle.dumps(site, pickle.HIGHEST_PROTOCOL))
+        return known[1]
 
     async def run(self, func: Callable[..., T], *args: Any) -> T:
         """`func(*args)` off the event loop: in a worker process if there are any, else in a thread.
@@ -121,8 +144,9 @@ class Extractor:
         """
         if self.pool is None:
             return await asyncio.to_thread(func, *args)
-        return await asyncio.get_running_loop().run_in_executor(self.pool, func, *args)
+        result: T = await self.pool.call(func, *args)
+        return result
 
     def close(self) -> None:
         if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool.close()

@@ -304,6 +304,10 @@ class SiteRound:
         if room <= 0:
             return []
         kind = PageKind.LISTING if task.kind == PageKind.ARTICLE else task.kind
+        if kind == PageKind.LISTING:  # a listing is read as text, a feed or sitemap as bytes: send one
+            content = b""
+        else:
+            html = ""
         args = (kind, html, content, url, self.site, task.depth, self.max_depth, room)
         links = await self.extract.run(discover_links, *args)
         self.discovered += len(links)

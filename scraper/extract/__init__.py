@@ -9,20 +9,32 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from selectolax.lexbor import LexborHTMLParser
+
 from ..config import Site
 from ..errors import ExtractError
 from ..models import Article
 from ..text import clean_article
 from .article import run
 from .depth import check_depth
+from .html import parse
 
-__all__ = ["explain", "extract_article"]
+__all__ = ["explain", "extract_article", "parse"]
 
 
-def extract_article(html: str, url: str, site: Site | None = None, *, fetched_at: datetime | None = None) -> Article:
+def extract_article(
+    html: str,
+    url: str,
+    site: Site | None = None,
+    *,
+    fetched_at: datetime | None = None,
+    tree: LexborHTMLParser | None = None,
+) -> Article:
     """Extract title, authors, dates, body, comments, language and canonical URL from `html`.
 
-    `fetched_at` anchors relative dates ("il y a 3 heures"); it defaults to now (UTC).
+    `fetched_at` anchors relative dates ("il y a 3 heures"); it defaults to now (UTC).  `tree` is
+    `parse(html)` when the caller parsed the page already to read more of it (the crawl's markup
+    signals); the caller checked its depth first, and extraction changes it.
     """
     if isinstance(html, bytes | bytearray):
         html = bytes(html).decode("utf-8", "replace")
@@ -30,12 +42,13 @@ def extract_article(html: str, url: str, site: Site | None = None, *, fetched_at
         raise ExtractError(str(url), ExtractError.NOT_TEXT)
     if not html.strip():
         raise ExtractError(str(url), ExtractError.EMPTY)
-    check_depth(html, str(url))  # before the parser: tree building is quadratic in nesting depth
+    if tree is None:
+        check_depth(html, str(url))  # before the parser: tree building is quadratic in nesting depth
     now = fetched_at or datetime.now(UTC)
     if now.tzinfo is None:
         now = now.replace(tzinfo=UTC)
     try:
-        return clean_article(run(html, str(url or ""), site, now))
+        return clean_article(run(html, str(url or ""), site, now, tree))
     except RecursionError as exc:  # a property of the input (hostile nesting), not of our code
         raise ExtractError(str(url), ExtractError.TOO_DEEP) from exc
 

@@ -141,8 +141,10 @@ def _doc(tree: LexborHTMLParser, url: str, site: Site | None, now: datetime, htm
     return doc
 
 
-def run(html: str, url: str, site: Site | None, now: datetime) -> Article:
-    tree = parse(html)
+def run(html: str, url: str, site: Site | None, now: datetime, tree: LexborHTMLParser | None = None) -> Article:
+    """`tree`, when given, is `parse(html)` done by a caller that reads more of the page (see
+    `classify.read_page`); extraction changes it."""
+    tree = parse(html) if tree is None else tree
     rules: list[Rules] = []
     if site is not None and site.owns(url):
         rules.append(rules_from_site(site))
