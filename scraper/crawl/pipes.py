@@ -229,6 +229,8 @@ class PipePool:
         self.closed = True
         for worker in self.workers:
             worker.alive = False
+            for future in worker.pending:  # nobody will answer them now (their callers were cancelled)
+                future.cancel()
             worker.close()
         for worker in self.workers + self.retired:
             worker.process.join()
