@@ -251,3 +251,32 @@ def test_an_article_fetched_ad_hoc_joins_the_site_configured_later(
     other = serve(server, "/post/y", WIX.replace("Kim Jong-un", "Kim Yo-jong"))
     assert run("fetch", other, "--db", str(db_path), "--config", str(config_dir)).exit_code == 0
     assert rows(db_path, "SELECT site FROM articles ORDER BY id") == [("courrier",), ("courrier",)]
+
+
+FRONT = """<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Le Courrier Local — Actualités</title>
+<meta property="og:type" content="website"><link rel="alternate" type="application/rss+xml" href="/rss.xml">
+<script>window.dataLayer = window.dataLayer || [];</script></head><body>
+<header><a href="/">Le Courrier Local</a>
+<nav><a href="/politique/">Politique</a> <a href="/sport/">Sport</a></nav></header>
+<main><h1>À la une</h1>
+<article class="teaser"><h2><a href="/2026/11/conseil-budget.html">Le conseil municipal adopte le budget</a></h2>
+<p>Après six heures de débat, la majorité a voté le budget 2027, qui augmente de douze pour cent les dépenses
+consacrées aux transports publics et gèle la taxe foncière pour la troisième année consécutive.</p></article>
+<article class="teaser"><h2><a href="/2026/11/tempete.html">La tempête a privé 3 000 foyers d'électricité</a></h2>
+<p>Les équipes d'Enedis ont travaillé toute la nuit pour rétablir le courant dans les communes du littoral,
+où les rafales ont dépassé cent vingt kilomètres par heure mardi soir.</p></article>
+<article class="teaser"><h2><a href="/2026/11/marche.html">Le marché de Noël ouvre samedi</a></h2>
+<p>Soixante exposants sont attendus sur la place de la mairie jusqu'au 24 décembre, avec une patinoire.</p>
+</article></main><footer><p>© 2026 Le Courrier Local · 12 rue du Port</p></footer></body></html>"""
+
+
+def test_a_small_front_page_is_not_archived_as_an_article(server: LocalServer, db_path: Path, config_dir: Path) -> None:
+    """Three teasers and a handful of links are no article: archived, the home page would make a new
+    version at every round."""
+    url = serve(server, "/", FRONT)
+    result = run("fetch", url, "--db", str(db_path), "--config", str(config_dir))
+    assert result.exit_code == 1 and "front page" in result.stderr
+    assert rows(db_path, "SELECT count(*) FROM versions") == [(0,)]
+    assert (url, "not-article") in rows(db_path, "SELECT url, outcome FROM fetches")
+    forced = run("fetch", url, "--force", "--db", str(db_path), "--config", str(config_dir))
+    assert forced.exit_code == 0 and rows(db_path, "SELECT count(*) FROM versions") == [(1,)]
