@@ -349,10 +349,14 @@ class Archive:
         article: Article,
     ) -> int:
         aliases = {key, article.url, *((page.url, page.final_url) if page else ())}
-        row = conn.execute("SELECT id FROM articles WHERE url=?", (key,)).fetchone()
+        row = conn.execute("SELECT id, site FROM articles WHERE url=?", (key,)).fetchone()
         if row is None:
             marks = ",".join("?" * len(aliases))
-            row = conn.execute(f"SELECT article_id FROM article_urls WHERE url IN ({marks})", tuple(aliases)).fetchone()
+            row = conn.execute(
+                "SELECT a.id, a.site FROM article_urls u JOIN articles a ON a.id = u.article_id"
+                f" WHERE u.url IN ({marks})",
+                tuple(aliases),
+            ).fetchone()
         if row is None:
             cur = conn.execute(
                 "INSERT INTO articles (url, site, first_seen, version_count, state) VALUES (?, ?, ?, 0, 'live')",
@@ -360,12 +364,10 @@ class Archive:
             )
             article_id = int(cur.lastrowid or 0)
         else:
-            article_id = int(row[0])
-            if site:  # an article first archived ad hoc (under its host's name) joins the site configured since
-                conn.execute(
-                    "UPDATE articles SET site=? WHERE id=? AND site IS NOT ? AND (site IS NULL OR site IN (?, ?))",
-                    (site, article_id, site, host_of(key), urlsplit(key).hostname),
-                )
+            article_id, held_site = int(row[0]), row[1]
+            # an article first archived ad hoc (under its host's name) joins the site configured since
+            if site and held_site != site and held_site in (None, host_of(key), urlsplit(key).hostname):
+                conn.execute("UPDATE articles SET site=? WHERE id=?", (site, article_id))
         conn.executemany(
             "INSERT OR IGNORE INTO article_urls (url, article_id) VALUES (?, ?)",
             [(u, article_id) for u in sorted(aliases) if u],

@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 from ..config import Settings, Site
 from ..errors import AddressRefused, BadStatusError, FetchError, NotHTMLError, TooLargeError
 from ..models import Page
-from .client import HTML_TYPES, RETRY_STATUSES, Fetcher
+from .client import HTML_TYPES, RETRY_STATUSES, Fetcher, check_scheme
 from .guard import AddressPolicy
 
 __all__ = ["CHROMIUM", "CHROMIUM_ARGS", "BrowserFetcher"]
@@ -124,8 +124,7 @@ class BrowserFetcher(Fetcher):
     ) -> Page:
         if accept != HTML_TYPES:  # robots.txt, feeds, sitemaps: plain HTTP
             return await super().fetch(url, etag=etag, last_modified=last_modified, accept=accept)
-        if urlsplit(url).scheme not in ("http", "https"):
-            raise FetchError(url, "only http and https are fetched")
+        check_scheme(url, url)
         reason = await self._refusal(url)
         if reason:
             raise AddressRefused(url, reason)

@@ -146,7 +146,7 @@ class Fetcher:
         accept: tuple[str, ...] | None = HTML_TYPES,
     ) -> Page:
         """GET `url`, following redirects; a 304 comes back as a Page with `not_modified` set."""
-        _check_scheme(url, url)
+        check_scheme(url, url)
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
@@ -185,7 +185,7 @@ class Fetcher:
             async with self._client.stream("GET", current, headers=sent) as response:
                 if response.status_code in _REDIRECTS and "location" in response.headers:
                     target = urljoin(current, response.headers["location"].strip())
-                    _check_scheme(url, target)
+                    check_scheme(url, target)
                     if target in seen:
                         raise FetchError(url, f"redirect loop at {target}")
                     seen.add(target)
@@ -245,7 +245,8 @@ def own_origin(url: str) -> tuple[str, int]:
     return (parts.hostname or "").lower(), port or (443 if parts.scheme.lower() == "https" else 80)
 
 
-def _check_scheme(url: str, target: str) -> None:
+def check_scheme(url: str, target: str) -> None:
+    """`FetchError` unless `target` (`url` itself, or where it redirects) is http(s)."""
     scheme = urlsplit(target).scheme.lower()
     if scheme not in ("http", "https"):
         where = "URL" if url == target else f"redirect to {target}"
