@@ -277,17 +277,6 @@ def test_a_comma_list_of_names_in_a_complementary_region_is_not_the_article() ->
         assert noise not in body
 
 
-def test_a_related_links_block_is_sized_by_the_text_a_reader_sees() -> None:
-    """Failure mode 4 (related stories appended): a noise-named block (`div.related`) is dropped when it
-    is under a quarter of the body; in pretty-printed markup its indentation made the link list look
-    larger than that. Both sides are now measured with whitespace runs collapsed."""
-    body = extract("pretty-printed-related-en.html", "https://www.starwire.example.com/2016/04/11/violin-stolen/").body
-    assert body.startswith("A violin worth close to half a million dollars")
-    assert body.endswith("no amount of money can replace it.")
-    for noise in ("Cello In A Taxi", "Stolen Drum Kit", "Most Popular", "Privacy Policy", "Getty"):
-        assert noise not in body
-
-
 def test_an_intro_div_beside_the_body_container_is_kept() -> None:
     """Failure mode 2 (the lead lost): the intro is a `div` of plain text, a sibling of the paragraphs'
     container; like a `p` sibling it now joins the body (Readability's "a div without blocks is a

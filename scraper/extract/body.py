@@ -482,13 +482,13 @@ def _is_noise(node: LexborNode, limit: int) -> bool:
     attrs = node.attributes
     tag = node.tag
     if tag in _SKIP_TAGS:
-        return tag not in ("header", "form", "figure") or _size(node.text(deep=True)) < limit
+        return tag not in ("header", "form", "figure") or len(node.text(deep=True)) < limit
     role = attrs.get("role")
     if role and role.lower() in _ASIDE_ROLES:
         return True
     names = f"{attrs.get('class') or ''} {attrs.get('id') or ''} {attrs.get('data-hook') or ''}"
     if len(names) > 2 and _noise_named(names):
-        return _size(node.text(deep=True)) < limit
+        return len(node.text(deep=True)) < limit
     if tag in ("ul", "ol"):
         text_len = len(node.text(deep=True).strip())
         return text_len > 0 and link_density(node, text_len) > 0.6
@@ -543,7 +543,7 @@ def render_body(nodes: list[LexborNode], title: str | None = None, authors: tupl
     title_key = _NON_WORD.sub("", title or "").lower()
     for node in nodes:
         raw = node.text(deep=True)  # once: it sizes the noise filter and tells a gutted container
-        text = render_text(node, _skipper(_size(raw))) if node.tag != "p" else clean_text(raw)
+        text = render_text(node, _skipper(len(raw))) if node.tag != "p" else clean_text(raw)
         if len(text) < _GUTTED and len(raw) > 2 * _GUTTED:
             # the noise filter gutted a container the density pick chose: trust the pick
             text = render_text(node, _hidden)
