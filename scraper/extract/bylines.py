@@ -55,8 +55,7 @@ _BYLINE_CSS = (
     "[class*=writer]",
     "address",
 )
-_BYLINE_UNION = ", ".join([*_BYLINE_CSS, "[class*=author]"])
-_MARKED = "[class*=author]"
+_BYLINE_UNION = ", ".join(_BYLINE_CSS)
 # a byline label, alone on its line or followed by the names
 _BYLINE_LINE = FastCI(
     re.compile(
@@ -275,18 +274,6 @@ def fuller_names(names: tuple[str, ...], doc: Doc) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
-def _marked_byline(doc: Doc, exclude: list[str], near: _Nearness | None) -> tuple[tuple[str, ...], str] | None:
-    candidates = doc.tree.css(_MARKED)[:12]
-    for node in sorted(candidates, key=near)[:3] if near else candidates[:3]:
-        text = clean_text(node.text(separator=" "))
-        if text and len(text) <= 120:
-            # a class this loose also marks photo credits and bio boxes: only personal names count
-            names = tuple(n for n in clean_authors(text, exclude) if _person_like(n))
-            if names:
-                return names, _MARKED
-    return None
-
-
 def find_authors(doc: Doc) -> tuple[tuple[str, ...], str] | None:
     exclude = [*doc.site_names, doc.ld.publisher]
     if doc.ld.authors:
@@ -329,12 +316,6 @@ def find_authors(doc: Doc) -> tuple[tuple[str, ...], str] | None:
     found = _text_byline(doc, exclude)
     if found:
         return found
-    if any_byline:
-        # last: any element whose class speaks of an author (`field--name-field-term-author`,
-        # `block--authors`), the one nearest the headline; the named selectors above did not match
-        found = _marked_byline(doc, exclude, near)
-        if found:
-            return found
     if doc.ld.author_orgs:
         # an organisation the structured data names as the author is the author, even the publisher
         names = clean_authors(doc.ld.author_orgs, [*doc.site_names])
