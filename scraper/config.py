@@ -160,6 +160,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "broker", "heartbeat_timeout", 60.0, "seconds of silence before Dramatiq requeues a worker's messages", 1, 3600
     ),
+    Setting(
+        "broker",
+        "timeout",
+        10.0,
+        "seconds a Redis connection or command may go unanswered before the broker counts as unreachable",
+        2,
+        600,
+    ),
 )
 
 _SETTING_TYPES = {s.key: type(s.default) for s in SETTINGS}

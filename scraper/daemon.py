@@ -129,18 +129,21 @@ class Daemon:
             log.warning("site %s: round skipped: %s", name, exc, extra={"site": name, "status": "busy"})
             self._inflight.pop(name, None)
             return
-        except ScraperError as exc:
-            log.error("site %s: round failed: %s", name, exc, extra={"site": name})
+        except ScraperError:
+            pass  # `run.error` holds it: said once, in the round's line below
         except Exception:  # a bug in one round must not end the daemon
             log.exception("site %s: round crashed", name, extra={"site": name})
+            return
         finally:
             self._inflight.pop(name, None)
         counts = run.counts.get(name, Counts()).as_dict()
         done = ", ".join(f"{k} {v}" for k, v in counts.items()) or "nothing done"
         extra = {"site": name, "status": run.status, **counts}
-        if name in run.failures:  # unreachable, or most requests failed: loud, with the reason
+        # Unreachable, most requests failed, or an error that ended the round: loud, with the reason.
+        reason = run.failures.get(name) or (run.error if run.status == "failed" else None)
+        if reason:
             extra["status"] = "failed"
-            log.warning("site %s: round failed: %s: %s", name, run.failures[name], done, extra=extra)
+            log.warning("site %s: round failed: %s: %s", name, reason, done, extra=extra)
         else:
             log.info("site %s: round %s: %s", name, run.status, done, extra=extra)
 

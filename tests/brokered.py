@@ -82,9 +82,18 @@ class RedisServer:
         self.proc.kill()
         self.proc.wait(10)
 
+    def pause(self) -> None:
+        """SIGSTOP: connections stay open and the kernel still accepts new ones, but nothing answers,
+        as behind a network that drops packets without a reset."""
+        self.proc.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        self.proc.send_signal(signal.SIGCONT)
+
     def stop(self) -> None:
         if self.proc.poll() is not None:
             return
+        self.resume()  # a stopped process does not act on SIGTERM
         self.proc.terminate()
         try:
             self.proc.wait(10)

@@ -8,6 +8,7 @@ again; SIGTERM ends it with 0 and a whole archive.
 from __future__ import annotations
 
 import json
+import re
 import signal
 import subprocess
 import sys
@@ -100,4 +101,6 @@ def test_daemon_with_broker_archives_through_workers_and_outlives_redis(
     assert not errors, errors[:5]
     assert any("daemon stopped" in str(r["message"]) for r in records)
     statuses = [s for _, s, _ in runs(db_path)]
+    said = [r for r in records if re.match(r"site synth: round (ok|failed|interrupted)", str(r["message"]))]
+    assert len(said) == len(statuses), "one line per round, a failed one too"
     print(f"\ndaemon --broker: {len(statuses)} rounds: {statuses.count('ok')} ok, {statuses.count('failed')} failed")

@@ -107,6 +107,64 @@ def test_redis_killed_mid_round_fails_in_one_line_and_loses_nothing(tmp_path: Pa
     print(f"redis kill: {saved} versions before it; after a restart, {unstarted} message(s) re-sent; {figures}")
 
 
+@pytest.mark.slow
+def test_a_redis_that_stops_answering_fails_the_round_within_the_timeout(tmp_path: Path, redis: RedisServer) -> None:
+    """No reset, no close: a frozen Redis (as behind a partition that drops packets) is given up on
+    after `[broker] timeout` (not before: redis-py's own default is 5 s), in one line, with nothing
+    lost; unfrozen, the workers carry on."""
+    n_hosts, per_host = 4, 20
+    servers = serve_hosts(n_hosts, per_host, delay=0.05)
+    config_dir = write_config(tmp_path / "config", servers, redis.url, min_delay=0.3)
+    settings = config_dir / "settings.toml"
+    settings.write_text(settings.read_text().replace("[broker]\n", "[broker]\ntimeout = 8.0\n"))
+    db = tmp_path / "archive.db"
+    workers = Workers(redis.url, config_dir, tmp_path)
+    timed_out = r"Error: broker unreachable: redis://127\.0\.0\.1:\d+/0: timed out"
+    try:
+        workers.start(2, threads=4)
+        workers.wait_live(2)
+        first = subprocess.Popen(
+            crawl_cmd(config_dir, db, redis.url), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and first.poll() is None and versions_so_far(db) < 5:
+            time.sleep(0.2)
+        assert first.poll() is None, "the round ended before Redis could be frozen"
+        redis.pause()
+        frozen = time.monotonic()
+        _, stderr = first.communicate(timeout=90)  # without a socket timeout this waits forever
+        waited = time.monotonic() - frozen
+        print(f"\nthe coordinator gave up {waited:.1f}s after Redis froze (timeout 8 s)")
+        assert first.returncode == 1, stderr[-3000:]
+        assert re.fullmatch(timed_out, one_error_line(stderr)), stderr[-3000:]
+        assert 7.5 <= waited < 60, waited
+        assert archive_problems(db) == WHOLE
+        done_unsaved = rows(
+            db,
+            "SELECT count(*) FROM frontier WHERE kind = 'article' AND state = 'done'"
+            " AND url NOT IN (SELECT url FROM versions)",
+        )
+        assert done_unsaved == [(0,)], "the frontier marks done an article whose version was not saved"
+
+        cmd = [sys.executable, "-m", "scraper", "status", "--db", str(db), "--config", str(config_dir)]
+        status = subprocess.run([*cmd, "--broker", redis.url], capture_output=True, text=True, cwd=ROOT, timeout=60)
+        assert status.returncode == 1, status.stdout + status.stderr
+        assert re.fullmatch(timed_out, one_error_line(status.stderr)), status.stderr
+
+        redis.resume()
+        workers.wait_live(2)
+        second = subprocess.run(
+            crawl_cmd(config_dir, db, redis.url), capture_output=True, text=True, cwd=ROOT, timeout=240
+        )
+        assert second.returncode == 0, second.stdout + second.stderr[-3000:]
+    finally:
+        workers.stop_all()
+        for s in servers:
+            s.stop()
+    assert_nothing_lost(db, n_hosts * per_host)
+    assert archive_problems(db) == WHOLE
+
+
 # ------------------------------------------------------------ a host's failures and pauses, held in Redis
 
 

@@ -6,7 +6,7 @@ import contextlib
 import errno
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from ..config import Settings, check_broker_url
@@ -14,6 +14,7 @@ from ..errors import BrokerError, ConfigError
 
 if TYPE_CHECKING:
     from dramatiq.brokers.redis import RedisBroker
+    from redis import Redis as SyncRedis
     from redis.asyncio import Redis
 
 __all__ = ["BrokerConfig", "BrokerError", "Leases", "broker_error", "is_broker_failure", "make_broker", "reaching"]
@@ -32,6 +33,7 @@ class BrokerConfig:
     lease: float = 30.0
     urls_per_message: int = 50
     heartbeat_timeout: float = 60.0
+    timeout: float = 10.0  # above the coordinator's 1 s BLPOP, the longest a healthy command blocks
 
     @classmethod
     def from_settings(cls, settings: Settings, url: str | None = None) -> BrokerConfig:
@@ -48,6 +50,7 @@ class BrokerConfig:
             lease=get("broker.lease"),
             urls_per_message=get("broker.urls_per_message"),
             heartbeat_timeout=get("broker.heartbeat_timeout"),
+            timeout=get("broker.timeout"),
         )
 
     # ------------------------------------------------------------ keys
@@ -91,8 +94,21 @@ class BrokerConfig:
         more commands in flight than redis-py's default pool (100, which refuses the rest) allows."""
         from redis.asyncio import BlockingConnectionPool, Redis
 
-        pool = BlockingConnectionPool.from_url(self.url, max_connections=REDIS_CONNECTIONS, timeout=30)
+        pool = BlockingConnectionPool.from_url(
+            self.url, max_connections=REDIS_CONNECTIONS, timeout=30, **self._socket_limits()
+        )
         return Redis(connection_pool=pool)
+
+    def sync_redis(self) -> SyncRedis:
+        """The blocking client Dramatiq's broker sends and fetches messages with, under the same limits."""
+        from redis import ConnectionPool, Redis
+
+        return Redis(connection_pool=ConnectionPool.from_url(self.url, **self._socket_limits()))
+
+    def _socket_limits(self) -> dict[str, Any]:
+        """Without a socket timeout, a Redis behind a network that drops packets silently (no RST, no
+        FIN) leaves every command waiting forever: the round, the worker and `status` hang."""
+        return {"socket_timeout": self.timeout, "socket_connect_timeout": self.timeout, "socket_keepalive": True}
 
 
 def is_broker_failure(exc: BaseException) -> bool:
@@ -159,7 +175,7 @@ def make_broker(cfg: BrokerConfig) -> RedisBroker:
     from .actors import declare
 
     broker = RedisBroker(  # type: ignore[no-untyped-call]
-        url=cfg.url,
+        client=cfg.sync_redis(),
         namespace=cfg.namespace,
         heartbeat_timeout=int(cfg.heartbeat_timeout * 1000),
         maintenance_chance=20_000,  # of a million commands: a dead worker's messages come back within seconds
