@@ -42,6 +42,20 @@ def test_a_paragraph_that_opens_with_the_headline_words_is_kept() -> None:
     assert body.count(title) == 6
 
 
+def test_a_read_more_pointer_between_paragraphs_is_dropped_and_the_article_goes_on() -> None:
+    """Failure mode 4: "Read more: <a>…</a>" and "Lea también: <a>…</a>", a short label and one link
+    that is all the rest, point to other stories; the article does not end there, and a sentence that
+    links its source ("available to download from …: <a>report</a>") is prose."""
+    body = extract(
+        "cross-reference-links-en.html", "https://www.rheinland-weekly.example.de/culture/panels-a-61400"
+    ).body
+    assert body.startswith("After eleven years of correspondence")
+    assert body.endswith("as the work goes on.")
+    assert "Looted art" not in body and "Lea también" not in body and "Read more" not in body
+    assert "museum's website: Provenance report, carved panels (PDF)" in body
+    assert body.count("\n\n") == 5  # six paragraphs
+
+
 def test_hidden_text_is_dropped() -> None:
     """Failure mode 4: `hidden`, `aria-hidden=true`, inline display:none and visibility:hidden."""
     article = extract("hidden-text-en.html", "https://www.harbourgazette.example.co.uk/news/ferry-cut")

@@ -513,9 +513,20 @@ def _is_noise(node: LexborNode, limit: int) -> bool:
             return False
         links = node.css("a")
         if tag in ("p", "span") and len(links) < 3:
-            return False
+            return len(links) == 1 and _cross_reference(node, links[0])
         return sum(len(a.text(deep=True).strip()) for a in links) > 0.7 * text_len
     return False
+
+
+def _cross_reference(node: LexborNode, link: LexborNode) -> bool:
+    """ "Read more: <a>Another story</a>", "Lea también: <a>…</a>": a short label and a colon, then one
+    link that is all the rest: a pointer to another article set between paragraphs, in any language."""
+    text = clean_text(node.text(deep=True))
+    linked = clean_text(link.text(deep=True))
+    if len(linked) < 15 or not text.endswith(linked):
+        return False
+    label = text[: len(text) - len(linked)].strip()
+    return label.endswith(":") and 0 < len(label.split()) <= 3
 
 
 @lru_cache(maxsize=4096)
