@@ -336,3 +336,15 @@ def test_a_slashed_date_before_a_us_zone_is_month_first() -> None:
     in the morning: a North American zone after the time says the order is month first."""
     article = extract("us-slash-date-zone-en.html", "https://www.canyonvalleyrecord.example.com/local/water-rates")
     assert article.published is not None and article.published.startswith("2016-04-11T06:05")
+
+
+def test_a_newsroom_named_in_structured_data_keeps_its_whole_name() -> None:
+    """Failure mode 8, truncated name: JSON-LD names the author "Redaktion Seetaler Ticker"; in
+    structured data that is the newsroom's name, not the label "Redaktion:" before a writer's name
+    (which a visible byline still loses)."""
+    from scraper.extract.authors import clean_authors
+
+    article = extract("newsroom-named-jsonld-de.html", "https://www.seetaler-nachrichten.example.ch/blaulicht/a1")
+    assert article.authors == ("Redaktion Seetaler Ticker",)
+    assert clean_authors("Redaktion: Anna Keller") == ("Anna Keller",)
+    assert clean_authors("Redaktion: Anna Keller", structured=True) == ("Anna Keller",)

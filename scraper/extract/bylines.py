@@ -237,12 +237,12 @@ class _Nearness:
 def structured_authors(doc: Doc) -> tuple[str, ...]:
     """Person names the page states in JSON-LD or an author meta, without reading its markup."""
     exclude = [*doc.site_names, doc.ld.publisher]
-    names = clean_authors(doc.ld.authors, exclude) if doc.ld.authors else ()
+    names = clean_authors(doc.ld.authors, exclude, structured=True) if doc.ld.authors else ()
     for key in _META_AUTHOR:
         if names:
             break
         values = [v for v in doc.meta.get(key, ()) if v and "://" not in v]
-        names = clean_authors(values, exclude) if values else ()
+        names = clean_authors(values, exclude, structured=True) if values else ()
     return names
 
 
@@ -277,7 +277,7 @@ def fuller_names(names: tuple[str, ...], doc: Doc) -> tuple[str, ...]:
 def find_authors(doc: Doc) -> tuple[tuple[str, ...], str] | None:
     exclude = [*doc.site_names, doc.ld.publisher]
     if doc.ld.authors:
-        names = clean_authors(doc.ld.authors, exclude)
+        names = clean_authors(doc.ld.authors, exclude, structured=True)
         if names:
             return names, "jsonld:author"
         # a personal site publishes under its owner's name: the JSON-LD person is the author when a
@@ -294,7 +294,7 @@ def find_authors(doc: Doc) -> tuple[tuple[str, ...], str] | None:
         return names, "meta:twitter:data1"
     for key in _META_AUTHOR:
         values = [v for v in doc.meta.get(key, ()) if v and "://" not in v]
-        names = clean_authors(values, exclude) if values else ()
+        names = clean_authors(values, exclude, structured=True) if values else ()
         if names:
             return names, f"meta:{key}"
     # one union query first: most pages without structured authors have no byline markup either
@@ -318,7 +318,7 @@ def find_authors(doc: Doc) -> tuple[tuple[str, ...], str] | None:
         return found
     if doc.ld.author_orgs:
         # an organisation the structured data names as the author is the author, even the publisher
-        names = clean_authors(doc.ld.author_orgs, [*doc.site_names])
+        names = clean_authors(doc.ld.author_orgs, [*doc.site_names], structured=True)
         if names:
             return names, "jsonld:author"
     return None
