@@ -200,6 +200,15 @@ def test_the_byline_under_the_headline_beats_a_teaser_byline_above_it() -> None:
     assert "Marcus Whitfield" not in article.body and article.body.startswith("The Elm Street library")
 
 
+def test_a_byline_inside_a_related_story_card_does_not_sign_the_page() -> None:
+    """Failure mode 8, a related story's author: the rail's cards are links holding a headline, a
+    summary and `.author-name`; a byline inside such a card belongs to that story, so the page's own
+    "By Helen Marsh" line under the headline signs it."""
+    article = extract("teaser-card-author-en.html", "https://www.northshoregazette.example.co.uk/transport/ferry")
+    assert article.authors == ("Helen Marsh",)
+    assert "The harbour ferry will run every forty minutes" in article.body
+
+
 def test_a_short_byline_gives_way_to_the_full_structured_name() -> None:
     """Failure mode 8: the theme prints "Sarah" where JSON-LD and meta say "Sarah E. Needleman"; and
     the middle initial "E." is not the Italian "e" (and) splitting two names."""
