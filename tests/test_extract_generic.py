@@ -225,6 +225,14 @@ def test_a_site_named_by_its_domain_is_not_the_author() -> None:
     assert article.authors == ("Lucía Ferrer Ortiz",)
 
 
+def test_the_author_of_a_jsonld_work_that_is_not_an_article_is_found() -> None:
+    """Failure mode 8, an author in JSON-LD not found: the page's work is a `Recipe` (no Article node),
+    which names its author; the photographer an `ImageObject` names as its creator is not the author."""
+    article = extract("recipe-jsonld-author-de.html", "https://www.backstube-lindenhof.example.de/rezepte/rhabarber")
+    assert article.authors == ("Hanne Vollmer",)
+    assert article.sources["authors"] == "jsonld:author"
+
+
 def test_a_short_byline_gives_way_to_the_full_structured_name() -> None:
     """Failure mode 8: the theme prints "Sarah" where JSON-LD and meta say "Sarah E. Needleman"; and
     the middle initial "E." is not the Italian "e" (and) splitting two names."""
