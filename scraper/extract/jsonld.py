@@ -150,8 +150,10 @@ def _pick_article(nodes: list[dict[str, Any]]) -> dict[str, Any] | None:
     )
 
 
-# works whose author is not the page's: a review's or comment's writer, a photo's photographer
-_NOT_PAGE_WORK = frozenset({"review", "comment", "answer", "question", "imageobject", "photograph", "rating"})
+# works whose author is not the page's: a review's or comment's writer, a photo's photographer, a book on sale
+_NOT_PAGE_WORK = frozenset(
+    {"review", "comment", "answer", "question", "imageobject", "photograph", "rating", "book", "product", "offer"}
+)
 
 
 def _authored_work(nodes: list[dict[str, Any]]) -> dict[str, Any] | None:
