@@ -240,12 +240,14 @@ def test_the_author_of_a_jsonld_work_that_is_not_an_article_is_found() -> None:
     article = extract("recipe-jsonld-author-de.html", "https://www.backstube-lindenhof.example.de/rezepte/rhabarber")
     assert article.authors == ("Hanne Vollmer",)
     assert article.sources["authors"] == "jsonld:author"
-    # a book on sale names its writer, who did not write the page
+    # a book on sale names its writer and an embedded video its channel, neither of whom wrote the page
     from scraper.extract.html import parse
     from scraper.extract.jsonld import read_jsonld
 
     book = '{"@type": "Book", "name": "Der Zauberberg", "author": {"@type": "Person", "name": "Thomas Mann"}}'
     assert read_jsonld(parse(f'<script type="application/ld+json">{book}</script>')).authors == []
+    video = '{"@type": "VideoObject", "name": "Rhabarber schälen", "author": {"@type": "Person", "name": "Kochkanal"}}'
+    assert read_jsonld(parse(f'<script type="application/ld+json">{video}</script>')).authors == []
 
 
 def test_an_author_class_in_bem_spelling_is_a_byline() -> None:

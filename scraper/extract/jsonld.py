@@ -150,9 +150,13 @@ def _pick_article(nodes: list[dict[str, Any]]) -> dict[str, Any] | None:
     )
 
 
-# works whose author is not the page's: a review's or comment's writer, a photo's photographer, a book on sale
+# works whose author is not the page's: a review's or comment's writer, a photo's photographer, a book on
+# sale, an embedded video's channel
 _NOT_PAGE_WORK = frozenset(
-    {"review", "comment", "answer", "question", "imageobject", "photograph", "rating", "book", "product", "offer"}
+    {
+        *("review", "comment", "answer", "question", "rating", "book", "product", "offer"),
+        *("imageobject", "photograph", "videoobject", "audioobject", "mediaobject"),
+    }
 )
 
 
