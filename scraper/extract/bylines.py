@@ -297,8 +297,9 @@ def fuller_names(names: tuple[str, ...], doc: Doc) -> tuple[str, ...]:
 
 
 def _short_form(short: str, full: str) -> bool:
-    """ "Sarah", "S. Needleman", "Gelbe Liste" are shorter forms of "Sarah E. Needleman" and "Redaktion
-    Gelbe Liste": each word, in order, is a word of the full name or its initial."""
+    """Whether `short` is a shorter form of `full`: each of its words, in order, is a word of `full`
+    or that word's initial ("Sarah", "S. Needleman" of "Sarah E. Needleman"; "Gelbe Liste" of
+    "Redaktion Gelbe Liste")."""
     if len(short) >= len(full):
         return False
     words = iter(w.strip(".").casefold() for w in full.split())

@@ -161,8 +161,8 @@ _NOT_PAGE_WORK = frozenset(
 
 
 def _authored_work(nodes: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """Without an article node, the first other creative work that names an author (Recipe,
-    CreativeWorkSeries, VideoObject, WebPage...): the page's main work states who made it."""
+    """Without an article node, the first other creative work that names an author (Recipe, HowTo,
+    CreativeWorkSeries, WebPage...): the page's main work states who made it."""
     for node in nodes:
         if (node.get("author") or node.get("creator")) and not _types(node) & (_NOT_PAGE_WORK | _ORG_TYPES):
             return node
@@ -185,7 +185,7 @@ def read_jsonld(tree: LexborHTMLParser) -> JsonLd:
     article = _pick_article(nodes)
     if article is None:
         work = _authored_work(nodes)
-        if work is not None:  # a recipe, a series, a video: its author is the page's, nothing else is read
+        if work is not None:  # a recipe, a how-to, a series: its author is the page's; nothing else is read
             result.authors, result.author_orgs = _people(work.get("author") or work.get("creator"), index)
         return result
     result.is_article = True
