@@ -266,6 +266,64 @@ def test_the_byline_under_the_headline_beats_a_teaser_byline_above_it() -> None:
     assert "Marcus Whitfield" not in article.body and article.body.startswith("The Elm Street library")
 
 
+def test_a_byline_inside_a_related_story_card_does_not_sign_the_page() -> None:
+    """Failure mode 8, a related story's author: the rail's cards are links holding a headline, a
+    summary and `.author-name`; a byline inside such a card belongs to that story, so the page's own
+    "By Helen Marsh" line under the headline signs it."""
+    article = extract("teaser-card-author-en.html", "https://www.northshoregazette.example.co.uk/transport/ferry")
+    assert article.authors == ("Helen Marsh",)
+    assert "The harbour ferry will run every forty minutes" in article.body
+
+
+def test_an_author_meta_that_names_the_site_gives_way_to_the_byline() -> None:
+    """Failure mode 8, the site taken for the author: the meta author is "Die WOCHENSCHAU" and
+    og:site_name is "Headline | Die WOCHENSCHAU"; the part after the separator is the site's name,
+    so the meta names the newsroom and the `rel=author` link under the headline signs the page."""
+    article = extract("site-author-meta-de.html", "https://www.wochenschau.example.at/gesellschaft/gelassen-2498811")
+    assert article.authors == ("Miriam Lechner",)
+
+
+def test_a_site_named_by_its_domain_is_not_the_author() -> None:
+    """Failure mode 8, the site taken for the author: og:site_name is the domain
+    "www.diariodelvalle.example.com", JSON-LD and the meta author say "Diario del Valle" (the domain's
+    label, spaced); that is the site, so the byline under the headline signs the page."""
+    article = extract("site-domain-author-es.html", "https://www.diariodelvalle.example.com/region/buses-campana")
+    assert article.authors == ("Lucía Ferrer Ortiz",)
+    # a personal blog named by its domain, no publishing organisation: the label is its owner
+    person = '{"@type": "Person", "name": "Maren Holt"}'
+    ld = f'{{"@type": "BlogPosting", "headline": "Notes from the allotment", "author": {person}}}'
+    html = (
+        '<html lang="en"><head><meta property="og:site_name" content="marenholt.example.de">'
+        f'<script type="application/ld+json">{ld}</script></head><body><h1>Notes from the allotment</h1>'
+        "<p>" + "The beans came up late this year, but the squash made up for it by August. " * 5 + "</p></body></html>"
+    )
+    assert extract_article(html, "https://marenholt.example.de/allotment", fetched_at=NOW).authors == ("Maren Holt",)
+
+
+def test_the_author_of_a_jsonld_work_that_is_not_an_article_is_found() -> None:
+    """Failure mode 8, an author in JSON-LD not found: the page's work is a `Recipe` (no Article node),
+    which names its author; the photographer an `ImageObject` names as its creator is not the author."""
+    article = extract("recipe-jsonld-author-de.html", "https://www.backstube-lindenhof.example.de/rezepte/rhabarber")
+    assert article.authors == ("Hanne Vollmer",)
+    assert article.sources["authors"] == "jsonld:author"
+    # a book on sale names its writer and an embedded video its channel, neither of whom wrote the page
+    from scraper.extract.html import parse
+    from scraper.extract.jsonld import read_jsonld
+
+    book = '{"@type": "Book", "name": "Der Zauberberg", "author": {"@type": "Person", "name": "Thomas Mann"}}'
+    assert read_jsonld(parse(f'<script type="application/ld+json">{book}</script>')).authors == []
+    video = '{"@type": "VideoObject", "name": "Rhabarber schälen", "author": {"@type": "Person", "name": "Kochkanal"}}'
+    assert read_jsonld(parse(f'<script type="application/ld+json">{video}</script>')).authors == []
+
+
+def test_an_author_class_in_bem_spelling_is_a_byline() -> None:
+    """Failure mode 8, author not found: `div.article__author` is `.article-author` in BEM spelling
+    (block__element); the named byline classes are read in both spellings."""
+    article = extract("bem-author-class-en.html", "https://www.openmedialab.example.org/insights/ad-heavy-pages")
+    assert article.authors == ("Dana Whitcombe",)
+    assert article.sources["authors"] == ".article__author"
+
+
 def test_a_short_byline_gives_way_to_the_full_structured_name() -> None:
     """Failure mode 8: the theme prints "Sarah" where JSON-LD and meta say "Sarah E. Needleman"; and
     the middle initial "E." is not the Italian "e" (and) splitting two names."""
@@ -276,6 +334,28 @@ def test_a_short_byline_gives_way_to_the_full_structured_name() -> None:
     assert article.authors == ("Sarah E. Needleman",)
     assert clean_authors("Sarah E. Needleman") == ("Sarah E. Needleman",)
     assert clean_authors("Mario Rossi e Luca Bianchi") == ("Mario Rossi", "Luca Bianchi")
+
+
+def test_sources_that_agree_on_a_name_give_its_fullest_form() -> None:
+    """Failure mode 8, truncated name: JSON-LD, which ranks first, says "S. Needleman"; the meta author
+    and the byline say "Sarah E. Needleman". The same name in a fuller form wins, whichever source
+    ranks first; a visible "Redaktion: Gelbe Liste" gives way to the JSON-LD organisation's whole name."""
+    article = extract(
+        "initial-jsonld-author-en.html", "https://www.pixelcourier.example.com/industry/indie-storefronts"
+    )
+    assert article.authors == ("Sarah E. Needleman",)
+    assert article.sources["authors"] == "jsonld:author"
+    org = '{"@type": "Organization", "name": "Redaktion Gelbe Liste"}'
+    ld = f'{{"@type": "Article", "headline": "Chininum", "author": {org}}}'
+    text = (
+        "<p>"
+        + "Das Präparat wird bei Fieber und Erschöpfung eingesetzt, die Dosierung richtet sich nach dem Alter. " * 4
+    )
+    html = (
+        f'<html lang="de"><head><script type="application/ld+json">{ld}</script></head><body><h1>Chininum</h1>'
+        f"<p>Redaktion: Gelbe Liste</p>{text}</p></body></html>"
+    )
+    assert extract_article(html, "https://www.example.de/a", fetched_at=NOW).authors == ("Redaktion Gelbe Liste",)
 
 
 def test_inline_link_text_is_kept_mid_sentence() -> None:
@@ -402,3 +482,15 @@ def test_a_slashed_date_before_a_us_zone_is_month_first() -> None:
     in the morning: a North American zone after the time says the order is month first."""
     article = extract("us-slash-date-zone-en.html", "https://www.canyonvalleyrecord.example.com/local/water-rates")
     assert article.published is not None and article.published.startswith("2016-04-11T06:05")
+
+
+def test_a_newsroom_named_in_structured_data_keeps_its_whole_name() -> None:
+    """Failure mode 8, truncated name: JSON-LD names the author "Redaktion Seetaler Ticker"; in
+    structured data that is the newsroom's name, not the label "Redaktion:" before a writer's name
+    (which a visible byline still loses)."""
+    from scraper.extract.authors import clean_authors
+
+    article = extract("newsroom-named-jsonld-de.html", "https://www.seetaler-nachrichten.example.ch/blaulicht/a1")
+    assert article.authors == ("Redaktion Seetaler Ticker",)
+    assert clean_authors("Redaktion: Anna Keller") == ("Anna Keller",)
+    assert clean_authors("Redaktion: Anna Keller", structured=True) == ("Anna Keller",)

@@ -81,6 +81,12 @@ _DEGREE = FastCI(
 _NEWSROOM = FastCI(
     re.compile(r"^(?:redaktion|rédaction|redacción|redazione|redactie|redakcja|newsroom)$", re.IGNORECASE)
 )
+# in structured data "Redaktion Gelbe Liste" is the newsroom's whole name, not a label before a name
+_NEWSROOM_NAMED = FastCI(
+    re.compile(
+        r"^(?:redaktion|rédaction|redacción|redazione|redactie|redakcja|newsroom)\s+[^\W\d_][^:]*$", re.IGNORECASE
+    )
+)
 _JUNK = FastCI(
     re.compile(r"[→»<>{}=©®]|copyright|rights reserved|profil|^(?:foto|photo|bild|fotos|photos)\b", re.IGNORECASE)
 )
@@ -127,8 +133,9 @@ def _clean_one(text: str) -> str:
     return text if not text.endswith(".") or re.search(r"\b\w\.$", text) else text.rstrip(".")
 
 
-def clean_authors(raw: Iterable[str] | str, exclude: Iterable[str] = ()) -> tuple[str, ...]:
-    """Names, in order, without duplicates; `exclude` holds site and publisher names to drop."""
+def clean_authors(raw: Iterable[str] | str, exclude: Iterable[str] = (), structured: bool = False) -> tuple[str, ...]:
+    """Names, in order, without duplicates; `exclude` holds site and publisher names to drop.
+    `structured` values (JSON-LD, meta) are names already: a leading "Redaktion" there is part of one."""
     values = [raw] if isinstance(raw, str) else list(raw)
     banned = {_key(e) for e in exclude if e and _key(e)}
     names: list[str] = []
@@ -137,6 +144,11 @@ def clean_authors(raw: Iterable[str] | str, exclude: Iterable[str] = ()) -> tupl
         if _NEWSROOM.match((value or "").strip()):
             return ((value or "").strip(),)
         if _DOMAIN.match((value or "").strip()) or _PLACE.search(value or ""):
+            continue
+        whole = " ".join((value or "").split())
+        if structured and _NEWSROOM_NAMED.match(whole) and looks_like_name(whole) and _key(whole) not in seen:
+            seen.add(_key(whole))
+            names.append(whole)
             continue
         value = _clean_one(value or "")
         for part in _SPLIT.split(value):

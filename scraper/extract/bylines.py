@@ -45,7 +45,12 @@ _BYLINE_CSS = (
     ".post-author",
     ".entry-author",
     ".article-author",
+    # the same names in BEM spelling (block__element)
+    ".post__author",
+    ".entry__author",
+    ".article__author",
     "[class*=author-name]",
+    "[class*=author__name]",
     "[class*=AuthorName]",
     ".author",
     "[class*=author] a[href*=author]",
@@ -89,6 +94,7 @@ _AFTER_NAMES = FastCI(re.compile(r"\s+(?:am|on|le|el|il|op|em|um|\d|\||-\s|–|�
 _WRITTEN_BY = re.compile(r"^(?:written by|verfasst von|geschrieben von|écrit par|escrito por|scritto da|autor)", re.I)
 _AROUND_HEADLINE = (300, 3000)
 _BODY_EDGE = 40
+_TEASER_EXTRA = 30
 
 
 _PARTICLES = frozenset(
@@ -128,6 +134,26 @@ _NOT_FIRST = frozenset(
 
 def _key(text: str) -> str:
     return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+_HOST = re.compile(r"^(?:www\d?\.)?(?=[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}$)", re.IGNORECASE)
+_SITE_SEP = re.compile(r"\s+[|–—·•-]\s+")
+
+
+def _site_names(doc: Doc) -> list[str]:
+    """The site's names, and each part of one given as "Headline | Site": an author meta that
+    repeats the site's name is the newsroom, not a writer."""
+    names = [*doc.site_names, doc.ld.publisher]
+    parts = [part for name in names if name for part in _SITE_SEP.split(name)[1:]]
+    return _with_labels(names + parts, doc)
+
+
+def _with_labels(names: list[str], doc: Doc) -> list[str]:
+    """A site named by its domain ("www.elcolombiano.com") is also named by the domain's label, when
+    an organisation publishes it: on a personal blog ("annakeller.de") the label is the owner."""
+    if not doc.ld.publisher:
+        return names
+    return names + [_HOST.sub("", name).split(".")[0] for name in names if name and _HOST.match(name)]
 
 
 def _not_site(names: tuple[str, ...], doc: Doc, strict: bool = False) -> tuple[str, ...]:
@@ -203,11 +229,12 @@ def body_byline(body: str, doc: Doc) -> tuple[str, ...]:
     """A labelled byline line inside the extracted body ("Text: X", "Autoren X und Y"): the fallback
     when nothing around the headline signs the article.  Runs on the body, not the page, so that
     sidebars and footers cannot sign it."""
-    exclude = [*doc.site_names, doc.ld.publisher]
+    exclude = _site_names(doc)
     lines = [line.strip() for line in body.split("\n") if 0 < len(line.strip()) <= 100]
     if len(lines) > 2 * _BODY_EDGE:  # bylines open or close an article, never sit in its middle
         lines = lines[:_BODY_EDGE] + lines[-_BODY_EDGE:]
-    return _names_in(lines, doc, exclude, loose=False)
+    names = _names_in(lines, doc, exclude, loose=False)
+    return fuller_names(names, doc) if names else names
 
 
 class _Nearness:
@@ -234,39 +261,34 @@ class _Nearness:
         return 1000
 
 
-def structured_authors(doc: Doc) -> tuple[str, ...]:
-    """Person names the page states in JSON-LD or an author meta, without reading its markup."""
-    exclude = [*doc.site_names, doc.ld.publisher]
-    names = clean_authors(doc.ld.authors, exclude) if doc.ld.authors else ()
-    for key in _META_AUTHOR:
-        if names:
-            break
-        values = [v for v in doc.meta.get(key, ()) if v and "://" not in v]
-        names = clean_authors(values, exclude) if values else ()
-    return names
-
-
 def _initials(name: str) -> str:
     return "".join(w[0] for w in name.replace("-", " ").split() if w[0].isalpha()).casefold()
 
 
+def _stated_names(doc: Doc) -> tuple[str, ...]:
+    """Every name the structured data states as an author: JSON-LD persons and organisations and
+    all author metas, for `fuller_names` to compare a shorter form with."""
+    exclude = _site_names(doc)
+    values = [*doc.ld.authors, *doc.ld.author_orgs]
+    values += [v for key in _META_AUTHOR for v in doc.meta.get(key, ()) if v and "://" not in v]
+    return clean_authors(values, exclude, structured=True) if values else ()
+
+
 def fuller_names(names: tuple[str, ...], doc: Doc) -> tuple[str, ...]:
-    """A byline's "Sarah" or "SN" where the structured data says "Sarah E. Needleman": the full name."""
-    full = structured_authors(doc)
+    """A byline's "Sarah" or "SN" where the structured data says "Sarah E. Needleman": the full name.
+    Sources that agree on a name decide its form, whichever of them ranks first."""
+    full = _stated_names(doc)
     if not full:
         return names
     out = []
     for name in names:
-        words = name.casefold().split()
+        one_word = len(name.split()) == 1
         match = next(
             (
                 f
                 for f in full
-                if f != name
-                and (
-                    set(words) < set(f.casefold().split())
-                    or (len(words) == 1 and len(name) <= 3 and name.isupper() and name.casefold() == _initials(f))
-                )
+                if _short_form(name, f)
+                or (one_word and len(name) <= 3 and name.isupper() and name.casefold() == _initials(f))
             ),
             None,
         )
@@ -274,18 +296,47 @@ def fuller_names(names: tuple[str, ...], doc: Doc) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
+def _short_form(short: str, full: str) -> bool:
+    """Whether `short` is a shorter form of `full`: each of its words, in order, is a word of `full`
+    or that word's initial ("Sarah", "S. Needleman" of "Sarah E. Needleman"; "Gelbe Liste" of
+    "Redaktion Gelbe Liste")."""
+    if len(short) >= len(full):
+        return False
+    words = iter(w.strip(".").casefold() for w in full.split())
+    for part in (w.strip(".").casefold() for w in short.split()):
+        if not part or not any(w == part or (len(part) == 1 and w.startswith(part)) for w in words):
+            return False
+    return True
+
+
+def _in_teaser(node: LexborNode, text: str) -> bool:
+    """A byline inside a link that also holds a headline or a summary is another story's teaser card."""
+    at: LexborNode | None = node
+    for _ in range(8):
+        if at is None or at.tag in ("body", "article", "main"):
+            return False
+        if at.tag == "a":
+            return len(clean_text(at.text(separator=" "))) > len(text) + _TEASER_EXTRA
+        at = at.parent
+    return False
+
+
 def find_authors(doc: Doc) -> tuple[tuple[str, ...], str] | None:
-    exclude = [*doc.site_names, doc.ld.publisher]
+    found = _ranked_authors(doc)
+    return (fuller_names(found[0], doc), found[1]) if found else None
+
+
+def _ranked_authors(doc: Doc) -> tuple[tuple[str, ...], str] | None:
+    exclude = _site_names(doc)
     if doc.ld.authors:
-        names = clean_authors(doc.ld.authors, exclude)
+        names = clean_authors(doc.ld.authors, exclude, structured=True)
         if names:
             return names, "jsonld:author"
         # a personal site publishes under its owner's name: the JSON-LD person is the author when a
         # second source (a meta author) names the same person
         # (the site's own name in og:site_name or application-name is a newsroom, not an owner)
-        names = clean_authors(
-            doc.ld.authors, [*doc.meta.get("og:site_name", ()), *doc.meta.get("application-name", ())]
-        )
+        own = _with_labels([*doc.meta.get("og:site_name", ()), *doc.meta.get("application-name", ())], doc)
+        names = clean_authors(doc.ld.authors, own)
         metas = {_key(v) for k in _META_AUTHOR for v in doc.meta.get(k, ())}
         if names and all(_key(n) in metas for n in names):
             return names, "jsonld:author+meta"
@@ -294,7 +345,7 @@ def find_authors(doc: Doc) -> tuple[tuple[str, ...], str] | None:
         return names, "meta:twitter:data1"
     for key in _META_AUTHOR:
         values = [v for v in doc.meta.get(key, ()) if v and "://" not in v]
-        names = clean_authors(values, exclude) if values else ()
+        names = clean_authors(values, exclude, structured=True) if values else ()
         if names:
             return names, f"meta:{key}"
     # one union query first: most pages without structured authors have no byline markup either
@@ -308,7 +359,7 @@ def find_authors(doc: Doc) -> tuple[tuple[str, ...], str] | None:
         candidates = doc.tree.css(css)[:6]
         for node in sorted(candidates, key=near)[:3] if near else candidates[:3]:
             text = clean_text(node.text(separator=" "))
-            if not text or len(text) > 120:
+            if not text or len(text) > 120 or _in_teaser(node, text):
                 continue
             names = clean_authors(text, exclude)
             if names:
@@ -318,7 +369,7 @@ def find_authors(doc: Doc) -> tuple[tuple[str, ...], str] | None:
         return found
     if doc.ld.author_orgs:
         # an organisation the structured data names as the author is the author, even the publisher
-        names = clean_authors(doc.ld.author_orgs, [*doc.site_names])
+        names = clean_authors(doc.ld.author_orgs, [*doc.site_names], structured=True)
         if names:
             return names, "jsonld:author"
     return None

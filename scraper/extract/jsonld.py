@@ -150,6 +150,25 @@ def _pick_article(nodes: list[dict[str, Any]]) -> dict[str, Any] | None:
     )
 
 
+# works whose author is not the page's: a review's or comment's writer, a photo's photographer, a book on
+# sale, an embedded video's channel
+_NOT_PAGE_WORK = frozenset(
+    {
+        *("review", "comment", "answer", "question", "rating", "book", "product", "offer"),
+        *("imageobject", "photograph", "videoobject", "audioobject", "mediaobject"),
+    }
+)
+
+
+def _authored_work(nodes: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Without an article node, the first other creative work that names an author (Recipe, HowTo,
+    CreativeWorkSeries, WebPage...): the page's main work states who made it."""
+    for node in nodes:
+        if (node.get("author") or node.get("creator")) and not _types(node) & (_NOT_PAGE_WORK | _ORG_TYPES):
+            return node
+    return None
+
+
 def read_jsonld(tree: LexborHTMLParser) -> JsonLd:
     nodes: list[dict[str, Any]] = []
     for script in tree.css('script[type="application/ld+json"]')[:30]:
@@ -165,6 +184,9 @@ def read_jsonld(tree: LexborHTMLParser) -> JsonLd:
             result.lang = result.lang or _text(node.get("inLanguage"))
     article = _pick_article(nodes)
     if article is None:
+        work = _authored_work(nodes)
+        if work is not None:  # a recipe, a how-to, a series: its author is the page's; nothing else is read
+            result.authors, result.author_orgs = _people(work.get("author") or work.get("creator"), index)
         return result
     result.is_article = True
     main = article.get("mainEntityOfPage")
