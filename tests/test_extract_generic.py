@@ -316,14 +316,6 @@ def test_the_author_of_a_jsonld_work_that_is_not_an_article_is_found() -> None:
     assert read_jsonld(parse(f'<script type="application/ld+json">{video}</script>')).authors == []
 
 
-def test_an_author_class_in_bem_spelling_is_a_byline() -> None:
-    """Failure mode 8, author not found: `div.article__author` is `.article-author` in BEM spelling
-    (block__element); the named byline classes are read in both spellings."""
-    article = extract("bem-author-class-en.html", "https://www.openmedialab.example.org/insights/ad-heavy-pages")
-    assert article.authors == ("Dana Whitcombe",)
-    assert article.sources["authors"] == ".article__author"
-
-
 def test_a_short_byline_gives_way_to_the_full_structured_name() -> None:
     """Failure mode 8: the theme prints "Sarah" where JSON-LD and meta say "Sarah E. Needleman"; and
     the middle initial "E." is not the Italian "e" (and) splitting two names."""

@@ -45,12 +45,7 @@ _BYLINE_CSS = (
     ".post-author",
     ".entry-author",
     ".article-author",
-    # the same names in BEM spelling (block__element)
-    ".post__author",
-    ".entry__author",
-    ".article__author",
     "[class*=author-name]",
-    "[class*=author__name]",
     "[class*=AuthorName]",
     ".author",
     "[class*=author] a[href*=author]",
