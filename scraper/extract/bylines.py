@@ -228,8 +228,7 @@ def body_byline(body: str, doc: Doc) -> tuple[str, ...]:
     lines = [line.strip() for line in body.split("\n") if 0 < len(line.strip()) <= 100]
     if len(lines) > 2 * _BODY_EDGE:  # bylines open or close an article, never sit in its middle
         lines = lines[:_BODY_EDGE] + lines[-_BODY_EDGE:]
-    names = _names_in(lines, doc, exclude, loose=False)
-    return fuller_names(names, doc) if names else names
+    return _names_in(lines, doc, exclude, loose=False)
 
 
 class _Nearness:
@@ -256,52 +255,44 @@ class _Nearness:
         return 1000
 
 
+def structured_authors(doc: Doc) -> tuple[str, ...]:
+    """Person names the page states in JSON-LD or an author meta, without reading its markup."""
+    exclude = _site_names(doc)
+    names = clean_authors(doc.ld.authors, exclude, structured=True) if doc.ld.authors else ()
+    for key in _META_AUTHOR:
+        if names:
+            break
+        values = [v for v in doc.meta.get(key, ()) if v and "://" not in v]
+        names = clean_authors(values, exclude, structured=True) if values else ()
+    return names
+
+
 def _initials(name: str) -> str:
     return "".join(w[0] for w in name.replace("-", " ").split() if w[0].isalpha()).casefold()
 
 
-def _stated_names(doc: Doc) -> tuple[str, ...]:
-    """Every name the structured data states as an author: JSON-LD persons and organisations and
-    all author metas, for `fuller_names` to compare a shorter form with."""
-    exclude = _site_names(doc)
-    values = [*doc.ld.authors, *doc.ld.author_orgs]
-    values += [v for key in _META_AUTHOR for v in doc.meta.get(key, ()) if v and "://" not in v]
-    return clean_authors(values, exclude, structured=True) if values else ()
-
-
 def fuller_names(names: tuple[str, ...], doc: Doc) -> tuple[str, ...]:
-    """A byline's "Sarah" or "SN" where the structured data says "Sarah E. Needleman": the full name.
-    Sources that agree on a name decide its form, whichever of them ranks first."""
-    full = _stated_names(doc)
+    """A byline's "Sarah" or "SN" where the structured data says "Sarah E. Needleman": the full name."""
+    full = structured_authors(doc)
     if not full:
         return names
     out = []
     for name in names:
-        one_word = len(name.split()) == 1
+        words = name.casefold().split()
         match = next(
             (
                 f
                 for f in full
-                if _short_form(name, f)
-                or (one_word and len(name) <= 3 and name.isupper() and name.casefold() == _initials(f))
+                if f != name
+                and (
+                    set(words) < set(f.casefold().split())
+                    or (len(words) == 1 and len(name) <= 3 and name.isupper() and name.casefold() == _initials(f))
+                )
             ),
             None,
         )
         out.append(match or name)
     return tuple(dict.fromkeys(out))
-
-
-def _short_form(short: str, full: str) -> bool:
-    """Whether `short` is a shorter form of `full`: each of its words, in order, is a word of `full`
-    or that word's initial ("Sarah", "S. Needleman" of "Sarah E. Needleman"; "Gelbe Liste" of
-    "Redaktion Gelbe Liste")."""
-    if len(short) >= len(full):
-        return False
-    words = iter(w.strip(".").casefold() for w in full.split())
-    for part in (w.strip(".").casefold() for w in short.split()):
-        if not part or not any(w == part or (len(part) == 1 and w.startswith(part)) for w in words):
-            return False
-    return True
 
 
 def _in_teaser(node: LexborNode, text: str) -> bool:
@@ -317,11 +308,6 @@ def _in_teaser(node: LexborNode, text: str) -> bool:
 
 
 def find_authors(doc: Doc) -> tuple[tuple[str, ...], str] | None:
-    found = _ranked_authors(doc)
-    return (fuller_names(found[0], doc), found[1]) if found else None
-
-
-def _ranked_authors(doc: Doc) -> tuple[tuple[str, ...], str] | None:
     exclude = _site_names(doc)
     if doc.ld.authors:
         names = clean_authors(doc.ld.authors, exclude, structured=True)
