@@ -289,15 +289,6 @@ def test_a_site_named_by_its_domain_is_not_the_author() -> None:
     label, spaced); that is the site, so the byline under the headline signs the page."""
     article = extract("site-domain-author-es.html", "https://www.diariodelvalle.example.com/region/buses-campana")
     assert article.authors == ("Lucía Ferrer Ortiz",)
-    # a personal blog named by its domain, no publishing organisation: the label is its owner
-    person = '{"@type": "Person", "name": "Maren Holt"}'
-    ld = f'{{"@type": "BlogPosting", "headline": "Notes from the allotment", "author": {person}}}'
-    html = (
-        '<html lang="en"><head><meta property="og:site_name" content="marenholt.example.de">'
-        f'<script type="application/ld+json">{ld}</script></head><body><h1>Notes from the allotment</h1>'
-        "<p>" + "The beans came up late this year, but the squash made up for it by August. " * 5 + "</p></body></html>"
-    )
-    assert extract_article(html, "https://marenholt.example.de/allotment", fetched_at=NOW).authors == ("Maren Holt",)
 
 
 def test_the_author_of_a_jsonld_work_that_is_not_an_article_is_found() -> None:

@@ -140,14 +140,11 @@ def _site_names(doc: Doc) -> list[str]:
     repeats the site's name is the newsroom, not a writer."""
     names = [*doc.site_names, doc.ld.publisher]
     parts = [part for name in names if name for part in _SITE_SEP.split(name)[1:]]
-    return _with_labels(names + parts, doc)
+    return _with_labels(names + parts)
 
 
-def _with_labels(names: list[str], doc: Doc) -> list[str]:
-    """A site named by its domain ("www.elcolombiano.com") is also named by the domain's label, when
-    an organisation publishes it: on a personal blog ("annakeller.de") the label is the owner."""
-    if not doc.ld.publisher:
-        return names
+def _with_labels(names: list[str]) -> list[str]:
+    """A site named by its domain ("www.elcolombiano.com") is also named by the domain's label."""
     return names + [_HOST.sub("", name).split(".")[0] for name in names if name and _HOST.match(name)]
 
 
@@ -316,7 +313,7 @@ def find_authors(doc: Doc) -> tuple[tuple[str, ...], str] | None:
         # a personal site publishes under its owner's name: the JSON-LD person is the author when a
         # second source (a meta author) names the same person
         # (the site's own name in og:site_name or application-name is a newsroom, not an owner)
-        own = _with_labels([*doc.meta.get("og:site_name", ()), *doc.meta.get("application-name", ())], doc)
+        own = _with_labels([*doc.meta.get("og:site_name", ()), *doc.meta.get("application-name", ())])
         names = clean_authors(doc.ld.authors, own)
         metas = {_key(v) for k in _META_AUTHOR for v in doc.meta.get(k, ())}
         if names and all(_key(n) in metas for n in names):
