@@ -283,14 +283,6 @@ def test_an_author_meta_that_names_the_site_gives_way_to_the_byline() -> None:
     assert article.authors == ("Miriam Lechner",)
 
 
-def test_a_site_named_by_its_domain_is_not_the_author() -> None:
-    """Failure mode 8, the site taken for the author: og:site_name is the domain
-    "www.diariodelvalle.example.com", JSON-LD and the meta author say "Diario del Valle" (the domain's
-    label, spaced); that is the site, so the byline under the headline signs the page."""
-    article = extract("site-domain-author-es.html", "https://www.diariodelvalle.example.com/region/buses-campana")
-    assert article.authors == ("Lucía Ferrer Ortiz",)
-
-
 def test_the_author_of_a_jsonld_work_that_is_not_an_article_is_found() -> None:
     """Failure mode 8, an author in JSON-LD not found: the page's work is a `Recipe` (no Article node),
     which names its author; the photographer an `ImageObject` names as its creator is not the author."""

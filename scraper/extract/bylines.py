@@ -131,7 +131,6 @@ def _key(text: str) -> str:
     return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
-_HOST = re.compile(r"^(?:www\d?\.)?(?=[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}$)", re.IGNORECASE)
 _SITE_SEP = re.compile(r"\s+[|–—·•-]\s+")
 
 
@@ -139,13 +138,7 @@ def _site_names(doc: Doc) -> list[str]:
     """The site's names, and each part of one given as "Headline | Site": an author meta that
     repeats the site's name is the newsroom, not a writer."""
     names = [*doc.site_names, doc.ld.publisher]
-    parts = [part for name in names if name for part in _SITE_SEP.split(name)[1:]]
-    return _with_labels(names + parts)
-
-
-def _with_labels(names: list[str]) -> list[str]:
-    """A site named by its domain ("www.elcolombiano.com") is also named by the domain's label."""
-    return names + [_HOST.sub("", name).split(".")[0] for name in names if name and _HOST.match(name)]
+    return names + [part for name in names if name for part in _SITE_SEP.split(name)[1:]]
 
 
 def _not_site(names: tuple[str, ...], doc: Doc, strict: bool = False) -> tuple[str, ...]:
@@ -313,8 +306,9 @@ def find_authors(doc: Doc) -> tuple[tuple[str, ...], str] | None:
         # a personal site publishes under its owner's name: the JSON-LD person is the author when a
         # second source (a meta author) names the same person
         # (the site's own name in og:site_name or application-name is a newsroom, not an owner)
-        own = _with_labels([*doc.meta.get("og:site_name", ()), *doc.meta.get("application-name", ())])
-        names = clean_authors(doc.ld.authors, own)
+        names = clean_authors(
+            doc.ld.authors, [*doc.meta.get("og:site_name", ()), *doc.meta.get("application-name", ())]
+        )
         metas = {_key(v) for k in _META_AUTHOR for v in doc.meta.get(k, ())}
         if names and all(_key(n) in metas for n in names):
             return names, "jsonld:author+meta"
