@@ -275,14 +275,6 @@ def test_a_byline_inside_a_related_story_card_does_not_sign_the_page() -> None:
     assert "The harbour ferry will run every forty minutes" in article.body
 
 
-def test_an_author_meta_that_names_the_site_gives_way_to_the_byline() -> None:
-    """Failure mode 8, the site taken for the author: the meta author is "Die WOCHENSCHAU" and
-    og:site_name is "Headline | Die WOCHENSCHAU"; the part after the separator is the site's name,
-    so the meta names the newsroom and the `rel=author` link under the headline signs the page."""
-    article = extract("site-author-meta-de.html", "https://www.wochenschau.example.at/gesellschaft/gelassen-2498811")
-    assert article.authors == ("Miriam Lechner",)
-
-
 def test_the_author_of_a_jsonld_work_that_is_not_an_article_is_found() -> None:
     """Failure mode 8, an author in JSON-LD not found: the page's work is a `Recipe` (no Article node),
     which names its author; the photographer an `ImageObject` names as its creator is not the author."""

@@ -131,16 +131,6 @@ def _key(text: str) -> str:
     return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
-_SITE_SEP = re.compile(r"\s+[|–—·•-]\s+")
-
-
-def _site_names(doc: Doc) -> list[str]:
-    """The site's names, and each part of one given as "Headline | Site": an author meta that
-    repeats the site's name is the newsroom, not a writer."""
-    names = [*doc.site_names, doc.ld.publisher]
-    return names + [part for name in names if name for part in _SITE_SEP.split(name)[1:]]
-
-
 def _not_site(names: tuple[str, ...], doc: Doc, strict: bool = False) -> tuple[str, ...]:
     """Drop names that spell the domain ("Datev De" on datev.de); `strict` also drops its label
     ("Eurailpress" on eurailpress.de), which a personal blog's meta author legitimately is."""
@@ -214,7 +204,7 @@ def body_byline(body: str, doc: Doc) -> tuple[str, ...]:
     """A labelled byline line inside the extracted body ("Text: X", "Autoren X und Y"): the fallback
     when nothing around the headline signs the article.  Runs on the body, not the page, so that
     sidebars and footers cannot sign it."""
-    exclude = _site_names(doc)
+    exclude = [*doc.site_names, doc.ld.publisher]
     lines = [line.strip() for line in body.split("\n") if 0 < len(line.strip()) <= 100]
     if len(lines) > 2 * _BODY_EDGE:  # bylines open or close an article, never sit in its middle
         lines = lines[:_BODY_EDGE] + lines[-_BODY_EDGE:]
@@ -247,7 +237,7 @@ class _Nearness:
 
 def structured_authors(doc: Doc) -> tuple[str, ...]:
     """Person names the page states in JSON-LD or an author meta, without reading its markup."""
-    exclude = _site_names(doc)
+    exclude = [*doc.site_names, doc.ld.publisher]
     names = clean_authors(doc.ld.authors, exclude, structured=True) if doc.ld.authors else ()
     for key in _META_AUTHOR:
         if names:
@@ -298,7 +288,7 @@ def _in_teaser(node: LexborNode, text: str) -> bool:
 
 
 def find_authors(doc: Doc) -> tuple[tuple[str, ...], str] | None:
-    exclude = _site_names(doc)
+    exclude = [*doc.site_names, doc.ld.publisher]
     if doc.ld.authors:
         names = clean_authors(doc.ld.authors, exclude, structured=True)
         if names:
