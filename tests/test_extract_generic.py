@@ -266,15 +266,6 @@ def test_the_byline_under_the_headline_beats_a_teaser_byline_above_it() -> None:
     assert "Marcus Whitfield" not in article.body and article.body.startswith("The Elm Street library")
 
 
-def test_a_byline_inside_a_related_story_card_does_not_sign_the_page() -> None:
-    """Failure mode 8, a related story's author: the rail's cards are links holding a headline, a
-    summary and `.author-name`; a byline inside such a card belongs to that story, so the page's own
-    "By Helen Marsh" line under the headline signs it."""
-    article = extract("teaser-card-author-en.html", "https://www.northshoregazette.example.co.uk/transport/ferry")
-    assert article.authors == ("Helen Marsh",)
-    assert "The harbour ferry will run every forty minutes" in article.body
-
-
 def test_the_author_of_a_jsonld_work_that_is_not_an_article_is_found() -> None:
     """Failure mode 8, an author in JSON-LD not found: the page's work is a `Recipe` (no Article node),
     which names its author; the photographer an `ImageObject` names as its creator is not the author."""

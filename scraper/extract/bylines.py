@@ -89,7 +89,6 @@ _AFTER_NAMES = FastCI(re.compile(r"\s+(?:am|on|le|el|il|op|em|um|\d|\||-\s|–|�
 _WRITTEN_BY = re.compile(r"^(?:written by|verfasst von|geschrieben von|écrit par|escrito por|scritto da|autor)", re.I)
 _AROUND_HEADLINE = (300, 3000)
 _BODY_EDGE = 40
-_TEASER_EXTRA = 30
 
 
 _PARTICLES = frozenset(
@@ -275,18 +274,6 @@ def fuller_names(names: tuple[str, ...], doc: Doc) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
-def _in_teaser(node: LexborNode, text: str) -> bool:
-    """A byline inside a link that also holds a headline or a summary is another story's teaser card."""
-    at: LexborNode | None = node
-    for _ in range(8):
-        if at is None or at.tag in ("body", "article", "main"):
-            return False
-        if at.tag == "a":
-            return len(clean_text(at.text(separator=" "))) > len(text) + _TEASER_EXTRA
-        at = at.parent
-    return False
-
-
 def find_authors(doc: Doc) -> tuple[tuple[str, ...], str] | None:
     exclude = [*doc.site_names, doc.ld.publisher]
     if doc.ld.authors:
@@ -321,7 +308,7 @@ def find_authors(doc: Doc) -> tuple[tuple[str, ...], str] | None:
         candidates = doc.tree.css(css)[:6]
         for node in sorted(candidates, key=near)[:3] if near else candidates[:3]:
             text = clean_text(node.text(separator=" "))
-            if not text or len(text) > 120 or _in_teaser(node, text):
+            if not text or len(text) > 120:
                 continue
             names = clean_authors(text, exclude)
             if names:
