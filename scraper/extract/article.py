@@ -11,11 +11,9 @@ from ..models import Article
 from .authors import clean_authors
 from .body import choose_container, drop_hidden, render_body
 from .bylines import body_byline, find_authors, fuller_names
-from .comment_threads import comment_sections, read_threads
 from .comments import (
     GENERIC_SCHEMES,
     comment_candidates,
-    completeness,
     extract_comments,
     remove_comment_sections,
     remove_outermost,
@@ -167,16 +165,10 @@ def run(html: str, url: str, site: Site | None, now: datetime, tree: LexborHTMLP
     candidates = comment_candidates(tree, schemes) if hinted else []
     own = sum(len(r.comments) for r in rules)  # _schemes lists the page's own rules' schemes first
     comments, label = extract_comments(tree, schemes, doc.locale, now, candidates, own) if candidates else ([], "")
-    # the page's structure fills in where no scheme read the comments, or read only their texts; the
-    # page's own rules are taken as they are
-    weak = hinted and completeness(comments) == len(comments) and label not in {r.label for r in rules}
-    threads, sections = read_threads(comment_sections(tree, candidates), doc.locale, now) if weak else ([], [])
-    if completeness(threads) > completeness(comments):
-        comments, label = threads, "generic:structure"
     if comments:
         sources["comments"] = label
-    if candidates or sections:
-        remove_comment_sections(tree, schemes, candidates + sections)
+    if candidates:
+        remove_comment_sections(tree, schemes, candidates)
     _metadata(rules, doc, values, sources)
     drop_hidden(tree)
     for rule in rules:

@@ -427,11 +427,9 @@ def _with_siblings(top: LexborNode, top_score: float, scores: dict[int, list[Any
         return [top]
     threshold = max(10.0, top_score * 0.2)
     chosen: list[LexborNode] = []
-    before = True
     for sibling in parent.iter():
         if sibling.mem_id == top.mem_id:
             chosen.append(top)
-            before = False
             continue
         if not sibling.is_element_node:
             continue
@@ -443,23 +441,12 @@ def _with_siblings(top: LexborNode, top_score: float, scores: dict[int, list[Any
             and entry[1] * (1 - link_density(sibling)) >= threshold  # the winner's own score was so weighed
         ):
             chosen.append(sibling)
-        elif (
-            sibling.tag == "p"
-            or (sibling.tag in _TEXT_HOLDERS and not _has_blocks(sibling))
-            or (before and _lead(sibling))
-        ):
+        elif sibling.tag == "p" or (sibling.tag in _TEXT_HOLDERS and not _has_blocks(sibling)):
             # a div holding only phrasing is a paragraph too (a "perex" or intro div above the body)
             text = sibling.text(deep=True).strip()
             if _size(text) > 80 and link_density(sibling, len(text)) < 0.25:
                 chosen.append(sibling)
     return chosen
-
-
-def _lead(node: LexborNode) -> bool:
-    """A div of one paragraph right before the body's block: the lead ("chapo", "standfirst") that
-    CMSs keep in a field of its own."""
-    children = [c for c in node.iter() if c.is_element_node]
-    return node.tag == "div" and len(children) == 1 and children[0].tag == "p"
 
 
 def _has_blocks(node: LexborNode) -> bool:

@@ -22,7 +22,6 @@ __all__ = [
     "COMMENT_CONTAINERS",
     "GENERIC_SCHEMES",
     "comment_candidates",
-    "completeness",
     "extract_comments",
     "remove_comment_sections",
 ]
@@ -272,11 +271,6 @@ def _items(tree: LexborHTMLParser, scheme: CommentScheme, candidates: list[Lexbo
     return out
 
 
-def completeness(comments: list[Comment]) -> int:
-    """How much a reading says: a comment counts once, and once more for each of its author and date."""
-    return sum(1 + bool(c.author) + bool(c.published) for c in comments)
-
-
 def read_comments(
     tree: LexborHTMLParser,
     scheme: CommentScheme,
@@ -312,7 +306,7 @@ def extract_comments(
         # the schemes of presets the page was not detected as, and the generic one, compete: the
         # reading that finds the most comments with their authors and dates wins (a Drupal scheme that
         # matches a WordPress-style list finds the texts but not who wrote them, or when)
-        score = completeness(comments)
+        score = sum(1 + bool(c.author) + bool(c.published) for c in comments)
         if best is None or score > best[0]:
             best = (score, comments, label)
     return (best[1], best[2]) if best else ([], "")
