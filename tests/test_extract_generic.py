@@ -355,3 +355,21 @@ def test_a_utc_instant_takes_the_zone_of_the_dateline_under_the_headline() -> No
     assert extract_article(undated, url, fetched_at=NOW).published == "2024-03-05T02:10:00+00:00"
     in_url = extract_article(undated, "https://www.prairieledger.example.com/2024/03/04/fire-stations/", fetched_at=NOW)
     assert in_url.published == "2024-03-04"
+
+
+def test_a_kicker_element_glued_to_the_headline_is_not_part_of_the_title() -> None:
+    """Failure mode 9 (a kicker glued to the title, and repeated by every source): the h1 holds two
+    spans with no space between, "Klimaschutz" and "Bohren, bis es heiß wird", under class names that
+    do not say kicker; og:title, JSON-LD and `<title>` all say "Klimaschutz: Bohren, …". The glued
+    "KlimaschutzBohren" matched them letter for letter and won; split at the seam, the headline is
+    the part the metadata title has after its "Kicker:"."""
+    url = "https://www.rheinland-rundschau.example.de/region/geothermie-bohrturm"
+    html = (PAGES / "glued-kicker-title-de.html").read_text(encoding="utf-8")
+    assert extract_article(html, url, fetched_at=NOW).title == "Bohren, bis es heiß wird"
+    plain = html.replace('content="Klimaschutz: Bohren', 'content="Bohren')
+    assert extract_article(plain, url, fetched_at=NOW).title == "Bohren, bis es heiß wird"
+    from scraper.extract.html import parse
+    from scraper.extract.titles import _heading_parts
+
+    h1 = parse("<h1><span>Goo</span>gle: <b>jetzt</b> neu in <i>Köln</i></h1>").css_first("h1")
+    assert _heading_parts(h1) == ["Google: jetzt neu in Köln"]  # a word continued in lower case is one word
