@@ -373,3 +373,14 @@ def test_a_kicker_element_glued_to_the_headline_is_not_part_of_the_title() -> No
 
     h1 = parse("<h1><span>Goo</span>gle: <b>jetzt</b> neu in <i>Köln</i></h1>").css_first("h1")
     assert _heading_parts(h1) == ["Google: jetzt neu in Köln"]  # a word continued in lower case is one word
+
+
+def test_a_site_suffix_is_dropped_when_only_the_front_page_link_names_the_site() -> None:
+    """Failure mode 9 (site-name suffixes in general): no og:site_name, publisher or application-name,
+    the headline in a styled `div` (no heading repeats it), an address that does not name the site,
+    and `<title>` ending " - Harbour and Fenland Gazette" (too long for a short tail). The logo's link
+    to the front page (`rel=home`, its image's alt) and the footer's link to "/" spell the site's
+    name, so that part of the title is the site."""
+    url = "https://www.hfgnews.example.co.uk/news/winter-ferry-timetable/"
+    article = extract("home-link-site-suffix-en.html", url)
+    assert article.title == "Winter ferry timetable cuts the last crossing to 6pm"

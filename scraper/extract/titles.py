@@ -36,6 +36,7 @@ _QUOTES = "\"'“”„«»‘’‚"
 # where an element opens or closes inside a heading; a word glued to a word across one is two lines
 _SEAM = "\x00"
 _GLUED = re.compile(r"(?<=[^\W_])\x00+(?=[^\W_])")
+_HOME_LINKS = 8
 _META_TITLES = ("og:title", "twitter:title", "dc.title", "parsely-title", "sailthru.title", "citation_title")
 
 
@@ -53,7 +54,30 @@ def _site_like(part: str, doc: Doc) -> bool:
         return True
     if len(label) >= 4 and label in key and len(key) <= 3 * len(label):
         return True
-    return any(key == _key(name) for name in doc.site_names if name)
+    return any(key == _key(name) for name in doc.site_names if name) or key in _home_keys(doc)
+
+
+def _home_names(doc: Doc) -> list[str]:
+    """What the links to the site's front page say (a logo's text, `title` or `alt`): the site's name as
+    the page itself spells it, where no metadata names the site.  Queried once a page."""
+    cached = doc.cache.get("home_names")
+    if cached is None:
+        parts = urlsplit(doc.url)
+        root = f"{parts.scheme}://{parts.netloc}/" if parts.netloc else "/"
+        selector = f'a[rel~=home], a[href="/"], a[href="{root}"]' if '"' not in root else 'a[rel~=home], a[href="/"]'
+        names: list[str] = []
+        for node in doc.tree.css(selector)[:_HOME_LINKS]:
+            img = node.css_first("img[alt]")
+            names += [clean_text(node.text()), attr(node, "title"), attr(img, "alt") if img is not None else ""]
+        cached = [n for n in names if 4 <= len(_key(n)) <= 60]
+        doc.cache["home_names"] = cached
+        doc.cache["home_keys"] = [_key(n) for n in cached]
+    return cached
+
+
+def _home_keys(doc: Doc) -> list[str]:
+    _home_names(doc)
+    return doc.cache["home_keys"]
 
 
 def strip_site(title: str, doc: Doc, gentle: bool = False) -> str:
