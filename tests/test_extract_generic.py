@@ -384,3 +384,13 @@ def test_a_site_suffix_is_dropped_when_only_the_front_page_link_names_the_site()
     url = "https://www.hfgnews.example.co.uk/news/winter-ferry-timetable/"
     article = extract("home-link-site-suffix-en.html", url)
     assert article.title == "Winter ferry timetable cuts the last crossing to 6pm"
+
+
+def test_a_block_inside_a_heading_ends_its_line() -> None:
+    """The seam rule splits inline elements; a block (`div`, `p`) inside a heading ends its line
+    whatever letter follows, as before."""
+    from scraper.extract.html import parse
+    from scraper.extract.titles import _heading_parts
+
+    h1 = parse("<h1><div>Rubrik Region</div>neue Radwege am Rhein freigegeben</h1>").css_first("h1")
+    assert _heading_parts(h1) == ["Rubrik Region", "neue Radwege am Rhein freigegeben"]

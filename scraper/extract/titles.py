@@ -169,23 +169,25 @@ def _heading_lines(node: LexborNode) -> str:
     """
     out: list[str] = []
     stack = [node.iter(include_text=True)]
+    closers = [""]
     while stack:
         child = next(stack[-1], None)
         if child is None:
             stack.pop()
-            out.append(_SEAM)
+            out.append(closers.pop())
             continue
         tag = child.tag
         if tag == "-text":
             out.append((child.text_content or "").replace("\n", " "))
         elif tag is None or tag in SKIP_TAGS or tag[0] == "-" or _skipped(child):
             continue
-        elif tag == "br" or tag in BLOCK_TAGS:
+        elif tag == "br":
             out.append("\n")
-            stack.append(child.iter(include_text=True))
         else:
-            out.append(_SEAM)
+            mark = "\n" if tag in BLOCK_TAGS else _SEAM
+            out.append(mark)
             stack.append(child.iter(include_text=True))
+            closers.append(mark)
     return _GLUED.sub(_unglue, "".join(out)).replace(_SEAM, "")
 
 
