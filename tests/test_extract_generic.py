@@ -378,3 +378,61 @@ def test_a_newsroom_named_in_structured_data_keeps_its_whole_name() -> None:
     assert article.authors == ("Redaktion Seetaler Ticker",)
     assert clean_authors("Redaktion: Anna Keller") == ("Anna Keller",)
     assert clean_authors("Redaktion: Anna Keller", structured=True) == ("Anna Keller",)
+
+
+def test_a_utc_instant_takes_the_zone_of_the_dateline_under_the_headline() -> None:
+    """Failure mode 7 (time zones): JSON-LD and meta say 02:10Z on March 5; the dateline under the
+    headline says 8:10 p.m. on March 4. The wall clock six hours behind the instant, to the minute,
+    gives the newsroom's zone, so the day is the one readers saw; the instant is unchanged. Without a
+    time, the evening before shown there (or in the URL) is still the local day."""
+    url = "https://www.prairieledger.example.com/news/local/county-board-fire-stations/"
+    html = (PAGES / "utc-evening-dateline-en.html").read_text(encoding="utf-8")
+    article = extract_article(html, url, fetched_at=NOW)
+    assert article.published == "2024-03-04T20:10:00-06:00"
+    assert datetime.fromisoformat(article.published) == datetime.fromisoformat("2024-03-05T02:10:00+00:00")
+    assert article.modified == "2024-03-05T02:31:44+00:00"
+    day_only = html.replace("March 4, 2024, 8:10 p.m. CT", "March 4, 2024")
+    assert extract_article(day_only, url, fetched_at=NOW).published == "2024-03-04"
+    undated = html.replace("Published March 4, 2024, 8:10 p.m. CT", "")
+    assert extract_article(undated, url, fetched_at=NOW).published == "2024-03-05T02:10:00+00:00"
+    in_url = extract_article(undated, "https://www.prairieledger.example.com/2024/03/04/fire-stations/", fetched_at=NOW)
+    assert in_url.published == "2024-03-04"
+
+
+def test_a_kicker_element_glued_to_the_headline_is_not_part_of_the_title() -> None:
+    """Failure mode 9 (a kicker glued to the title, and repeated by every source): the h1 holds two
+    spans with no space between, "Klimaschutz" and "Bohren, bis es heiß wird", under class names that
+    do not say kicker; og:title, JSON-LD and `<title>` all say "Klimaschutz: Bohren, …". The glued
+    "KlimaschutzBohren" matched them letter for letter and won; split at the seam, the headline is
+    the part the metadata title has after its "Kicker:"."""
+    url = "https://www.rheinland-rundschau.example.de/region/geothermie-bohrturm"
+    html = (PAGES / "glued-kicker-title-de.html").read_text(encoding="utf-8")
+    assert extract_article(html, url, fetched_at=NOW).title == "Bohren, bis es heiß wird"
+    plain = html.replace('content="Klimaschutz: Bohren', 'content="Bohren')
+    assert extract_article(plain, url, fetched_at=NOW).title == "Bohren, bis es heiß wird"
+    from scraper.extract.html import parse
+    from scraper.extract.titles import _heading_parts
+
+    h1 = parse("<h1><span>Goo</span>gle: <b>jetzt</b> neu in <i>Köln</i></h1>").css_first("h1")
+    assert _heading_parts(h1) == ["Google: jetzt neu in Köln"]  # a word continued in lower case is one word
+
+
+def test_a_site_suffix_is_dropped_when_only_the_front_page_link_names_the_site() -> None:
+    """Failure mode 9 (site-name suffixes in general): no og:site_name, publisher or application-name,
+    the headline in a styled `div` (no heading repeats it), an address that does not name the site,
+    and `<title>` ending " - Harbour and Fenland Gazette" (too long for a short tail). The logo's link
+    to the front page (`rel=home`, its image's alt) and the footer's link to "/" spell the site's
+    name, so that part of the title is the site."""
+    url = "https://www.hfgnews.example.co.uk/news/winter-ferry-timetable/"
+    article = extract("home-link-site-suffix-en.html", url)
+    assert article.title == "Winter ferry timetable cuts the last crossing to 6pm"
+
+
+def test_a_block_inside_a_heading_ends_its_line() -> None:
+    """The seam rule splits inline elements; a block (`div`, `p`) inside a heading ends its line
+    whatever letter follows, as before."""
+    from scraper.extract.html import parse
+    from scraper.extract.titles import _heading_parts
+
+    h1 = parse("<h1><div>Rubrik Region</div>neue Radwege am Rhein freigegeben</h1>").css_first("h1")
+    assert _heading_parts(h1) == ["Rubrik Region", "neue Radwege am Rhein freigegeben"]

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborNode
 
-from .html import attr, clean_text, render_text
+from .html import BLOCK_TAGS, SKIP_TAGS, attr, clean_text
 from .metadata import Doc, Found
 
 __all__ = ["find_title", "heading_text", "strip_site"]
@@ -33,6 +33,10 @@ _KICKER_COLON = re.compile(r"(?<=\S)\s?:\s+")
 _PART_SEP = re.compile(r"\s+(?:[|\-–—·•»«~:/]|::)\s+")
 # an attribute value cut at a quote inside it (content="Biden calls it "unfit"") ends before a quote
 _QUOTES = "\"'“”„«»‘’‚"
+# where an element opens or closes inside a heading; a word glued to a word across one is two lines
+_SEAM = "\x00"
+_GLUED = re.compile(r"(?<=[^\W_])\x00+(?=[^\W_])")
+_HOME_LINKS = 8
 _META_TITLES = ("og:title", "twitter:title", "dc.title", "parsely-title", "sailthru.title", "citation_title")
 
 
@@ -50,7 +54,30 @@ def _site_like(part: str, doc: Doc) -> bool:
         return True
     if len(label) >= 4 and label in key and len(key) <= 3 * len(label):
         return True
-    return any(key == _key(name) for name in doc.site_names if name)
+    return any(key == _key(name) for name in doc.site_names if name) or key in _home_keys(doc)
+
+
+def _home_names(doc: Doc) -> list[str]:
+    """What the links to the site's front page say (a logo's text, `title` or `alt`): the site's name as
+    the page itself spells it, where no metadata names the site.  Queried once a page."""
+    cached = doc.cache.get("home_names")
+    if cached is None:
+        parts = urlsplit(doc.url)
+        root = f"{parts.scheme}://{parts.netloc}/" if parts.netloc else "/"
+        selector = f'a[rel~=home], a[href="/"], a[href="{root}"]' if '"' not in root else 'a[rel~=home], a[href="/"]'
+        names: list[str] = []
+        for node in doc.tree.css(selector)[:_HOME_LINKS]:
+            img = node.css_first("img[alt]")
+            names += [clean_text(node.text()), attr(node, "title"), attr(img, "alt") if img is not None else ""]
+        cached = [n for n in names if 4 <= len(_key(n)) <= 60]
+        doc.cache["home_names"] = cached
+        doc.cache["home_keys"] = [_key(n) for n in cached]
+    return cached
+
+
+def _home_keys(doc: Doc) -> list[str]:
+    _home_names(doc)
+    return doc.cache["home_keys"]
 
 
 def strip_site(title: str, doc: Doc, gentle: bool = False) -> str:
@@ -133,9 +160,49 @@ def _is_kicker(node: LexborNode) -> bool:
     return bool(names.strip()) and attr(node, "itemprop") != "headline" and bool(_KICKER.search(names))
 
 
+def _heading_lines(node: LexborNode) -> str:
+    """A heading's text, a line per `<br>` and block, kickers and datelines left out.
+
+    Where two elements' texts meet with no space, a word against a capital or a digit
+    ("<span>Klimaschutz</span><span>Bohren, …</span>"), they are lines the stylesheet sets apart: a
+    kicker (of any class name) above the headline, so they are split there, not glued into one word.
+    """
+    out: list[str] = []
+    stack = [node.iter(include_text=True)]
+    closers = [""]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+            out.append(closers.pop())
+            continue
+        tag = child.tag
+        if tag == "-text":
+            out.append((child.text_content or "").replace("\n", " "))
+        elif tag is None or tag in SKIP_TAGS or tag[0] == "-" or _skipped(child):
+            continue
+        elif tag == "br":
+            out.append("\n")
+        else:
+            mark = "\n" if tag in BLOCK_TAGS else _SEAM
+            out.append(mark)
+            stack.append(child.iter(include_text=True))
+            closers.append(mark)
+    return _GLUED.sub(_unglue, "".join(out)).replace(_SEAM, "")
+
+
+def _skipped(node: LexborNode) -> bool:
+    return node.tag in ("small", "a", "div", "span", "p") and _is_kicker(node)
+
+
+def _unglue(m: re.Match[str]) -> str:
+    after = m.string[m.end()]
+    return "\n" if after.isupper() or after.isdigit() else ""
+
+
 def _heading_parts(node: LexborNode) -> list[str]:
-    """The lines of a heading (split at `<br>` and blocks), kickers and datelines left out."""
-    text = render_text(node, lambda n: n.tag in ("small", "a", "div", "span", "p") and _is_kicker(n))
+    """The lines of a heading (split at `<br>`, blocks and glued elements), kickers and datelines left out."""
+    text = _heading_lines(node)
     parts = [_ANCHOR_MARK.sub("", clean_text(line)) for line in text.split("\n")]
     return [p for p in parts if 2 <= len(p) <= 300]
 
