@@ -117,8 +117,7 @@ def _dates(rules: list[Rules], doc: Doc, values: dict[str, object], sources: dic
             found = find_published(doc, found) if name == "published" else (find_modified(doc) or found)
         if found:
             local = to_local(found[0], doc.locale, doc.url)
-            shown = shown_zone(doc, local, name == "published") if local == found[0] else local
-            values[name], sources[name] = shown, found[1]
+            values[name], sources[name] = (shown_zone(doc, local) if local == found[0] else local), found[1]
 
 
 def _schemes(rules: list[Rules]) -> list[tuple[CommentScheme, str]]:

@@ -12,7 +12,7 @@ own zone (see `zones`), so that the calendar day is the one the page shows.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 from .dates import (
     MODIFIED_LABEL,
@@ -215,16 +215,13 @@ def find_published(doc: Doc, preset: Found = None) -> Found:
     )
 
 
-def shown_zone(doc: Doc, iso: str, published: bool = False) -> str:
+def shown_zone(doc: Doc, iso: str) -> str:
     """A UTC instant re-expressed in the zone the page itself shows it in.
 
     Templates print the article's time in the newsroom's zone, and often mislabel it (a Pacific
     "17:18:13" written `datetime="...T17:18:13+00:00"` beside JSON-LD's "01:18:13Z"). A `<time>` whose
     wall clock equals the instant's shifted by a whole number of half hours (-12 h to +14 h), to the
-    second, tells that zone, whatever offset it claims.  For the publication, the dateline under the
-    headline ("Nov. 8, 2023, 10:28 p.m. ET") tells it to the minute; failing that, a day shown there
-    or in the URL that only a zone can put beside the instant (the evening before, west of UTC) is
-    the day readers saw.
+    second, tells that zone, whatever offset it claims.
     """
     if len(iso) <= 19 or not iso.endswith("+00:00"):
         return iso
@@ -232,43 +229,19 @@ def shown_zone(doc: Doc, iso: str, published: bool = False) -> str:
         moment = datetime.fromisoformat(iso)
     except ValueError:
         return iso
-    walls = [attr(node, "datetime") for node in doc.tree.css("time[datetime]")[:_SHOWN_TIMES]]
-    for value in walls:
-        shifted = _shifted(moment, value, 19)
-        if shifted:
-            return shifted
-    if not published:
-        return iso
-    shown = headline_date(doc)
-    shifted = _shifted(moment, shown[0], 16) if shown else None
-    return shifted or _shown_day(moment, shown[0][:10] if shown else date_from_url(doc.url, doc.now)) or iso
-
-
-def _shifted(moment: datetime, wall_text: str, width: int) -> str | None:
-    """`moment` in the zone where its wall clock reads `wall_text` (its first `width` characters)."""
-    if len(wall_text) < width or wall_text[10] not in "T ":
-        return None
-    try:
-        wall = datetime.fromisoformat(wall_text[:width]).replace(tzinfo=None)  # "T05:43+10:00" cut is aware
-    except ValueError:
-        return None
-    cut = moment.replace(tzinfo=None, microsecond=0)
-    shift = wall - (cut.replace(second=0) if width == 16 else cut)
-    minutes = shift.total_seconds() / 60
-    if minutes and minutes % 30 == 0 and -720 <= minutes <= 840:
-        return moment.astimezone(timezone(shift)).isoformat(timespec="seconds")
-    return None
-
-
-def _shown_day(moment: datetime, day: str | None) -> str | None:
-    """`day` when it is the instant's UTC day moved by a zone: the one before, before noon UTC
-    (zones down to -12 h), or the one after, from 10:00 UTC (zones up to +14 h)."""
-    if not day or len(day) != 10:
-        return None
-    utc = moment.date()
-    before = moment.hour < 12 and day == (utc - timedelta(days=1)).isoformat()
-    after = moment.hour >= 10 and day == (utc + timedelta(days=1)).isoformat()
-    return day if before or after else None
+    for node in doc.tree.css("time[datetime]")[:_SHOWN_TIMES]:
+        value = attr(node, "datetime")
+        if len(value) < 19 or value[10] not in "T ":
+            continue
+        try:
+            wall = datetime.fromisoformat(value[:19]).replace(tzinfo=None)  # "T05:43+10:00" cut is aware
+        except ValueError:
+            continue
+        shift = wall - moment.replace(tzinfo=None)
+        minutes = shift.total_seconds() / 60
+        if minutes and minutes % 30 == 0 and -720 <= minutes <= 840:
+            return moment.astimezone(timezone(shift)).isoformat(timespec="seconds")
+    return iso
 
 
 def _local(doc: Doc, iso: str) -> str:
