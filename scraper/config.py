@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 
 from .errors import ConfigError, ConfigErrors
+from .urls import canonicalize
 
 __all__ = [
     "SETTINGS",
@@ -359,7 +360,7 @@ def _expect(path: str, key: str, value: Any, kind: type | tuple[type, ...], what
     if isinstance(value, bool) and kind is not bool and bool not in (kind if isinstance(kind, tuple) else (kind,)):
         raise ConfigError(path, key, f"must be {what}, not a boolean")
     if not isinstance(value, kind):
-        raise ConfigError(path, key, f"must be {what}, not {type(value).__name__}")
+        raise ConfigError(path, key, f"must be {what}, not {_TOML_NAMES.get(type(value), type(value).__name__)}")
     return value
 
 
@@ -377,6 +378,8 @@ def _check_url(path: str, key: str, url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigError(path, key, f"{url!r} is not an http(s) URL")
+    if canonicalize(url) is None:
+        raise ConfigError(path, key, f"{url!r} has no usable host name")
     return url
 
 
@@ -440,12 +443,23 @@ def load_settings(path: Path) -> Settings:
     return Settings(values)
 
 
+_TOML_NAMES = {
+    str: "a string",
+    int: "an integer",
+    float: "a number",
+    bool: "a boolean",
+    list: "an array",
+    dict: "a table",
+}
+_TYPE_NAMES = {int: "an integer", float: "a number", bool: "true or false", str: "a string"}
+
+
 def _setting_value(p: str, key: str, value: Any) -> Any:
     want = _SETTING_TYPES[key]
     if want is list:
         return list(_str_list(p, key, value))
     ok_types: tuple[type, ...] = (int, float) if want is float else (want,)
-    _expect(p, key, value, ok_types, f"a {want.__name__}")
+    _expect(p, key, value, ok_types, _TYPE_NAMES.get(want, f"a {want.__name__}"))
     if want in (int, float) and (why := _BY_KEY[key].check(value)) is not None:
         raise ConfigError(p, key, why)
     return float(value) if want is float else value

@@ -79,7 +79,7 @@ def canonicalize(url: str, base: str | None = None) -> str | None:
         port = parts.port
     except ValueError:
         return None
-    if scheme not in _DEFAULT_PORTS or not host:
+    if scheme not in _DEFAULT_PORTS or not host or not _good_host(host):
         return None
     try:
         host = host.encode("idna").decode("ascii") if not host.isascii() else host.lower()
@@ -91,6 +91,13 @@ def canonicalize(url: str, base: str | None = None) -> str | None:
     pairs = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)]
     query = urlencode(sorted(pairs), doseq=True)
     return urlunsplit((scheme, netloc, _clean_path(parts.path), query, ""))
+
+
+def _good_host(host: str) -> bool:
+    """No empty label ("example..com", ".example.com") and nothing a host name cannot hold."""
+    if host.startswith("[") or ":" in host:  # an IPv6 literal
+        return True
+    return all(host.split(".")) and not any(c.isspace() or c in "\\/@" for c in host)
 
 
 def host_of(url: str) -> str:

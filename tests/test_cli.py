@@ -227,6 +227,40 @@ def test_history_of_unknown_url(db_path: Path) -> None:
     assert result.exit_code == 1 and "not in the archive" in result.output
 
 
+def test_a_link_with_tracking_tags_names_the_article_already_archived(
+    server: LocalServer, db_path: Path, config_dir: Path
+) -> None:
+    """A link pasted from social media (utm_*, fbclid, a fragment, an upper-case scheme) is the same
+    article: no second row, and `history` / `diff` find it by any of those forms."""
+    url = serve(server, "/post/coree-du-nord-russie-accord", WIX)  # its rel=canonical is another host
+    assert fetch_json(url, db_path, config_dir)["archive"] == {"status": "new", "version": 1}
+    tagged = url.replace("http://", "HTTP://") + "?utm_source=twitter&fbclid=IwAR0x#top"
+    again = fetch_json(tagged, db_path, config_dir)
+    assert again["archive"] == {"status": "unchanged", "version": 1}
+    assert rows(db_path, "SELECT url FROM articles") == [(url,)]
+    for form in (tagged, url + "#comments", url):
+        result = run("history", form, "--db", str(db_path))
+        assert result.exit_code == 0 and result.output.startswith("v1 "), (form, result.output)
+    summary = run("fetch", tagged, "--db", str(db_path), "--config", str(config_dir))
+    assert f"  URL:        {url}\n" in summary.output  # what history finds it by, not the other host
+    assert "  Canonical:  https://www.haiti-actu-monde.com/" in summary.output
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("htp://example.com/a", "did you mean http://example.com/a?"),
+        ("hxxps://example.com/a", "did you mean https://example.com/a?"),
+        ("http://example..com/a", "has no usable host name"),
+        ("http://.example.com/a", "has no usable host name"),
+    ],
+)
+def test_a_mistyped_url_is_a_usage_error_that_says_why(db_path: Path, typed: str, said: str) -> None:
+    result = run("fetch", typed, "--db", str(db_path))
+    assert result.exit_code == 2 and said in result.output, result.output
+    assert not db_path.exists()  # nothing was asked of any server, nothing written
+
+
 def test_python_dash_m_entry_point() -> None:
     import subprocess
     import sys

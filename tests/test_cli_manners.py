@@ -74,6 +74,7 @@ def test_check_reports_every_error_of_every_file(tmp_path: Path) -> None:
     for key in keys:
         assert any(f": {key}: " in line for line in lines), key
     assert all(line.startswith("config error: ") for line in lines)
+    assert any(": fetch.retries: must be an integer, not a string" in line for line in lines), lines
     hints = {"crawl.concurency": "'concurrency'", "selectors.titel": "'title'", "selectors.comment.authr": "'author'"}
     for key, hint in hints.items():
         assert any(f": {key}: unknown key (did you mean {hint}?" in line for line in lines), key

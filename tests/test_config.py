@@ -77,6 +77,7 @@ def test_good_site_loads(config_dir: Path) -> None:
         ),
         ('name = "x"\nstart_urls = ["https://a.example/"]\nremove = ["div >"]', "remove[0]", "invalid CSS"),
         ('name = "x"\nstart_urls = ["ftp://a.example/"]', "start_urls[0]", "not an http(s) URL"),
+        ('name = "x"\nstart_urls = ["https://a..example/"]', "start_urls[0]", "no usable host name"),
         ('start_urls = ["https://a.example/"]', "name", "missing"),
         ('name = "My Site"\nstart_urls = ["https://a.example/"]', "name", "lowercase"),
         ('name = "x"', "start_urls", "missing"),

@@ -12,7 +12,7 @@ from ..classify import Markup, judge, read_markup, read_page
 from ..config import Config, Site
 from ..extract import extract_article
 from ..models import Article, Digest, Page, VersionKind
-from ..urls import host_of
+from ..urls import canonicalize, host_of
 from .store import Archive, SaveResult
 
 __all__ = ["archive_page", "identity_url", "save_extracted"]
@@ -24,8 +24,8 @@ def identity_url(article: Article, page: Page) -> str:
     Sites get `rel=canonical` wrong in two common ways, pointing it at another host (a CDN, an old
     domain) or at the home page; both would merge unrelated articles, so both are ignored.
     """
-    canonical = article.canonical_url
-    final = page.final_url
+    final = canonicalize(page.final_url) or page.final_url  # "?utm_source=…#top" names the same article
+    canonical = canonicalize(article.canonical_url) if article.canonical_url else None
     if not canonical:
         return final
     c, f = urlsplit(canonical), urlsplit(final)

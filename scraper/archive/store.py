@@ -28,7 +28,7 @@ import zstandard
 
 from ..errors import ArchiveError
 from ..models import Article, ArticleState, Comment, Digest, Outcome, Page, VersionKind
-from ..urls import host_of
+from ..urls import canonicalize, host_of
 from . import schema
 from .changes import CHANGE_COLUMNS, ChangeStats, stats_select, store_change_stats, version_change
 from .copies import digest as digest_of
@@ -505,10 +505,14 @@ class Archive:
         return None
 
     def find_article(self, url: str) -> dict[str, Any] | None:
+        """The article `url` names, as given or in its canonical form (an archive keyed before keys
+        were canonical holds the URL as it was fetched)."""
+        forms = list(dict.fromkeys([url, canonicalize(url) or url]))
+        marks = ",".join("?" * len(forms))
         cursor = self.conn.execute(
-            "SELECT a.* FROM articles a WHERE a.url=? UNION ALL "
-            "SELECT a.* FROM article_urls u JOIN articles a ON a.id=u.article_id WHERE u.url=? LIMIT 1",
-            (url, url),
+            f"SELECT a.* FROM articles a WHERE a.url IN ({marks}) UNION ALL "
+            f"SELECT a.* FROM article_urls u JOIN articles a ON a.id=u.article_id WHERE u.url IN ({marks}) LIMIT 1",
+            (*forms, *forms),
         )
         row = cursor.fetchone()
         if row is None:

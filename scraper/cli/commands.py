@@ -7,6 +7,7 @@ stderr and an exit code (1 for a failed operation, 2 for bad configuration or us
 from __future__ import annotations
 
 import asyncio
+import difflib
 import functools
 import logging
 import re
@@ -43,9 +44,19 @@ _HOSTLIKE = re.compile(r"^(?:localhost|[\w-]+(?:\.[\w-]+)+)(?::\d+)?(?:[/?#].*)?
 
 
 def check_url(value: str, param_hint: str) -> str:
-    """An http(s) URL, or a usage error that suggests the scheme when the value looks like a host."""
+    """The canonical form of an http(s) URL (tracking parameters and fragment dropped, as the crawl
+    keys articles: a link pasted from social media finds the article it names), or a usage error that
+    suggests the scheme when the value looks like a host or the scheme is misspelt."""
+    from ..urls import canonicalize
+
+    scheme, sep, rest = value.partition("://")
     if value.lower().startswith(("http://", "https://")):
-        return value
+        canonical = canonicalize(value)
+        if canonical is None:
+            raise click.BadParameter(f"{value!r} has no usable host name", param_hint=param_hint)
+        return canonical
+    if sep and (close := difflib.get_close_matches(scheme.lower(), ["http", "https"], n=1)):
+        raise click.BadParameter(f"{value!r}: did you mean {close[0]}://{rest}?", param_hint=param_hint)
     if _HOSTLIKE.match(value):
         raise click.BadParameter(f"{value!r} has no scheme; did you mean https://{value}?", param_hint=param_hint)
     raise click.BadParameter(f"{value!r} is not an http(s) URL", param_hint=param_hint)
@@ -222,8 +233,10 @@ def _show_article(data: dict[str, Any], archive: dict[str, Any] | None, as_json:
     if archive:
         secho(f"{archive['status']} · version {archive['version']}", bold=True)
     words = len(data["body"].split())
+    canonical = data["canonical_url"]
     rows = [
-        ("URL", data["canonical_url"] or data["url"]),
+        ("URL", data["url"]),  # what `history` and `diff` find it by
+        *([("Canonical", canonical)] if canonical and canonical != data["url"] else []),
         ("Title", data["title"]),
         ("Authors", ", ".join(data["authors"]) or None),
         ("Published", data["published"]),
