@@ -11,6 +11,7 @@ import logging
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from .text import escape_c1_json, strip_controls
 
@@ -52,11 +53,22 @@ class _SkipOverlapNotices(logging.Filter):
         return "maximum number of running instances reached" not in record.getMessage()
 
 
+class _Stderr(logging.StreamHandler[Any]):
+    """stderr as it is when a record is written, not when logging was set up: a progress bar swaps it
+    for a proxy that prints each line above the bar, instead of gluing the record onto it."""
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        pass  # StreamHandler.__init__ sets it; the current sys.stderr is always the one
+
+
 def configure_logging(level: str = "INFO", log_file: Path | None = None, fmt: str = "text") -> None:
     """Replace the root handlers: one handler, to `log_file` (appending) or stderr."""
-    handler: logging.Handler = (
-        logging.FileHandler(log_file, encoding="utf-8") if log_file else logging.StreamHandler(sys.stderr)
-    )
+    handler: logging.Handler = logging.FileHandler(log_file, encoding="utf-8") if log_file else _Stderr()
     if fmt == "json":
         handler.setFormatter(JSONFormatter())
     else:

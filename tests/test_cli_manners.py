@@ -208,6 +208,30 @@ def test_progress_shows_done_and_queued_and_fits_80_columns(archive: Path) -> No
     assert "120 new 30 chg 700 304 5 err" in last
 
 
+def test_a_log_record_during_the_progress_bar_gets_a_line_of_its_own(archive: Path) -> None:
+    """A warning logged while the bar is drawn is printed above it, not glued after its elapsed time."""
+    import logging
+
+    from rich.console import Console
+
+    from scraper.logs import configure_logging
+
+    out = io.StringIO()
+    console = Console(file=out, width=80, force_terminal=True, color_system=None)
+    configure_logging("INFO")
+    try:
+        with CrawlProgress(True, archive, ["news-example"], console=console) as bar:
+            bar.report(Event("news-example", "https://x/", Outcome("new"), 200, 1000))
+            logging.getLogger("scraper.crawl").warning("error http://x/about (HTTP 404)")
+            bar.report(Event("news-example", "https://x/", Outcome("new"), 200, 1000))
+    finally:
+        logging.getLogger().handlers.clear()
+    lines = out.getvalue().replace("\r", "\n").splitlines()
+    said = [line for line in lines if "error http://x/about (HTTP 404)" in line]
+    assert len(said) == 1, lines
+    assert "WARNING scraper.crawl: error" in said[0] and "crawl " not in said[0].split("WARNING")[0]
+
+
 def test_importing_an_html_file_is_one_line(tmp_path: Path) -> None:
     page = tmp_path / "page.html"
     page.write_text("<!doctype html><html><body>" + "<p>words</p>" * 2000 + "</body></html>")
