@@ -136,6 +136,21 @@ def test_rounds_archive_new_articles_and_new_versions(
     assert any("daemon stopped" in r["message"] for r in logs)
 
 
+def test_rounds_ask_for_robots_txt_once_per_refresh_not_once_per_round(
+    server: LocalServer, db_path: Path, daemon_config: Path, start_daemon: Callable[..., subprocess.Popen[str]]
+) -> None:
+    """`crawl.robots_refresh` (a day by default) holds across the daemon's rounds, as the README says."""
+    site = SyntheticSite(n=6, per_page=6)
+    mount(server, site)
+    daemon_site(daemon_config, "synth", server, every="1s")
+    proc = start_daemon(daemon_config)
+    wait_for(lambda: finished_runs(db_path, "synth") >= 3, what="three rounds")
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=40) == 0
+    assert finished_runs(db_path, "synth") >= 3
+    assert len(server.hits("/robots.txt")) == 1, [s.path for s in server.log if s.path == "/robots.txt"]
+
+
 def test_sigterm_mid_round_exits_cleanly_within_the_bound(
     server: LocalServer, db_path: Path, daemon_config: Path, start_daemon: Callable[..., subprocess.Popen[str]]
 ) -> None:

@@ -14,7 +14,7 @@ import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -27,6 +27,9 @@ from .exits import reports_errors, sigterm_as_interrupt
 from .options import config_option, db_option, json_option
 from .output import echo, emit_json, secho
 from .progress import CrawlProgress
+
+if TYPE_CHECKING:
+    from ..fetch.pacing import RobotsCache
 
 
 def command(short: str, *examples: str, **kwargs: Any) -> Callable[[Callable[..., Any]], click.Command]:
@@ -559,7 +562,7 @@ def daemon(
     from ..logs import configure_logging
 
     configure_logging(log_level, log_file, log_format)
-    round_runner: RoundRunner = _daemon_round
+    round_runner: RoundRunner = functools.partial(_daemon_round, robots={})  # robots.txt kept across rounds
     if broker_url:
         from ..workers.broker import BrokerConfig
 
@@ -575,10 +578,12 @@ async def _broker_round(broker_url: str, config: Config, site: Site, db_path: Pa
     return await run_site_round(config, site, db_path, broker_url, stop=stop)
 
 
-async def _daemon_round(config: Config, site: Site, db_path: Path, stop: asyncio.Event) -> Counts:
+async def _daemon_round(
+    config: Config, site: Site, db_path: Path, stop: asyncio.Event, *, robots: RobotsCache
+) -> Counts:
     from ..crawl.round import run_site_round
 
-    return await run_site_round(config, site, db_path, stop=stop)
+    return await run_site_round(config, site, db_path, stop=stop, robots=robots)
 
 
 @command("Per site: last run, next run, counts; archive totals.", "scraper status", "scraper status --json")

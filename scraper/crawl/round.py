@@ -38,7 +38,7 @@ from ..discover import (
 )
 from ..errors import DiscoverError, ExtractError, FetchError, HostBackedOff, RobotsDisallowed, RobotsUnavailable
 from ..fetch.client import make_fetcher
-from ..fetch.pacing import Polite
+from ..fetch.pacing import Polite, RobotsCache
 from ..models import Counts, Evidence, Outcome, Page, PageKind
 from ..urls import canonicalize, host_of, origin_of
 from .dispatch import stream_due
@@ -112,6 +112,7 @@ class SiteRound:
         global_slots: asyncio.Semaphore,
         stop: asyncio.Event,
         extract: Extractor,
+        robots: RobotsCache | None = None,
     ) -> None:
         get = config.settings.get
         self.config, self.site, self.options, self.writer, self.reader, self.stop = (
@@ -133,6 +134,7 @@ class SiteRound:
             config.settings,
             global_slots=global_slots,
             report=lambda url, status, size, secs, err: writer.log_request(site.name, url, status, size, secs, err),
+            robots=robots,
         )
         self.queues: dict[str, asyncio.Queue[Task]] = {}
         self.workers: list[asyncio.Task[None]] = []
@@ -334,8 +336,12 @@ async def crawl(
     options: CrawlOptions | None = None,
     report: Callable[[Event], None] | None = None,
     stop: asyncio.Event | None = None,
+    robots: RobotsCache | None = None,
 ) -> dict[str, Counts]:
-    """One round over `sites` (concurrently, one global concurrency limit); counts per site."""
+    """One round over `sites` (concurrently, one global concurrency limit); counts per site.
+
+    `robots`, kept by a caller that runs round after round (the daemon), spares each round asking
+    every host for its robots.txt again before `crawl.robots_refresh`."""
     sites = list(sites)
     options = options or CrawlOptions()
     stop = stop or asyncio.Event()
@@ -346,7 +352,7 @@ async def crawl(
     try:
         with Archive(db_path) as reader_archive:
             reader = Frontier(reader_archive)
-            rounds = [SiteRound(config, s, options, writer, reader, global_slots, stop, extract) for s in sites]
+            rounds = [SiteRound(config, s, options, writer, reader, global_slots, stop, extract, robots) for s in sites]
             await asyncio.gather(*(r.run() for r in rounds))
     finally:
         extract.close()
@@ -355,8 +361,14 @@ async def crawl(
 
 
 async def run_site_round(
-    config: Config, site: Site, db_path: Path | str, *, stop: asyncio.Event | None = None, **kwargs: Any
+    config: Config,
+    site: Site,
+    db_path: Path | str,
+    *,
+    stop: asyncio.Event | None = None,
+    robots: RobotsCache | None = None,
+    **kwargs: Any,
 ) -> Counts:
     """The daemon's entry point: one round of one site, and what it did."""
-    counts = await crawl(config, [site], db_path, stop=stop, options=CrawlOptions(**kwargs))
+    counts = await crawl(config, [site], db_path, stop=stop, robots=robots, options=CrawlOptions(**kwargs))
     return counts.get(site.name, Counts())

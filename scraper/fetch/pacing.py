@@ -26,7 +26,7 @@ from ..models import Page
 from ..urls import host_of, origin_of
 from .client import FEED_TYPES, HTML_TYPES, Fetcher
 
-__all__ = ["HostState", "Polite", "Robots", "fetch_one"]
+__all__ = ["HostState", "Polite", "Robots", "RobotsCache", "fetch_one"]
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +83,9 @@ class HostState:
         self.last_start = time.monotonic()
 
 
+RobotsCache = dict[str, "Robots"]  # origin -> its robots.txt as last fetched
+
+
 class Polite:
     """One crawl's polite view of the web: shared by the host workers of a round."""
 
@@ -93,6 +96,7 @@ class Polite:
         *,
         global_slots: asyncio.Semaphore | None = None,
         report: FetchReport | None = None,
+        robots: RobotsCache | None = None,
     ) -> None:
         self.fetcher = fetcher
         self.settings = settings
@@ -100,8 +104,11 @@ class Polite:
         self.global_slots = global_slots or asyncio.Semaphore(self.get("crawl.concurrency"))
         self.report = report
         self.hosts: dict[str, HostState] = {}
-        self._robots: dict[str, Robots] = {}
+        # robots.txt per origin; given by the caller (the daemon) it outlives the round, so each round
+        # does not ask again before `crawl.robots_refresh`
+        self._robots: RobotsCache = robots if robots is not None else {}
         self._robots_locks: dict[str, asyncio.Lock] = {}
+        self._delayed: set[str] = set()  # origins whose Crawl-delay this round's host states carry
         fetcher.gate_subrequests(self.allowed)  # a browser's XHR to the site obeys its robots.txt too
 
     # ------------------------------------------------------------ robots.txt
@@ -114,8 +121,10 @@ class Polite:
             cached = self._robots.get(origin)
             if cached is None or time.time() - cached.fetched > self.get("crawl.robots_refresh"):
                 cached = self._robots[origin] = await self._fetch_robots(origin)
-                host = self.host(url)
-                host.delay = max(self.get("crawl.min_delay"), cached.delay or 0.0)
+                self._delayed.discard(origin)
+            if origin not in self._delayed:  # a Crawl-delay read in an earlier round paces this one too
+                self._delayed.add(origin)
+                self.host(url).delay = max(self.get("crawl.min_delay"), cached.delay or 0.0)
             return cached
 
     async def _fetch_robots(self, origin: str) -> Robots:
