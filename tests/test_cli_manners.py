@@ -290,3 +290,16 @@ def test_serve_refuses_an_old_schema_it_cannot_upgrade_in_one_line() -> None:
 def test_extract_of_a_missing_file_says_so(source: str, says: str) -> None:
     result = run("extract", source)
     assert result.exit_code == 2 and says in result.output and "http(s) URL" in result.output
+
+
+def test_status_says_a_next_run_gone_by_is_due_now() -> None:
+    """A daemon that is not running leaves "next run" in the past: that reads as due, not as a plan."""
+    from datetime import UTC, datetime, timedelta
+
+    from scraper.cli.commands import _next_run
+
+    past = (datetime.now(UTC) - timedelta(minutes=7)).isoformat(timespec="seconds")
+    future = (datetime.now(UTC) + timedelta(hours=2)).isoformat(timespec="seconds")
+    assert _next_run(past).startswith(f"due now (since {past}")
+    assert _next_run(future) == future
+    assert _next_run(None) == "when the daemon starts"

@@ -578,6 +578,17 @@ async def _broker_round(broker_url: str, config: Config, site: Site, db_path: Pa
     return await run_site_round(config, site, db_path, broker_url, stop=stop)
 
 
+def _next_run(when: str | None) -> str:
+    """The next run as a reader takes it: a time gone by is due now, whenever the daemon runs next."""
+    from datetime import UTC, datetime
+
+    if when is None:
+        return "when the daemon starts"
+    if datetime.fromisoformat(when) <= datetime.now(UTC):
+        return f"due now (since {when}; the daemon runs it when it is running)"
+    return when
+
+
 async def _daemon_round(
     config: Config, site: Site, db_path: Path, stop: asyncio.Event, *, robots: RobotsCache
 ) -> Counts:
@@ -626,7 +637,7 @@ def status(db_path: Path, config_dir: Path, as_json: bool, broker_url: str | Non
             upcoming = f", next at {revisits['next']}" if revisits["next"] else ""
             echo(f"  revisits: {revisits['watched']:,} articles watched, {revisits['due']:,} due now{upcoming}")
         if site["configured"]:
-            echo(f"  next run: {site['next_run'] or 'when the daemon starts'}")
+            echo(f"  next run: {_next_run(site['next_run'])}")
         else:
             echo("  next run: never by the daemon (no site file; add one in config/sites/ to schedule it)")
     totals = report["archive"]
