@@ -713,8 +713,17 @@ def load_site(path: Path) -> Site:
         revisit=revisit,
         link_selector=link_selector,
         notify=tuple(lists["notify"]),
+        port=_start_port(start_urls),
         **_http_options(p, data),
     )
+
+
+def _start_port(start_urls: tuple[str, ...]) -> int | None:
+    """The port every start URL names, when they name one and the same: a site served on
+    127.0.0.1:8762 is not the one on 127.0.0.1:8761.  Start URLs on default ports, or on several
+    ports, leave the site's domains whatever their port."""
+    ports = {urlsplit(u).port for u in start_urls}
+    return ports.pop() if len(ports) == 1 and None not in ports else None
 
 
 def site_files(root: Path, *, include_disabled: bool = False) -> list[Path]:

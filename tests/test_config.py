@@ -167,3 +167,22 @@ def test_durations(text: str, seconds: float) -> None:
 def test_bad_durations(text: str) -> None:
     with pytest.raises(ValueError):
         parse_duration(text)
+
+
+def test_a_site_whose_start_urls_name_a_port_owns_that_port_only(config_dir: Path) -> None:
+    """Two local sites on one host are told apart by port; start URLs on default or several ports
+    leave the domain's every port to the site."""
+    write_site_file(
+        config_dir, 'name = "eight"\nstart_urls = ["http://127.0.0.1:8762/"]\nallow_private = true', "a.toml"
+    )
+    write_site_file(
+        config_dir,
+        'name = "both"\nstart_urls = ["http://10.1.1.1:81/", "http://10.1.1.1:82/"]\nallow_private = true',
+        "b.toml",
+    )
+    write_site_file(config_dir, 'name = "plain"\nstart_urls = ["https://news.example/"]', "c.toml")
+    config = load_config(config_dir)
+    assert config.site_for("http://127.0.0.1:8762/2024/x.html").name == "eight"  # type: ignore[union-attr]
+    assert config.site_for("http://127.0.0.1:8761/2024/x.html") is None
+    assert config.site_for("http://10.1.1.1:83/x").name == "both"  # type: ignore[union-attr]
+    assert config.site_for("https://news.example:8443/x").name == "plain"  # type: ignore[union-attr]
