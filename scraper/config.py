@@ -338,11 +338,16 @@ def parse_duration(text: str) -> float:
 _PROBE = LexborHTMLParser("<html><body></body></html>")
 
 
+_LANG_CODE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
+
+
 def _check_selector(path: str, key: str, value: Any, *, attr_only_ok: bool = False) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ConfigError(path, key, "must be a non-empty CSS selector string")
-    css, _, attr = value.partition("@")
+    css, at, attr = value.partition("@")
     css = css.strip()
+    if at and not attr.strip():
+        raise ConfigError(path, key, "an attribute name is needed after '@'")
     if attr and not re.fullmatch(r"[A-Za-z_:][-\w:.]*", attr.strip()):
         raise ConfigError(path, key, f"bad attribute name {attr!r} after '@'")
     if not css:
@@ -672,6 +677,8 @@ def load_site(path: Path) -> Site:
     with e.check():
         if lang is not None:
             _expect(p, "lang", lang, str, "a language code string")
+            if not _LANG_CODE.fullmatch(lang):
+                raise ConfigError(p, "lang", f"{lang!r} is not a language code (use an ISO 639 code: fr, de, pt-BR)")
     store_raw = data.get("store_raw")
     with e.check():
         if store_raw is not None:
