@@ -388,13 +388,26 @@ def _check_url(path: str, key: str, url: str) -> str:
     return url
 
 
-def _unknown(path: str, prefix: str, data: Mapping[str, Any], known: Iterable[str]) -> None:
+def _unknown(path: str, prefix: str, data: Mapping[str, Any], known: Iterable[str], above: Iterable[str] = ()) -> None:
+    """Unknown keys of one table, each with the closest known one; `above` are the keys of the table
+    that holds it: TOML puts a key written after a `[table]` header in that table, a common slip."""
     known = sorted(known)
-    errors = [ConfigError(path, f"{prefix}{k}", _unknown_reason(k, known)) for k in sorted(set(data) - set(known))]
+    errors = [
+        ConfigError(path, f"{prefix}{k}", _unknown_reason(k, known) + _misplaced(k, prefix, above))
+        for k in sorted(set(data) - set(known))
+    ]
     if len(errors) == 1:
         raise errors[0]
     if errors:
         raise ConfigErrors(errors)
+
+
+def _misplaced(key: str, prefix: str, above: Iterable[str]) -> str:
+    close = difflib.get_close_matches(key, list(above), n=1, cutoff=0.75)
+    if not close:
+        return ""
+    table = prefix.rstrip(".")
+    return f"; {close[0]!r} is a top-level key: move it above the [{table}] header, which takes every key after it"
 
 
 def _unknown_reason(key: str, known: list[str]) -> str:
@@ -586,7 +599,7 @@ def _load_selectors(p: str, data: Any) -> Selectors:
     _expect(p, "selectors", data, dict, "a table")
     e = _Errors()
     with e.check():
-        _unknown(p, "selectors.", data, (*_FIELD_SELECTORS, "comment"))
+        _unknown(p, "selectors.", data, (*_FIELD_SELECTORS, "comment"), _SITE_KEYS)
     fields: dict[str, str] = {}
     for k in _FIELD_SELECTORS:
         if k in data:

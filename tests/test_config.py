@@ -79,6 +79,11 @@ def test_good_site_loads(config_dir: Path) -> None:
         ('name = "x"\nstart_urls = ["ftp://a.example/"]', "start_urls[0]", "not an http(s) URL"),
         ('name = "x"\nstart_urls = ["https://a..example/"]', "start_urls[0]", "no usable host name"),
         ('name = "x"\nstart_urls = ["https://a.example/"]\nlang = "french"', "lang", "not a language code"),
+        (
+            'name = "x"\nstart_urls = ["https://a.example/"]\n[selectors]\ntitle = "h1"\nevery = "1h"',
+            "selectors.every",
+            "'every' is a top-level key: move it above the [selectors] header",
+        ),
         ('name = "x"\nstart_urls = ["https://a.example/"]\n[selectors]\ntitle = "h1@"', "selectors.title", "after '@'"),
         ('start_urls = ["https://a.example/"]', "name", "missing"),
         ('name = "My Site"\nstart_urls = ["https://a.example/"]', "name", "lowercase"),
