@@ -23,7 +23,7 @@ import httpx
 from scraper.archive.store import Archive
 from scraper.models import Article, Comment, Page
 
-__all__ = ["BUDGET_URL", "HOSTILE_URL", "build_archive", "serving"]
+__all__ = ["BUDGET_URL", "COPIES", "HOSTILE_URL", "build_archive", "build_crowded_archive", "serving"]
 
 BUDGET_URL = "https://news.example.fr/2024/05/council-budget"
 HEATWAVE_URL = "https://other.example.pt/heatwave"
@@ -117,6 +117,32 @@ def build_archive(path: Path) -> Path:
             "evil-example",
             datetime(2024, 6, 11, 8, 5, tzinfo=UTC),
         )
+    return path
+
+
+COPIES = 130  # one wire story, syndicated: 130 search hits, 129 copies beside each
+_WIRE_BODY = (
+    "The regional wire reports that the harbour authority will dredge the channel this winter so that the"
+    " larger ferries can dock at low tide. The work is expected to take eleven weeks and to cost the port"
+    " about four million euros, shared with the ministry. Fishermen asked for a quieter schedule at night."
+)
+
+
+def build_crowded_archive(path: Path) -> Path:
+    """The fixture archive plus one wire story run by `COPIES` outlets (ids 4 and up) over the last days
+    of the timeline, 120 of them on one day: paging, capped lists and a chart whose small counts vanish."""
+    build_archive(path)
+    with Archive(path) as archive:
+        for n in range(COPIES):
+            day = datetime(2024, 6, 11 if n < 120 else 1 + n % 10, 9, n % 60, tzinfo=UTC)
+            story = Article(
+                url=f"https://outlet{n:03d}.example.net/wire/harbour-dredging",
+                title=f"Harbour channel to be dredged ({n:03d})",
+                published=day.isoformat(),
+                body=_WIRE_BODY,
+                lang="en",
+            )
+            _save(archive, story, "wire" if n % 2 else "wire-b", day)
     return path
 
 
