@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from tests.browse_fixtures import COPIES, Served, build_archive, build_crowded_archive, serving
-from tests.test_browse_e2e import CHROMIUM, CHROMIUM_ARGS, _shot
+from tests.test_browse_e2e import CHROMIUM, CHROMIUM_ARGS, SHOTS, _shot
 
 pytestmark = [
     pytest.mark.browser,
@@ -138,4 +138,30 @@ def test_error_pages_wear_the_newsroom_frame(served: Served, browser: sync_api.B
     page.goto(served.base + "/-/article/1?version=9")
     sync_api.expect(page.locator("section.content")).to_contain_text("Article 1 has no version 9")
     _shot(page, f"error-{width}.png")
+    page.close()
+
+
+_INSIDE = """(e, width) => { const b = e.getBoundingClientRect(); return b.left >= 0 && b.right <= width; }"""
+# every day with any activity has a bar one can see (at least 2 px of the 42 px box)
+_BARS = """t => [...t.querySelectorAll('tbody td[title]')].filter(td => !td.title.endsWith(': 0 new, 0 edited'))
+    .map(td => [td.title, Math.max(...[...td.querySelectorAll('.bar > span')].map(s => s.offsetHeight))])"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_day_chart_shows_today_the_totals_and_every_active_day(
+    served: Served, browser: sync_api.Browser, width: int
+) -> None:
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto(served.base + "/")
+    table = page.locator("#timeline table.days")
+    today = table.locator("thead th").nth(-3)
+    assert today.get_attribute("title") == "2024-06-11"
+    for cell in (today, table.locator("thead th").last, table.locator("tbody tr").first.locator("td.num").last):
+        assert cell.evaluate(_INSIDE, width), cell.inner_text()
+    assert table.locator("tbody th").first.evaluate(_INSIDE, width)  # the site names stay in view
+    bars = table.evaluate(_BARS)
+    assert any(title.startswith("2024-06-10: 1 new") for title, _ in bars)
+    assert all(height >= 2 for _, height in bars), [b for b in bars if b[1] < 2]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.locator("#timeline").screenshot(path=str(SHOTS / f"timeline-{width}.png"))
     page.close()

@@ -154,14 +154,20 @@ def _timeline(conn: sqlite3.Connection) -> dict[str, Any]:
                     "day": day,
                     "new": new,
                     "edits": edits,
-                    "new_level": round(10 * new / peak),
-                    "edit_level": round(10 * edits / peak),
+                    "new_level": _level(new, peak),
+                    "edit_level": _level(edits, peak),
                 }
             )
         total_new = sum(c["new"] for c in cells)
         total_edits = sum(c["edits"] for c in cells)
         sites.append({"site": site, "cells": cells, "new": total_new, "edits": total_edits})
     return {"days": days, "sites": sites}
+
+
+def _level(count: int, peak: int) -> int:
+    """A bar height in tenths of the day with the most activity; one tenth at least for any activity,
+    so a single article beside a day of 120 still shows."""
+    return max(1, round(10 * count / peak)) if count else 0
 
 
 async def front_page(datasette: Datasette, request: Request) -> Response:
