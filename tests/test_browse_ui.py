@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.browse_fixtures import COPIES, Served, build_archive, build_crowded_archive, serving
+from tests.browse_fixtures import COPIES, LONG_TITLE, Served, build_archive, build_crowded_archive, serving
 from tests.test_browse_e2e import CHROMIUM, CHROMIUM_ARGS, SHOTS, _shot
 
 pytestmark = [
@@ -164,4 +164,37 @@ def test_day_chart_shows_today_the_totals_and_every_active_day(
     assert all(height >= 2 for _, height in bars), [b for b in bars if b[1] < 2]
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.locator("#timeline").screenshot(path=str(SHOTS / f"timeline-{width}.png"))
+    page.close()
+
+
+LONG_DIFF = f"/-/article/{4 + COPIES}?from=1&to=2"
+
+
+def _box(page: sync_api.Page, selector: str) -> dict[str, float]:
+    box = page.locator(selector).first.bounding_box()
+    assert box is not None, selector
+    return box
+
+
+def test_a_long_headline_leaves_the_diff_on_the_first_phone_screen(served: Served, browser: sync_api.Browser) -> None:
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(served.base + LONG_DIFF)
+    sync_api.expect(page.locator("h1")).to_have_text(LONG_TITLE)
+    assert _box(page, "header.topbar")["height"] <= 90  # two lines: the links, then the search box
+    assert _box(page, "h1")["height"] <= 5 * 32
+    diff = _box(page, ".diff-body")
+    assert diff["y"] + 40 <= 844, diff  # the first lines of the diff, without scrolling
+    _shot(page, "long-headline-390.png")
+    for path in ("/", "/-/changes", "/-/latest", "/no-such-page"):  # the same bar everywhere
+        page.goto(served.base + path)
+        assert _box(page, ".topbar nav")["height"] <= 90, path
+    page.close()
+
+
+def test_the_desk_layout_keeps_its_big_headline_and_one_line_bar(served: Served, browser: sync_api.Browser) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(served.base + LONG_DIFF)
+    assert _box(page, "header.topbar")["height"] <= 70
+    assert page.locator("h1").evaluate("e => parseFloat(getComputedStyle(e).fontSize)") >= 36
+    _shot(page, "long-headline-1280.png")
     page.close()
