@@ -106,7 +106,7 @@ def handle_exception(datasette: Datasette, request: Any, exception: BaseExceptio
     Datasette 0.65's default handler prints a rich traceback with locals for every exception, a bad
     `?min_words=` included, and awaits every handler's result, so it must be left out for expected errors.
     It calls rich's `print_exception()`, which newer rich (15 here) refuses to do outside an `except`
-    block; for a bug that turned the 500 page into a crash, so it runs with `exception` being handled.
+    block (that once turned a 404 page into a 500), so for a bug it runs with `exception` being handled.
     """
     outcome = yield
     status = _expected_status(exception)
@@ -129,7 +129,8 @@ async def _error_page(datasette: Datasette, request: Any, exception: BaseExcepti
     template), rendered with the full template context, so our error.html has the newsroom frame."""
     from datasette.views.base import DatasetteError
 
-    title, info, message = None, {}, str(exception.args[0]) if exception.args else str(status)
+    title, info = None, {}
+    message: Any = exception.args[0] if exception.args else str(status)  # as Datasette: Markup stays Markup
     if isinstance(exception, DatasetteError):
         title, info = exception.title, dict(exception.error_dict)
         message = Markup(exception.message) if exception.message_is_html else exception.message
