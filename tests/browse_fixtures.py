@@ -23,7 +23,7 @@ import httpx
 from scraper.archive.store import Archive
 from scraper.models import Article, Comment, Page
 
-__all__ = ["BUDGET_URL", "HOSTILE_URL", "build_archive", "serving"]
+__all__ = ["BUDGET_URL", "COPIES", "HOSTILE_URL", "LONG_TITLE", "build_archive", "build_crowded_archive", "serving"]
 
 BUDGET_URL = "https://news.example.fr/2024/05/council-budget"
 HEATWAVE_URL = "https://other.example.pt/heatwave"
@@ -116,6 +116,51 @@ def build_archive(path: Path) -> Path:
             replace(hostile, body=hostile.body + f'\n<iframe src="javascript:{PWN}"></iframe> edited'),
             "evil-example",
             datetime(2024, 6, 11, 8, 5, tzinfo=UTC),
+        )
+    return path
+
+
+COPIES = 130  # one wire story, syndicated: 130 search hits, 129 copies beside each
+_WIRE_BODY = (
+    "The regional wire reports that the harbour authority will dredge the channel this winter so that the"
+    " larger ferries can dock at low tide. The work is expected to take eleven weeks and to cost the port"
+    " about four million euros, shared with the ministry. Fishermen asked for a quieter schedule at night."
+)
+
+
+_PACT_BODY = (
+    "The two leaders signed the treaty in Pyongyang on Wednesday, promising mutual assistance if either"
+    " country is attacked. Analysts in Seoul said the text goes further than any agreement since the end"
+    " of the Cold War, and the foreign ministry summoned both ambassadors the same evening."
+)
+LONG_URL = "https://news.example.fr/2024/06/pacte"  # article id 4 + COPIES: a long headline, edited once
+LONG_TITLE = "Corée du Nord/Russie: Kim Jong-un et Vladimir Poutine signent un pacte de partenariat stratégique"
+
+
+def build_crowded_archive(path: Path) -> Path:
+    """The fixture archive plus one wire story run by `COPIES` outlets (ids 4 and up) over the last days
+    of the timeline, 120 of them on one day: paging, capped lists and a chart whose small counts vanish;
+    then an edited story with a long headline (`LONG_URL`), for narrow screens."""
+    build_archive(path)
+    with Archive(path) as archive:
+        for n in range(COPIES):
+            day = datetime(2024, 6, 11 if n < 120 else 1 + n % 10, 9, n % 60, tzinfo=UTC)
+            story = Article(
+                url=f"https://outlet{n:03d}.example.net/wire/harbour-dredging",
+                title=f"Harbour channel to be dredged ({n:03d})",
+                published=day.isoformat(),
+                body=_WIRE_BODY,
+                lang="en",
+            )
+            _save(archive, story, "wire" if n % 2 else "wire-b", day)
+        long = Article(url=LONG_URL, title=LONG_TITLE, authors=("Ludeny Phedjyna Eugene",), body=_PACT_BODY, lang="fr")
+        when = datetime(2024, 6, 11, 10, 0, tzinfo=UTC)
+        _save(archive, long, "news-example", when)
+        _save(
+            archive,
+            replace(long, body=_PACT_BODY.replace("Wednesday", "Tuesday")),
+            "news-example",
+            when.replace(hour=12),
         )
     return path
 

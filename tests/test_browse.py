@@ -32,7 +32,7 @@ from scraper.browse.present import (
 from scraper.browse.server import build_datasette, prepare_archive
 from scraper.cli import cli
 from scraper.models import Article
-from tests.browse_fixtures import PWN, build_archive, serving
+from tests.browse_fixtures import BUDGET_URL, PWN, build_archive, serving
 
 
 @pytest.fixture(scope="module")
@@ -237,6 +237,18 @@ def test_feed_entry_ids_do_not_depend_on_where_the_archive_is_served(tmp_path: P
     assert [e.id for e in one.entries] == [e.id for e in two.entries]
     assert "tag:news.example.fr,2024-05-15:/2024/05/council-budget#v3" in [e.id for e in one.entries]
     assert all(e.link.startswith(base1) for e in one.entries) and all(e.link.startswith(base2) for e in two.entries)
+
+
+def test_feed_entry_ids_tell_ports_apart_and_keep_port_less_ids() -> None:
+    """The same path on two ports is two articles; a URL without a port (or with its scheme's) keeps its id."""
+    seen = "2026-12-01T20:39:00+00:00"
+    one = entry_id("http://127.0.0.1:8761/story.html", 2, seen, 1)
+    two = entry_id("http://127.0.0.1:8762/story.html", 2, seen, 2)
+    assert one == "tag:127.0.0.1,2026-12-01::8761/story.html#v2" and one != two
+    plain = "tag:news.example.fr,2024-05-15:/2024/05/council-budget#v3"
+    for url in (BUDGET_URL, "https://news.example.fr:443/2024/05/council-budget"):
+        assert entry_id(url, 3, "2024-05-15T08:05:00+00:00", 1) == plain
+    assert entry_id("http://h.example:99999/x", 1, seen, 5) == "tag:h.example,2026-12-01:/x#v1"
 
 
 def test_feed_author_falls_back_to_the_site_and_odd_urls_still_get_a_tag() -> None:

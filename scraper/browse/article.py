@@ -39,6 +39,7 @@ _VERSION_COLUMNS = (
     " change_summary, title_changed, words_added, words_removed"
 )
 _DIFF_FIELDS = ("title", "authors", "published", "modified", "lang")
+COPIES_SHOWN = 10  # the sidebar's nearest copies; `?copies=all` lists every one (a wire story can have hundreds)
 
 
 def article_path(datasette: Datasette, database: str, article_id: int, **params: int | str) -> str:
@@ -59,7 +60,7 @@ async def article_view(datasette: Datasette, request: Request) -> Response:
     data = await _load(db, article_id, request)
     if request.url_vars.get("format") == "json":
         return Response.json(_as_json(data), headers=SECURITY_HEADERS)
-    context = {**data, **_links(datasette, db.name, article_id, data)}
+    context = {**data, **_links(datasette, db.name, article_id, data), **_copies_shown(request, data["copies"])}
     html = await datasette.render_template("newsarchive_article.html", context, request=request)
     return Response.html(html, headers=SECURITY_HEADERS)
 
@@ -142,6 +143,12 @@ def _near_copies(conn: sqlite3.Connection, article_id: int) -> list[dict[str, An
     ]
 
 
+def _copies_shown(request: Request, copies: list[dict[str, Any]]) -> dict[str, Any]:
+    """The nearest COPIES_SHOWN copies (find_copies sorts them), unless the reader asked for all."""
+    shown = copies if request.args.get("copies") == "all" else copies[:COPIES_SHOWN]
+    return {"copies_shown": shown, "copies_hidden": len(copies) - len(shown)}
+
+
 def _versions_sql() -> str:
     return f"SELECT {_VERSION_COLUMNS} FROM versions WHERE article_id = ? ORDER BY version"
 
@@ -203,6 +210,7 @@ def _links(datasette: Datasette, database: str, article_id: int, data: dict[str,
         "feed_url": db_url + f"/-/changes.atom?article={article_id}",
         "article_changes_url": db_url + f"/-/changes?article={article_id}",
         "self_url": article_path(datasette, database, article_id),
+        "all_copies_url": article_path(datasette, database, article_id, copies="all") + "#copies",
         "json_url": datasette.urls.database(database) + f"/-/article/{article_id}.json",
         "history_url": datasette.urls.table(database, "versions") + f"?article_id={article_id}",
         "latest_version": latest,

@@ -13,13 +13,14 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import SplitResult, quote, urlsplit
 
 __all__ = ["ATOM_TYPE", "atom_feed", "entry_id"]
 
 ATOM_TYPE = "application/atom+xml; charset=utf-8"
 _NS = "http://www.w3.org/2005/Atom"
 _DNS_NAME = re.compile(r"^[a-z0-9.-]+$")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 _SPECIFIC_SAFE = "/?:@!$&'()*+,;=-._~%"  # RFC 4151 `specific`: pchar, "/" and "?", escapes kept
 
 
@@ -41,6 +42,9 @@ def entry_id(url: str | None, version: int, seen: str | None, article_id: int) -
 
     The authority is the article's host and the date the day this version was first seen, when the
     host served it; an article without a usable URL falls back to its id under `newsarchive.invalid`.
+    RFC 4151 allows no port in the authority, so a port other than the scheme's default starts the
+    specific part (`tag:127.0.0.1,2026-12-01::8761/story#v2`): the same path on two ports differs, and
+    the ids of port-less URLs stay what feed readers already have.
     """
     day = (seen or "")[:10] or "2000-01-01"
     try:
@@ -50,10 +54,19 @@ def entry_id(url: str | None, version: int, seen: str | None, article_id: int) -
         parts, host = urlsplit(""), ""
     if not _DNS_NAME.match(host):
         return f"tag:newsarchive.invalid,{day}:article/{article_id}#v{version}"
-    specific = quote(parts.path or "/", safe=_SPECIFIC_SAFE)
+    specific = _port(parts) + quote(parts.path or "/", safe=_SPECIFIC_SAFE)
     if parts.query:
         specific += "?" + quote(parts.query, safe=_SPECIFIC_SAFE)
     return f"tag:{host},{day}:{specific}#v{version}"
+
+
+def _port(parts: SplitResult) -> str:
+    """':8761' for a URL on a port other than its scheme's default, else ''."""
+    try:
+        port = parts.port
+    except ValueError:  # not a number, or out of range: no port to tell apart
+        return ""
+    return "" if port is None or port == _DEFAULT_PORTS.get(parts.scheme.lower()) else f":{port}"
 
 
 def _add(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:

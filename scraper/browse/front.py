@@ -35,9 +35,11 @@ SELECT a.id, a.title, a.site, a.published, a.url, a.version_count,
        snippet(articles_fts, 1, char(57344), char(57345), '…', 30) AS snippet
 FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
 WHERE articles_fts MATCH ?
-ORDER BY rank
-LIMIT 100
+ORDER BY rank, a.id
+LIMIT ? OFFSET ?
 """
+_COUNT_SQL = "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?"
+SEARCH_PAGE = 100
 
 
 async def _database(datasette: Datasette, request: Request) -> Database:
@@ -152,14 +154,20 @@ def _timeline(conn: sqlite3.Connection) -> dict[str, Any]:
                     "day": day,
                     "new": new,
                     "edits": edits,
-                    "new_level": round(10 * new / peak),
-                    "edit_level": round(10 * edits / peak),
+                    "new_level": _level(new, peak),
+                    "edit_level": _level(edits, peak),
                 }
             )
         total_new = sum(c["new"] for c in cells)
         total_edits = sum(c["edits"] for c in cells)
         sites.append({"site": site, "cells": cells, "new": total_new, "edits": total_edits})
     return {"days": days, "sites": sites}
+
+
+def _level(count: int, peak: int) -> int:
+    """A bar height in tenths of the day with the most activity; one tenth at least for any activity,
+    so a single article beside a day of 120 still shows."""
+    return max(1, round(10 * count / peak)) if count else 0
 
 
 async def front_page(datasette: Datasette, request: Request) -> Response:
@@ -309,18 +317,39 @@ async def search_view(datasette: Datasette, request: Request) -> Response:
     db = await _database(datasette, request)
     await datasette.ensure_permissions(request.actor, [("view-table", (db.name, "articles"))])
     q = (request.args.get("q") or "").strip()
+    page = max(_int(request, "page", 1), 1)
     results: list[dict[str, Any]] = []
-    used = ""
+    used, total = "", 0
     if q:
         used = fts_query(q)
-        rows = await db.execute(_SEARCH_SQL, [used])
+        total = (await db.execute(_COUNT_SQL, [used])).first()[0]
+        page = min(page, _last_page(total))  # past the end: the last page, and no huge OFFSET
+        rows = await db.execute(_SEARCH_SQL, [used, SEARCH_PAGE, (page - 1) * SEARCH_PAGE])
         results = [dict(r) for r in rows]
         for r in results:
             r["snippet_parts"] = _marked(r.pop("snippet") or "")
         _article_links(datasette, db.name, results)
-    context = {**_common(datasette, db), "q": q, "fts": used, "results": results}
+    common = _common(datasette, db)
+    context = {**common, "q": q, "fts": used, "results": results, "total": total, "first": (page - 1) * SEARCH_PAGE + 1}
+    context.update(_search_pages(common["search_url"], q, page, total))
     html = await datasette.render_template("newsarchive_search.html", context, request=request)
     return Response.html(html, headers=SECURITY_HEADERS)
+
+
+def _search_pages(search_url: str, q: str, page: int, total: int) -> dict[str, str | None]:
+    """Links to the pages of SEARCH_PAGE results before and after this one; rank then id keeps them stable."""
+
+    def link(n: int) -> str:
+        return f"{search_url}?q={_quote(q)}" + (f"&page={n}" if n > 1 else "")
+
+    return {
+        "prev_url": link(page - 1) if page > 1 else None,
+        "next_url": link(page + 1) if page < _last_page(total) else None,
+    }
+
+
+def _last_page(total: int) -> int:
+    return max((total + SEARCH_PAGE - 1) // SEARCH_PAGE, 1)
 
 
 def _marked(snippet: str) -> list[tuple[str, bool]]:

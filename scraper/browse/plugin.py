@@ -6,12 +6,14 @@ these hooks so that Datasette also finds the package's templates/ and static/.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from datasette import hookimpl
-from datasette.utils import await_me_maybe
+from datasette.utils import add_cors_headers, await_me_maybe
+from datasette.utils.asgi import Base400, Response
 from markupsafe import Markup, escape
 
 from .article import ROUTE, article_path, article_view
@@ -31,6 +33,7 @@ __all__ = [
     "render_cell",
 ]
 
+log = logging.getLogger(__name__)
 ARTICLE_TABLES = frozenset({"articles", "latest_articles"})
 NEWSROOM_TABLES = frozenset({"latest_articles"})  # drawn in the newsroom frame (templates/table.html)
 STAMP_COLUMNS = frozenset({"published", "modified", "first_seen", "last_seen", "last_checked", "last_changed"})
@@ -97,13 +100,49 @@ def render_cell(row: Any, value: Any, column: str, table: str | None, database: 
 
 @hookimpl(hookwrapper=True)
 def handle_exception(datasette: Datasette, request: Any, exception: BaseException) -> Generator[None, Any, None]:
-    """Run the error handlers with `exception` as the one being handled.
+    """An expected HTTP error (a 4xx raised on purpose) gets our error page and one INFO log line; anything
+    else goes to Datasette's handlers, which print its traceback.
 
-    Datasette 0.65's default handler calls rich's `print_exception()`, which newer rich (15 here) refuses to do
-    outside an `except` block; for an unknown URL that turned a 404 page into a 500.
+    Datasette 0.65's default handler prints a rich traceback with locals for every exception, a bad
+    `?min_words=` included, and awaits every handler's result, so it must be left out for expected errors.
+    It calls rich's `print_exception()`, which newer rich (15 here) refuses to do outside an `except`
+    block (that once turned a 404 page into a 500), so for a bug it runs with `exception` being handled.
     """
     outcome = yield
-    outcome.force_result([_handling(result, exception) for result in outcome.get_result()])
+    status = _expected_status(exception)
+    if status is not None:
+        outcome.force_result([_error_page(datasette, request, exception, status)])
+    else:
+        outcome.force_result([_handling(result, exception) for result in outcome.get_result()])
+
+
+def _expected_status(exception: BaseException) -> int | None:
+    """The 4xx status of an error raised on purpose (no such article, a bad parameter); None for a bug."""
+    from datasette.views.base import DatasetteError  # not at import: see TYPE_CHECKING above
+
+    status = exception.status if isinstance(exception, Base400 | DatasetteError) else None
+    return status if isinstance(status, int) and 400 <= status < 500 else None
+
+
+async def _error_page(datasette: Datasette, request: Any, exception: BaseException, status: int) -> Response:
+    """What Datasette's handler answers (JSON for a .json path, else the `{status}.html` or `error.html`
+    template), rendered with the full template context, so our error.html has the newsroom frame."""
+    from datasette.views.base import DatasetteError
+
+    title, info = None, {}
+    message: Any = exception.args[0] if exception.args else str(status)  # as Datasette: Markup stays Markup
+    if isinstance(exception, DatasetteError):
+        title, info = exception.title, dict(exception.error_dict)
+        message = Markup(exception.message) if exception.message_is_html else exception.message
+    log.info("%s %s: %s", status, request.path, message)
+    info.update({"ok": False, "error": message, "status": status, "title": title})
+    headers: dict[str, str] = {}
+    if datasette.cors:
+        add_cors_headers(headers)
+    if request.path.split("?")[0].endswith(".json"):
+        return Response.json(info, status=status, headers=headers)
+    html = await datasette.render_template([f"{status}.html", "error.html"], info, request=request)
+    return Response.html(html, status=status, headers=headers)
 
 
 async def _handling(result: Any, exception: BaseException) -> Any:
