@@ -43,6 +43,19 @@ def one_error_line(stderr: str) -> str:
     return errors[0]
 
 
+def crawl_under_way(workers: Workers, config_dir: Path, db: Path, url: str, *, versions: int) -> subprocess.Popen[str]:
+    """Two workers up and a `crawl --broker` started, once `versions` versions are saved (or it ended)."""
+    workers.start(2, threads=4)
+    workers.wait_live(2)
+    crawl = subprocess.Popen(
+        crawl_cmd(config_dir, db, url), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and crawl.poll() is None and versions_so_far(db) < versions:
+        time.sleep(0.2)
+    return crawl
+
+
 @pytest.mark.slow
 def test_redis_killed_mid_round_fails_in_one_line_and_loses_nothing(tmp_path: Path, redis: RedisServer) -> None:
     n_hosts, per_host = 6, 20
@@ -51,14 +64,7 @@ def test_redis_killed_mid_round_fails_in_one_line_and_loses_nothing(tmp_path: Pa
     db = tmp_path / "archive.db"
     workers = Workers(redis.url, config_dir, tmp_path)
     try:
-        workers.start(2, threads=4)
-        workers.wait_live(2)
-        first = subprocess.Popen(
-            crawl_cmd(config_dir, db, redis.url), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and first.poll() is None and versions_so_far(db) < 10:
-            time.sleep(0.2)
+        first = crawl_under_way(workers, config_dir, db, redis.url, versions=10)
         assert first.poll() is None, "the round ended before Redis could be killed"
         redis.kill()
         killed = time.monotonic()
@@ -121,14 +127,7 @@ def test_a_redis_that_stops_answering_fails_the_round_within_the_timeout(tmp_pat
     workers = Workers(redis.url, config_dir, tmp_path)
     timed_out = r"Error: broker unreachable: redis://127\.0\.0\.1:\d+/0: timed out"
     try:
-        workers.start(2, threads=4)
-        workers.wait_live(2)
-        first = subprocess.Popen(
-            crawl_cmd(config_dir, db, redis.url), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and first.poll() is None and versions_so_far(db) < 5:
-            time.sleep(0.2)
+        first = crawl_under_way(workers, config_dir, db, redis.url, versions=5)
         assert first.poll() is None, "the round ended before Redis could be frozen"
         redis.pause()
         frozen = time.monotonic()
