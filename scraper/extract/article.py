@@ -185,7 +185,7 @@ def run(
     hinted = any(r.comments for r in rules if r.label.startswith("site")) or any(w in html for w in _COMMENT_HINTS)
     candidates = comment_candidates(tree, schemes) if hinted else []
     own = sum(len(r.comments) for r in rules)  # _schemes lists the page's own rules' schemes first
-    comments, label = extract_comments(tree, schemes, doc.locale, now, candidates, own) if candidates else ([], "")
+    comments, label = extract_comments(tree, schemes, doc.locale, now, own) if candidates else ([], "")
     if comments:
         sources["comments"] = label
     if candidates:
