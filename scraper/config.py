@@ -235,7 +235,7 @@ class Site:
     def domains(self) -> tuple[str, ...]:
         if self.allowed_domains:
             return self.allowed_domains
-        return tuple(dict.fromkeys(urlsplit(u).hostname or "" for u in self.start_urls))
+        return _hosts(self.start_urls)
 
     def owns(self, url: str) -> bool:
         """True when `url` is on one of this site's domains (or a subdomain of one)."""
@@ -249,6 +249,12 @@ class Site:
             if port != self.port:
                 return False
         return any(host == d or host.endswith("." + d) for d in self.domains())
+
+
+@lru_cache(maxsize=256)
+def _hosts(urls: tuple[str, ...]) -> tuple[str, ...]:
+    """The distinct hosts of `urls`, memoized: `Site.owns` asks for every link a page has."""
+    return tuple(dict.fromkeys(urlsplit(u).hostname or "" for u in urls))
 
 
 @dataclass(frozen=True, slots=True)
