@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -26,6 +27,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
 from .config import Site
 from .extract import extract_article, parse
+from .extract.article import ArticleWatch, changed_before_watch
 from .extract.depth import check_depth
 from .models import Article, Outcome, normalise_text
 
@@ -214,6 +216,16 @@ def read_markup(page: str | LexborHTMLParser, *, text: bool = True) -> Markup:
 
     `page` is the HTML or its tree as `extract.parse` makes it (the tree loses its scripts and styles)."""
     tree = parse(page) if isinstance(page, str) else page
+    signals, title = _head(tree)
+    body = tree.body
+    if body is None:
+        return Markup(signals, False, 0, title, "")
+    _drop_junk(body)
+    return _markup(signals, title, body, _text(body) if text else "")
+
+
+def _head(tree: LexborHTMLParser) -> tuple[tuple[str, ...], str]:
+    """The markup's article signals and its title, read from a tree that still has its scripts."""
     signals = [f"jsonld:{t}" for t in dict.fromkeys(_jsonld_types(tree)) if t in ARTICLE_TYPES]
     if _meta(tree, "og:type") == "article":
         signals.append("og:type=article")
@@ -222,12 +234,17 @@ def read_markup(page: str | LexborHTMLParser, *, text: bool = True) -> Markup:
     title_node = tree.css_first("title")
     h1 = tree.css_first("h1")
     title = " ".join(normalise_text(n.text(deep=True)) for n in (title_node, h1) if n is not None)
-    body = tree.body
-    if body is None:
-        return Markup(tuple(signals), False, 0, title, "")
+    return tuple(signals), title
+
+
+def _drop_junk(body: LexborNode) -> None:
     for junk in body.css("script, style, noscript template, template"):
         junk.decompose()
-    return Markup(tuple(signals), _dominant(body), len(body.css("a[href]")), title, _text(body) if text else "")
+
+
+def _markup(signals: tuple[str, ...], title: str, body: LexborNode, text: str) -> Markup:
+    """The rest of `read_markup`, from a body without scripts, styles and templates."""
+    return Markup(signals, _dominant(body), len(body.css("a[href]")), title, text)
 
 
 def _text(body: LexborNode | None) -> str:
@@ -243,13 +260,26 @@ def read_page(
 ) -> tuple[Markup, Article | None]:
     """What the markup of `html` says, and the article extraction makes of it, from one parse.
 
-    The page's article when `always` or when its markup says "article", else None.  Markup is read
-    from a copy of the tree (a third of a parse), because extraction changes the tree it reads.  Its
-    `text` (a fifth of the reading) is read only for an article shorter than SHORT_WORDS: the only
-    case in which `judge` looks at it (for the words of a wall); else it is empty.
+    The page's article when `always` or when its markup says "article", else None.  Extraction
+    changes the tree it reads, so the markup is read from the same tree while extraction passes
+    through the state `read_markup` wants (`ArticleWatch`: scripts still there for the signals, then
+    just gone for the body), not from a copy (a third of a parse); from a copy when the page may
+    not be extracted, or when site rules change the tree first.  Its `text` (a fifth of the reading)
+    is read only for an article shorter than SHORT_WORDS: the only case in which `judge` looks at
+    it (for the words of a wall); else it is empty.
     """
     check_depth(html, url)  # before any parse: hostile nesting makes parsing quadratic
     tree = parse(html)
+    if always and not changed_before_watch(site, url):
+        seen: list[Markup] = []
+        article = extract_article(html, url, site, fetched_at=fetched_at, tree=tree, watch=_watcher(seen))
+        markup = seen[0]
+        if _words_to(article.body, SHORT_WORDS) < SHORT_WORDS:
+            copy = parse(html)
+            if copy.body is not None:
+                _drop_junk(copy.body)
+            markup = replace(markup, text=_text(copy.body))
+        return markup, article
     try:
         copy = tree.clone()
     except SelectolaxError:  # lexbor cannot copy some doctypes ("about:legacy-compat"): parse again
@@ -261,6 +291,21 @@ def read_page(
     if _words_to(article.body, SHORT_WORDS) < SHORT_WORDS:
         markup = replace(markup, text=_text(copy.body))
     return markup, article
+
+
+def _watcher(seen: list[Markup]) -> ArticleWatch:
+    """`read_markup(tree, text=False)` in the two steps extraction lets it watch; the result lands in `seen`."""
+
+    def before_strip(tree: LexborHTMLParser) -> Callable[[], None]:
+        signals, title = _head(tree)
+
+        def after_strip() -> None:
+            body = tree.body
+            seen.append(_markup(signals, title, body, "") if body is not None else Markup(signals, False, 0, title, ""))
+
+        return after_strip
+
+    return before_strip
 
 
 def _hits(kind: str, text: str) -> list[str]:

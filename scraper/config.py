@@ -14,6 +14,7 @@ import tomllib
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -243,7 +244,7 @@ class Site:
     def domains(self) -> tuple[str, ...]:
         if self.allowed_domains:
             return self.allowed_domains
-        return tuple(dict.fromkeys(urlsplit(u).hostname or "" for u in self.start_urls))
+        return _hosts(self.start_urls)
 
     def owns(self, url: str) -> bool:
         """True when `url` is on one of this site's domains (or a subdomain of one)."""
@@ -257,6 +258,12 @@ class Site:
             if port != self.port:
                 return False
         return any(host == d or host.endswith("." + d) for d in self.domains())
+
+
+@lru_cache(maxsize=256)
+def _hosts(urls: tuple[str, ...]) -> tuple[str, ...]:
+    """The distinct hosts of `urls`, memoized: `Site.owns` asks for every link a page has."""
+    return tuple(dict.fromkeys(urlsplit(u).hostname or "" for u in urls))
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,7 +312,12 @@ _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 def parse_revisit(spec: str | list[str]) -> tuple[tuple[float, float], ...]:
     """'15m for 6h, 1h for 2d' -> ((900, 21600), (3600, 172800)): check every X until the article is
     Y old, then never.  'never' is no revisits at all.  Raises ValueError on anything else."""
-    parts = spec if isinstance(spec, list) else spec.split(",")
+    return _revisit_steps(tuple(spec) if isinstance(spec, list) else tuple(spec.split(",")))
+
+
+@lru_cache(maxsize=256)
+def _revisit_steps(parts: tuple[str, ...]) -> tuple[tuple[float, float], ...]:
+    """`parse_revisit` of a spec's parts, memoized: the crawl writer asks for every save it schedules."""
     steps: list[tuple[float, float]] = []
     for part in (p.strip().lower() for p in parts):
         if part == "never" and len(parts) == 1:

@@ -214,7 +214,7 @@ class Archive:
         digest = found.content_hash
         try:
             with self.transaction() as conn:
-                article_id = self._article_id(conn, key, site, stamp, page, article)
+                article_id, fresh = self._article_id(conn, key, site, stamp, page, article)
                 last = conn.execute(
                     "SELECT version, content_hash FROM versions WHERE article_id=? ORDER BY version DESC LIMIT 1",
                     (article_id,),
@@ -237,7 +237,8 @@ class Archive:
                         conn, article_id, number, captured, digest, article, kind, page_sha, stamp, change
                     )
                     store_fingerprint(conn, article_id, number, found.simhash)
-                self._touch_article(conn, article_id, article, stamp, status, number)
+                if not (fresh and number == 1):  # a fresh row was inserted as version 1 leaves it
+                    self._touch_article(conn, article_id, article, stamp, status, number)
                 removed = self._save_comments(conn, article_id, article.comments, stamp)
                 if page is not None and log_fetch:
                     self._log_fetch(
@@ -347,7 +348,13 @@ class Archive:
         stamp: str,
         page: Page | None,
         article: Article,
-    ) -> int:
+    ) -> tuple[int, bool]:
+        """The id of the article `key` (or an alias) names, and whether its row is new.
+
+        A new row is inserted as `_touch_article` leaves version 1 (content, counts, stamps), so that
+        the FTS insert trigger indexes it once: inserted empty and then updated, it was indexed empty,
+        deleted from the index and indexed again, and its row written twice.
+        """
         aliases = {key, article.url, *((page.url, page.final_url) if page else ())}
         row = conn.execute("SELECT id, site FROM articles WHERE url=?", (key,)).fetchone()
         if row is None:
@@ -357,10 +364,12 @@ class Archive:
                 f" WHERE u.url IN ({marks})",
                 tuple(aliases),
             ).fetchone()
-        if row is None:
+        fresh = row is None
+        if fresh:
             cur = conn.execute(
-                "INSERT INTO articles (url, site, first_seen, version_count, state) VALUES (?, ?, ?, 0, 'live')",
-                (key, site, stamp),
+                "INSERT INTO articles (url, site, first_seen, last_checked, version_count, state, title, authors,"
+                " published, modified, lang, body, last_changed) VALUES (?, ?, ?, ?, 1, 'live', ?, ?, ?, ?, ?, ?, ?)",
+                (key, site, stamp, stamp, *_content(article), stamp),
             )
             article_id = int(cur.lastrowid or 0)
         else:
@@ -372,7 +381,7 @@ class Archive:
             "INSERT OR IGNORE INTO article_urls (url, article_id) VALUES (?, ?)",
             [(u, article_id) for u in sorted(aliases) if u],
         )
-        return article_id
+        return article_id, fresh
 
     @staticmethod
     def _store_page(conn: sqlite3.Connection, page: Page) -> str:

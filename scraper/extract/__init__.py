@@ -15,7 +15,7 @@ from ..config import Site
 from ..errors import ExtractError
 from ..models import Article
 from ..text import clean_article
-from .article import run
+from .article import ArticleWatch, run
 from .depth import check_depth
 from .html import parse
 
@@ -29,12 +29,14 @@ def extract_article(
     *,
     fetched_at: datetime | None = None,
     tree: LexborHTMLParser | None = None,
+    watch: ArticleWatch | None = None,
 ) -> Article:
     """Extract title, authors, dates, body, comments, language and canonical URL from `html`.
 
     `fetched_at` anchors relative dates ("il y a 3 heures"); it defaults to now (UTC).  `tree` is
     `parse(html)` when the caller parsed the page already to read more of it (the crawl's markup
-    signals); the caller checked its depth first, and extraction changes it.
+    signals); the caller checked its depth first, and extraction changes it.  `watch` lets that
+    caller read the tree on the way (see `article.ArticleWatch`).
     """
     if isinstance(html, bytes | bytearray):
         html = bytes(html).decode("utf-8", "replace")
@@ -48,7 +50,7 @@ def extract_article(
     if now.tzinfo is None:
         now = now.replace(tzinfo=UTC)
     try:
-        return clean_article(run(html, str(url or ""), site, now, tree))
+        return clean_article(run(html, str(url or ""), site, now, tree, watch))
     except RecursionError as exc:  # a property of the input (hostile nesting), not of our code
         raise ExtractError(str(url), ExtractError.TOO_DEEP) from exc
 

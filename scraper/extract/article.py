@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -36,7 +37,11 @@ from .rules import CommentScheme, Rules, rules_from_site
 from .titles import find_title, heading_text
 from .zones import to_local
 
-__all__ = ["run"]
+__all__ = ["ArticleWatch", "changed_before_watch", "run"]
+
+# Called with the tree as parsed (scripts and all) just before extraction strips scripts, styles and
+# templates; what it returns is called just after, before anything else changes the tree.
+ArticleWatch = Callable[[LexborHTMLParser], Callable[[], None]]
 
 _SHORT_BODY = 150
 _COMMENT_HINTS = ("omment", "disqus", "leserbrief", "jdgm-rev")
@@ -141,17 +146,33 @@ def _doc(tree: LexborHTMLParser, url: str, site: Site | None, now: datetime, htm
     return doc
 
 
-def run(html: str, url: str, site: Site | None, now: datetime, tree: LexborHTMLParser | None = None) -> Article:
+def changed_before_watch(site: Site | None, url: str) -> bool:
+    """Site rules remove nodes before a `watch` would see the tree, which it then does not."""
+    return site is not None and bool(site.remove) and site.owns(url)
+
+
+def run(
+    html: str,
+    url: str,
+    site: Site | None,
+    now: datetime,
+    tree: LexborHTMLParser | None = None,
+    watch: ArticleWatch | None = None,
+) -> Article:
     """`tree`, when given, is `parse(html)` done by a caller that reads more of the page (see
-    `classify.read_page`); extraction changes it."""
+    `classify.read_page`); extraction changes it.  `watch` sees it on the way, unless
+    `changed_before_watch`."""
     tree = parse(html) if tree is None else tree
     rules: list[Rules] = []
     if site is not None and site.owns(url):
         rules.append(rules_from_site(site))
         _remove(tree, site.remove)
-    doc = _doc(tree, url, site, now, html)
+    doc = _doc(tree, url, site, now, html)  # reads the tree, changes nothing
+    after_strip = watch(tree) if watch is not None and not changed_before_watch(site, url) else None
     # JSON-LD is read: scripts and styles now only slow every later query and pollute text scans
     tree.strip_tags(["script", "style", "template"])
+    if after_strip is not None:
+        after_strip()
     generator = (doc.meta.get("generator") or [""])[0]
     rules.extend(p.rules for p in detect_presets(tree, generator))
     sources: dict[str, str] = {}
@@ -164,7 +185,7 @@ def run(html: str, url: str, site: Site | None, now: datetime, tree: LexborHTMLP
     hinted = any(r.comments for r in rules if r.label.startswith("site")) or any(w in html for w in _COMMENT_HINTS)
     candidates = comment_candidates(tree, schemes) if hinted else []
     own = sum(len(r.comments) for r in rules)  # _schemes lists the page's own rules' schemes first
-    comments, label = extract_comments(tree, schemes, doc.locale, now, candidates, own) if candidates else ([], "")
+    comments, label = extract_comments(tree, schemes, doc.locale, now, own) if candidates else ([], "")
     if comments:
         sources["comments"] = label
     if candidates:

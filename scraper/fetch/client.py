@@ -25,6 +25,7 @@ from ..errors import BadStatusError, FetchError, HostNotFound, NotHTMLError, Too
 from ..models import Page
 from .decode import DecodeLimitError, Decompressor, decode_html
 from .guard import GuardedTransport, Resolver
+from .jar import LeanClient
 
 __all__ = ["FEED_TYPES", "HTML_TYPES", "Fetcher", "fetch_page", "make_fetcher", "own_origin", "parse_retry_after"]
 
@@ -111,7 +112,7 @@ class Fetcher:
         timeout = httpx.Timeout(
             connect=get("fetch.connect_timeout"), read=get("fetch.read_timeout"), write=30.0, pool=None
         )
-        self._client = httpx.AsyncClient(
+        self._client = LeanClient(
             headers={
                 "User-Agent": self.user_agent,
                 "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
