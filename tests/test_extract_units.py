@@ -78,3 +78,20 @@ def test_presets_load_from_data_files() -> None:
     assert {"wix", "wordpress", "ghost", "drupal", "blogger", "substack", "medium"} <= names
     for preset in all_presets():
         assert preset.rules.fields["body"], preset.name
+
+
+def test_every_builtin_comment_selector_names_a_comment_word():
+    """`may_hold_comments` clears a page for the comment query only while this holds."""
+    import re
+
+    from scraper.extract.article import _schemes
+    from scraper.extract.comments import COMMENT_CONTAINERS, COMMENT_WORDS
+
+    selectors = list(COMMENT_CONTAINERS)
+    for scheme, _ in _schemes([]):
+        selectors.extend(scheme.containers)
+        selectors.append(scheme.items)
+    named = re.compile(r"[.#\[][^\s>+~,]*(?:" + "|".join(map(re.escape, COMMENT_WORDS)) + ")", re.IGNORECASE)
+    for union in selectors:
+        for selector in union.split(","):
+            assert named.search(selector), selector

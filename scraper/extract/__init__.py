@@ -42,7 +42,7 @@ def extract_article(
         html = bytes(html).decode("utf-8", "replace")
     if not isinstance(html, str):
         raise ExtractError(str(url), ExtractError.NOT_TEXT)
-    if not html.strip():
+    if not html or html.isspace():  # `not html.strip()` without copying the page
         raise ExtractError(str(url), ExtractError.EMPTY)
     if tree is None:
         check_depth(html, str(url))  # before the parser: tree building is quadratic in nesting depth

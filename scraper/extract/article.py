@@ -16,6 +16,7 @@ from .comments import (
     GENERIC_SCHEMES,
     comment_candidates,
     extract_comments,
+    may_hold_comments,
     remove_comment_sections,
     remove_outermost,
 )
@@ -181,8 +182,11 @@ def run(
     if lang and normalise_lang(lang[0]):
         values["lang"], sources["lang"] = normalise_lang(lang[0]), lang[1]
     schemes = _schemes(rules)
-    # every comment markup known here spells one of these in the raw HTML: a cheap gate for the query
-    hinted = any(r.comments for r in rules if r.label.startswith("site")) or any(w in html for w in _COMMENT_HINTS)
+    # every comment markup known here spells one of these in the raw HTML, and a word of COMMENT_WORDS in
+    # an element's names: two cheap gates for the query (a site's own schemes may spell anything)
+    hinted = any(r.comments for r in rules if r.label.startswith("site")) or (
+        any(w in html for w in _COMMENT_HINTS) and may_hold_comments(tree)
+    )
     candidates = comment_candidates(tree, schemes) if hinted else []
     own = sum(len(r.comments) for r in rules)  # _schemes lists the page's own rules' schemes first
     comments, label = extract_comments(tree, schemes, doc.locale, now, own) if candidates else ([], "")

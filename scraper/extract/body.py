@@ -266,7 +266,7 @@ def _score_blocks(tree: LexborHTMLParser) -> dict[int, list[Any]]:
         length = len(text.strip())
         if length < 25:
             continue
-        points = 1 + sum(text.count(c) for c in _COMMAS) + min(length // 100, 3)
+        points = 1 + _commas(text) + min(length // 100, 3)
         parent = block.parent
         if parent is None:
             continue
@@ -277,6 +277,13 @@ def _score_blocks(tree: LexborHTMLParser) -> dict[int, list[Any]]:
             entry[1] += points / divider
             entry[2] += length
     return scores
+
+
+def _commas(text: str) -> int:
+    """Clauses of `text`: an ASCII text (most blocks) can only hold the Latin comma, so one count does."""
+    if text.isascii():
+        return text.count(",")
+    return sum(text.count(c) for c in _COMMAS)
 
 
 def _chain(node: LexborNode | None, scores: dict[int, list[Any]]) -> list[tuple[list[Any], float]]:

@@ -23,6 +23,7 @@ __all__ = [
     "GENERIC_SCHEMES",
     "comment_candidates",
     "extract_comments",
+    "may_hold_comments",
     "remove_comment_sections",
 ]
 
@@ -335,6 +336,22 @@ def _may_find(specs: tuple[str, ...], items: list[LexborNode]) -> bool:
 
 
 _GUARD_CSS = "h1, [itemprop=articleBody], .entry-content, .post-content, .article-body"
+
+
+# Every built-in comment selector (the containers above, the presets' and the generic schemes) needs an
+# element whose class, id or data-hook spells one of these words, in any case (a unit test checks it)
+COMMENT_WORDS = ("omment", "disqus", "respond", "comol", "jdgm-rev", "leserbrief")
+_WORDED_CSS = ", ".join(f"[{name}*={word} i]" for word in COMMENT_WORDS for name in ("class", "id", "data-hook"))
+
+
+def may_hold_comments(tree: LexborHTMLParser) -> bool:
+    """False when no element spells a `COMMENT_WORDS` word, so no built-in selector can match: a page
+    that mentions comments only in its scripts or links (most do) is cleared by one query of a few
+    attribute tests that stops at the first hit, not by the union of sixty selectors, at 2-3x the cost."""
+    try:
+        return tree.css_first(_WORDED_CSS) is not None
+    except Exception:  # a lexbor without the `i` flag: let the union query decide
+        return True
 
 
 def comment_candidates(tree: LexborHTMLParser, schemes: list[tuple[CommentScheme, str]]) -> list[LexborNode]:
