@@ -6,6 +6,7 @@ hostile article's scripts, handlers and `javascript:` links never run.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -41,14 +42,21 @@ def server(tmp_path: Path) -> Iterator[str]:
         yield served.base
 
 
-@pytest.fixture
-def browser() -> Iterator[sync_api.Browser]:
+@contextlib.contextmanager
+def launched() -> Iterator[sync_api.Browser]:
+    """Debian's Chromium, headless, driven by Playwright (never `playwright install`)."""
     with sync_api.sync_playwright() as pw:
         chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             yield chromium
         finally:
             chromium.close()
+
+
+@pytest.fixture
+def browser() -> Iterator[sync_api.Browser]:
+    with launched() as chromium:
+        yield chromium
 
 
 def test_search_open_article_and_compare_versions(server: str, browser: sync_api.Browser, tmp_path: Path) -> None:

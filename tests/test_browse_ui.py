@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from tests.browse_fixtures import COPIES, LONG_TITLE, Served, build_archive, build_crowded_archive, serving
-from tests.test_browse_e2e import CHROMIUM, CHROMIUM_ARGS, SHOTS, _shot
+from tests.test_browse_e2e import CHROMIUM, SHOTS, _shot, launched
 
 pytestmark = [
     pytest.mark.browser,
@@ -34,12 +34,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[sync_api.Browser]:
-    with sync_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with launched() as chromium:
+        yield chromium
 
 
 @pytest.fixture

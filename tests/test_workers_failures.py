@@ -56,6 +56,14 @@ def crawl_under_way(workers: Workers, config_dir: Path, db: Path, url: str, *, v
     return crawl
 
 
+def crawl_again(workers: Workers, config_dir: Path, db: Path, url: str) -> subprocess.CompletedProcess[str]:
+    """Once the two workers are live again, a second `crawl --broker`, which must end well."""
+    workers.wait_live(2)
+    second = subprocess.run(crawl_cmd(config_dir, db, url), capture_output=True, text=True, cwd=ROOT, timeout=240)
+    assert second.returncode == 0, second.stdout + second.stderr[-3000:]
+    return second
+
+
 @pytest.mark.slow
 def test_redis_killed_mid_round_fails_in_one_line_and_loses_nothing(tmp_path: Path, redis: RedisServer) -> None:
     n_hosts, per_host = 6, 20
@@ -98,11 +106,7 @@ def test_redis_killed_mid_round_fails_in_one_line_and_loses_nothing(tmp_path: Pa
         assert re.fullmatch(UNREACHABLE, one_error_line(status.stderr)), status.stderr
 
         redis.start()  # an empty Redis on the same port: the workers reconnect by themselves
-        workers.wait_live(2)
-        second = subprocess.run(
-            crawl_cmd(config_dir, db, redis.url), capture_output=True, text=True, cwd=ROOT, timeout=240
-        )
-        assert second.returncode == 0, second.stdout + second.stderr[-3000:]
+        second = crawl_again(workers, config_dir, db, redis.url)
     finally:
         workers.stop_all()
         for s in servers:
@@ -153,11 +157,7 @@ def test_a_redis_that_stops_answering_fails_the_round_within_the_timeout(tmp_pat
         assert re.fullmatch(timed_out, one_error_line(status.stderr)), status.stderr
 
         redis.resume()
-        workers.wait_live(2)
-        second = subprocess.run(
-            crawl_cmd(config_dir, db, redis.url), capture_output=True, text=True, cwd=ROOT, timeout=240
-        )
-        assert second.returncode == 0, second.stdout + second.stderr[-3000:]
+        crawl_again(workers, config_dir, db, redis.url)
     finally:
         workers.stop_all()
         for s in servers:

@@ -204,11 +204,13 @@ def iter_elements(root: LexborNode) -> Iterator[LexborNode]:
         stack.extend(reversed([c for c in node.iter() if c.is_element_node]))
 
 
-def render_text(root: LexborNode, skip: Callable[[LexborNode], bool] | None = None) -> str:
+def render_text(root: LexborNode, skip: Callable[[LexborNode], bool] | None = None, inline: str = "") -> str:
     """Visible text of `root`: blocks separated by blank lines, inline text kept on one line.
 
-    `skip(node) -> bool` may veto an element (and its subtree) before it is rendered.  The walk keeps a
-    stack of child iterators (no recursion, no list copies), since it runs over every chosen body.
+    `skip(node) -> bool` may veto an element (and its subtree) before it is rendered; `inline` is
+    written where an inline element opens and where it closes (a heading marks its seams with it).
+    The walk keeps a stack of child iterators (no recursion, no list copies), since it runs over
+    every chosen body.
     """
     out: list[str] = []
     append = out.append
@@ -228,11 +230,11 @@ def render_text(root: LexborNode, skip: Callable[[LexborNode], bool] | None = No
         elif tag == "br":
             append("\n")
         else:
-            block = tag in BLOCK_TAGS
-            if block:
-                append("\n\n")
+            mark = "\n\n" if tag in BLOCK_TAGS else inline
+            if mark:
+                append(mark)
             stack.append(child.iter(include_text=True))
-            closers.append("\n\n" if block else "")
+            closers.append(mark)
     return tidy("".join(out))
 
 

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborNode
 
-from .html import BLOCK_TAGS, SKIP_TAGS, attr, clean_text
+from .html import attr, clean_text, render_text
 from .metadata import Doc, Found
 
 __all__ = ["find_title", "heading_text", "strip_site"]
@@ -167,28 +167,8 @@ def _heading_lines(node: LexborNode) -> str:
     ("<span>Klimaschutz</span><span>Bohren, …</span>"), they are lines the stylesheet sets apart: a
     kicker (of any class name) above the headline, so they are split there, not glued into one word.
     """
-    out: list[str] = []
-    stack = [node.iter(include_text=True)]
-    closers = [""]
-    while stack:
-        child = next(stack[-1], None)
-        if child is None:
-            stack.pop()
-            out.append(closers.pop())
-            continue
-        tag = child.tag
-        if tag == "-text":
-            out.append((child.text_content or "").replace("\n", " "))
-        elif tag is None or tag in SKIP_TAGS or tag[0] == "-" or _skipped(child):
-            continue
-        elif tag == "br":
-            out.append("\n")
-        else:
-            mark = "\n" if tag in BLOCK_TAGS else _SEAM
-            out.append(mark)
-            stack.append(child.iter(include_text=True))
-            closers.append(mark)
-    return _GLUED.sub(_unglue, "".join(out)).replace(_SEAM, "")
+    text = render_text(node, _skipped, inline=_SEAM)
+    return _GLUED.sub(_unglue, text).replace(_SEAM, "")
 
 
 def _skipped(node: LexborNode) -> bool:
