@@ -417,3 +417,29 @@ def test_a_block_inside_a_heading_ends_its_line() -> None:
 
     h1 = parse("<h1><div>Rubrik Region</div>neue Radwege am Rhein freigegeben</h1>").css_first("h1")
     assert _heading_parts(h1) == ["Rubrik Region", "neue Radwege am Rhein freigegeben"]
+
+
+def test_the_one_sentence_long_h1_beats_metadata_titles_rewritten_for_search() -> None:
+    """Failure mode 9 (which title source to trust): `<title>` and og:title are each rewritten for
+    search and sharing, and neither repeats the page's one h1, a whole sentence. The h1 is the
+    headline as printed; its screen-reader label ("Guide:") is not part of it. Where the JSON-LD
+    headline and og:title agree with each other, two sources stated for machines decide instead."""
+    url = "https://www.moneywise-guides.example.co.uk/energy/heat-pump-grant/"
+    html = (PAGES / "seo-title-lone-headline-en.html").read_text(encoding="utf-8")
+    assert extract_article(html, url, fetched_at=NOW).title == "Can you get the £7,500 heat pump grant this winter?"
+    ld = '{"@type":"Article","headline":"Heat pump grant: who can get £7,500 and how to apply"},'
+    agreed = html.replace('"@graph":[', '"@graph":[' + ld)
+    assert extract_article(agreed, url, fetched_at=NOW).title == "Heat pump grant: who can get £7,500 and how to apply"
+
+
+def test_a_short_h1_or_a_masthead_h1_is_not_taken_for_the_headline() -> None:
+    """The lone-h1 rule is for a sentence-long line: a section's name ("Energy guides") or an h1 that
+    holds the site's logo leaves the choice to the metadata titles."""
+    url = "https://www.moneywise-guides.example.co.uk/energy/heat-pump-grant/"
+    html = (PAGES / "seo-title-lone-headline-en.html").read_text(encoding="utf-8")
+    start, end = html.index('<h1 class="guide-title">'), html.index("</h1>") + len("</h1>")
+    section = html[:start] + '<h1 class="guide-title">Energy guides</h1>' + html[end:]
+    seo = "Heat pump grant: who can get £7,500 and how to apply"
+    assert extract_article(section, url, fetched_at=NOW).title == seo
+    logo = '<h1 class="guide-title"><img src="/logo.svg" alt=""> Independent guides to your money, since 2009</h1>'
+    assert extract_article(html[:start] + logo + html[end:], url, fetched_at=NOW).title == seo

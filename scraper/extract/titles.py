@@ -36,6 +36,11 @@ _QUOTES = "\"'“”„«»‘’‚"
 # where an element opens or closes inside a heading; a word glued to a word across one is two lines
 _SEAM = "\x00"
 _GLUED = re.compile(r"(?<=[^\W_])\x00+(?=[^\W_])")
+# text for screen readers only ("Headline:", "Article:"), which a reader of the page never sees
+_SCREEN_READER = re.compile(r"sr-only|visually-?hidden|screen-?reader|element-invisible|offscreen", re.IGNORECASE)
+# a sentence-long h1 is a headline; a shorter one is as often a section's or a page type's name
+_HEADLINE_WORDS = 4
+_INLINE_LABELS = frozenset({"span", "div", "p", "i", "em", "b", "strong", "small", "label"})
 _HOME_LINKS = 8
 _META_TITLES = ("og:title", "twitter:title", "dc.title", "parsely-title", "sailthru.title", "citation_title")
 
@@ -172,7 +177,9 @@ def _heading_lines(node: LexborNode) -> str:
 
 
 def _skipped(node: LexborNode) -> bool:
-    return node.tag in ("small", "a", "div", "span", "p") and _is_kicker(node)
+    if node.tag in ("small", "a", "div", "span", "p") and _is_kicker(node):
+        return True
+    return node.tag in _INLINE_LABELS and bool(_SCREEN_READER.search(attr(node, "class")))
 
 
 def _unglue(m: re.Match[str]) -> str:
@@ -230,10 +237,28 @@ def heading_text(node: LexborNode, doc: Doc) -> str:
     )
 
 
+def _lone_headline(nodes: list[LexborNode], h1s: list[list[str]], doc: Doc) -> str | None:
+    """The page's only h1, when it is one sentence-long line: the headline as printed, which metadata
+    titles (rewritten for search and sharing) need not repeat.  An h1 holding the site's logo is the
+    masthead, whatever its text."""
+    if len(h1s) != 1 or len(h1s[0]) != 1 or nodes[0].css_first("img, svg, object, picture") is not None:
+        return None
+    line = h1s[0][0]
+    return line if len(line.split()) >= _HEADLINE_WORDS and not _site_like(line, doc) else None
+
+
+def _structured_agree(metas: list[tuple[str, str]], doc: Doc) -> bool:
+    """The JSON-LD headline and a meta title (og:, twitter:...) say the same: two sources the page
+    states for machines, which outweigh a lone h1 that neither repeats."""
+    ld = next((_key(strip_site(v, doc)) for v, rule in metas if rule == "jsonld:headline"), "")
+    return bool(ld) and any(_key(strip_site(v, doc)) == ld for v, rule in metas if rule.startswith("meta:"))
+
+
 def find_title(doc: Doc) -> Found:
     metas = _metas(doc)
     texts = [v for v, _ in metas] + [strip_site(v, doc) for v, _ in metas]
-    h1s = [[strip_site(p, doc, gentle=True) for p in _heading_parts(node)] for node in doc.tree.css("h1")[:6]]
+    h1_nodes = doc.tree.css("h1")[:6]
+    h1s = [[strip_site(p, doc, gentle=True) for p in _heading_parts(node)] for node in h1_nodes]
     # sources that agree decide: an h1 that a metadata title repeats, before one that a title contains
     keys = {_key(t) for t in texts}
     for parts in h1s:
@@ -244,6 +269,9 @@ def find_title(doc: Doc) -> Found:
         picked = _pick(parts, texts, doc)
         if picked:
             return picked, "h1"
+    lone = _lone_headline(h1_nodes, h1s, doc)
+    if lone and not _structured_agree(metas, doc):
+        return lone, "h1"
     for value, rule in metas:
         stripped = strip_site(value, doc)
         segments = [s for s in _TITLE_SEP.split(stripped)[0::2] if len(_key(s)) >= 6]
