@@ -119,6 +119,57 @@ def test_standard_comment_markup_gives_author_date_and_thread_on_the_generic_pat
     assert article.body.startswith("From November to March my kitchen")
 
 
+def test_comments_under_a_comments_heading_are_read_by_their_structure() -> None:
+    """Failure modes 10 and 3: a "4 commentaires" heading over a run of like items that no scheme
+    names: each is read (who, when, what) from its own structure, replies threaded by nesting, and the
+    section leaves the body."""
+    article = extract("comments-forum-thread-fr.html", "https://carnets.example.fr/article412")
+    assert article.sources["comments"] == "generic:structure"
+    got = [(c.author, c.published, c.text[:24]) for c in article.comments]
+    assert got == [
+        ("Jean-Michel Arnould", "2024-03-08", "Merci pour cette visite\n"),
+        ("Claire Vautrin", "2024-03-08", "Merci pour votre témoign"),
+        (None, "2024-03-09", "Le boulevard est saturé "),
+        ("Sophie L.", "2024-03-10", "Nous étions à la visite "),
+    ]
+    first, reply, anonymous, last = article.comments
+    assert anonymous.author is None and anonymous.parent_id is None
+    assert reply.parent_id == first.id and first.parent_id is None and last.parent_id is None
+    assert len({c.id for c in article.comments}) == 4
+    body = article.body
+    assert body.endswith("sans rien promettre.")
+    for leaked in ("commentaires", "bloc C", "Sophie L.", "Répondre à cet article"):
+        assert leaked not in body
+
+
+def test_structural_comment_ids_stay_put_when_a_comment_is_added_above() -> None:
+    """Ids are hashes of author and text, not positions: a new first comment is not an edit of all."""
+    html = (PAGES / "comments-forum-thread-fr.html").read_text(encoding="utf-8")
+    before = extract_article(html, "https://carnets.example.fr/article412", fetched_at=NOW).comments
+    newcomer = (
+        '<li class="message"><div class="message-entete"><span class="pseudo">Paul Denis</span>'
+        '<span class="quand">(11 mars 2024 @ 09h00)</span></div><div class="message-corps">'
+        '<div class="message-texte"><p>Une exposition sur les plans retrouvés serait bienvenue.</p></div></div></li>'
+    )
+    after = extract_article(
+        html.replace('<ul class="fil">', '<ul class="fil">' + newcomer, 1),
+        "https://carnets.example.fr/article412",
+        fetched_at=NOW,
+    ).comments
+    assert len(after) == 5 and after[0].author == "Paul Denis"
+    assert [(c.id, c.parent_id) for c in after[1:]] == [(c.id, c.parent_id) for c in before]
+
+
+def test_a_comments_heading_over_undated_items_reads_no_comments() -> None:
+    """House rules under a "Comments" heading are a run of like items too, but comments are stamped:
+    no comment is made up, and the story's body is whole."""
+    article = extract("comments-heading-no-stamps-en.html", "https://www.severnside.example.co.uk/news/lagoon")
+    assert article.comments == ()
+    assert article.body.startswith("A scheme to build a tidal lagoon")
+    assert article.body.endswith("the council's consultation portal.")
+    assert "Be civil" not in article.body
+
+
 # ---------------------------------------------------------------- titles
 
 

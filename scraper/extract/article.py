@@ -12,9 +12,11 @@ from ..models import Article
 from .authors import clean_authors
 from .body import choose_container, drop_hidden, render_body
 from .bylines import body_byline, find_authors, fuller_names
+from .comment_threads import comment_sections, read_threads
 from .comments import (
     GENERIC_SCHEMES,
     comment_candidates,
+    completeness,
     extract_comments,
     may_hold_comments,
     remove_comment_sections,
@@ -184,16 +186,21 @@ def run(
     schemes = _schemes(rules)
     # every comment markup known here spells one of these in the raw HTML, and a word of COMMENT_WORDS in
     # an element's names: two cheap gates for the query (a site's own schemes may spell anything)
-    hinted = any(r.comments for r in rules if r.label.startswith("site")) or (
-        any(w in html for w in _COMMENT_HINTS) and may_hold_comments(tree)
-    )
+    mentioned = any(w in html for w in _COMMENT_HINTS)
+    hinted = any(r.comments for r in rules if r.label.startswith("site")) or (mentioned and may_hold_comments(tree))
     candidates = comment_candidates(tree, schemes) if hinted else []
     own = sum(len(r.comments) for r in rules)  # _schemes lists the page's own rules' schemes first
     comments, label = extract_comments(tree, schemes, doc.locale, now, own) if candidates else ([], "")
+    # the page's structure fills in where no scheme read the comments, or read only their texts; the
+    # page's own rules are taken as they are
+    weak = mentioned and completeness(comments) == len(comments) and label not in {r.label for r in rules}
+    threads, sections = read_threads(comment_sections(tree, candidates), doc.locale, now) if weak else ([], [])
+    if completeness(threads) > completeness(comments):
+        comments, label = threads, "generic:structure"
     if comments:
         sources["comments"] = label
-    if candidates:
-        remove_comment_sections(tree, schemes, candidates)
+    if candidates or sections:
+        remove_comment_sections(tree, schemes, candidates + sections)
     _metadata(rules, doc, values, sources)
     drop_hidden(tree)
     for rule in rules:

@@ -22,6 +22,7 @@ __all__ = [
     "COMMENT_CONTAINERS",
     "GENERIC_SCHEMES",
     "comment_candidates",
+    "completeness",
     "extract_comments",
     "may_hold_comments",
     "remove_comment_sections",
@@ -278,6 +279,11 @@ def read_comments(
     return _Reader(items, scheme, lang, now).read() if items else []
 
 
+def completeness(comments: list[Comment]) -> int:
+    """How much a reading says: a comment counts once, and once more for each of its author and date."""
+    return sum(1 + bool(c.author) + bool(c.published) for c in comments)
+
+
 def extract_comments(
     tree: LexborHTMLParser,
     schemes: list[tuple[CommentScheme, str]],
@@ -310,7 +316,7 @@ def extract_comments(
         if best is not None and (ceiling, -i) < best[:2]:
             continue
         comments = _Reader(items, scheme, lang, now).read()
-        score = sum(1 + bool(c.author) + bool(c.published) for c in comments)
+        score = completeness(comments)
         if comments and (best is None or (score, -i) > best[:2]):
             best = (score, -i, comments, label)
     return (best[2], best[3]) if best else ([], "")

@@ -1,0 +1,206 @@
+"""Comments found by the page's structure where no scheme names their markup.
+
+A comment section is announced to its readers: a heading such as "27 commentaires", "Leserkommentare"
+or "Comments (4)" sits over it, or a known container holds it.  Under it the comments are a run of
+like elements (same tag, same class), each holding some text.  Inside one, who wrote it and when come
+before what was written: the "when" is the first short text that reads as a date, the "who" the
+short text before it.  No class name of any comment system is needed, which is what makes this hold
+on sites nobody here has seen (SPIP's `li.forum-fil`, a newspaper's `li.member`, a hand-made
+`div.kommentar-item`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from datetime import datetime
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from ..models import Comment
+from .authors import clean_authors
+from .comments import COMMENT_CONTAINERS, _hash_id, _strip_prefix
+from .dates import parse_date
+from .html import attr, clean_text, render_text
+
+__all__ = ["comment_sections", "read_threads"]
+
+_CONTAINERS = ", ".join(COMMENT_CONTAINERS)
+
+_HEADING_CSS = "h2, h3, h4, h5, [role=heading]"
+_HEADING = re.compile(
+    r"(?:\d+\s+)?(?:reader\s+|leser-?\s*)?(?:comments?|kommentare?|commentaires?|comentarios?|commenti|"
+    r"komentarze|komentáře|reacties|réactions|reactions|responses|antworten|diskussion|discussion)"
+    r"(?:\s*\(\d+\)|\s+\d+)?\s*:?",
+    re.IGNORECASE,
+)
+_HEADING_MAX = 40
+_ITEM_TAGS = frozenset(["li", "div", "article", "section", "dd", "blockquote"])
+_ITEM_TEXT = 20  # characters an element needs to be one of a run of comments
+_RUN_MIN = 2
+_LEAF_MAX = 60  # a name or a date is short
+_UP = 3  # levels from a heading to the element that holds it and the comments
+_ARTICLE_CSS = "h1, [itemprop=articleBody], .entry-content, .post-content, .article-body"
+_CLOCK = re.compile(r"\d{1,2}[:.h]\d{2}")
+
+
+def comment_sections(tree: LexborHTMLParser, known: Sequence[LexborNode] = ()) -> list[LexborNode]:
+    """The elements that hold a comments heading and the comments under it (one query for headings),
+    and the comment containers among `known` (what `comment_candidates` found)."""
+    sections: dict[int, LexborNode] = {}
+    for node in known:
+        if node.tag not in ("html", "body") and node.css_matches(_CONTAINERS):
+            sections[node.mem_id] = node
+    for heading in tree.css(_HEADING_CSS):
+        text = clean_text(heading.text())
+        if len(text) > _HEADING_MAX or not _HEADING.fullmatch(text):
+            continue
+        section = _holder(heading)
+        if section is not None:
+            sections[section.mem_id] = section
+    return list(sections.values())
+
+
+def _holder(heading: LexborNode) -> LexborNode | None:
+    """The nearest ancestor holding, besides the heading, a run of comments."""
+    node = heading
+    for _ in range(_UP):
+        node = node.parent  # type: ignore[assignment]
+        if node is None or node.tag in ("body", "html"):
+            return None
+        if node.css_first(_ARTICLE_CSS) is not None:
+            return None  # climbed into the article: the heading belongs to a teaser or a toolbar
+        if len(clean_text(node.text())) > len(clean_text(heading.text())) + _ITEM_TEXT and run_of_items(node):
+            return node
+    return None
+
+
+def run_of_items(section: LexborNode) -> list[LexborNode]:
+    """The most numerous like elements (tag and first class) of the section, the outermost of those
+    nearly as numerous; replies nested in a comment share its markup, so they are in the run too."""
+    counts: Counter[tuple[str, str]] = Counter()
+    depth: dict[tuple[str, str], int] = {}
+    members: dict[tuple[str, str], list[LexborNode]] = {}
+    for node, level in _elements(section):
+        if node.tag not in _ITEM_TAGS or len(node.text().strip()) < _ITEM_TEXT:
+            continue
+        classes = attr(node, "class").split()  # the first class: "member odd" and "member last" are alike
+        key = (node.tag or "", classes[0] if classes else "")
+        counts[key] += 1
+        depth.setdefault(key, level)
+        members.setdefault(key, []).append(node)
+    runs = [key for key, n in counts.items() if n >= _RUN_MIN]
+    if not runs:
+        return []
+    most = max(counts[key] for key in runs)
+    # the outermost of the near-largest runs: a comment's own parts (its text div, its time) are as many
+    best = min((key for key in runs if counts[key] >= 0.8 * most), key=lambda key: (depth[key], -counts[key]))
+    return members[best]
+
+
+def _elements(root: LexborNode) -> list[tuple[LexborNode, int]]:
+    out: list[tuple[LexborNode, int]] = []
+    stack = [(child, 1) for child in _children(root)][::-1]
+    while stack:
+        node, level = stack.pop()
+        out.append((node, level))
+        stack.extend([(child, level + 1) for child in _children(node)][::-1])
+    return out
+
+
+def _children(node: LexborNode) -> list[LexborNode]:
+    return [child for child in node.iter() if child.is_element_node]
+
+
+def read_threads(sections: list[LexborNode], lang: str | None, now: datetime) -> tuple[list[Comment], list[LexborNode]]:
+    """The comments of every section, threaded by nesting, with author and date where they show.
+
+    A run most of whose items carry no date is not taken: teasers and galleries under a "Discussion"
+    heading are runs of like elements too, but reader comments are stamped.  Returns the comments and
+    the sections they were read from."""
+    comments: list[Comment] = []
+    taken: list[LexborNode] = []
+    seen: set[int] = set()
+    for section in sections:
+        items = [item for item in run_of_items(section) if item.mem_id not in seen]
+        seen.update(item.mem_id for item in items)  # a heading's section and a known container may nest
+        ids = {item.mem_id for item in items}
+        by_mem: dict[int, str] = {}
+        found = []
+        for item in items:
+            text = _text(item, ids)
+            if not text:
+                continue
+            author, published = _who_and_when(item, ids, lang, now)
+            # the site's own id where the item has one, else a hash that stays put when comments are added
+            cid = by_mem[item.mem_id] = _strip_prefix(attr(item, "id")) or _hash_id(author, text)
+            parent = _parent(item, by_mem, section)  # items come in page order: a parent is read first
+            found.append(Comment(id=cid, text=text, author=author, published=published, parent_id=parent))
+        if 2 * sum(c.published is not None for c in found) > len(found):
+            comments.extend(found)
+            taken.append(section)
+    return comments, taken
+
+
+def _text(item: LexborNode, ids: set[int]) -> str:
+    """The item's longest text block outside its replies: what the reader wrote, not the header."""
+    best, size = item, 0
+    for node, _ in _elements(item):
+        if node.mem_id in ids:
+            continue  # a reply, read on its own
+        if node.tag in ("p", "div", "blockquote", "span", "section") and not _inside_reply(node, item, ids):
+            length = len(node.text(deep=True).strip())
+            if length > size and node.parent is not None:
+                best, size = node, length
+    block = _paragraphs_of(best, item)
+    return render_text(block, lambda n: n.mem_id in ids and n.mem_id != item.mem_id).strip()
+
+
+def _paragraphs_of(node: LexborNode, item: LexborNode) -> LexborNode:
+    """A paragraph among sibling paragraphs stands for its parent: the comment is all of them."""
+    parent = node.parent
+    if node.tag == "p" and parent is not None and parent.mem_id != item.mem_id:
+        return parent
+    return node
+
+
+def _inside_reply(node: LexborNode, item: LexborNode, ids: set[int]) -> bool:
+    parent = node.parent
+    while parent is not None and parent.mem_id != item.mem_id:
+        if parent.mem_id in ids:
+            return True
+        parent = parent.parent
+    return False
+
+
+def _who_and_when(item: LexborNode, ids: set[int], lang: str | None, now: datetime) -> tuple[str | None, str | None]:
+    """The first short text that reads as a date, and the short text before it as the author."""
+    before: list[str] = []
+    for node, _ in _elements(item):
+        if node.mem_id in ids or _inside_reply(node, item, ids):
+            continue
+        stamp = attr(node, "datetime") if node.tag == "time" else ""
+        own = stamp or clean_text(node.text(deep=False))
+        if not own or len(own) > _LEAF_MAX:
+            continue
+        if any(ch.isdigit() for ch in own) and (published := parse_date(own, lang, now)):
+            if not before:
+                return None, published
+            if _CLOCK.search(before[-1]):
+                return None, published  # "at 02:57": the stamp's own words, not a name
+            names = clean_authors(before[-1])
+            return (names[0] if names else before[-1][:_LEAF_MAX]), published
+        before.append(own.strip(" :"))
+        if len(before) > 4:
+            break  # the header is over: what follows is the comment itself
+    return None, None
+
+
+def _parent(item: LexborNode, by_mem: dict[int, str], section: LexborNode) -> str | None:
+    node = item.parent
+    while node is not None and node.mem_id != section.mem_id:
+        if node.mem_id in by_mem:
+            return by_mem[node.mem_id]
+        node = node.parent
+    return None
