@@ -321,29 +321,4 @@ def find_authors(doc: Doc) -> tuple[tuple[str, ...], str] | None:
         names = clean_authors(doc.ld.author_orgs, [*doc.site_names], structured=True)
         if names:
             return names, "jsonld:author"
-    owner = _domain_owner(doc)
-    return ((owner,), "title:domain-owner") if owner else None
-
-
-_NAME_WORD = re.compile(r"[^\W\d_][\w’'.-]*")
-
-
-def _domain_owner(doc: Doc) -> str | None:
-    """A page that no byline signs, on a site whose address is a name the page's title or og:site_name
-    spells out ("… | Wolfgang Michal" on wolfgangmichal.de): that is who publishes it, a personal
-    site's owner or the organisation the site is.  Acronyms ("ARD Mediathek") are left out: there
-    the address names a platform more often than an author."""
-    host = (urlsplit(doc.url).hostname or "").removeprefix("www.")
-    label = host.split(".")[0].replace("-", "") if host.count(".") >= 1 else ""
-    if len(label) < 6:
-        return None
-    node = doc.tree.css_first("title")
-    texts = [node.text() if node is not None else "", *doc.meta.get("og:site_name", ())]
-    for text in texts:
-        words = [w.removesuffix("'s").removesuffix("’s") for w in _NAME_WORD.findall(text)]
-        for size in (2, 3):
-            for i in range(len(words) - size + 1):
-                run = words[i : i + size]
-                if all(w[0].isupper() and not w.isupper() for w in run) and _key(" ".join(run)) == label:
-                    return " ".join(run)
     return None
