@@ -314,3 +314,26 @@ def test_a_small_front_page_is_not_archived_as_an_article(server: LocalServer, d
     assert (url, "not-article") in rows(db_path, "SELECT url, outcome FROM fetches")
     forced = run("fetch", url, "--force", "--db", str(db_path), "--config", str(config_dir))
     assert forced.exit_code == 0 and rows(db_path, "SELECT count(*) FROM versions") == [(1,)]
+
+
+# ------------------------------------------------------------------ fetch: what a failure says
+
+
+@pytest.mark.parametrize("http", ["aiohttp", "httpx"])
+@pytest.mark.parametrize("ignore_robots", [False, True])
+def test_a_host_name_that_does_not_resolve_is_said_plainly(
+    db_path: Path, config_dir: Path, http: str, ignore_robots: bool
+) -> None:
+    """RFC 6761: .invalid never resolves.  Whether robots.txt or the page was asked for first, the
+    line names the host that does not resolve, not robots.txt."""
+    (config_dir / "settings.toml").write_text(f'[fetch]\nhttp = "{http}"\n')
+    url = "http://news.example.invalid/2024/06/story.html"
+    args = ["--ignore-robots"] if ignore_robots else []
+    result = run("fetch", url, *args, "--db", str(db_path), "--config", str(config_dir))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: cannot reach news.example.invalid: DNS lookup failed for news.example.invalid\n"
+    ), result.output
+    assert rows(db_path, "SELECT url, outcome, error FROM fetches") == [
+        (url, "error", "DNS lookup failed for news.example.invalid")
+    ]

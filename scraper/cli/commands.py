@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
+from urllib.parse import urlsplit
 
 import click
 
@@ -158,7 +159,7 @@ def fetch(
     """
     from ..archive.ingest import archive_page
     from ..crawl.round import adhoc_site
-    from ..errors import RobotsDisallowed, RobotsUnavailable
+    from ..errors import HostNotFound, RobotsDisallowed, RobotsUnavailable
     from ..extract import extract_article
     from ..fetch.client import make_fetcher, own_origin
     from ..fetch.pacing import fetch_one
@@ -189,6 +190,10 @@ def fetch(
 
     try:
         page = asyncio.run(get())
+    except HostNotFound:  # asking for robots.txt or for the page: either way the host is the trouble
+        host = urlsplit(url).hostname
+        reason = f"DNS lookup failed for {host}"
+        failed(Outcome.ERROR, reason, f"Error: cannot reach {host}: {reason}")
     except RobotsDisallowed as exc:
         failed(Outcome.DISALLOWED, exc.reason, f"not fetched: {url}: {exc.reason} (--ignore-robots fetches it anyway)")
     except RobotsUnavailable as exc:

@@ -21,7 +21,15 @@ from dataclasses import dataclass, field
 from protego import Protego
 
 from ..config import Settings
-from ..errors import AddressRefused, FetchError, HostBackedOff, RobotsDisallowed, RobotsUnavailable
+from ..errors import (
+    AddressRefused,
+    FetchError,
+    HostBackedOff,
+    HostNotFound,
+    RobotsDisallowed,
+    RobotsHostNotFound,
+    RobotsUnavailable,
+)
 from ..models import Page
 from ..urls import host_of, origin_of
 from .client import FEED_TYPES, HTML_TYPES, Fetcher
@@ -38,13 +46,15 @@ FetchReport = Callable[[str, int | None, int, float, str | None], None]
 @dataclass
 class Robots:
     """A parsed robots.txt and when it was fetched; None rules allow everything.  `unavailable` says
-    why it could not be read (unreachable, 5xx): then nothing is fetched from the origin for now."""
+    why it could not be read (unreachable, 5xx): then nothing is fetched from the origin for now;
+    `no_address` when that is because the host has no address (DNS), not robots.txt's own trouble."""
 
     rules: Protego | None
     fetched: float
     delay: float | None = None
     text: str = ""
     unavailable: str | None = None
+    no_address: bool = False
 
 
 @dataclass
@@ -146,7 +156,7 @@ class Polite:
                 return Robots(None, retry_soon)  # the page is refused alike, with the same reason
             reason = f"robots.txt unreachable: {exc.reason}"
             self._report(url, exc.status, 0, elapsed, reason)
-            return Robots(None, retry_soon, unavailable=reason)
+            return Robots(None, retry_soon, unavailable=reason, no_address=isinstance(exc, HostNotFound))
         self._report(url, page.status, page.size, page.elapsed, None)
         text = page.content.decode("utf-8", "replace")
         rules = Protego.parse(text)
@@ -157,6 +167,8 @@ class Polite:
         if not self.get("crawl.respect_robots"):
             return
         robots = await self.robots(url)
+        if robots.no_address:  # the host itself: a retry in a moment would not help
+            raise RobotsHostNotFound(url, robots.unavailable or "DNS lookup failed")
         if robots.unavailable:
             raise RobotsUnavailable(url, robots.unavailable, transient=True)
         if robots.rules is not None and not robots.rules.can_fetch(url, self.settings.user_agent):
