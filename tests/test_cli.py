@@ -337,3 +337,50 @@ def test_a_host_name_that_does_not_resolve_is_said_plainly(
     assert rows(db_path, "SELECT url, outcome, error FROM fetches") == [
         (url, "error", "DNS lookup failed for news.example.invalid")
     ]
+
+
+@pytest.mark.parametrize(
+    ("robots", "reason"),
+    [
+        (Route(b"down", status=503), "robots.txt unreachable: HTTP 503 Service Unavailable"),
+        (Route(b"User-agent: *\n", content_type="text/plain", delay=1.0), "robots.txt unreachable: read timeout"),
+    ],
+)
+def test_robots_txt_trouble_on_a_host_that_answers_is_named_as_robots_txt(
+    server: LocalServer, db_path: Path, config_dir: Path, robots: Route, reason: str
+) -> None:
+    """The host resolves and answers; only its robots.txt cannot be read: that is what the line says,
+    and the page is never asked for (RFC 9309)."""
+    (config_dir / "settings.toml").write_text("[fetch]\nread_timeout = 0.3\n")
+    server.routes["/robots.txt"] = robots
+    url = serve(server, "/post/x", WIX)
+    result = run("fetch", url, "--db", str(db_path), "--config", str(config_dir))
+    assert result.exit_code == 1
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"Error: {url}: not fetched: {reason}"), line
+    assert line.endswith("(--ignore-robots fetches it anyway)") and "cannot reach" not in line
+    assert server.hits("/post/x") == [] and len(server.hits("/robots.txt")) == 1
+
+
+INDEX = "<html><body>" + "".join(f'<a href="/a{i}">Story {i}</a>' for i in range(60)) + "</body></html>"
+
+
+@pytest.mark.parametrize(
+    ("path", "route", "says"),
+    [
+        ("/private/x", Route(WIX.encode()), "not fetched: robots.txt disallows it (--ignore-robots"),
+        ("/index", Route(INDEX.encode()), "not archived: an index page (60 links"),
+    ],
+)
+def test_every_fetch_failure_is_one_line_starting_with_error(
+    server: LocalServer, db_path: Path, config_dir: Path, path: str, route: Route, says: str
+) -> None:
+    """The pages `fetch` leaves out on purpose get the prefix of every other failure (`Error: URL: HTTP
+    404 …`); what did not happen and why follow the URL."""
+    server.routes["/robots.txt"] = Route(b"User-agent: *\nDisallow: /private/\n", content_type="text/plain")
+    server.routes[path] = route
+    url = server.url(path)
+    result = run("fetch", url, "--db", str(db_path), "--config", str(config_dir))
+    assert result.exit_code == 1
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"Error: {url}: ") and says in line, line

@@ -156,6 +156,8 @@ def fetch(
     robots.txt is obeyed (unless --ignore-robots); a page that is not an article (a consent wall, a
     captcha, an index, a soft 404, a paywall stub of a page we hold) is logged, not archived (unless
     --force).
+
+    A failure prints one line starting "Error:" and exits 1.
     """
     from ..archive.ingest import archive_page
     from ..crawl.round import adhoc_site
@@ -194,10 +196,10 @@ def fetch(
         host = urlsplit(url).hostname
         reason = f"DNS lookup failed for {host}"
         failed(Outcome.ERROR, reason, f"Error: cannot reach {host}: {reason}")
-    except RobotsDisallowed as exc:
-        failed(Outcome.DISALLOWED, exc.reason, f"not fetched: {url}: {exc.reason} (--ignore-robots fetches it anyway)")
-    except RobotsUnavailable as exc:
-        failed(Outcome.ERROR, exc.reason, f"not fetched: {url}: site unreachable: {exc.reason}", exc.status)
+    except (RobotsDisallowed, RobotsUnavailable) as exc:
+        outcome = Outcome.DISALLOWED if isinstance(exc, RobotsDisallowed) else Outcome.ERROR
+        line = f"Error: {url}: not fetched: {exc.reason} (--ignore-robots fetches it anyway)"
+        failed(outcome, exc.reason, line, exc.status)
     except FetchError as exc:
         failed(Outcome.ERROR, exc.reason, f"Error: {exc}", exc.status)
     site_rules = config.site_for(page.final_url)
@@ -215,7 +217,7 @@ def fetch(
             archive.record_fetch(url, Outcome.ERROR, status=page.status, error=exc.reason)
             failed(Outcome.ERROR, exc.reason, f"Error: {exc}", page.status, logged=True)
     if result.reason is not None:
-        line = f"not archived: {url} is {result.reason} ({result.status}; --force archives it anyway)"
+        line = f"Error: {url}: not archived: {result.reason} ({result.status}; --force archives it anyway)"
         failed(Outcome(result.status), str(result.reason), line, page.status, logged=True)
     _alert(config, page.final_url, article.title, result)
     _show_article(article.to_dict(), {"status": result.status, "version": result.version}, as_json)
