@@ -157,7 +157,10 @@ def fetch(
     captcha, an index, a soft 404, a paywall stub of a page we hold) is logged, not archived (unless
     --force).
 
-    A failure prints one line starting "Error:" and exits 1.
+    A timeout, a dropped or refused connection, or a 429, 500, 502, 503 or 504 (of robots.txt or of
+    the page) is tried again up to twice, after fetch.backoff (1 s) and twice that, or after the
+    server's Retry-After when it is at most 10 s; retries end within fetch.total_timeout (120 s) of
+    the start. A failure prints one line starting "Error:" and exits 1.
     """
     from ..archive.ingest import archive_page
     from ..crawl.round import adhoc_site
