@@ -9,6 +9,7 @@ ScraperError                 `transient`: worth trying again later (False unless
 │   ├── TooLargeError        body over the size cap (after decompression)
 │   ├── RobotsDisallowed     robots.txt forbids the URL
 │   ├── RobotsUnavailable    robots.txt is unreachable or answers 5xx: nothing fetched for now (RFC 9309)
+│   │   └── RobotsHostNotFound  ... because the host has no address: also a HostNotFound
 │   ├── HostNotFound         DNS has no address for the host
 │   ├── AddressRefused       the host resolves to a private address the site does not allow
 │   └── HostBackedOff        the host kept failing and is paused past this round; the URL stays due
@@ -43,6 +44,7 @@ __all__ = [
     "HostNotFound",
     "NotHTMLError",
     "RobotsDisallowed",
+    "RobotsHostNotFound",
     "RobotsUnavailable",
     "ScraperError",
     "SiteBusy",
@@ -147,6 +149,14 @@ class BrokerError(ScraperError):
 
 class HostNotFound(FetchError):
     """DNS knows no address for the URL's host."""
+
+
+class RobotsHostNotFound(RobotsUnavailable, HostNotFound):
+    """robots.txt could not be asked for because DNS knows no address for the host.
+
+    A crawl keeps the URL due, as for any robots.txt it cannot read; a user is told that the host
+    does not resolve, which is the trouble, rather than that robots.txt is unreachable.
+    """
 
 
 class AddressRefused(FetchError):

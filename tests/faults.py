@@ -62,8 +62,21 @@ def reset_mid_body(req: BaseHTTPRequestHandler) -> None:
     req.end_headers()
     req.wfile.write(body[:1000])
     req.wfile.flush()
-    # SO_LINGER 0: close with a TCP RST instead of a FIN
+    _reset(req)
+
+
+def reset_at_once(req: BaseHTTPRequestHandler) -> None:
+    """A TCP RST before any byte of an answer."""
+    _reset(req)
+
+
+def _reset(req: BaseHTTPRequestHandler) -> None:
+    """Close the connection with a TCP RST (SO_LINGER 0) instead of a FIN.  The socket's file object
+    holds the descriptor open, so it is closed first; else the RST would wait for the handler's
+    keep-alive loop, and the client would see a read timeout instead."""
+    req.close_connection = True
     req.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    req.rfile.close()
     req.connection.close()
 
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import time
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
 from scraper.cli import cli
+from tests import faults
 from tests.conftest import rows, write_site_file
 from tests.server import PAGES, LocalServer, Route
 
@@ -166,7 +170,7 @@ def test_db_from_environment(server: LocalServer, db_path: Path, config_dir: Pat
 def test_expected_failures_give_one_line_and_a_fetch_row(
     server: LocalServer, db_path: Path, config_dir: Path, route: Route, reason: str
 ) -> None:
-    (config_dir / "settings.toml").write_text("[fetch]\nmax_bytes = 10000\nread_timeout = 0.3\n")
+    fast_retries(config_dir, "max_bytes = 10000\nread_timeout = 0.3\n")
     server.routes["/a"] = route
     url = server.url("/a")
     result = run("fetch", url, "--db", str(db_path), "--config", str(config_dir))
@@ -212,6 +216,7 @@ def test_fetch_json_prints_one_object_when_it_fails(
 def test_connection_refused_exits_1(db_path: Path, config_dir: Path) -> None:
     import socket
 
+    fast_retries(config_dir)
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -314,3 +319,189 @@ def test_a_small_front_page_is_not_archived_as_an_article(server: LocalServer, d
     assert (url, "not-article") in rows(db_path, "SELECT url, outcome FROM fetches")
     forced = run("fetch", url, "--force", "--db", str(db_path), "--config", str(config_dir))
     assert forced.exit_code == 0 and rows(db_path, "SELECT count(*) FROM versions") == [(1,)]
+
+
+# ------------------------------------------------------------------ fetch: what a failure says, retries
+
+
+def fast_retries(config_dir: Path, extra: str = "") -> None:
+    """Short backoff, so retried failures cost the tests little time."""
+    (config_dir / "settings.toml").write_text(f"[fetch]\nbackoff = 0.01\n{extra}")
+
+
+def fails_first(times: int, fault: faults.Handler, html: str = WIX) -> faults.Handler:
+    """A handler that answers with `fault` the first `times` requests, then with the page `html`."""
+    calls = itertools.count()
+
+    def handle(req: BaseHTTPRequestHandler) -> None:
+        if next(calls) < times:
+            fault(req)
+            return
+        body = html.encode("utf-8")
+        req.send_response(200)
+        req.send_header("Content-Type", "text/html; charset=utf-8")
+        req.send_header("Content-Length", str(len(body)))
+        req.end_headers()
+        req.wfile.write(body)
+
+    return handle
+
+
+@pytest.mark.parametrize("http", ["aiohttp", "httpx"])
+@pytest.mark.parametrize("ignore_robots", [False, True])
+def test_a_host_name_that_does_not_resolve_is_said_plainly(
+    db_path: Path, config_dir: Path, http: str, ignore_robots: bool
+) -> None:
+    """RFC 6761: .invalid never resolves.  Whether robots.txt or the page was asked for first, the
+    line names the host that does not resolve, not robots.txt."""
+    (config_dir / "settings.toml").write_text(f'[fetch]\nhttp = "{http}"\n')
+    url = "http://news.example.invalid/2024/06/story.html"
+    args = ["--ignore-robots"] if ignore_robots else []
+    result = run("fetch", url, *args, "--db", str(db_path), "--config", str(config_dir))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: cannot reach news.example.invalid: DNS lookup failed for news.example.invalid\n"
+    ), result.output
+    assert rows(db_path, "SELECT url, outcome, error FROM fetches") == [
+        (url, "error", "DNS lookup failed for news.example.invalid")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("robots", "reason"),
+    [
+        (Route(b"down", status=503), "robots.txt unreachable: HTTP 503 Service Unavailable"),
+        (Route(b"User-agent: *\n", content_type="text/plain", delay=1.0), "robots.txt unreachable: read timeout"),
+    ],
+)
+def test_robots_txt_trouble_on_a_host_that_answers_is_named_as_robots_txt(
+    server: LocalServer, db_path: Path, config_dir: Path, robots: Route, reason: str
+) -> None:
+    """The host resolves and answers; only its robots.txt cannot be read: that is what the line says,
+    the page is never asked for (RFC 9309), and robots.txt is tried again like any transient failure."""
+    fast_retries(config_dir, "read_timeout = 0.3\n")
+    server.routes["/robots.txt"] = robots
+    url = serve(server, "/post/x", WIX)
+    result = run("fetch", url, "--db", str(db_path), "--config", str(config_dir))
+    assert result.exit_code == 1
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"Error: {url}: not fetched: {reason}"), line
+    assert line.endswith("(--ignore-robots fetches it anyway)") and "cannot reach" not in line
+    assert server.hits("/post/x") == [] and len(server.hits("/robots.txt")) == 3
+
+
+INDEX = "<html><body>" + "".join(f'<a href="/a{i}">Story {i}</a>' for i in range(60)) + "</body></html>"
+
+
+@pytest.mark.parametrize(
+    ("path", "route", "says"),
+    [
+        ("/private/x", Route(WIX.encode()), "not fetched: robots.txt disallows it (--ignore-robots"),
+        ("/index", Route(INDEX.encode()), "not archived: an index page (60 links"),
+    ],
+)
+def test_every_fetch_failure_is_one_line_starting_with_error(
+    server: LocalServer, db_path: Path, config_dir: Path, path: str, route: Route, says: str
+) -> None:
+    """The pages `fetch` leaves out on purpose get the prefix of every other failure (`Error: URL: HTTP
+    404 …`); what did not happen and why follow the URL."""
+    server.routes["/robots.txt"] = Route(b"User-agent: *\nDisallow: /private/\n", content_type="text/plain")
+    server.routes[path] = route
+    url = server.url(path)
+    result = run("fetch", url, "--db", str(db_path), "--config", str(config_dir))
+    assert result.exit_code == 1
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"Error: {url}: ") and says in line, line
+
+
+@pytest.mark.parametrize("http", ["aiohttp", "httpx"])
+@pytest.mark.parametrize(
+    "fault",
+    [
+        faults.status(500),
+        faults.status(502),
+        faults.status(503),
+        faults.status(504),
+        faults.reset_mid_body,
+        faults.reset_at_once,
+    ],
+    ids=["500", "502", "503", "504", "reset-mid-body", "reset-at-once"],
+)
+def test_fetch_retries_a_transient_failure_twice(
+    server: LocalServer, db_path: Path, config_dir: Path, fault: faults.Handler, http: str
+) -> None:
+    """Two failures the crawl would retry, then the page: `fetch` archives it."""
+    fast_retries(config_dir, f'http = "{http}"\n')
+    server.routes["/post/x"] = Route(handler=fails_first(2, fault))
+    url = server.url("/post/x")
+    result = run("fetch", url, "--db", str(db_path), "--config", str(config_dir))
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("new · version 1")
+    # (aiohttp itself asks once more after a reset before any answer, so that case is asked 3 times too)
+    assert len(server.hits("/post/x")) == 3
+    assert rows(db_path, "SELECT outcome FROM fetches") == [("new",)]  # one fetch, however many tries
+
+
+def test_fetch_gives_up_after_two_retries_and_never_retries_a_404(
+    server: LocalServer, db_path: Path, config_dir: Path
+) -> None:
+    fast_retries(config_dir)
+    server.routes["/down"] = Route(b"<html><body>down</body></html>", status=503)
+    server.routes["/gone"] = Route(b"<html><body>gone</body></html>", status=404)
+    down = run("fetch", server.url("/down"), "--db", str(db_path), "--config", str(config_dir))
+    assert down.exit_code == 1
+    assert down.stderr == f"Error: {server.url('/down')}: HTTP 503 Service Unavailable\n"
+    assert len(server.hits("/down")) == 3  # the first try and two retries
+    gone = run("fetch", server.url("/gone"), "--db", str(db_path), "--config", str(config_dir))
+    assert gone.exit_code == 1 and len(server.hits("/gone")) == 1  # not transient: asked once
+    assert rows(db_path, "SELECT outcome, error FROM fetches ORDER BY id") == [
+        ("error", "HTTP 503 Service Unavailable"),
+        ("error", "HTTP 404 Not Found"),
+    ]
+    fast_retries(config_dir, "retries = 0\n")  # fewer retries configured: fewer retries made
+    assert run("fetch", server.url("/down"), "--db", str(db_path), "--config", str(config_dir)).exit_code == 1
+    assert len(server.hits("/down")) == 4
+
+
+def test_fetch_waits_for_a_short_retry_after_and_not_for_a_long_one(
+    server: LocalServer, db_path: Path, config_dir: Path
+) -> None:
+    fast_retries(config_dir)
+    server.routes["/busy"] = Route(handler=fails_first(1, faults.status(503, **{"Retry-After": "1"})))
+    server.routes["/away"] = Route(handler=faults.status(503, **{"Retry-After": "3600"}))
+    busy = run("fetch", server.url("/busy"), "--db", str(db_path), "--config", str(config_dir))
+    assert busy.exit_code == 0, busy.output
+    first, second = (s.at for s in server.hits("/busy"))
+    assert second - first >= 0.95  # the server's 1 s, not the 0.01 s backoff
+    away = run("fetch", server.url("/away"), "--db", str(db_path), "--config", str(config_dir))
+    assert away.exit_code == 1
+    assert away.stderr == (
+        f"Error: {server.url('/away')}: HTTP 503 Service Unavailable; Retry-After 3600s is over the 10s cap\n"
+    )
+    assert len(server.hits("/away")) == 1
+
+
+def test_fetch_retries_end_within_the_total_timeout(server: LocalServer, db_path: Path, config_dir: Path) -> None:
+    """A retry still running when `fetch.total_timeout` has passed since the start is cut short, with
+    the failure that made it: retrying never makes `fetch` take longer than one try may."""
+    fast_retries(config_dir, "total_timeout = 1.5\n")
+    calls = itertools.count()
+    page = fails_first(0, faults.status(503))
+
+    def handle(req: BaseHTTPRequestHandler) -> None:
+        if next(calls) == 0:
+            time.sleep(0.8)
+            faults.status(503)(req)
+        else:  # the retry would take 1 s, under its own timeout but past the first try's start + 1.5 s
+            time.sleep(1.0)
+            page(req)
+
+    server.routes["/x"] = Route(handler=handle)
+    started = time.monotonic()
+    result = run("fetch", server.url("/x"), "--db", str(db_path), "--config", str(config_dir))
+    assert time.monotonic() - started < 2.5
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {server.url('/x')}: HTTP 503 Service Unavailable (retries gave up after 1.5s in all)\n"
+    )
+    assert len(server.hits("/x")) == 2

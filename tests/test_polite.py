@@ -11,7 +11,14 @@ from typing import Any
 import pytest
 
 from scraper.config import Settings
-from scraper.errors import BadStatusError, FetchError, HostBackedOff, RobotsDisallowed, RobotsUnavailable
+from scraper.errors import (
+    BadStatusError,
+    FetchError,
+    HostBackedOff,
+    HostNotFound,
+    RobotsDisallowed,
+    RobotsUnavailable,
+)
 from scraper.fetch.client import Fetcher
 from scraper.fetch.pacing import Polite
 from tests.conftest import local_settings
@@ -97,6 +104,28 @@ def test_robots_4xx_allows_and_unreachable_host_says_so(server: LocalServer) -> 
         port = sock.getsockname()[1]
     (dead,) = fetch_all(local_settings(fetch__retries=0), [f"http://127.0.0.1:{port}/x"])
     assert isinstance(dead, RobotsUnavailable) and dead.reason == "robots.txt unreachable: connection refused"
+
+
+def test_robots_txt_of_a_host_that_does_not_resolve_says_the_host() -> None:
+    """RFC 6761: .invalid never resolves.  The crawl keeps the URL due, as for any robots.txt it cannot
+    read (a RobotsUnavailable); the error is also a HostNotFound, not worth retrying, for whoever says
+    what went wrong; the robots.txt request is reported as before."""
+    reported: list[tuple[str, str | None]] = []
+
+    async def go() -> BaseException | None:
+        async with Fetcher(local_settings()) as fetcher:
+            polite = Polite(fetcher, local_settings(), report=lambda u, st, n, sec, err: reported.append((u, err)))
+            try:
+                await polite.fetch("http://news.example.invalid/2024/story")
+            except FetchError as exc:
+                return exc
+            return None
+
+    error = asyncio.run(go())
+    assert isinstance(error, RobotsUnavailable) and isinstance(error, HostNotFound) and not error.transient
+    assert reported == [
+        ("http://news.example.invalid/robots.txt", "robots.txt unreachable: DNS lookup failed (no such host)")
+    ]
 
 
 def test_retry_after_is_honoured(server: LocalServer) -> None:

@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
+from urllib.parse import urlsplit
 
 import click
 
@@ -155,10 +156,15 @@ def fetch(
     robots.txt is obeyed (unless --ignore-robots); a page that is not an article (a consent wall, a
     captcha, an index, a soft 404, a paywall stub of a page we hold) is logged, not archived (unless
     --force).
+
+    A timeout, a dropped or refused connection, or a 429, 500, 502, 503 or 504 (of robots.txt or of
+    the page) is tried again up to twice, after fetch.backoff (1 s) and twice that, or after the
+    server's Retry-After when it is at most 10 s; retries end within fetch.total_timeout (120 s) of
+    the start. A failure prints one line starting "Error:" and exits 1.
     """
     from ..archive.ingest import archive_page
     from ..crawl.round import adhoc_site
-    from ..errors import RobotsDisallowed, RobotsUnavailable
+    from ..errors import HostNotFound, RobotsDisallowed, RobotsUnavailable
     from ..extract import extract_article
     from ..fetch.client import make_fetcher, own_origin
     from ..fetch.pacing import fetch_one
@@ -189,10 +195,14 @@ def fetch(
 
     try:
         page = asyncio.run(get())
-    except RobotsDisallowed as exc:
-        failed(Outcome.DISALLOWED, exc.reason, f"not fetched: {url}: {exc.reason} (--ignore-robots fetches it anyway)")
-    except RobotsUnavailable as exc:
-        failed(Outcome.ERROR, exc.reason, f"not fetched: {url}: site unreachable: {exc.reason}", exc.status)
+    except HostNotFound:  # asking for robots.txt or for the page: either way the host is the trouble
+        host = urlsplit(url).hostname
+        reason = f"DNS lookup failed for {host}"
+        failed(Outcome.ERROR, reason, f"Error: cannot reach {host}: {reason}")
+    except (RobotsDisallowed, RobotsUnavailable) as exc:
+        outcome = Outcome.DISALLOWED if isinstance(exc, RobotsDisallowed) else Outcome.ERROR
+        line = f"Error: {url}: not fetched: {exc.reason} (--ignore-robots fetches it anyway)"
+        failed(outcome, exc.reason, line, exc.status)
     except FetchError as exc:
         failed(Outcome.ERROR, exc.reason, f"Error: {exc}", exc.status)
     site_rules = config.site_for(page.final_url)
@@ -210,7 +220,7 @@ def fetch(
             archive.record_fetch(url, Outcome.ERROR, status=page.status, error=exc.reason)
             failed(Outcome.ERROR, exc.reason, f"Error: {exc}", page.status, logged=True)
     if result.reason is not None:
-        line = f"not archived: {url} is {result.reason} ({result.status}; --force archives it anyway)"
+        line = f"Error: {url}: not archived: {result.reason} ({result.status}; --force archives it anyway)"
         failed(Outcome(result.status), str(result.reason), line, page.status, logged=True)
     _alert(config, page.final_url, article.title, result)
     _show_article(article.to_dict(), {"status": result.status, "version": result.version}, as_json)

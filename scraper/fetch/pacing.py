@@ -21,12 +21,29 @@ from dataclasses import dataclass, field
 from protego import Protego
 
 from ..config import Settings
-from ..errors import AddressRefused, FetchError, HostBackedOff, RobotsDisallowed, RobotsUnavailable
+from ..errors import (
+    AddressRefused,
+    FetchError,
+    HostBackedOff,
+    HostNotFound,
+    RobotsDisallowed,
+    RobotsHostNotFound,
+    RobotsUnavailable,
+)
 from ..models import Page
 from ..urls import host_of, origin_of
 from .client import FEED_TYPES, HTML_TYPES, Fetcher
 
-__all__ = ["HostState", "Polite", "Robots", "RobotsCache", "fetch_one"]
+__all__ = [
+    "ONE_OFF_MAX_WAIT",
+    "ONE_OFF_RETRIES",
+    "HostState",
+    "Polite",
+    "Robots",
+    "RobotsCache",
+    "fetch_one",
+    "retry_wait",
+]
 
 log = logging.getLogger(__name__)
 
@@ -38,13 +55,15 @@ FetchReport = Callable[[str, int | None, int, float, str | None], None]
 @dataclass
 class Robots:
     """A parsed robots.txt and when it was fetched; None rules allow everything.  `unavailable` says
-    why it could not be read (unreachable, 5xx): then nothing is fetched from the origin for now."""
+    why it could not be read (unreachable, 5xx): then nothing is fetched from the origin for now;
+    `no_address` when that is because the host has no address (DNS), not robots.txt's own trouble."""
 
     rules: Protego | None
     fetched: float
     delay: float | None = None
     text: str = ""
     unavailable: str | None = None
+    no_address: bool = False
 
 
 @dataclass
@@ -146,7 +165,7 @@ class Polite:
                 return Robots(None, retry_soon)  # the page is refused alike, with the same reason
             reason = f"robots.txt unreachable: {exc.reason}"
             self._report(url, exc.status, 0, elapsed, reason)
-            return Robots(None, retry_soon, unavailable=reason)
+            return Robots(None, retry_soon, unavailable=reason, no_address=isinstance(exc, HostNotFound))
         self._report(url, page.status, page.size, page.elapsed, None)
         text = page.content.decode("utf-8", "replace")
         rules = Protego.parse(text)
@@ -157,6 +176,8 @@ class Polite:
         if not self.get("crawl.respect_robots"):
             return
         robots = await self.robots(url)
+        if robots.no_address:  # the host itself: a retry in a moment would not help
+            raise RobotsHostNotFound(url, robots.unavailable or "DNS lookup failed")
         if robots.unavailable:
             raise RobotsUnavailable(url, robots.unavailable, transient=True)
         if robots.rules is not None and not robots.rules.can_fetch(url, self.settings.user_agent):
@@ -217,20 +238,9 @@ class Polite:
         """The host's failure count or pause changed; where they are shared (`RedisPolite`), say so now."""
 
     def _wait_before_retry(self, url: str, host: HostState, exc: FetchError, attempt: int) -> None:
-        cap = self.get("fetch.max_retry_after")
-        if exc.retry_after is not None:
-            if exc.retry_after > cap:
-                raise FetchError(
-                    url,
-                    f"{exc.reason}; Retry-After {exc.retry_after:g}s is over the {cap:g}s cap",
-                    status=exc.status,
-                    transient=exc.transient,
-                ) from None
-            wait = exc.retry_after
-        else:
-            wait = self.get("fetch.backoff") * 2**attempt * random.uniform(0.5, 1.5)
+        wait = retry_wait(url, exc, attempt, self.get("fetch.backoff"), self.get("fetch.max_retry_after"))
         log.info("retrying %s in %.2fs after: %s", url, wait, exc.reason)
-        host.hold(time.monotonic() + min(wait, cap))
+        host.hold(time.monotonic() + wait)
 
     def _back_off(self, url: str, host: HostState, exc: FetchError) -> None:
         over = host.failures - self.get("crawl.host_failures")
@@ -257,9 +267,62 @@ class Polite:
                 return await self.fetcher.fetch(url, etag=etag, last_modified=last_modified, accept=accept)
 
 
+def retry_wait(url: str, exc: FetchError, attempt: int, backoff: float, cap: float) -> float:
+    """Seconds to wait before retrying `url` after the transient failure `exc` of try `attempt` (0
+    first): the server's Retry-After, else `backoff` doubling each attempt with jitter, never over
+    `cap`.  A Retry-After over `cap` is not waited for: it becomes the error, saying so."""
+    if exc.retry_after is not None:
+        if exc.retry_after > cap:
+            raise FetchError(
+                url,
+                f"{exc.reason}; Retry-After {exc.retry_after:g}s is over the {cap:g}s cap",
+                status=exc.status,
+                transient=exc.transient,
+            ) from None
+        return exc.retry_after
+    return min(backoff * 2.0**attempt * random.uniform(0.5, 1.5), cap)
+
+
+ONE_OFF_RETRIES = 2  # a one-off fetch tries a transient failure again at most this often (and `fetch.retries`)
+ONE_OFF_MAX_WAIT = 10.0  # nor waits longer than this (and `fetch.max_retry_after`) before a retry
+
+
 async def fetch_one(fetcher: Fetcher, settings: Settings, url: str, *, ignore_robots: bool = False) -> Page:
-    """One GET of a URL a user named (`scraper fetch`): robots.txt obeyed unless `ignore_robots`,
-    no retries, no pacing (it is one request)."""
-    if not ignore_robots:
-        await Polite(fetcher, settings).check(url)
-    return await fetcher.fetch(url)
+    """One GET of a URL a user named (`scraper fetch`): robots.txt obeyed unless `ignore_robots`, no
+    pacing (it is one request).
+
+    What the crawl retries (a failure that says it is `transient`: a timeout, a dropped or refused
+    connection, 429, 5xx, a robots.txt unreachable for one of those) is tried again, at most
+    `ONE_OFF_RETRIES` times, after `fetch.backoff` doubling or the server's Retry-After, each wait at
+    most `ONE_OFF_MAX_WAIT` seconds.  Retries end within `fetch.total_timeout` of the start, so they
+    never make the command take longer than one try of robots.txt and the page may.
+    """
+    get = settings.get
+    retries = min(get("fetch.retries"), ONE_OFF_RETRIES)
+    cap = min(get("fetch.max_retry_after"), ONE_OFF_MAX_WAIT)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + get("fetch.total_timeout")
+    robots_read = ignore_robots
+    failure: FetchError | None = None  # the last transient failure, when retrying
+    for attempt in range(retries + 1):
+        try:
+            async with asyncio.timeout_at(deadline if failure is not None else None):
+                if not robots_read:  # a new Polite: a robots.txt that could not be read is asked again
+                    await Polite(fetcher, settings).check(url)
+                    robots_read = True
+                return await fetcher.fetch(url)
+        except TimeoutError:  # the retries' deadline (the client turns its own timeouts into FetchErrors)
+            assert failure is not None
+            total = get("fetch.total_timeout")
+            reason = f"{failure.reason} (retries gave up after {total:g}s in all)"
+            raise type(failure)(url, reason, status=failure.status) from None
+        except FetchError as exc:
+            if not exc.transient or attempt == retries:
+                raise
+            wait = retry_wait(url, exc, attempt, get("fetch.backoff"), cap)
+            if loop.time() + wait >= deadline:
+                raise
+            log.info("retrying %s in %.2fs after: %s", url, wait, exc.reason)
+            await asyncio.sleep(wait)
+            failure = exc
+    raise AssertionError("unreachable")
