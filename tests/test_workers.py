@@ -410,3 +410,38 @@ def test_no_worker_needed_to_refuse_a_bad_broker_url(tmp_path: Path, db_path: Pa
     )
     assert done.returncode == 2, done.stdout + done.stderr
     assert "not a Redis URL" in done.stderr
+
+
+def test_an_unreadable_robots_txt_is_not_shared_as_allow_all(redis: RedisServer) -> None:
+    """A robots.txt that could not be read (a 5xx, a timeout) stops the host for now and is asked
+    again; shared through Redis it was stored as "allow all" for the whole refresh period, so the
+    next worker to ask fetched the host's pages anyway. Rules that were read, and a 4xx, are shared."""
+    import redis.asyncio as aioredis
+    from protego import Protego
+
+    from scraper.fetch.pacing import Robots
+    from scraper.workers.broker import BrokerConfig
+    from scraper.workers.politeness import RedisPacer
+
+    async def scenario() -> tuple[Robots | None, Robots | None, Robots | None]:
+        client = aioredis.Redis.from_url(redis.url)
+        try:
+            pacer = RedisPacer(client, BrokerConfig(url=redis.url))
+            now = time.time()
+            down = Robots(None, now + 60, unavailable="robots.txt unreachable: HTTP 503")
+            await pacer.cache_robots("http://down.example", down, 86400)
+            text = "User-agent: *\nDisallow: /private/\n"
+            await pacer.cache_robots("http://up.example", Robots(Protego.parse(text), now, None, text), 86400)
+            await pacer.cache_robots("http://none.example", Robots(None, now), 86400)  # a 404: allow all
+            return (
+                await pacer.cached_robots("http://down.example"),
+                await pacer.cached_robots("http://up.example"),
+                await pacer.cached_robots("http://none.example"),
+            )
+        finally:
+            await client.aclose()
+
+    down, up, none = asyncio.run(scenario())
+    assert down is None
+    assert up is not None and up.rules is not None and not up.rules.can_fetch("http://up.example/private/x", "*")
+    assert none is not None and none.rules is None and none.unavailable is None

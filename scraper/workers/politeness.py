@@ -103,8 +103,9 @@ class RedisPacer:
         return Robots(rules, float(data["fetched"]), data["delay"], data["text"])
 
     async def cache_robots(self, origin: str, robots: Robots, refresh: float) -> None:
-        """Keep rules that were read (or a 4xx: allow all); an unreachable robots.txt is asked again."""
-        if robots.rules is not None and not robots.text:
+        """Keep rules that were read (or a 4xx: allow all); an unreachable robots.txt is asked again (it
+        stops the host meanwhile: shared, it would read as "allow all")."""
+        if robots.unavailable is not None or (robots.rules is not None and not robots.text):
             return
         ttl = refresh - (time.time() - robots.fetched)
         if ttl < 1:
