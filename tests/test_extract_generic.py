@@ -477,7 +477,11 @@ def test_the_one_sentence_long_h1_beats_metadata_titles_rewritten_for_search() -
     headline and og:title agree with each other, two sources stated for machines decide instead."""
     url = "https://www.moneywise-guides.example.co.uk/energy/heat-pump-grant/"
     html = (PAGES / "seo-title-lone-headline-en.html").read_text(encoding="utf-8")
-    assert extract_article(html, url, fetched_at=NOW).title == "Can you get the £7,500 heat pump grant this winter?"
+    article = extract_article(html, url, fetched_at=NOW)
+    assert (article.title, article.sources["title"]) == (
+        "Can you get the £7,500 heat pump grant this winter?",
+        "h1:lone",
+    )
     ld = '{"@type":"Article","headline":"Heat pump grant: who can get £7,500 and how to apply"},'
     agreed = html.replace('"@graph":[', '"@graph":[' + ld)
     assert extract_article(agreed, url, fetched_at=NOW).title == "Heat pump grant: who can get £7,500 and how to apply"

@@ -271,7 +271,7 @@ def find_title(doc: Doc) -> Found:
             return picked, "h1"
     lone = _lone_headline(h1_nodes, h1s, doc)
     if lone and not _structured_agree(metas, doc):
-        return lone, "h1"
+        return lone, "h1:lone"
     for value, rule in metas:
         stripped = strip_site(value, doc)
         segments = [s for s in _TITLE_SEP.split(stripped)[0::2] if len(_key(s)) >= 6]
