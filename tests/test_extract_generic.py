@@ -498,3 +498,21 @@ def test_a_short_h1_or_a_masthead_h1_is_not_taken_for_the_headline() -> None:
     assert extract_article(section, url, fetched_at=NOW).title == seo
     logo = '<h1 class="guide-title"><img src="/logo.svg" alt=""> Independent guides to your money, since 2009</h1>'
     assert extract_article(html[:start] + logo + html[end:], url, fetched_at=NOW).title == seo
+
+
+def test_a_page_of_one_line_written_straight_into_body_is_that_line() -> None:
+    """Failure mode 1 (an empty body where the page has text): a notice of one line, no element around
+    it, no block of 25 characters anywhere for the scorer to weigh. That line is the body; a page of
+    menus and teasers with no article keeps an empty one (its text would be taken for an article).
+    A crawl still does not archive the notice as an article: its judge calls it an empty page."""
+    html = (PAGES.parent / "short" / "one-line-notice-en.html").read_text(encoding="utf-8")
+    article = extract_article(html, "https://www.example.org/notice", fetched_at=NOW)
+    assert article.body == "The archive is read-only tonight from 22:00."
+    assert article.sources["body"] == "generic:page"
+    links = "".join(f'<li><a href="/s/{i}">Story {i} of today</a></li>' for i in range(40))
+    teasers = f'<html><body><div class="teasers"><ul>{links}</ul></div></body></html>'
+    assert extract_article(teasers, "https://www.example.org/", fetched_at=NOW).body == ""
+    from scraper.classify import judge, read_markup
+
+    verdict = judge(read_markup(html), article, None)
+    assert verdict is not None and "empty page" in verdict.reason

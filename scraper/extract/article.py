@@ -266,4 +266,11 @@ def _body(rules: list[Rules], doc: Doc, values: dict[str, object], sources: dict
         body, sources["body"] = stub, found[1]  # type: ignore[index]
     if len(body) < 200 and len(doc.ld.body) > len(body):
         body, sources["body"] = doc.ld.body.strip(), "jsonld:articleBody"
+    page = doc.tree.body
+    if not body and page is not None and len(page.text(deep=True).strip()) <= _SHORT_BODY:
+        # a page of a line or two, written straight into <body>: that line is all it says (on a page
+        # of more text and no article found, its menus and teasers would be taken for one)
+        body = render_body([page], title, authors)
+        if body:
+            sources["body"] = "generic:page"
     values["body"] = body
