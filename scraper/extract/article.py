@@ -270,7 +270,7 @@ def _body(rules: list[Rules], doc: Doc, values: dict[str, object], sources: dict
     if not body and page is not None and len(page.text(deep=True).strip()) <= _SHORT_BODY:
         # a page of a line or two, written straight into <body>: that line is all it says (on a page
         # of more text and no article found, its menus and teasers would be taken for one)
-        body = render_body([page], title, authors)
+        body = render_body([page], title, authors)  # type: ignore[arg-type]
         if body:
             sources["body"] = "generic:page"
     values["body"] = body
