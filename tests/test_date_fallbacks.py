@@ -111,3 +111,17 @@ def test_is_machine_date() -> None:
     assert dates.parse_date("2024-03-01, updated 2 March") == "2024-03-01"
     now = datetime(2026, 1, 1, tzinfo=UTC)
     assert dates.parse_date("2030-01-01T10:00:00+01:00", now=now) is None  # not "2001-01-30" from "30-01-01"
+
+
+def test_a_day_and_a_three_letter_month_without_a_time_is_read_as_written_text() -> None:
+    """ "14 May 2024" looks like RFC 2822 up to its missing time of day, which RFC 2822 requires; taken
+    for a machine date, it failed that parse and was never read as text, nor "14 mai 2024" (French),
+    "3 Feb 2023" or "9 Okt 2022". With a time it is still RFC 2822."""
+    now = datetime(2025, 1, 1, tzinfo=UTC)
+    assert dates.parse_date("14 May 2024", "en", now) == "2024-05-14"
+    assert dates.parse_date("14 mai 2024", "fr", now) == "2024-05-14"
+    assert dates.parse_date("3 Feb 2023", "en", now) == "2023-02-03"
+    assert dates.parse_date("9 Okt 2022", "de", now) == "2022-10-09"
+    assert not dates.is_machine_date("14 May 2024")
+    assert dates.is_machine_date("14 May 2024 10:00")
+    assert dates.parse_date("Tue, 14 May 2024 10:00:00 GMT", now=now) == "2024-05-14T10:00:00+00:00"

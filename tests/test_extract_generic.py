@@ -170,6 +170,37 @@ def test_a_comments_heading_over_undated_items_reads_no_comments() -> None:
     assert "Be civil" not in article.body
 
 
+def test_a_structural_comment_is_its_text_without_the_name_and_stamp_it_opens_with() -> None:
+    """Where a comment's name, stamp and words are one block's lines (`div.c-body` holding three
+    divs), the name and the stamp are read as such and left out of the text."""
+    html = (PAGES / "comments-heading-no-stamps-en.html").read_text(encoding="utf-8")
+    item = '<li class="post"><div class="c-body"><div>{who}</div><div>{when}</div><div>{what}</div></div></li>'
+    posts = "".join(
+        item.format(who=who, when=when, what=what)
+        for who, when, what in [
+            (
+                "Gwen Harris",
+                "14 May 2024",
+                "The fish passes were the whole problem last time, and nobody has shown me the new ones work.",
+            ),
+            (
+                "Tom Price",
+                "15 May 2024",
+                "Several hundred jobs for a decade is exactly what this town needs, survey or no survey.",
+            ),
+        ]
+    )
+    start, end = html.index('<ul class="house-rules">'), html.index("</ul>") + len("</ul>")
+    html = html[:start] + f'<ul class="talk__list">{posts}</ul>' + html[end:]
+    html = html.replace('<p class="talk__closed">Commenting is not open on this story.</p>', "")
+    article = extract_article(html, "https://www.severnside.example.co.uk/news/lagoon", fetched_at=NOW)
+    got = [(c.author, c.published, c.text[:22]) for c in article.comments]
+    assert got == [
+        ("Gwen Harris", "2024-05-14", "The fish passes were t"),
+        ("Tom Price", "2024-05-15", "Several hundred jobs f"),
+    ]
+
+
 # ---------------------------------------------------------------- titles
 
 

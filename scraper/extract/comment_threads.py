@@ -132,7 +132,8 @@ def read_threads(sections: list[LexborNode], lang: str | None, now: datetime) ->
             text = _text(item, ids)
             if not text:
                 continue
-            author, published = _who_and_when(item, ids, lang, now)
+            author, published, header = _who_and_when(item, ids, lang, now)
+            text = _without_header(text, header)
             # the site's own id where the item has one, else a hash that stays put when comments are added
             cid = by_mem[item.mem_id] = _strip_prefix(attr(item, "id")) or _hash_id(author, text)
             parent = _parent(item, by_mem, section)  # items come in page order: a parent is read first
@@ -174,8 +175,21 @@ def _inside_reply(node: LexborNode, item: LexborNode, ids: set[int]) -> bool:
     return False
 
 
-def _who_and_when(item: LexborNode, ids: set[int], lang: str | None, now: datetime) -> tuple[str | None, str | None]:
-    """The first short text that reads as a date, and the short text before it as the author."""
+def _without_header(text: str, header: set[str]) -> str:
+    """The comment without the name and stamp lines it opens with, where its block holds them too."""
+    lines = text.split("\n")
+    start = 0
+    while start < len(lines) and (not lines[start].strip() or lines[start].strip(" :") in header):
+        start += 1
+    rest = "\n".join(lines[start:]).strip()
+    return rest or text
+
+
+def _who_and_when(
+    item: LexborNode, ids: set[int], lang: str | None, now: datetime
+) -> tuple[str | None, str | None, set[str]]:
+    """The first short text that reads as a date, and the short text before it as the author; and the
+    short texts read up to the date (the comment's header)."""
     before: list[str] = []
     for node, _ in _elements(item):
         if node.mem_id in ids or _inside_reply(node, item, ids):
@@ -185,16 +199,17 @@ def _who_and_when(item: LexborNode, ids: set[int], lang: str | None, now: dateti
         if not own or len(own) > _LEAF_MAX:
             continue
         if any(ch.isdigit() for ch in own) and (published := parse_date(own, lang, now)):
+            header = {*before, own.strip(" :")}
             if not before:
-                return None, published
+                return None, published, header
             if _CLOCK.search(before[-1]):
-                return None, published  # "at 02:57": the stamp's own words, not a name
+                return None, published, header  # "at 02:57": the stamp's own words, not a name
             names = clean_authors(before[-1])
-            return (names[0] if names else before[-1][:_LEAF_MAX]), published
+            return (names[0] if names else before[-1][:_LEAF_MAX]), published, header
         before.append(own.strip(" :"))
         if len(before) > 4:
             break  # the header is over: what follows is the comment itself
-    return None, None
+    return None, None, set()
 
 
 def _parent(item: LexborNode, by_mem: dict[int, str], section: LexborNode) -> str | None:

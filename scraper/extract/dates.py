@@ -465,9 +465,9 @@ def scan_text_dates(text: str, lang: str | None = None, now: datetime | None = N
     return _absolute(unicodedata.normalize("NFKC", text), lang, now or datetime.now(UTC))
 
 
-_RFC_2822 = re.compile(
-    r"(?:\w{3},\s*)?\d{1,2}\s+\w{3}\s+\d{4}(?:\s+\d\d:\d\d(?::\d\d)?)?(?:\s*(?:GMT|UTC|Z|[+-]\d{4}))?"
-)
+# RFC 2822 has a time of day: "14 May 2024" alone is a date written for people (and "14 mai 2024"
+# is French), which the text parser reads
+_RFC_2822 = re.compile(r"(?:\w{3},\s*)?\d{1,2}\s+\w{3}\s+\d{4}\s+\d\d:\d\d(?::\d\d)?(?:\s*(?:GMT|UTC|Z|[+-]\d{4}))?")
 
 
 def is_machine_date(text: str) -> bool:
