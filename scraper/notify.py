@@ -40,10 +40,11 @@ class Alert:
 def alert_for(site: str | None, headline: str | None, link: str, saved: Any) -> tuple[str, str] | None:
     """Title and body of the message for one save (a `SaveResult`), or None when there is nothing to tell.
 
-    A first version is not an edit; a version with changed text or headline is; so is a comment that
-    disappeared, even when the story itself did not change.
+    A first version is not an edit, nor a re-extraction; a version with changed text or headline is;
+    so is a comment that disappeared, even when the story itself did not change.
     """
-    change = saved.change if saved.status == "changed" else None
+    # a re-extraction (our extractor or the site's selectors changed, the page did not) is not an edit
+    change = saved.change if saved.status == "changed" and saved.kind != "reextract" else None
     removed = saved.removed_comments
     if change is None and not removed:
         return None

@@ -15,7 +15,7 @@ from scraper.archive.store import Archive
 from scraper.cli import cli
 from scraper.models import Article
 from tests.conftest import rows
-from tests.server import PAGES, LocalServer
+from tests.server import PAGES, LocalServer, Route
 
 SYNDICATION = PAGES / "syndication"
 WIX_TITLE = "Corée du Nord/Russie: Kim Jong-un et Vladimir Poutine signent un accord de partenariat stratégique"
@@ -184,3 +184,41 @@ def test_article_page_lists_its_copies(db_path: Path) -> None:
     assert "Rénovation &lt;quotidien-regional.example&gt;" in copies
     assert "Rénovation &lt;blog-logement.example&gt;" in copies
     assert "Isolation" not in copies and "% similar" in copies
+
+
+def test_a_page_that_reads_otherwise_only_because_extraction_changed_is_no_edit(
+    server: LocalServer, db_path: Path, config_dir: Path
+) -> None:
+    """After an upgrade or a selector fix, a fetch of an unchanged page reads otherwise than its newest
+    version: that version is kept, but as a re-extraction, never as an edit by the site (no alert, not
+    on the front page by default). Seen by the same raw bytes, or, where the page's bytes changed
+    (a nonce, an ad slot), by extracting the stored page again; a real edit is still the site's."""
+    html = (PAGES / "wix-blog-post-fr.html").read_text(encoding="utf-8")
+    url = server.page("/post/accord", "wix-blog-post-fr.html")
+    args = ("--json", "--db", str(db_path), "--config", str(config_dir))
+    site_config(config_dir, server, '[data-hook="time-to-read"]')  # a stale selector: wrong title
+    first = json.loads(cli_ok("fetch", url, *args))
+
+    site_config(config_dir, server, 'h1[data-hook="post-title"]')  # fixed: the same bytes read otherwise
+    second = json.loads(cli_ok("fetch", url, *args))
+    assert second["title"] == WIX_TITLE and second["archive"] == {
+        "status": "changed",
+        "version": 2,
+        "kind": "reextract",
+    }
+
+    site_config(config_dir, server, '[data-hook="time-to-read"]')  # and back, on a page whose bytes moved
+    server.routes["/post/accord"] = Route(body=html.replace("</body>", "<!-- ad slot 7f3a -->\n</body>").encode())
+    line = cli_ok("fetch", url, "--db", str(db_path), "--config", str(config_dir)).splitlines()[0]
+    assert line == "changed · version 3 (re-extraction: the page is as before, its extraction changed)"
+
+    edited = html.replace("en petit comité", "en très petit comité")
+    server.routes["/post/accord"] = Route(body=edited.encode())
+    cli_ok("fetch", url, *args)  # the site's own edit (of the body as the stale selector reads it too)
+    assert rows(db_path, "SELECT version, kind FROM versions ORDER BY version") == [
+        (1, "fetch"),
+        (2, "reextract"),
+        (3, "reextract"),
+        (4, "fetch"),
+    ]
+    assert first["title"] != WIX_TITLE

@@ -15,7 +15,7 @@ from scraper.archive.store import SaveResult
 from scraper.cli import cli
 from scraper.config import load_config
 from scraper.crawl.round import CrawlOptions, crawl
-from scraper.models import Outcome
+from scraper.models import Outcome, VersionKind
 from scraper.notify import Alert, Notifier, alert_for
 from tests.server import LocalServer, Route
 
@@ -123,6 +123,13 @@ def test_messages_only_for_edits_and_removed_comments() -> None:
     assert found is not None
     title, body = found
     assert title == "2 comments removed: T" and "https://x/" in body
+    from scraper.archive.changes import change_stats
+
+    change = change_stats({"title": "T", "body": "one two"}, {"title": "T", "body": "one two three"})
+    edit = SaveResult(Outcome.CHANGED, 2, 1, change=change, kind=VersionKind.FETCH)
+    assert alert_for("s", "T", "https://x/", edit) is not None
+    ours = SaveResult(Outcome.CHANGED, 2, 1, change=change, kind=VersionKind.REEXTRACT)
+    assert alert_for("s", "T", "https://x/", ours) is None  # the page did not change: our extraction did
 
 
 def test_check_reports_bad_notify_urls(config_dir: Path) -> None:

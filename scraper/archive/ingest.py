@@ -6,13 +6,18 @@
 
 from __future__ import annotations
 
+import hashlib
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from ..classify import Markup, judge, read_markup, read_page
 from ..config import Config, Site
+from ..errors import ExtractError
 from ..extract import extract_article
+from ..fetch.decode import decode_html
 from ..models import Article, Digest, Page, VersionKind
 from ..urls import canonicalize, host_of
+from .copies import digest as digest_of
 from .store import Archive, SaveResult
 
 __all__ = ["archive_page", "identity_url", "save_extracted"]
@@ -80,8 +85,8 @@ def save_extracted(
     """
     reextract = kind == VersionKind.REEXTRACT
     key = identity_url(article, page)
+    held = archive.held(key, page.final_url, page.url) if not reextract else None
     if not reextract and not force:  # nothing that is not an article becomes a version
-        held = archive.held(key, page.final_url, page.url)
         verdict = judge(markup or read_markup(page.html), article, held[2] if held else None)
         if verdict is not None:
             archive.record_fetch(
@@ -96,6 +101,10 @@ def save_extracted(
             )
             return SaveResult(verdict.outcome, held[1] if held else None, held[0] if held else None, verdict.reason)
     store_raw = config.settings.get("archive.store_raw") if site is None or site.store_raw is None else site.store_raw
+    if kind == VersionKind.FETCH and held is not None and held[1]:
+        digest = digest or digest_of(article)
+        if _extraction_changed(archive, held[0], held[1], page, digest, site):
+            kind = VersionKind.REEXTRACT  # a version all the same, but not an edit by the site
     return archive.save(
         article,
         page=page,
@@ -106,3 +115,27 @@ def save_extracted(
         log_fetch=not reextract,
         precomputed=digest,
     )
+
+
+def _extraction_changed(
+    archive: Archive, article_id: int, version: int, page: Page, found: Digest, site: Site | None
+) -> bool:
+    """This fetch reads otherwise than the newest version, yet the page that version was read from reads
+    the same as this fetch today: what changed is our extraction (an upgrade, a site's selectors
+    edited), not the article.  Known when the raw page is the same bytes, or else by extracting the
+    stored one again; an archive without raw pages cannot tell, and takes the change for the site's."""
+    newest = archive.capture(article_id, version)
+    if newest is None or newest[0] == found.content_hash or newest[1] is None:
+        return False
+    if page.content and hashlib.sha256(page.content).hexdigest() == newest[1]:
+        return True
+    stored = archive.stored_page(newest[1])
+    if stored is None:
+        return False
+    raw, headers = stored
+    html, _ = decode_html(raw, headers.get("content-type"))
+    try:
+        again = extract_article(html, page.final_url, site, fetched_at=datetime.fromisoformat(newest[2]))
+    except ExtractError:
+        return False
+    return digest_of(again).content_hash == found.content_hash

@@ -63,6 +63,7 @@ class SaveResult:
     reason: str | None = None  # why nothing was saved (not an article, a wall)
     change: ChangeStats | None = None  # for a new version: how it differs from the one before
     removed_comments: int = 0  # comments that disappeared from the page in this save
+    kind: VersionKind | None = None  # what made the version this save added (None: it added none)
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,7 +256,8 @@ class Archive:
                     )
         except sqlite3.DatabaseError as exc:
             raise ArchiveError(f"{self.path}: saving {key} failed: {exc}") from None
-        return SaveResult(status, number, article_id, change=change, removed_comments=removed)
+        added = kind if status != Outcome.UNCHANGED else None
+        return SaveResult(status, number, article_id, change=change, removed_comments=removed, kind=added)
 
     def insert_version(
         self,
@@ -512,6 +514,14 @@ class Archive:
             if row is not None:
                 return int(row[0]), int(row[1] or 0), str(row[2] or "")
         return None
+
+    def capture(self, article_id: int, version: int) -> tuple[str, str | None, str] | None:
+        """(content hash, raw page sha256 or None, first seen) of one version."""
+        row = self.conn.execute(
+            "SELECT content_hash, page_sha256, first_seen FROM versions WHERE article_id=? AND version=?",
+            (article_id, version),
+        ).fetchone()
+        return (str(row[0]), row[1], str(row[2])) if row is not None else None
 
     def find_article(self, url: str) -> dict[str, Any] | None:
         """The article `url` names, as given or in its canonical form (an archive keyed before keys

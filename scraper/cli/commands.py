@@ -23,7 +23,7 @@ from .. import __version__
 from ..archive.store import Archive
 from ..config import Config, Site, load_config
 from ..errors import ConfigError, ExtractError, FetchError
-from ..models import Counts, Outcome, Page
+from ..models import Counts, Outcome, Page, VersionKind
 from .exits import reports_errors, sigterm_as_interrupt
 from .options import config_option, db_option, json_option
 from .output import echo, emit_json, secho
@@ -223,7 +223,10 @@ def fetch(
         line = f"Error: {url}: not archived: {result.reason} ({result.status}; --force archives it anyway)"
         failed(Outcome(result.status), str(result.reason), line, page.status, logged=True)
     _alert(config, page.final_url, article.title, result)
-    _show_article(article.to_dict(), {"status": result.status, "version": result.version}, as_json)
+    shown: dict[str, Any] = {"status": result.status, "version": result.version}
+    if result.kind == VersionKind.REEXTRACT:  # the page is as before: our extraction of it changed
+        shown["kind"] = "reextract"
+    _show_article(article.to_dict(), shown, as_json)
 
 
 def _alert(config: Config, link: str, headline: str | None, result: Any) -> None:
@@ -244,7 +247,8 @@ def _show_article(data: dict[str, Any], archive: dict[str, Any] | None, as_json:
         emit_json(out)
         return
     if archive:
-        secho(f"{archive['status']} · version {archive['version']}", bold=True)
+        again = " (re-extraction: the page is as before, its extraction changed)" if archive.get("kind") else ""
+        secho(f"{archive['status']} · version {archive['version']}{again}", bold=True)
     words = len(data["body"].split())
     canonical = data["canonical_url"]
     rows = [
