@@ -309,13 +309,15 @@ def diff(url: str, db_path: Path, as_json: bool, from_version: int | None, to_ve
         versions = {v.version: v for v in archive.versions(url)}
     if not versions:
         raise click.ClickException(f"{url} is not in the archive {db_path}")
-    new_n = to_version or max(versions)
-    old_n = from_version or new_n - 1
-    if len(versions) < 2 and from_version is None:
-        raise click.ClickException(f"{url} has only one version so far")
-    for n in (old_n, new_n):
-        if n not in versions:
-            raise click.ClickException(f"{url} has no version {n} (versions: 1–{max(versions)})")
+    for flag, n in (("--from", from_version), ("--to", to_version)):
+        if n is not None and n not in versions:  # 0 is a number asked for, not "the default"
+            raise click.ClickException(f"{url} has no version {n} ({flag}; versions: 1–{max(versions)})")
+    new_n = max(versions) if to_version is None else to_version
+    old_n = new_n - 1 if from_version is None else from_version
+    if old_n not in versions:  # no --from, and the newer one is the first version
+        if to_version is None:
+            raise click.ClickException(f"{url} has only one version so far")
+        raise click.ClickException(f"{url}: v{new_n} is its first version, there is none before it to compare")
     old, new = versions[old_n], versions[new_n]
     fields = {
         name: {"old": getattr(old, name), "new": getattr(new, name)}
@@ -342,11 +344,19 @@ def diff(url: str, db_path: Path, as_json: bool, from_version: int | None, to_ve
         if name == "title" and change["old"] and change["new"]:  # word by word: an edit often changes one word
             echo(f"title: {render_terminal(word_diff(change['old'], change['new']))}")
         else:
-            echo(f"{name}: [-{change['old']}-] {{+{change['new']}+}}")
+            before, after = (_field_text(change[side]) for side in ("old", "new"))
+            echo(f"{name}: [-{before}-] {{+{after}+}}")
     if any(c.op != "equal" for c in chunks):
         echo(render_terminal(chunks))
     else:
         echo("body: unchanged")
+
+
+def _field_text(value: object) -> str:
+    """A version's field as a reader writes it: authors "A, B", a missing one "(none)"."""
+    if isinstance(value, list):
+        value = ", ".join(value)
+    return str(value) if value else "(none)"
 
 
 # ---------------------------------------------------------------- check
