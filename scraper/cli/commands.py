@@ -23,7 +23,7 @@ from .. import __version__
 from ..archive.store import Archive
 from ..config import Config, Site, load_config
 from ..errors import ConfigError, ExtractError, FetchError
-from ..models import Counts, Outcome, Page
+from ..models import ArticleState, Counts, Outcome, Page
 from .exits import reports_errors, sigterm_as_interrupt
 from .options import config_option, db_option, json_option
 from .output import echo, emit_json, secho
@@ -279,6 +279,7 @@ def history(url: str, db_path: Path, as_json: bool) -> None:
     reextract, import) and what changed (words added and removed, sentences, headline)."""
     with read_archive(db_path) as archive:
         versions = archive.versions(url)
+        article = archive.find_article(url) if versions else None
     if not versions:
         raise click.ClickException(f"{url} is not in the archive {db_path}")
     if as_json:
@@ -288,6 +289,14 @@ def history(url: str, db_path: Path, as_json: bool) -> None:
         echo(f"v{v.version:<3} {v.first_seen}  →  {v.last_seen}  {v.kind or 'fetch':<9}  {v.title or ''}")
         if v.change:
             echo(f"     {v.change.summary}")
+    if article and article["state"] in _STATE_NOTES:  # the last version is not what the site serves now
+        echo(f"{article['state']}: {_STATE_NOTES[article['state']]} (last checked {article['last_checked']})")
+
+
+_STATE_NOTES = {
+    ArticleState.GONE: "the page answered 404 or 410",
+    ArticleState.FAILING: "the last check failed",
+}
 
 
 @command(
