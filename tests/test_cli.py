@@ -224,6 +224,20 @@ def test_connection_refused_exits_1(db_path: Path, config_dir: Path) -> None:
     assert result.exit_code == 1 and "connection refused" in result.output
 
 
+def test_history_says_when_the_page_is_gone(server: LocalServer, db_path: Path, config_dir: Path) -> None:
+    url = serve(server, "/post/coree-du-nord-russie-accord", WIX)
+    fetch_json(url, db_path, config_dir)
+    out = run("history", url, "--db", str(db_path)).output
+    assert out.count("\n") == 2 and "gone" not in out  # live: the versions, nothing more
+    server.routes["/post/coree-du-nord-russie-accord"] = Route(b"<html><body>Gone</body></html>", status=410)
+    assert run("fetch", url, "--db", str(db_path), "--config", str(config_dir)).exit_code == 1
+    out = run("history", url, "--db", str(db_path)).output
+    # the archived text is all that is left, and history said nothing of it (the article page did)
+    (checked,) = rows(db_path, "SELECT last_checked FROM articles")[0]
+    assert out.splitlines()[-1] == f"gone: the page answered 404 or 410 (last checked {checked})"
+    assert len(json.loads(run("history", url, "--json", "--db", str(db_path)).stdout)) == 1  # JSON unchanged
+
+
 def test_history_of_unknown_url(db_path: Path) -> None:
     from scraper.archive.store import Archive
 

@@ -82,6 +82,42 @@ def test_cli_diff_of_a_headline_and_an_appended_paragraph(tmp_path: Path) -> Non
     assert "[-presse.-]" not in result.output
 
 
+def test_cli_diff_names_the_version_asked_for_and_refuses_version_0(tmp_path: Path) -> None:
+    db = _archive(tmp_path / "archive.db")
+
+    def diff(*flags: str) -> tuple[int, str]:
+        result = CliRunner().invoke(cli, ["diff", URL, "--db", str(db), *flags])
+        return result.exit_code, result.output
+
+    # --to 9 used to be reported as "no version 8" (the --from it implied), --from 0 was taken for
+    # "the default" and diffed v1 to v2, and --to 1 said "no version 0"
+    assert diff("--to", "9") == (1, f"Error: {URL} has no version 9 (--to; versions: 1–2)\n")
+    assert diff("--from", "0") == (1, f"Error: {URL} has no version 0 (--from; versions: 1–2)\n")
+    assert diff("--to", "1") == (1, f"Error: {URL}: v1 is its first version, there is none before it to compare\n")
+    code, out = diff("--from", "2", "--to", "1")
+    assert code == 0 and out.startswith("v2 (")
+
+
+def test_cli_diff_writes_a_byline_as_readers_do(tmp_path: Path) -> None:
+    db = _archive(tmp_path / "archive.db")
+    with Archive(db) as archive:
+        page = Page(URL, URL, 200, {}, "", "utf-8", fetched_at=datetime(2026, 11, 30, 9, tzinfo=UTC), content=b"")
+        article = Article(
+            url=URL,
+            title=TITLE_V2,
+            authors=("Ludeny Eugene", "Kim Séo-yeon"),
+            published="2026-11-30",
+            body=P1,
+            lang="fr",
+        )
+        archive.save(article, page=page, site="courrier", store_raw=False)
+    result = CliRunner().invoke(cli, ["diff", URL, "--db", str(db)], catch_exceptions=False)
+    assert "authors: [-Ludeny Eugene-] {+Ludeny Eugene, Kim Séo-yeon+}\n" in result.output  # not a Python list
+    assert "published: [-(none)-] {+2026-11-30+}\n" in result.output  # not "None"
+    result = CliRunner().invoke(cli, ["diff", URL, "--db", str(db), "--from", "1"], catch_exceptions=False)
+    assert "authors: [-Ludeny Eugene-] {+Ludeny Eugene, Kim Séo-yeon+}" in result.output
+
+
 def test_article_page_diffs_the_headline_word_by_word_and_keeps_insertions_inline(tmp_path: Path) -> None:
     db = _archive(tmp_path / "archive.db")
     prepare_archive(db)

@@ -23,7 +23,7 @@ from .. import __version__
 from ..archive.store import Archive
 from ..config import Config, Site, load_config
 from ..errors import ConfigError, ExtractError, FetchError
-from ..models import Counts, Outcome, Page, VersionKind
+from ..models import ArticleState, Counts, Outcome, Page, VersionKind
 from .exits import reports_errors, sigterm_as_interrupt
 from .options import config_option, db_option, json_option
 from .output import echo, emit_json, secho
@@ -283,6 +283,7 @@ def history(url: str, db_path: Path, as_json: bool) -> None:
     reextract, import) and what changed (words added and removed, sentences, headline)."""
     with read_archive(db_path) as archive:
         versions = archive.versions(url)
+        article = archive.find_article(url) if versions else None
     if not versions:
         raise click.ClickException(f"{url} is not in the archive {db_path}")
     if as_json:
@@ -292,6 +293,14 @@ def history(url: str, db_path: Path, as_json: bool) -> None:
         echo(f"v{v.version:<3} {v.first_seen}  →  {v.last_seen}  {v.kind or 'fetch':<9}  {v.title or ''}")
         if v.change:
             echo(f"     {v.change.summary}")
+    if article and article["state"] in _STATE_NOTES:  # the last version is not what the site serves now
+        echo(f"{article['state']}: {_STATE_NOTES[article['state']]} (last checked {article['last_checked']})")
+
+
+_STATE_NOTES = {
+    ArticleState.GONE: "the page answered 404 or 410",
+    ArticleState.FAILING: "the last check failed",
+}
 
 
 @command(
@@ -313,13 +322,15 @@ def diff(url: str, db_path: Path, as_json: bool, from_version: int | None, to_ve
         versions = {v.version: v for v in archive.versions(url)}
     if not versions:
         raise click.ClickException(f"{url} is not in the archive {db_path}")
-    new_n = to_version or max(versions)
-    old_n = from_version or new_n - 1
-    if len(versions) < 2 and from_version is None:
-        raise click.ClickException(f"{url} has only one version so far")
-    for n in (old_n, new_n):
-        if n not in versions:
-            raise click.ClickException(f"{url} has no version {n} (versions: 1–{max(versions)})")
+    for flag, n in (("--from", from_version), ("--to", to_version)):
+        if n is not None and n not in versions:  # 0 is a number asked for, not "the default"
+            raise click.ClickException(f"{url} has no version {n} ({flag}; versions: 1–{max(versions)})")
+    new_n = max(versions) if to_version is None else to_version
+    old_n = new_n - 1 if from_version is None else from_version
+    if old_n not in versions:  # no --from, and the newer one is the first version
+        if to_version is None:
+            raise click.ClickException(f"{url} has only one version so far")
+        raise click.ClickException(f"{url}: v{new_n} is its first version, there is none before it to compare")
     old, new = versions[old_n], versions[new_n]
     fields = {
         name: {"old": getattr(old, name), "new": getattr(new, name)}
@@ -346,11 +357,19 @@ def diff(url: str, db_path: Path, as_json: bool, from_version: int | None, to_ve
         if name == "title" and change["old"] and change["new"]:  # word by word: an edit often changes one word
             echo(f"title: {render_terminal(word_diff(change['old'], change['new']))}")
         else:
-            echo(f"{name}: [-{change['old']}-] {{+{change['new']}+}}")
+            before, after = (_field_text(change[side]) for side in ("old", "new"))
+            echo(f"{name}: [-{before}-] {{+{after}+}}")
     if any(c.op != "equal" for c in chunks):
         echo(render_terminal(chunks))
     else:
         echo("body: unchanged")
+
+
+def _field_text(value: object) -> str:
+    """A version's field as a reader writes it: authors "A, B", a missing one "(none)"."""
+    if isinstance(value, list):
+        value = ", ".join(value)
+    return str(value) if value else "(none)"
 
 
 # ---------------------------------------------------------------- check
