@@ -287,16 +287,24 @@ def _normalise_body(body: str) -> str:
     return "\n".join(line for line in lines if line and not _VOLATILE_LINE.match(line))
 
 
+# the end of a publication date's provenance when the date is only an "updated" stamp (the page gives
+# no other): shown as the article's date, but no part of its content hash
+STAMP_ONLY = ":updated"
+
+
 def content_hash(article: Article) -> str:
     """SHA-256 over the normalised title, authors, publication date and body, and nothing else.
 
     Comments, `modified` and extraction provenance are deliberately left out: comment churn and a
-    bumped "updated" stamp are not edits of the story.
+    bumped "updated" stamp are not edits of the story (nor is a stamp taken for the publication date
+    where the page gives no other).
     """
+    # a publication date that is only an "updated" stamp (the page says nothing else) is no edit
+    stamp_only = article.sources.get("published", "").endswith(STAMP_ONLY)
     payload = [
         normalise_text(article.title),
         sorted(normalise_text(a) for a in article.authors),
-        (article.published or "")[:10],
+        "" if stamp_only else (article.published or "")[:10],
         _normalise_body(article.body),
     ]
     blob = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))

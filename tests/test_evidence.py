@@ -222,3 +222,40 @@ def test_a_page_that_reads_otherwise_only_because_extraction_changed_is_no_edit(
         (4, "fetch"),
     ]
     assert first["title"] != WIX_TITLE
+
+
+def test_an_updated_stamp_on_a_page_that_gives_no_publication_date_makes_no_version(
+    server: LocalServer, db_path: Path, config_dir: Path
+) -> None:
+    """A page that says only when it was last updated: that stamp is the date shown, but moving it is
+    no edit of the story. It made a version each time it moved (it was taken for the publication date,
+    which the content hash covers)."""
+    from datetime import UTC, datetime, timedelta
+
+    day = datetime.now(UTC) - timedelta(days=3)
+    paragraphs = "".join(
+        f"<p>{text}</p>"
+        for text in (
+            "The harbour board met on Tuesday evening to discuss the winter timetable for the island ferry.",
+            "Members agreed that the last crossing of the day will leave at six, two hours earlier than now.",
+            "Residents who work late shifts on the mainland asked the board to keep one evening sailing.",
+        )
+    )
+
+    def note(stamp: str) -> bytes:
+        return (
+            '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Ferry timetable note</title>'
+            '<script>var _paq = window._paq || [];</script></head><body><nav><a href="/">Home</a> '
+            '<a href="/notes/">Notes</a></nav><main><article><h1>Winter ferry timetable agreed</h1>'
+            f"{stamp}{paragraphs}</article></main><footer><p>Harbour notes</p></footer></body></html>"
+        ).encode()
+
+    server.routes["/notes/ferry"] = Route(body=note(""))
+    url = server.url("/notes/ferry")
+    args = ("--json", "--db", str(db_path), "--config", str(config_dir))
+    assert json.loads(cli_ok("fetch", url, *args))["archive"]["status"] == "new"
+    for hours in (0, 5):
+        shown = (day + timedelta(hours=hours)).strftime("%Y-%m-%d %H:%M")
+        server.routes["/notes/ferry"] = Route(body=note(f'<p class="updated">Updated {shown}</p>'))
+        assert json.loads(cli_ok("fetch", url, *args))["archive"]["status"] == "unchanged"
+    assert rows(db_path, "SELECT count(*) FROM versions") == [(1,)]

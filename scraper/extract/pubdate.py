@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 
+from ..models import STAMP_ONLY
 from .dates import (
     MODIFIED_LABEL,
     PUBLISHED_LABEL,
@@ -293,6 +294,7 @@ def headline_date(doc: Doc) -> Found:
             labelled = [d for p, d in later if p > 0 and PUBLISHED_LABEL.search(_label_before(window, pos + p))]
             if labelled:
                 return labelled[0], "text:headline"
+            return iso, "text:headline" + STAMP_ONLY  # only a stamp: shown as the date, no part of the hash
         return iso, "text:headline"
     return None
 
@@ -335,7 +337,9 @@ def _page_date(doc: Doc) -> Found:
         for label, iso in labelled:  # "Letzte Änderung" is not the publication
             if not MODIFIED_LABEL.search(label):
                 return iso, "text:page"
-        return found[0][1], "text:page"
+        # every date said is an "updated" stamp: the best there is, but marked, so that the content
+        # hash leaves it out (each new stamp would otherwise make a version of an unchanged story)
+        return found[0][1], "text:page" + STAMP_ONLY
     return None
 
 
