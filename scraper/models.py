@@ -299,7 +299,6 @@ def content_hash(article: Article) -> str:
     bumped "updated" stamp are not edits of the story (nor is a stamp taken for the publication date
     where the page gives no other).
     """
-    # a publication date that is only an "updated" stamp (the page says nothing else) is no edit
     stamp_only = article.sources.get("published", "").endswith(STAMP_ONLY)
     payload = [
         normalise_text(article.title),
