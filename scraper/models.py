@@ -116,6 +116,7 @@ class ArticleState(StrEnum):
     LIVE = "live"
     GONE = "gone"
     FAILING = "failing"
+    MOVED = "moved"  # its URL now redirects to another archived article
 
 
 FAILED_SHARE = 0.5  # a round where more than this share of the requests failed is a failed round

@@ -238,6 +238,26 @@ def test_history_says_when_the_page_is_gone(server: LocalServer, db_path: Path, 
     assert len(json.loads(run("history", url, "--json", "--db", str(db_path)).stdout)) == 1  # JSON unchanged
 
 
+def test_an_archived_url_that_now_redirects_to_another_article_is_moved(
+    server: LocalServer, db_path: Path, config_dir: Path
+) -> None:
+    """A story's old address starts answering 301 to another archived story: the fetch saves the one it
+    lands on, and the old row is `moved` (no longer a live second copy in listings), which `history`
+    of the old address says, with where it goes now."""
+    old = serve(server, "/post/coree-du-nord-russie-accord", WIX.replace('rel="canonical"', 'rel="x-canonical"'))
+    new = serve(server, "/2024/wordpress-post", WORDPRESS.replace('rel="canonical"', 'rel="x-canonical"'))
+    fetch_json(old, db_path, config_dir)
+    fetch_json(new, db_path, config_dir)
+    server.routes["/post/coree-du-nord-russie-accord"] = Route(b"", status=301, headers={"Location": new})
+    assert fetch_json(old, db_path, config_dir)["archive"]["status"] == "unchanged"  # the story it lands on
+    states = dict(rows(db_path, "SELECT url, state FROM articles"))
+    assert states == {old: "moved", new: "live"}
+    (checked,) = rows(db_path, f"SELECT last_checked FROM articles WHERE url='{old}'")[0]
+    out = run("history", old, "--db", str(db_path)).output
+    assert out.splitlines()[-1] == f"moved: the page now redirects to {new} (last checked {checked})"
+    assert "moved" not in run("history", new, "--db", str(db_path)).output
+
+
 def test_history_of_unknown_url(db_path: Path) -> None:
     from scraper.archive.store import Archive
 

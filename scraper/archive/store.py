@@ -216,6 +216,8 @@ class Archive:
         try:
             with self.transaction() as conn:
                 article_id, fresh = self._article_id(conn, key, site, stamp, page, article)
+                if page is not None and page.url != page.final_url:
+                    self._mark_moved(conn, page.url, article_id, stamp)
                 last = conn.execute(
                     "SELECT version, content_hash FROM versions WHERE article_id=? ORDER BY version DESC LIMIT 1",
                     (article_id,),
@@ -386,6 +388,16 @@ class Archive:
         return article_id, fresh
 
     @staticmethod
+    def _mark_moved(conn: sqlite3.Connection, url: str, article_id: int, stamp: str) -> None:
+        """The article `url` named until now, when its fetch was redirected to another one: `moved`,
+        so that it is not taken for a live second copy of the story (its versions stay as they were)."""
+        row = conn.execute("SELECT article_id FROM article_urls WHERE url=?", (url,)).fetchone()
+        if row is not None and int(row[0]) != article_id:
+            conn.execute(
+                "UPDATE articles SET state=?, last_checked=? WHERE id=?", (ArticleState.MOVED, stamp, int(row[0]))
+            )
+
+    @staticmethod
     def _store_page(conn: sqlite3.Connection, page: Page) -> str:
         """Keep the raw body once per distinct content, zstd-compressed (see README "Raw pages")."""
         sha = hashlib.sha256(page.content).hexdigest()
@@ -514,6 +526,15 @@ class Archive:
             if row is not None:
                 return int(row[0]), int(row[1] or 0), str(row[2] or "")
         return None
+
+    def redirected_to(self, url: str) -> str | None:
+        """Where the last fetch of `url` that was redirected ended."""
+        row = self.conn.execute(
+            "SELECT final_url FROM fetches WHERE url=? AND final_url IS NOT NULL AND final_url != url"
+            " ORDER BY id DESC LIMIT 1",
+            (url,),
+        ).fetchone()
+        return str(row[0]) if row is not None else None
 
     def capture(self, article_id: int, version: int) -> tuple[str, str | None, str] | None:
         """(content hash, raw page sha256 or None, first seen) of one version."""

@@ -284,6 +284,9 @@ def history(url: str, db_path: Path, as_json: bool) -> None:
     with read_archive(db_path) as archive:
         versions = archive.versions(url)
         article = archive.find_article(url) if versions else None
+        moved_to = None
+        if article is not None and article["state"] == ArticleState.MOVED:
+            moved_to = archive.redirected_to(article["url"]) or archive.redirected_to(url)
     if not versions:
         raise click.ClickException(f"{url} is not in the archive {db_path}")
     if as_json:
@@ -294,12 +297,14 @@ def history(url: str, db_path: Path, as_json: bool) -> None:
         if v.change:
             echo(f"     {v.change.summary}")
     if article and article["state"] in _STATE_NOTES:  # the last version is not what the site serves now
-        echo(f"{article['state']}: {_STATE_NOTES[article['state']]} (last checked {article['last_checked']})")
+        note = _STATE_NOTES[article["state"]].format(to=moved_to or "another article")
+        echo(f"{article['state']}: {note} (last checked {article['last_checked']})")
 
 
 _STATE_NOTES = {
     ArticleState.GONE: "the page answered 404 or 410",
     ArticleState.FAILING: "the last check failed",
+    ArticleState.MOVED: "the page now redirects to {to}",
 }
 
 
