@@ -48,6 +48,13 @@ def test_jsonl_has_one_object_per_article(archive_db: Path) -> None:
     assert first["body"] == "Corps modifié." and first["versions"] == 2
     assert first["comments"] == [{"author": "Zoé", "published": "2024-06-20T10:00:00+00:00", "text": "Bravo"}]
     assert set(first) >= {"url", "title", "authors", "published", "modified", "body", "comments", "versions"}
+    assert first["state"] == "live" and first["last_checked"]
+    import sqlite3
+
+    with sqlite3.connect(archive_db) as conn:  # as a 410 on the next check leaves it
+        conn.execute("UPDATE articles SET state='gone' WHERE url='https://b.test/2'")
+    second = json.loads(invoke("--db", str(archive_db)).splitlines()[1])
+    assert (second["url"], second["state"]) == ("https://b.test/2", "gone")
 
 
 def test_csv_round_trips_through_a_csv_reader(archive_db: Path) -> None:

@@ -27,7 +27,10 @@ from .store import Archive
 
 __all__ = ["FIELDS", "atomic_output", "export_rows", "write_csv", "write_export", "write_jsonl"]
 
-FIELDS = ("url", "site", "title", "authors", "published", "modified", "lang", "body", "comments", "versions")
+FIELDS = (
+    *("url", "site", "title", "authors", "published", "modified", "lang", "body", "comments", "versions"),
+    *("state", "last_checked"),  # live, gone, failing or moved: whether the site still serves the text
+)
 
 
 def export_rows(archive: Archive, *, site: str | None = None, since: str | None = None) -> Iterator[dict[str, Any]]:
@@ -40,7 +43,8 @@ def export_rows(archive: Archive, *, site: str | None = None, since: str | None 
         where.append("last_changed >= ?")
         args.append(since)
     cursor = archive.conn.execute(
-        "SELECT id, url, site, title, authors, published, modified, lang, body, version_count FROM articles"
+        "SELECT id, url, site, title, authors, published, modified, lang, body, version_count, state, last_checked"
+        " FROM articles"
         f" WHERE {' AND '.join(where)} ORDER BY id",
         args,
     )
@@ -62,6 +66,8 @@ def export_rows(archive: Archive, *, site: str | None = None, since: str | None 
             "body": row[8] or "",
             "comments": [{"author": a, "published": p, "text": t} for a, p, t in found],
             "versions": row[9],
+            "state": row[10],
+            "last_checked": row[11],
         }
 
 
