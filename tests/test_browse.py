@@ -430,6 +430,8 @@ def test_diff_defaults_to_the_previous_version(ds: Datasette) -> None:
         ("/archive/-/article/1?version=9", 404),
         ("/archive/-/article/1?from=abc", 400),
         ("/archive/-/article/1?to=0", 400),
+        ("/archive/-/article/1?to=1", 400),  # nothing before the first version
+        ("/archive/-/article/1?from=2&to=2", 400),
         ("/nosuchdb/-/article/1", 404),
         ("/no/such/page/at/all", 404),
     ],

@@ -87,6 +87,12 @@ async def _load(db: Database, article_id: int, request: Request) -> dict[str, An
     for n in (shown_n, diff_from, diff_to) if wants_diff else (shown_n,):
         if n is not None and n not in numbers:
             raise NotFound(f"Article {article_id} has no version {n}")
+    if wants_diff and diff_from == diff_to:  # "changes from version 1 to version 1" says nothing
+        raise BadRequest(
+            f"version {diff_to} is the first: there is none before it to compare"
+            if diff_to == 1 and _int_param(request, "from") is None
+            else "?from= and ?to= must name two different versions"
+        )
     bodies = await _bodies(db, article_id, {n for n in (shown_n, diff_from, diff_to) if n is not None})
     by_n = {v["version"]: v for v in versions}
     shown = None
