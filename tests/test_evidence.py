@@ -102,6 +102,15 @@ def test_warc_export_round_trip(server: LocalServer, tmp_path: Path, db_path: Pa
     assert sorted(rows(fresh, "SELECT title FROM versions")) == sorted(rows(db_path, "SELECT title FROM versions"))
     assert rows(fresh, "SELECT count(*) FROM comments") == rows(db_path, "SELECT count(*) FROM comments")
     assert "3 unchanged" in cli_ok("import", str(out), "--db", str(fresh), "--config", str(config_dir))
+    assert out.read_bytes()[:2] == b"\x1f\x8b"  # .warc.gz: gzip records
+
+    plain = tmp_path / "captures.warc"  # named .warc: plain WARC, as the name says, and read back alike
+    result = CliRunner().invoke(cli, ["export", "--format", "warc", "--out", str(plain), "--db", str(db_path)])
+    assert result.exit_code == 0 and "3 capture(s) written" in result.output and "(uncompressed)" in result.output
+    assert plain.read_bytes().startswith(b"WARC/1.")
+    with plain.open("rb") as fh:
+        assert sum(r.rec_type == "response" for r in ArchiveIterator(fh)) == 3
+    assert "3 unchanged" in cli_ok("import", str(plain), "--db", str(fresh), "--config", str(config_dir))
 
 
 def test_import_of_a_non_warc_file_is_one_clear_line(tmp_path: Path, db_path: Path) -> None:

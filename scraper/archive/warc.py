@@ -52,12 +52,13 @@ def _warc_date(iso: str) -> str:
     return when.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def export_warc(archive: Archive, out: IO[bytes], *, site: str | None = None) -> int:
-    """Write request/response pairs for every stored version; returns the number of responses."""
-    writer = WARCWriter(out, gzip=True)
-    writer.write_record(
-        writer.create_warcinfo_record("newsarchive-export.warc.gz", {"software": f"newsarchive {__version__}"})
-    )
+def export_warc(archive: Archive, out: IO[bytes], *, site: str | None = None, compress: bool = True) -> int:
+    """Write request/response pairs for every stored version; returns the number of responses.
+
+    `compress`: each record gzipped (`.warc.gz`, what replay tools expect), else plain (`.warc`)."""
+    writer = WARCWriter(out, gzip=compress)
+    name = "newsarchive-export.warc" + (".gz" if compress else "")
+    writer.write_record(writer.create_warcinfo_record(name, {"software": f"newsarchive {__version__}"}))
     rows = archive.conn.execute(
         "SELECT coalesce(v.url, a.url), v.first_seen, v.page_sha256 FROM versions v"
         " JOIN articles a ON a.id = v.article_id"

@@ -949,9 +949,10 @@ def export(db_path: Path, fmt: str, site: str | None, since: str | None, out_pat
 
         if out_path is None:
             raise click.UsageError("--format warc needs --out FILE (e.g. captures.warc.gz)")
+        compress = not out_path.name.lower().endswith(".warc")  # a file named .warc is read as plain WARC
         with read_archive(db_path) as archive, atomic_output(out_path, binary=True) as fh:
-            n = export_warc(archive, fh, site=site)
-        echo(f"{n} capture(s) written to {out_path}", err=True)
+            n = export_warc(archive, fh, site=site, compress=compress)
+        echo(f"{n} capture(s) written to {out_path}{'' if compress else ' (uncompressed)'}", err=True)
         return
     with read_archive(db_path) as archive:
         rows = export_rows(archive, site=site, since=since)
