@@ -137,6 +137,7 @@ class Counts:
     bytes: int = 0
     rejected: int = 0  # pages that were not articles (NOT_ARTICLE, BLOCKED): no version
     broken: int = 0  # errors that are the site's trouble, not the URL's: no answer at all, or a 5xx
+    not_found: int = 0  # errors that are the site answering 404 or 410 (a dead link, a removed story)
     first_error: str | None = None  # the first failure's reason, to say why a round failed
 
     def add(self, outcome: Outcome, size: int = 0) -> None:
@@ -148,7 +149,10 @@ class Counts:
         setattr(self, name, getattr(self, name) + 1)
 
     def failed(self, reason: str, status: int | None) -> None:
-        """Count an error that is the site's trouble (unreachable, 5xx), and remember the first reason."""
+        """Count an error that is the site's trouble (unreachable, 5xx), and remember the first reason;
+        or one that is the site answering that the URL is not there."""
+        if status in (404, 410):
+            self.not_found += 1
         if status is None or status >= 500:
             self.broken += 1
             if self.first_error is None:

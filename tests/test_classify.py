@@ -66,6 +66,8 @@ def test_adhoc_sitemap_crawl_of_plain_url_site_archives_all_21(
     archived = {url for (url,) in rows(db, "SELECT url FROM articles")}
     assert archived == {server.url(p) for p in gen.article_paths()}  # 21 of 21
     assert "21 new" in result.output
+    missing = rows(db, "SELECT count(*) FROM fetches WHERE status IN (404, 410)")[0][0]  # the footer's links
+    assert missing > 0 and f" errors ({missing} of them 404/410)," in result.output
     hits = article_hits(server, gen)
     assert len(hits) == 21 and max(hits.values()) == 1  # no article fetched twice
     assert rows(db, "SELECT count(*) FROM versions") == [(21,)]

@@ -294,6 +294,7 @@ def test_most_requests_failing_is_a_failed_round_and_a_few_404s_are_not(server: 
     with Run(db_path, [site.name]) as ok:
         ok.counts = asyncio.run(crawl(make_config(), [site], db_path, options=CrawlOptions()))
     assert ok.failures == {} and ok.counts["synth"].errors > 0  # the footer's /about/ links are 404s
+    assert ok.counts["synth"].not_found == ok.counts["synth"].errors  # and said to be: the site answering
     for path in server.routes:  # now everything but robots.txt answers 503
         if path != "/robots.txt":
             server.routes[path] = Route(b"busy", status=503)

@@ -914,9 +914,11 @@ def crawl(
         sys.exit(143 if terminated else 130)
     for name, c in run.counts.items():
         rejected = f", {c.rejected} not articles" if c.rejected else ""
+        missing = f" ({c.not_found} of them 404/410)" if c.not_found else ""  # the site answering, not failing
         echo(
             f"{name}: {c.fetched} fetched, {c.new} new, {c.changed} changed, {c.unchanged} unchanged,"
-            f" {c.not_modified} not modified, {c.errors} errors, {c.skipped} disallowed{rejected}, {c.bytes:,} bytes"
+            f" {c.not_modified} not modified, {c.errors} errors{missing}, {c.skipped} disallowed{rejected},"
+            f" {c.bytes:,} bytes"
         )
     for name, reason in run.failures.items():
         echo(f"{name}: round failed: {reason}", err=True)
