@@ -20,7 +20,7 @@ from ..urls import canonicalize, host_of
 from .copies import digest as digest_of
 from .store import Archive, SaveResult
 
-__all__ = ["archive_page", "identity_url", "save_extracted"]
+__all__ = ["archive_page", "identity_url", "save_extracted", "stored_page"]
 
 
 def identity_url(article: Article, page: Page) -> str:
@@ -129,13 +129,21 @@ def _extraction_changed(
         return False
     if page.content and hashlib.sha256(page.content).hexdigest() == newest[1]:
         return True
-    stored = archive.stored_page(newest[1])
-    if stored is None:
+    before = stored_page(archive, page.final_url, newest[1], newest[2])
+    if before is None:
         return False
-    raw, headers = stored
-    html, _ = decode_html(raw, headers.get("content-type"))
     try:
-        again = extract_article(html, page.final_url, site, fetched_at=datetime.fromisoformat(newest[2]))
+        again = extract_article(before.html, before.url, site, fetched_at=before.fetched_at)
     except ExtractError:
         return False
     return digest_of(again).content_hash == found.content_hash
+
+
+def stored_page(archive: Archive, url: str, sha: str, seen: str) -> Page | None:
+    """The raw page `sha` as a `Page` of `url` fetched at `seen` (an ISO stamp), decoded as when fetched."""
+    stored = archive.stored_page(sha)
+    if stored is None:
+        return None
+    raw, headers = stored
+    html, encoding = decode_html(raw, headers.get("content-type"))
+    return Page(url, url, 200, headers, html, encoding, datetime.fromisoformat(seen), content=raw)

@@ -10,15 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
 
 from ..config import Config
 from ..errors import ExtractError
 from ..extract import extract_article
-from ..fetch.decode import decode_html
-from ..models import Page, VersionKind
+from ..models import VersionKind
 from .copies import digest
-from .ingest import save_extracted
+from .ingest import save_extracted, stored_page
 from .store import Archive
 
 __all__ = ["ReextractCounts", "count_candidates", "reextract"]
@@ -60,15 +58,6 @@ def _candidates(
         last_id = rows[-1][0]
 
 
-def _stored_page(archive: Archive, url: str, sha: str, seen: str) -> Page | None:
-    stored = archive.stored_page(sha)
-    if stored is None:
-        return None
-    raw, headers = stored
-    html, encoding = decode_html(raw, headers.get("content-type"))
-    return Page(url, url, 200, headers, html, encoding, datetime.fromisoformat(seen), content=raw)
-
-
 def reextract(
     archive: Archive,
     config: Config,
@@ -80,7 +69,7 @@ def reextract(
     counts = ReextractCounts()
     for _id, url, site_name, old_hash, sha, seen in _candidates(archive, site, since):
         counts.checked += 1
-        page = _stored_page(archive, url, sha, seen)
+        page = stored_page(archive, url, sha, seen)
         if page is None:
             counts.failed += 1
             continue

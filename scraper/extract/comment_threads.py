@@ -20,7 +20,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..models import Comment
 from .authors import clean_authors
-from .comments import COMMENT_CONTAINERS, _hash_id, _strip_prefix
+from .comments import ARTICLE_GUARD, COMMENT_CONTAINERS, _hash_id, _strip_prefix
 from .dates import parse_date
 from .html import attr, clean_text, render_text
 
@@ -41,7 +41,6 @@ _ITEM_TEXT = 20  # characters an element needs to be one of a run of comments
 _RUN_MIN = 2
 _LEAF_MAX = 60  # a name or a date is short
 _UP = 3  # levels from a heading to the element that holds it and the comments
-_ARTICLE_CSS = "h1, [itemprop=articleBody], .entry-content, .post-content, .article-body"
 _CLOCK = re.compile(r"\d{1,2}[:.h]\d{2}")
 
 
@@ -69,7 +68,7 @@ def _holder(heading: LexborNode) -> LexborNode | None:
         node = node.parent  # type: ignore[assignment]
         if node is None or node.tag in ("body", "html"):
             return None
-        if node.css_first(_ARTICLE_CSS) is not None:
+        if node.css_first(ARTICLE_GUARD) is not None:
             return None  # climbed into the article: the heading belongs to a teaser or a toolbar
         if len(clean_text(node.text())) > len(clean_text(heading.text())) + _ITEM_TEXT and run_of_items(node):
             return node

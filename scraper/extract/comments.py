@@ -19,6 +19,7 @@ from .html import attr, clean_text, render_text
 from .rules import CommentScheme
 
 __all__ = [
+    "ARTICLE_GUARD",
     "COMMENT_CONTAINERS",
     "GENERIC_SCHEMES",
     "comment_candidates",
@@ -341,7 +342,8 @@ def _may_find(specs: tuple[str, ...], items: list[LexborNode]) -> bool:
         return True
 
 
-_GUARD_CSS = "h1, [itemprop=articleBody], .entry-content, .post-content, .article-body"
+# an element that holds the article: a comment section never contains one
+ARTICLE_GUARD = "h1, [itemprop=articleBody], .entry-content, .post-content, .article-body"
 
 
 # Every built-in comment selector (the containers above, the presets' and the generic schemes) needs an
@@ -380,7 +382,7 @@ def remove_comment_sections(
     if nodes is None:
         nodes = comment_candidates(tree, schemes)
     for node in nodes:
-        if node.tag not in ("html", "body") and node.css_first(_GUARD_CSS) is None:
+        if node.tag not in ("html", "body") and node.css_first(ARTICLE_GUARD) is None:
             found[node.mem_id] = node
     remove_outermost(found)
 
