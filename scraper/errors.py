@@ -9,8 +9,10 @@ ScraperError                 `transient`: worth trying again later (False unless
 │   ├── TooLargeError        body over the size cap (after decompression)
 │   ├── RobotsDisallowed     robots.txt forbids the URL
 │   ├── RobotsUnavailable    robots.txt is unreachable or answers 5xx: nothing fetched for now (RFC 9309)
-│   │   └── RobotsHostNotFound  ... because the host has no address: also a HostNotFound
+│   │   ├── RobotsHostNotFound     ... because the host has no address: also a HostNotFound
+│   │   └── RobotsHostUnreachable  ... because the host did not take the connection: also a HostUnreachable
 │   ├── HostNotFound         DNS has no address for the host
+│   ├── HostUnreachable      the host did not take the connection (refused, connect timeout); transient
 │   ├── AddressRefused       the host resolves to a private address the site does not allow
 │   └── HostBackedOff        the host kept failing and is paused past this round; the URL stays due
 ├── DecodeLimitError         a body that cannot be decompressed within its cap (the client makes it a FetchError)
@@ -42,9 +44,11 @@ __all__ = [
     "FetchError",
     "HostBackedOff",
     "HostNotFound",
+    "HostUnreachable",
     "NotHTMLError",
     "RobotsDisallowed",
     "RobotsHostNotFound",
+    "RobotsHostUnreachable",
     "RobotsUnavailable",
     "ScraperError",
     "SiteBusy",
@@ -157,6 +161,23 @@ class RobotsHostNotFound(RobotsUnavailable, HostNotFound):
     A crawl keeps the URL due, as for any robots.txt it cannot read; a user is told that the host
     does not resolve, which is the trouble, rather than that robots.txt is unreachable.
     """
+
+
+class HostUnreachable(FetchError):
+    """The host did not take the connection (refused it, or let the connect time out): nothing was
+    said about the URL itself, so the trouble is the host, now."""
+
+
+class RobotsHostUnreachable(RobotsUnavailable, HostUnreachable):
+    """robots.txt could not be asked for because the host did not take the connection.
+
+    A crawl keeps the URL due, as for any robots.txt it cannot read; a user is told that the host
+    cannot be reached (`cause`: "connection refused"), since ignoring robots.txt would not help.
+    """
+
+    def __init__(self, url: str, reason: str, *, cause: str = "", transient: bool = True) -> None:
+        super().__init__(url, reason, transient=transient)
+        self.cause = cause or reason
 
 
 class AddressRefused(FetchError):

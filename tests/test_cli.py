@@ -401,6 +401,31 @@ def test_a_host_name_that_does_not_resolve_is_said_plainly(
     ]
 
 
+@pytest.mark.parametrize("ignore_robots", [False, True])
+def test_a_host_that_refuses_connections_is_said_plainly(db_path: Path, config_dir: Path, ignore_robots: bool) -> None:
+    """A port nobody listens on: asking for robots.txt fails the same way the page would, so the line
+    says the host cannot be reached, not that robots.txt is unreachable and --ignore-robots would help."""
+    import socket
+
+    fast_retries(config_dir)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/2024/06/story.html"
+    args = ["--ignore-robots"] if ignore_robots else []
+    result = run("fetch", url, *args, "--db", str(db_path), "--config", str(config_dir))
+    assert result.exit_code == 1
+    expected = (
+        f"Error: {url}: connection refused"
+        if ignore_robots
+        else f"Error: cannot reach 127.0.0.1:{port}: connection refused"
+    )
+    assert result.stderr == expected + "\n", result.output
+    assert "--ignore-robots" not in result.stderr
+    [(logged, outcome, error)] = rows(db_path, "SELECT url, outcome, error FROM fetches")
+    assert (logged, outcome) == (url, "error") and "connection refused" in error
+
+
 @pytest.mark.parametrize(
     ("robots", "reason"),
     [

@@ -21,9 +21,11 @@ from scraper.errors import (
     FetchError,
     HostBackedOff,
     HostNotFound,
+    HostUnreachable,
     NotHTMLError,
     RobotsDisallowed,
     RobotsHostNotFound,
+    RobotsHostUnreachable,
     RobotsUnavailable,
     ScraperError,
     SiteBusy,
@@ -45,6 +47,10 @@ EXAMPLES = [
     BrokerError("redis://127.0.0.1:6379/0", "connection refused"),
     SiteBusy("a is being crawled on this archive by pid 42 on host-1 since 2026-12-01T10:00:00+00:00"),
     HostNotFound("https://nowhere.example/", "DNS lookup failed (no such host)"),
+    HostUnreachable("https://a.example/", "connection refused", transient=True),
+    RobotsHostUnreachable(
+        "https://a.example/", "robots.txt unreachable: connection refused", cause="connection refused"
+    ),
     AddressRefused("https://a.example/", "refused: a.example resolves to a private or loopback address"),
     HostBackedOff("https://a.example/", "host paused for 600s after repeated failures"),
     DecodeLimitError("body larger than 10 bytes after decompression", over_cap=True),

@@ -17,6 +17,7 @@ from scraper.errors import (
     HostBackedOff,
     HostNotFound,
     RobotsDisallowed,
+    RobotsHostUnreachable,
     RobotsUnavailable,
 )
 from scraper.fetch.client import Fetcher
@@ -104,6 +105,8 @@ def test_robots_4xx_allows_and_unreachable_host_says_so(server: LocalServer) -> 
         port = sock.getsockname()[1]
     (dead,) = fetch_all(local_settings(fetch__retries=0), [f"http://127.0.0.1:{port}/x"])
     assert isinstance(dead, RobotsUnavailable) and dead.reason == "robots.txt unreachable: connection refused"
+    # the host's trouble, not robots.txt's: it is told so, and it is still kept due like any robots.txt
+    assert isinstance(dead, RobotsHostUnreachable) and dead.cause == "connection refused" and dead.transient
 
 
 def test_robots_txt_of_a_host_that_does_not_resolve_says_the_host() -> None:

@@ -164,7 +164,7 @@ def fetch(
     """
     from ..archive.ingest import archive_page
     from ..crawl.round import adhoc_site
-    from ..errors import HostNotFound, RobotsDisallowed, RobotsUnavailable
+    from ..errors import HostNotFound, RobotsDisallowed, RobotsHostUnreachable, RobotsUnavailable
     from ..extract import extract_article
     from ..fetch.client import make_fetcher, own_origin
     from ..fetch.pacing import fetch_one
@@ -199,6 +199,9 @@ def fetch(
         host = urlsplit(url).hostname
         reason = f"DNS lookup failed for {host}"
         failed(Outcome.ERROR, reason, f"Error: cannot reach {host}: {reason}")
+    except RobotsHostUnreachable as exc:  # --ignore-robots would not help: the page is on that host
+        netloc = urlsplit(url).netloc.rpartition("@")[2]
+        failed(Outcome.ERROR, exc.reason, f"Error: cannot reach {netloc}: {exc.cause}")
     except (RobotsDisallowed, RobotsUnavailable) as exc:
         outcome = Outcome.DISALLOWED if isinstance(exc, RobotsDisallowed) else Outcome.ERROR
         line = f"Error: {url}: not fetched: {exc.reason} (--ignore-robots fetches it anyway)"

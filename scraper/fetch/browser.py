@@ -27,7 +27,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..config import Settings, Site
-from ..errors import AddressRefused, BadStatusError, FetchError, NotHTMLError, TooLargeError
+from ..errors import (
+    AddressRefused,
+    BadStatusError,
+    FetchError,
+    HostNotFound,
+    HostUnreachable,
+    NotHTMLError,
+    TooLargeError,
+)
 from ..models import Page
 from .client import HTML_TYPES, RETRY_STATUSES, Fetcher, check_scheme
 from .guard import AddressPolicy
@@ -251,9 +259,9 @@ def _origin(url: str) -> str:
 def _failure(url: str, exc: Exception) -> FetchError:
     text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     if "ERR_CONNECTION_REFUSED" in text:
-        return FetchError(url, "connection refused", transient=True)
+        return HostUnreachable(url, "connection refused", transient=True)
     if "ERR_NAME_NOT_RESOLVED" in text:
-        return FetchError(url, "DNS lookup failed (no such host)")
+        return HostNotFound(url, "DNS lookup failed (no such host)")
     if "Timeout" in text:
         return FetchError(url, f"browser timeout: {text}", transient=True)
     return FetchError(url, f"browser: {text}", transient=True)

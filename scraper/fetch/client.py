@@ -21,7 +21,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from ..config import Settings, Site
-from ..errors import BadStatusError, FetchError, HostNotFound, NotHTMLError, TooLargeError
+from ..errors import BadStatusError, FetchError, HostNotFound, HostUnreachable, NotHTMLError, TooLargeError
 from ..models import Page
 from .decode import DecodeLimitError, Decompressor, decode_html
 from .guard import GuardedTransport, Resolver
@@ -273,14 +273,14 @@ def _classify(url: str, exc: httpx.HTTPError, settings: Settings) -> FetchError:
             return type(ours)(url, ours.reason, transient=ours.transient)
     text = str(exc) or type(exc).__name__
     if isinstance(exc, httpx.ConnectTimeout):
-        return FetchError(url, f"connect timeout after {settings.get('fetch.connect_timeout'):g}s", transient=True)
+        return HostUnreachable(url, f"connect timeout after {settings.get('fetch.connect_timeout'):g}s", transient=True)
     if isinstance(exc, httpx.ReadTimeout):
         return FetchError(url, f"read timeout after {settings.get('fetch.read_timeout'):g}s", transient=True)
     if isinstance(exc, httpx.TimeoutException):
         return FetchError(url, f"timeout ({text})", transient=True)
     if isinstance(exc, httpx.ConnectError):
         if any(isinstance(link, ConnectionRefusedError) for link in _chain(exc)):
-            return FetchError(url, "connection refused", transient=True)
+            return HostUnreachable(url, "connection refused", transient=True)
         tls = [link for link in _chain(exc) if isinstance(link, ssl.SSLError)]
         if tls:  # a certificate problem is not worth retrying; neither is plain HTTP on port 443
             root = tls[-1]
@@ -297,8 +297,8 @@ def _classify(url: str, exc: httpx.HTTPError, settings: Settings) -> FetchError:
         ):
             return HostNotFound(url, "DNS lookup failed (no such host)")
         if "refused" in low:
-            return FetchError(url, "connection refused", transient=True)
-        return FetchError(url, f"cannot connect: {text}", transient=True)
+            return HostUnreachable(url, "connection refused", transient=True)
+        return HostUnreachable(url, f"cannot connect: {text}", transient=True)
     if isinstance(exc, httpx.RemoteProtocolError):
         return FetchError(url, f"server broke the response: {text}", transient=True)
     if isinstance(exc, httpx.ReadError):

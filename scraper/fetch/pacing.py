@@ -26,8 +26,10 @@ from ..errors import (
     FetchError,
     HostBackedOff,
     HostNotFound,
+    HostUnreachable,
     RobotsDisallowed,
     RobotsHostNotFound,
+    RobotsHostUnreachable,
     RobotsUnavailable,
 )
 from ..models import Page
@@ -56,7 +58,8 @@ FetchReport = Callable[[str, int | None, int, float, str | None], None]
 class Robots:
     """A parsed robots.txt and when it was fetched; None rules allow everything.  `unavailable` says
     why it could not be read (unreachable, 5xx): then nothing is fetched from the origin for now;
-    `no_address` when that is because the host has no address (DNS), not robots.txt's own trouble."""
+    `no_address` when that is because the host has no address (DNS), `no_answer` when it did not take
+    the connection (`cause` says how): the host's trouble, not robots.txt's own."""
 
     rules: Protego | None
     fetched: float
@@ -64,6 +67,8 @@ class Robots:
     text: str = ""
     unavailable: str | None = None
     no_address: bool = False
+    no_answer: bool = False
+    cause: str = ""
 
 
 @dataclass
@@ -165,7 +170,14 @@ class Polite:
                 return Robots(None, retry_soon)  # the page is refused alike, with the same reason
             reason = f"robots.txt unreachable: {exc.reason}"
             self._report(url, exc.status, 0, elapsed, reason)
-            return Robots(None, retry_soon, unavailable=reason, no_address=isinstance(exc, HostNotFound))
+            return Robots(
+                None,
+                retry_soon,
+                unavailable=reason,
+                no_address=isinstance(exc, HostNotFound),
+                no_answer=isinstance(exc, HostUnreachable),
+                cause=exc.reason,
+            )
         self._report(url, page.status, page.size, page.elapsed, None)
         text = page.content.decode("utf-8", "replace")
         rules = Protego.parse(text)
@@ -178,6 +190,8 @@ class Polite:
         robots = await self.robots(url)
         if robots.no_address:  # the host itself: a retry in a moment would not help
             raise RobotsHostNotFound(url, robots.unavailable or "DNS lookup failed")
+        if robots.no_answer:  # nor would ignoring robots.txt: the page is on the same host
+            raise RobotsHostUnreachable(url, robots.unavailable or "", cause=robots.cause)
         if robots.unavailable:
             raise RobotsUnavailable(url, robots.unavailable, transient=True)
         if robots.rules is not None and not robots.rules.can_fetch(url, self.settings.user_agent):
