@@ -326,6 +326,25 @@ def test_latest_articles_view_has_the_columns_a_reader_wants(ds: Datasette) -> N
     assert budget["versions"] == 3 and budget["comments"] == 4
 
 
+def test_a_moved_address_leaves_the_listings_and_stays_in_articles(tmp_path: Path) -> None:
+    """An address that now redirects to another archived story is that story's old copy: the latest
+    list and the front page's newest list show it once (the live one), the articles table keeps it."""
+    path = build_archive(tmp_path / "archive.db")
+    prepare_archive(path)
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE articles SET state = 'moved' WHERE id = 2")
+    moved_ds = build_datasette(path)
+    assert [r["id"] for r in rows(moved_ds, "/archive/latest_articles.json")] == [3, 1]
+    assert sorted(r["id"] for r in rows(moved_ds, "/archive/articles.json")) == [1, 2, 3]
+    newest = get(moved_ds, "/").text.split("Newest articles")[1].split("</section>")[0]
+    assert "Council approves budget" in newest and "Heatwave expected" not in newest
+    # the same archive before the move lists the heatwave story in both places
+    (tmp_path / "before").mkdir()
+    before = build_datasette(build_archive(tmp_path / "before" / "archive.db"))
+    assert 2 in [r["id"] for r in rows(before, "/archive/latest_articles.json")]
+    assert "Heatwave expected" in get(before, "/").text.split("Newest articles")[1].split("</section>")[0]
+
+
 def test_articles_table_facets_on_authors_array(ds: Datasette) -> None:
     data = get(
         ds, "/archive/articles.json?_shape=objects&_facet_array=authors&authors__arraycontains=Jean+Dupont"

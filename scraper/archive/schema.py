@@ -98,6 +98,7 @@ SELECT
     a.state,
     a.url
 FROM articles a
+WHERE a.state IS NOT 'moved'
 ORDER BY coalesce(a.published, a.first_seen) DESC
 """.strip(),
 }

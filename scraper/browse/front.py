@@ -105,7 +105,7 @@ def _front_data(conn: sqlite3.Connection) -> dict[str, Any]:
     newest = _rows(
         conn,
         "SELECT id, title, site, published, first_seen, url, version_count FROM articles"
-        " WHERE version_count > 0 ORDER BY coalesce(published, first_seen) DESC LIMIT 10",
+        " WHERE version_count > 0 AND state IS NOT 'moved' ORDER BY coalesce(published, first_seen) DESC LIMIT 10",
     )
     edited = _rows(
         conn,

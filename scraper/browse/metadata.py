@@ -93,7 +93,10 @@ def build_metadata(database: str) -> dict[str, Any]:
                     },
                     "latest_articles": {
                         "title": "Latest articles",
-                        "description": "Newest first: who published what, where, and how often it was edited.",
+                        "description": (
+                            "Newest first: who published what, where, and how often it was edited. An address"
+                            " that now redirects to another archived story (state moved) is listed in articles."
+                        ),
                         "fts_table": "articles_fts",
                         "fts_pk": "id",
                         "facets": [*_NEWS_FACETS, "published_month"],
