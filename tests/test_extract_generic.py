@@ -285,6 +285,25 @@ def test_a_footer_edit_stamp_does_not_override_the_structured_date() -> None:
     assert article.modified == "2023-08-02T17:40:09+00:00"
 
 
+def test_an_update_stamp_without_a_zone_gets_the_pages_zone() -> None:
+    """Failure mode 7, zones: "Zuletzt aktualisiert am 12.04.2024 um 20:15 Uhr" has no zone while JSON-LD's
+    publication date has one; stored naive, the two could not be compared.  The page's country's zone at
+    that moment decides (summer time here, though the story went out in winter time), else the offset
+    of the page's other date."""
+    url = "https://www.kuestenblatt.example.de/region/hafenmauer-warnemuende-neubau"
+    html = (PAGES / "updated-stamp-zone-de.html").read_text(encoding="utf-8")
+    article = extract_article(html, url, fetched_at=NOW)
+    assert (article.published, article.modified) == ("2024-04-10T08:00:00+02:00", "2024-04-12T20:15:00+02:00")
+    winter = extract_article(
+        html.replace("2024-04-10T08:00:00+02:00", "2024-03-20T08:00:00+01:00"), url, fetched_at=NOW
+    )
+    assert (winter.published, winter.modified) == ("2024-03-20T08:00:00+01:00", "2024-04-12T20:15:00+02:00")
+    # a site whose country says no zone: the offset its publication date states
+    elsewhere = html.replace('lang="de-DE"', 'lang="en"').replace("+02:00", "-04:00")
+    away = extract_article(elsewhere, "https://www.harbour-news.example.com/wall", fetched_at=NOW)
+    assert away.modified == "2024-04-12T20:15:00-04:00"
+
+
 # ---------------------------------------------------------------- bylines
 
 

@@ -38,7 +38,7 @@ from .presets import all_presets, detect_presets
 from .pubdate import find_modified, find_published, headline_start, shown_zone
 from .rules import CommentScheme, Rules, rules_from_site
 from .titles import find_title, heading_text
-from .zones import to_local
+from .zones import to_local, with_page_zone
 
 __all__ = ["ArticleWatch", "changed_before_watch", "run"]
 
@@ -126,6 +126,10 @@ def _dates(rules: list[Rules], doc: Doc, values: dict[str, object], sources: dic
         if found:
             local = to_local(found[0], doc.locale, doc.url)
             values[name], sources[name] = (shown_zone(doc, local) if local == found[0] else local), found[1]
+    published, modified = values.get("published"), values.get("modified")
+    if isinstance(published, str) and isinstance(modified, str):  # one page, one newsroom clock
+        values["modified"] = with_page_zone(modified, published, doc.locale, doc.url)
+        values["published"] = with_page_zone(published, modified, doc.locale, doc.url)
 
 
 def _schemes(rules: list[Rules]) -> list[tuple[CommentScheme, str]]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from urllib.parse import urlsplit
 
-__all__ = ["local_zone", "to_local"]
+__all__ = ["local_zone", "to_local", "with_page_zone"]
 
 _CET_COUNTRIES = frozenset(
     [
@@ -100,3 +100,20 @@ def to_local(iso: str, lang: str, url: str) -> str:
         return iso
     zone = local_zone(lang, url, moment)
     return moment.astimezone(zone).isoformat(timespec="seconds") if zone else iso
+
+
+def with_page_zone(wall: str, beside: str, lang: str, url: str) -> str:
+    """A wall-clock time the page writes without a zone ("Updated 2026-11-22 20:15"), given the zone of
+    `beside`, the page's other date, which has one: the same newsroom's clock.  The zone the page's
+    country keeps at that moment wins over `beside`'s offset (summer time may differ between them)."""
+    if len(wall) <= 10 or len(beside) <= 19 or beside[-6] not in "+-":
+        return wall
+    try:
+        moment, other = datetime.fromisoformat(wall), datetime.fromisoformat(beside)
+    except ValueError:
+        return wall
+    if moment.tzinfo is not None or other.tzinfo is None:
+        return wall
+    # the wall clock read as UTC tells summer from winter time but for an hour at each switch
+    zone = local_zone(lang, url, moment.replace(tzinfo=UTC)) or other.tzinfo
+    return moment.replace(tzinfo=zone).isoformat(timespec="seconds")
