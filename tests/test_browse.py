@@ -203,6 +203,9 @@ def test_front_page_counts_no_reextraction_as_an_edit(tmp_path: Path) -> None:
     timeline = html.split('id="timeline"')[1].split("</table>")[0]
     evil = timeline.split("evil-example</a>")[1].split("</tr>")[0]
     assert re.findall(r'<td class="num">(\d+)</td>', evil) == ["1", "0"]
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE versions SET kind = 'reextract' WHERE article_id = 1 AND version = 3")
+    assert "3 articles · 6 versions · 1 edit ·" in get(build_datasette(path), "/").text
 
 
 def test_changes_list_filters(ds: Datasette) -> None:
