@@ -238,6 +238,7 @@ def test_importing_an_html_file_is_one_line(tmp_path: Path) -> None:
     result = run("import", str(page), "--db", str(tmp_path / "a.db"))
     assert result.exit_code == 1
     assert result.output.count("\n") == 1 and "not a readable WARC/ARC file" in result.output
+    assert not (tmp_path / "a.db").exists()  # the wrong file made no empty archive
 
 
 def test_exports_get_the_usual_file_mode(archive: Path, tmp_path: Path) -> None:

@@ -521,9 +521,10 @@ def reextract(db_path: Path, config_dir: Path, site: str | None, since: str | No
 @reports_errors
 def import_(path: Path, db_path: Path, config_dir: Path) -> None:
     """Archive the HTML pages captured in a WARC or ARC file (ours or another tool's)."""
-    from ..archive.warc import import_warc
+    from ..archive.warc import import_warc, sniff
 
     config = _load(config_dir)
+    sniff(path)  # before the archive is opened: a file that is no WARC leaves no new, empty archive
     with Archive(db_path) as archive:
         counts = import_warc(archive, config, path)
     echo("imported: " + ", ".join(f"{v:,} {k}" for k, v in counts.items()))
