@@ -11,6 +11,7 @@ import shutil
 import socket
 import stat
 import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -78,6 +79,21 @@ def test_check_reports_every_error_of_every_file(tmp_path: Path) -> None:
     hints = {"crawl.concurency": "'concurrency'", "selectors.titel": "'title'", "selectors.comment.authr": "'author'"}
     for key, hint in hints.items():
         assert any(f": {key}: unknown key (did you mean {hint}?" in line for line in lines), key
+
+
+@pytest.mark.parametrize("args", [["status"], ["crawl"], ["reextract"], ["fetch", "http://127.0.0.1:9/a"]])
+def test_a_named_config_folder_that_is_missing_is_a_config_error(archive: Path, args: list[str]) -> None:
+    """A typo in --config read as a config without sites: status said every site had no site file."""
+    result = run(*args, "--db", str(archive), "--config", str(archive.parent / "cofnig"))
+    assert result.exit_code == 2, result.output
+    assert result.output.strip().endswith("cofnig: no such config folder")
+
+
+def test_a_daemon_with_a_missing_named_config_folder_does_not_start(archive: Path) -> None:
+    """A subprocess with a timeout: before, the daemon started, found no site and waited for ever."""
+    cmd = [sys.executable, "-m", "scraper", "daemon", "--db", str(archive), "--config", str(archive.parent / "cofnig")]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
+    assert done.returncode == 2 and done.stderr.strip().endswith("cofnig: no such config folder"), done.stderr
 
 
 @pytest.mark.parametrize(

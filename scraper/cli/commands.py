@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from urllib.parse import urlsplit
 
 import click
+from click.core import ParameterSource
 
 from .. import __version__
 from ..archive.store import Archive
@@ -120,7 +121,17 @@ def cli(verbose: int) -> None:
 
 
 def _load(config_dir: Path) -> Config:
+    _require_named_config(config_dir)
     return load_config(config_dir)
+
+
+def _require_named_config(config_dir: Path) -> None:
+    """A missing default ./config is no config (fetch works without one), but a --config or
+    $SCRAPER_CONFIG the user named must exist: a typo there read as a config with no sites."""
+    ctx = click.get_current_context(silent=True)
+    source = ctx.get_parameter_source("config_dir") if ctx else None
+    if source in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT) and not config_dir.exists():
+        raise ConfigError(str(config_dir), None, "no such config folder")
 
 
 def broker_option(func: Any) -> Any:
@@ -603,6 +614,7 @@ def daemon(
     from ..daemon import Daemon, RoundRunner
     from ..logs import configure_logging
 
+    _require_named_config(config_dir)
     configure_logging(log_level, log_file, log_format)
     round_runner: RoundRunner = functools.partial(_daemon_round, robots={})  # robots.txt kept across rounds
     if broker_url:
