@@ -89,6 +89,17 @@ def test_a_named_config_folder_that_is_missing_is_a_config_error(archive: Path, 
     assert result.output.strip().endswith("cofnig: no such config folder")
 
 
+def test_status_names_the_config_folder_a_site_file_would_go_in(archive: Path, tmp_path: Path) -> None:
+    from scraper.archive.runs import Run
+
+    with Run(archive, ["old-site"], lease_ttl=60.0):
+        pass  # a site crawled once, whose file is gone
+    (tmp_path / "news-config" / "sites").mkdir(parents=True)
+    result = run("status", "--db", str(archive), "--config", str(tmp_path / "news-config"))
+    assert result.exit_code == 0, result.output
+    assert f"no site file; add one in {tmp_path / 'news-config' / 'sites'}/ to schedule it" in result.output
+
+
 def test_a_daemon_with_a_missing_named_config_folder_does_not_start(archive: Path) -> None:
     """A subprocess with a timeout: before, the daemon started, found no site and waited for ever."""
     cmd = [sys.executable, "-m", "scraper", "daemon", "--db", str(archive), "--config", str(archive.parent / "cofnig")]

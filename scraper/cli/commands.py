@@ -693,7 +693,7 @@ def status(db_path: Path, config_dir: Path, as_json: bool, broker_url: str | Non
         if site["configured"]:
             echo(f"  next run: {_next_run(site['next_run'])}")
         else:
-            echo("  next run: never by the daemon (no site file; add one in config/sites/ to schedule it)")
+            echo(f"  next run: never by the daemon (no site file; add one in {config_dir / 'sites'}/ to schedule it)")
     totals = report["archive"]
     echo("archive: " + ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in totals.items()))
     if "broker" in report:
