@@ -125,6 +125,17 @@ class Daemon:
                 run.counts[name] = await self.runner(self.config, site, self.db_path, self._stop)
                 if self._stop.is_set():
                     run.status = "interrupted"
+        except asyncio.CancelledError:
+            if not self._stop.is_set():
+                raise
+            # cancelled by `_shutdown` once the grace period ran out: said here, not as APScheduler's traceback
+            log.warning(
+                "site %s: round interrupted: in-flight pages did not finish within the %gs shutdown timeout",
+                name,
+                self.shutdown_timeout,
+                extra={"site": name, "status": "interrupted"},
+            )
+            return
         except SiteBusy as exc:
             log.warning("site %s: round skipped: %s", name, exc, extra={"site": name, "status": "busy"})
             self._inflight.pop(name, None)

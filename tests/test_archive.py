@@ -226,3 +226,9 @@ def test_a_digest_computed_elsewhere_gives_the_same_versions(tmp_path: Path) -> 
     sql = "SELECT version, content_hash FROM versions ORDER BY version"
     assert rows(plain, sql) == rows(pre, sql) and len(rows(pre, sql)) == 2
     assert rows(plain, "SELECT simhash FROM fingerprints") == rows(pre, "SELECT simhash FROM fingerprints") != [(None,)]
+
+
+def test_an_archive_in_a_missing_folder_names_the_folder(tmp_path: Path) -> None:
+    with pytest.raises(ArchiveError, match=r"folder .*nodir does not exist"):
+        Archive(tmp_path / "nodir" / "archive.db")
+    assert list(tmp_path.iterdir()) == []

@@ -189,6 +189,25 @@ def test_front_page_is_about_the_news_not_the_tables(ds: Datasette) -> None:
     assert "<script" not in html.split("<body")[1].replace("&lt;script", "")
 
 
+def test_front_page_counts_no_reextraction_as_an_edit(tmp_path: Path) -> None:
+    """Our own re-extraction is left out of the changes list, so also out of the edit counts, the
+    timeline's edits and the most edited list beside it."""
+    path = build_archive(tmp_path / "archive.db")
+    prepare_archive(path)
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE versions SET kind = 'reextract' WHERE article_id = 3 AND version = 2")
+    html = get(build_datasette(path), "/").text
+    assert "3 articles · 6 versions · 2 edits ·" in html
+    edited = html.split('id="most-edited"')[1].split("</section>")[0]
+    assert "Council approves budget" in edited and "Hostile headline" not in edited
+    timeline = html.split('id="timeline"')[1].split("</table>")[0]
+    evil = timeline.split("evil-example</a>")[1].split("</tr>")[0]
+    assert re.findall(r'<td class="num">(\d+)</td>', evil) == ["1", "0"]
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE versions SET kind = 'reextract' WHERE article_id = 1 AND version = 3")
+    assert "3 articles · 6 versions · 1 edit ·" in get(build_datasette(path), "/").text
+
+
 def test_changes_list_filters(ds: Datasette) -> None:
     html = get(ds, "/-/changes").text
     assert html.count('<li class="change') == 3

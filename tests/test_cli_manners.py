@@ -11,6 +11,7 @@ import shutil
 import socket
 import stat
 import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -78,6 +79,32 @@ def test_check_reports_every_error_of_every_file(tmp_path: Path) -> None:
     hints = {"crawl.concurency": "'concurrency'", "selectors.titel": "'title'", "selectors.comment.authr": "'author'"}
     for key, hint in hints.items():
         assert any(f": {key}: unknown key (did you mean {hint}?" in line for line in lines), key
+
+
+@pytest.mark.parametrize("args", [["status"], ["crawl"], ["reextract"], ["fetch", "http://127.0.0.1:9/a"]])
+def test_a_named_config_folder_that_is_missing_is_a_config_error(archive: Path, args: list[str]) -> None:
+    """A typo in --config read as a config without sites: status said every site had no site file."""
+    result = run(*args, "--db", str(archive), "--config", str(archive.parent / "cofnig"))
+    assert result.exit_code == 2, result.output
+    assert result.output.strip().endswith("cofnig: no such config folder")
+
+
+def test_status_names_the_config_folder_a_site_file_would_go_in(archive: Path, tmp_path: Path) -> None:
+    from scraper.archive.runs import Run
+
+    with Run(archive, ["old-site"], lease_ttl=60.0):
+        pass  # a site crawled once, whose file is gone
+    (tmp_path / "news-config" / "sites").mkdir(parents=True)
+    result = run("status", "--db", str(archive), "--config", str(tmp_path / "news-config"))
+    assert result.exit_code == 0, result.output
+    assert f"no site file; add one in {tmp_path / 'news-config' / 'sites'}/ to schedule it" in result.output
+
+
+def test_a_daemon_with_a_missing_named_config_folder_does_not_start(archive: Path) -> None:
+    """A subprocess with a timeout: before, the daemon started, found no site and waited for ever."""
+    cmd = [sys.executable, "-m", "scraper", "daemon", "--db", str(archive), "--config", str(archive.parent / "cofnig")]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
+    assert done.returncode == 2 and done.stderr.strip().endswith("cofnig: no such config folder"), done.stderr
 
 
 @pytest.mark.parametrize(
@@ -238,6 +265,7 @@ def test_importing_an_html_file_is_one_line(tmp_path: Path) -> None:
     result = run("import", str(page), "--db", str(tmp_path / "a.db"))
     assert result.exit_code == 1
     assert result.output.count("\n") == 1 and "not a readable WARC/ARC file" in result.output
+    assert not (tmp_path / "a.db").exists()  # the wrong file made no empty archive
 
 
 def test_exports_get_the_usual_file_mode(archive: Path, tmp_path: Path) -> None:

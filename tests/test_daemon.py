@@ -178,6 +178,29 @@ def test_sigterm_mid_round_exits_cleanly_within_the_bound(
     assert 0 < archived < 60
 
 
+def test_a_round_cut_short_by_the_shutdown_timeout_is_one_line_not_a_traceback(
+    server: LocalServer,
+    db_path: Path,
+    daemon_config: Path,
+    start_daemon: Callable[..., subprocess.Popen[str]],
+    tmp_path: Path,
+) -> None:
+    site = SyntheticSite(n=20, per_page=10)
+    mount(server, site, delay=6.0)  # every response hangs past the 1 s grace period
+    daemon_site(daemon_config, "slow", server, every="1h")
+    proc = start_daemon(daemon_config, "--shutdown-timeout", "1")
+    wait_for(lambda: bool(query(db_path, "SELECT 1 FROM runs WHERE site='slow'")), what="the round to start")
+    time.sleep(1.0)
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=20) == 0
+    log = (tmp_path / "daemon.log").read_text()
+    assert "Traceback" not in log and "CancelledError" not in log, log
+    said = [json.loads(line) for line in log.splitlines() if "shutdown timeout" in line]
+    assert [r["level"] for r in said] == ["WARNING"], log
+    assert "site slow: round interrupted: in-flight pages did not finish within the 1s" in said[0]["message"]
+    assert query(db_path, "SELECT status FROM runs WHERE site='slow'") == [("interrupted",)]
+
+
 def test_second_signal_exits_at_once_and_the_archive_stays_whole(
     server: LocalServer, db_path: Path, daemon_config: Path, start_daemon: Callable[..., subprocess.Popen[str]]
 ) -> None:

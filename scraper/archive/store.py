@@ -110,6 +110,12 @@ class Archive:
         self.readonly = readonly
         self._depth = 0  # transactions open on this connection (see `transaction`)
         self.immutable = False  # opened `immutable=1`: read-only media, see `_open_readonly`
+        folder = self.path.parent
+        if not readonly and not folder.is_dir():
+            # SQLite would only say "unable to open database file": name what is missing
+            raise ArchiveError(
+                f"{self.path}: folder {folder} does not exist (an archive is created, its folder is not)"
+            )
         try:
             if readonly:
                 self.conn, self.immutable = _open_readonly(self.path)

@@ -37,7 +37,7 @@ from .copies import digest
 from .ingest import identity_url
 from .store import Archive
 
-__all__ = ["export_warc", "import_page", "import_warc"]
+__all__ = ["export_warc", "import_page", "import_warc", "sniff"]
 
 log = logging.getLogger("scraper.archive")
 
@@ -194,7 +194,7 @@ def import_warc(
     """Archive every HTML 200 response in a WARC/ARC file; returns counts by outcome."""
     counts = {"new": 0, "changed": 0, "unchanged": 0, "skipped": 0, "failed": 0}
     records = 0
-    _sniff(path)
+    sniff(path)
     warnings = io.StringIO()  # warcio writes a malformed record's text to stderr: keep it out of the terminal
     try:
         with path.open("rb") as fh, contextlib.redirect_stderr(warnings):
@@ -231,7 +231,7 @@ def import_warc(
 _FIRST_LINE = re.compile(rb"^(?:WARC/\d|filedesc://|https?://|dns:|ftp://|urn:)")
 
 
-def _sniff(path: Path) -> None:
+def sniff(path: Path) -> None:
     """A one-line error for what is plainly not a WARC or ARC file (an HTML page, a zip), before warcio."""
     try:
         with path.open("rb") as fh:

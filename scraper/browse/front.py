@@ -28,6 +28,9 @@ __all__ = ["ROUTES"]
 _DB = r"(?:/(?P<database>[^/]+))?"
 DEFAULT_MIN_WORDS = 20  # the "substantial edits" link: more than a typo fix
 TIMELINE_DAYS = 30
+# A version that is an edit by the site: our own re-extractions are not counted as edits anywhere on
+# the front page, as its list of changes leaves them out
+_EDIT = "version > 1 AND coalesce(kind, 'fetch') != 'reextract'"
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
 
 _SEARCH_SQL = """
@@ -109,8 +112,10 @@ def _front_data(conn: sqlite3.Connection) -> dict[str, Any]:
     )
     edited = _rows(
         conn,
-        "SELECT id, title, site, version_count, last_changed, url FROM articles WHERE version_count > 1"
-        " ORDER BY version_count DESC, last_changed DESC LIMIT 10",
+        "SELECT a.id, a.title, a.site, a.version_count, e.last_changed, a.url FROM"
+        f" (SELECT article_id, count(*) AS edits, max(first_seen) AS last_changed FROM versions WHERE {_EDIT}"
+        " GROUP BY article_id) e JOIN articles a ON a.id = e.article_id"
+        " ORDER BY e.edits DESC, e.last_changed DESC LIMIT 10",
     )
     return {"changes": changes, "newest": newest, "edited": edited, "timeline": _timeline(conn)}
 
@@ -135,7 +140,8 @@ def _timeline(conn: sqlite3.Connection) -> dict[str, Any]:
     end = datetime.fromisoformat(last[:10]).date()
     days = [(end - timedelta(days=n)).isoformat() for n in range(TIMELINE_DAYS - 1, -1, -1)]
     counts = conn.execute(
-        "SELECT a.site, substr(v.first_seen, 1, 10) AS day, sum(v.version = 1), sum(v.version > 1)"
+        "SELECT a.site, substr(v.first_seen, 1, 10) AS day, sum(v.version = 1),"
+        " sum(v.version > 1 AND coalesce(v.kind, 'fetch') != 'reextract')"
         " FROM versions v JOIN articles a ON a.id = v.article_id WHERE v.first_seen >= ?"
         " GROUP BY a.site, day",
         (days[0],),
@@ -187,7 +193,7 @@ async def front_page(datasette: Datasette, request: Request) -> Response:
     ]
     totals = await db.execute(
         "SELECT (SELECT count(*) FROM articles) AS articles, (SELECT count(*) FROM versions) AS versions,"
-        " (SELECT count(*) FROM versions WHERE version > 1) AS edits,"
+        f" (SELECT count(*) FROM versions WHERE {_EDIT}) AS edits,"
         " (SELECT count(DISTINCT site) FROM articles) AS sites"
     )
     context = {

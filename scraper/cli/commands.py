@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from urllib.parse import urlsplit
 
 import click
+from click.core import ParameterSource
 
 from .. import __version__
 from ..archive.store import Archive
@@ -120,7 +121,17 @@ def cli(verbose: int) -> None:
 
 
 def _load(config_dir: Path) -> Config:
+    _require_named_config(config_dir)
     return load_config(config_dir)
+
+
+def _require_named_config(config_dir: Path) -> None:
+    """A missing default ./config is no config (fetch works without one), but a --config or
+    $SCRAPER_CONFIG the user named must exist: a typo there read as a config with no sites."""
+    ctx = click.get_current_context(silent=True)
+    source = ctx.get_parameter_source("config_dir") if ctx else None
+    if source in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT) and not config_dir.exists():
+        raise ConfigError(str(config_dir), None, "no such config folder")
 
 
 def broker_option(func: Any) -> Any:
@@ -521,9 +532,10 @@ def reextract(db_path: Path, config_dir: Path, site: str | None, since: str | No
 @reports_errors
 def import_(path: Path, db_path: Path, config_dir: Path) -> None:
     """Archive the HTML pages captured in a WARC or ARC file (ours or another tool's)."""
-    from ..archive.warc import import_warc
+    from ..archive.warc import import_warc, sniff
 
     config = _load(config_dir)
+    sniff(path)  # before the archive is opened: a file that is no WARC leaves no new, empty archive
     with Archive(db_path) as archive:
         counts = import_warc(archive, config, path)
     echo("imported: " + ", ".join(f"{v:,} {k}" for k, v in counts.items()))
@@ -602,6 +614,7 @@ def daemon(
     from ..daemon import Daemon, RoundRunner
     from ..logs import configure_logging
 
+    _require_named_config(config_dir)
     configure_logging(log_level, log_file, log_format)
     round_runner: RoundRunner = functools.partial(_daemon_round, robots={})  # robots.txt kept across rounds
     if broker_url:
@@ -680,7 +693,7 @@ def status(db_path: Path, config_dir: Path, as_json: bool, broker_url: str | Non
         if site["configured"]:
             echo(f"  next run: {_next_run(site['next_run'])}")
         else:
-            echo("  next run: never by the daemon (no site file; add one in config/sites/ to schedule it)")
+            echo(f"  next run: never by the daemon (no site file; add one in {config_dir / 'sites'}/ to schedule it)")
     totals = report["archive"]
     echo("archive: " + ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in totals.items()))
     if "broker" in report:
