@@ -793,12 +793,19 @@ def load_config(root: Path | str) -> Config:
         settings = load_settings(root / "settings.toml")
     sites: list[Site] = []
     seen: dict[str, str] = {}
+    starts: dict[str, str] = {}  # a start URL -> the file that lists it
     for path in site_files(root):
         with errors.check():
             site = load_site(path)
             if site.name in seen:
                 raise ConfigError(str(path), "name", f"{site.name!r} is already defined in {seen[site.name]}")
+            # the archive keeps each URL for one site: a second site starting there would crawl nothing
+            for url in site.start_urls:
+                other = starts.get(canonicalize(url) or url)
+                if other is not None:
+                    raise ConfigError(str(path), "start_urls", f"{url} is a start URL of {other} too: one site per URL")
             seen[site.name] = str(path)
+            starts.update({canonicalize(url) or url: str(path) for url in site.start_urls})
             sites.append(site)
     errors.raise_any()  # every file's every error at once
     return Config(settings=settings, sites=tuple(sites), root=root)

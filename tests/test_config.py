@@ -121,6 +121,18 @@ def test_duplicate_site_names(config_dir: Path) -> None:
         load_config(config_dir)
 
 
+def test_two_sites_starting_at_one_url(config_dir: Path) -> None:
+    """The archive keeps each URL for one site, so a second site file starting at the same page (a
+    copy kept under a new name) would crawl nothing; it is said, with both files."""
+    write_site_file(config_dir, 'name = "lokal"\nstart_urls = ["https://news.example.com/"]\n', "lokal.toml")
+    copy = write_site_file(config_dir, 'name = "news"\nstart_urls = ["https://NEWS.example.com"]\n', "news.toml")
+    with pytest.raises(ConfigError, match=r"is a start URL of .*lokal\.toml too") as info:
+        load_config(config_dir)
+    assert info.value.path == str(copy) and info.value.key == "start_urls"
+    write_site_file(config_dir, 'name = "news"\nstart_urls = ["https://news.example.com/lokal/"]\n', "news.toml")
+    assert [s.name for s in load_config(config_dir).sites] == ["lokal", "news"]
+
+
 @pytest.mark.parametrize(
     ("text", "key"),
     [

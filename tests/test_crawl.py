@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -130,6 +131,31 @@ def test_edited_article_makes_one_new_version(server: LocalServer, db_path: Path
     with Archive(db_path) as archive:
         versions = archive.versions(server.url(gen.article_path(3)))
     assert [v.version for v in versions] == [1, 2] and "Update 1:" in versions[1].body
+
+
+def test_a_renamed_site_takes_over_what_its_old_name_archived(server: LocalServer, db_path: Path) -> None:
+    """Renaming a site file (news.toml -> lokal.toml) left every known URL under the old name: the new
+    name's rounds found nothing new, revisited nothing, and said nothing.  A site takes over the URLs
+    on its domains whose name no site file has now; a site that still has its file keeps its own."""
+    gen = SyntheticSite(n=6)
+    mount(server, gen)
+    old = make_site(server.url(""), name="news")
+    run(make_config(), old, db_path)
+    archived = rows(db_path, "SELECT count(*) FROM articles WHERE site='news'")[0][0]
+    assert archived == 6
+    renamed = replace(old, name="lokal")
+    keeper = make_site(server.url(""), name="keeper", start_urls=(server.url("/politics/"),))
+    both = replace(make_config(), sites=(renamed, keeper))
+    gen.edit(3)
+    counts = run(both, renamed, db_path, recheck_all=True)
+    assert counts.changed == 1  # the old name's articles are revisited under the new one
+    assert rows(db_path, "SELECT DISTINCT site FROM articles") == [("lokal",)]
+    assert rows(db_path, "SELECT count(*) FROM frontier WHERE site != 'lokal'") == [(0,)]
+    # a site with its own file is never taken from: the keeper's URLs stay the keeper's
+    run(both, keeper, db_path)
+    kept = rows(db_path, "SELECT count(*) FROM frontier WHERE site='keeper'")[0][0]
+    run(both, renamed, db_path)
+    assert kept > 0 and rows(db_path, "SELECT count(*) FROM frontier WHERE site='keeper'")[0][0] == kept
 
 
 def test_interrupted_crawl_resumes_without_refetching(server: LocalServer, db_path: Path) -> None:

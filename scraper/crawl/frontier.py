@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from ..archive.store import Archive
+from ..config import Site
 from ..discover import Link
 from ..models import Evidence, PageKind, UrlState
 from ..urls import host_of
@@ -81,6 +82,26 @@ class Frontier:
         self.conn = archive.conn
 
     # ------------------------------------------------------------ writes (the archive writer)
+
+    def adopt(self, site: Site, configured: Collection[str]) -> int:
+        """Take over the URLs on `site`'s domains that are kept under a name no site file has any more
+        (a renamed site file), with their articles; return how many.  Without it the renamed site's
+        start URLs, known under the old name, would stay the old name's: it would find nothing new and
+        revisit nothing, and say so nowhere."""
+        names = [name for (name,) in self.conn.execute("SELECT DISTINCT site FROM frontier")]
+        orphans = [name for name in names if name not in configured and name != site.name]
+        if not orphans:
+            return 0
+        taken: list[str] = []
+        with self.archive.transaction() as conn:
+            for name in orphans:
+                urls = [u for (u,) in conn.execute("SELECT url FROM frontier WHERE site=?", (name,)) if site.owns(u)]
+                conn.executemany("UPDATE frontier SET site=? WHERE url=?", [(site.name, u) for u in urls])
+                conn.executemany(
+                    "UPDATE articles SET site=? WHERE site=? AND url=?", [(site.name, name, u) for u in urls]
+                )
+                taken += urls
+        return len(taken)
 
     def seed(self, site: str, links: Iterable[Link], now: float) -> None:
         """Start URLs, configured feeds and sitemaps: due now at the start of every round.
