@@ -94,6 +94,18 @@ def test_wordpress_threaded_comments() -> None:
     assert article.modified == "2024-03-14T18:02:11+01:00"
 
 
+def test_a_commenters_handle_is_kept_as_they_wrote_it() -> None:
+    """A commenter signing "claire_dubois" chose that name; it was stored as "Claire Dubois", a name
+    they never gave.  (A byline's login, "jane.doe" in a meta author, is still written as the name.)"""
+    html = read_page("wordpress-post-fr").replace('<b class="fn">Claire Dubois</b>', '<b class="fn">claire_dubois</b>')
+    url = "https://www.lejournaldesvignes.fr/2024/03/12/vendanges-precoces-bordelais/"
+    article = extract_article(html, url, fetched_at=FETCHED_AT)
+    assert {c.id: c.author for c in article.comments}["1024"] == "claire_dubois"
+    from scraper.extract.authors import clean_authors
+
+    assert clean_authors("jane.doe") == ("Jane Doe",) and clean_authors("jane.doe", handles=True) == ("jane.doe",)
+
+
 def test_wordpress_body_without_comments_or_widgets() -> None:
     body = extract("wordpress-post-fr").body
     for noise in (

@@ -133,9 +133,13 @@ def _clean_one(text: str) -> str:
     return text if not text.endswith(".") or re.search(r"\b\w\.$", text) else text.rstrip(".")
 
 
-def clean_authors(raw: Iterable[str] | str, exclude: Iterable[str] = (), structured: bool = False) -> tuple[str, ...]:
+def clean_authors(
+    raw: Iterable[str] | str, exclude: Iterable[str] = (), structured: bool = False, handles: bool = False
+) -> tuple[str, ...]:
     """Names, in order, without duplicates; `exclude` holds site and publisher names to drop.
-    `structured` values (JSON-LD, meta) are names already: a leading "Redaktion" there is part of one."""
+    `structured` values (JSON-LD, meta) are names already: a leading "Redaktion" there is part of one.
+    A byline's "jane_doe" is a person's login, written as the name; a commenter's (`handles`) is the
+    name they chose, and stays as they spelled it."""
     values = [raw] if isinstance(raw, str) else list(raw)
     banned = {_key(e) for e in exclude if e and _key(e)}
     names: list[str] = []
@@ -155,7 +159,7 @@ def clean_authors(raw: Iterable[str] | str, exclude: Iterable[str] = (), structu
             name = _clean_one(part)
             if _DEGREE.match(name) or _LEGAL.search(name):
                 continue
-            if _USERNAME.match(name):
+            if _USERNAME.match(name) and not handles:
                 name = re.sub(r"[._]", " ", name).title()
             key = _key(name)
             if not key or key in seen or key in banned or not looks_like_name(name):

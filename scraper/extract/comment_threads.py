@@ -203,7 +203,7 @@ def _who_and_when(
                 return None, published, header
             if _CLOCK.search(before[-1]):
                 return None, published, header  # "at 02:57": the stamp's own words, not a name
-            names = clean_authors(before[-1])
+            names = clean_authors(before[-1], handles=True)
             return (names[0] if names else before[-1][:_LEAF_MAX]), published, header
         before.append(own.strip(" :"))
         if len(before) > 4:

@@ -225,7 +225,7 @@ class _Reader:
                 wrappers.append(item)
                 continue
             found = self.first(item, self.scheme.author)
-            names = clean_authors(found[0]) if found else ()
+            names = clean_authors(found[0], handles=True) if found else ()
             author = names[0] if names else (found[0][:60] if found and len(found[0]) <= 60 else None)
             found = self.first(item, self.scheme.date)
             published = _comment_date(found[0], self.lang, self.now) if found else None
