@@ -14,6 +14,7 @@ ScraperError                 `transient`: worth trying again later (False unless
 │   ├── HostNotFound         DNS has no address for the host
 │   ├── HostUnreachable      the host did not take the connection (refused, connect timeout); transient
 │   ├── AddressRefused       the host resolves to a private address the site does not allow
+│   ├── CrawlStopped         the crawl was told to stop while the request waited its turn; the URL stays due
 │   └── HostBackedOff        the host kept failing and is paused past this round; the URL stays due
 ├── DecodeLimitError         a body that cannot be decompressed within its cap (the client makes it a FetchError)
 ├── DiscoverError            a feed or sitemap that cannot be read (malformed, too large, declaring entities)
@@ -37,6 +38,7 @@ __all__ = [
     "BrokerError",
     "ConfigError",
     "ConfigErrors",
+    "CrawlStopped",
     "DecodeLimitError",
     "DiscoverError",
     "ExportError",
@@ -182,6 +184,11 @@ class RobotsHostUnreachable(RobotsUnavailable, HostUnreachable):
 
 class AddressRefused(FetchError):
     """The URL's host resolves to a loopback or private address, and the site does not allow those."""
+
+
+class CrawlStopped(FetchError):
+    """The crawl was told to stop (SIGTERM, Ctrl-C) while this request waited for its host's turn: it
+    is not sent, and the URL stays due for the next round."""
 
 
 class HostBackedOff(FetchError):

@@ -36,7 +36,15 @@ from ..discover import (
     discover_links,
     sitemaps_from_robots,
 )
-from ..errors import DiscoverError, ExtractError, FetchError, HostBackedOff, RobotsDisallowed, RobotsUnavailable
+from ..errors import (
+    CrawlStopped,
+    DiscoverError,
+    ExtractError,
+    FetchError,
+    HostBackedOff,
+    RobotsDisallowed,
+    RobotsUnavailable,
+)
 from ..fetch.client import make_fetcher
 from ..fetch.pacing import Polite, RobotsCache
 from ..models import Counts, Evidence, Outcome, Page, PageKind
@@ -135,6 +143,7 @@ class SiteRound:
             global_slots=global_slots,
             report=lambda url, status, size, secs, err: writer.log_request(site.name, url, status, size, secs, err),
             robots=robots,
+            stop=stop,
         )
         self.queues: dict[str, asyncio.Queue[Task]] = {}
         self.workers: list[asyncio.Task[None]] = []
@@ -271,7 +280,7 @@ class SiteRound:
             page = await self.polite.fetch(task.url, kind_html=html, etag=task.etag, last_modified=task.last_modified)
         except RobotsDisallowed as exc:
             return Result(task, Outcome.DISALLOWED, error=exc.reason)
-        except (HostBackedOff, RobotsUnavailable):
+        except (HostBackedOff, RobotsUnavailable, CrawlStopped):
             return None  # the URL stays due; the host's failure (or its robots.txt's) is logged once
         except FetchError as exc:
             return Result(task, Outcome.ERROR, error=exc.reason, failed_status=exc.status)

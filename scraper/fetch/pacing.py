@@ -23,6 +23,7 @@ from protego import Protego
 from ..config import Settings
 from ..errors import (
     AddressRefused,
+    CrawlStopped,
     FetchError,
     HostBackedOff,
     HostNotFound,
@@ -121,9 +122,11 @@ class Polite:
         global_slots: asyncio.Semaphore | None = None,
         report: FetchReport | None = None,
         robots: RobotsCache | None = None,
+        stop: asyncio.Event | None = None,
     ) -> None:
         self.fetcher = fetcher
         self.settings = settings
+        self.stop = stop  # set: no request goes out any more, even one already waiting for its turn
         self.get = settings.get
         self.global_slots = global_slots or asyncio.Semaphore(self.get("crawl.concurrency"))
         self.report = report
@@ -156,6 +159,8 @@ class Polite:
         started = time.perf_counter()
         try:
             page = await self._paced(url, accept=None)
+        except CrawlStopped:
+            raise  # not asked, so nothing to remember about it
         except FetchError as exc:
             elapsed = time.perf_counter() - started
             # RFC 9309: a missing robots.txt (4xx) allows everything; an unreachable one (or a 5xx)
@@ -200,7 +205,7 @@ class Polite:
     async def allowed(self, url: str) -> bool:
         try:
             await self.check(url)
-        except (RobotsDisallowed, RobotsUnavailable):
+        except (RobotsDisallowed, RobotsUnavailable, CrawlStopped):
             return False
         return True
 
@@ -278,6 +283,8 @@ class Polite:
                 await asyncio.sleep(wait)
             async with self.global_slots:
                 await host.start()
+                if self.stop is not None and self.stop.is_set():  # told to stop while it waited its turn
+                    raise CrawlStopped(url, "the crawl was stopped before this request went out")
                 return await self.fetcher.fetch(url, etag=etag, last_modified=last_modified, accept=accept)
 
 
