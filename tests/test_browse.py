@@ -182,6 +182,7 @@ def test_front_page_is_about_the_news_not_the_tables(ds: Datasette) -> None:
     assert 'href="/archive/-/article/1?from=2&amp;to=3#diff"' in recent
     assert "Newest articles" in html and "Most edited" in html and 'id="timeline"' in html
     assert 'action="/archive/-/search"' in html
+    assert "tables in Datasette (archive)" in html  # not "The archive database", "The a database" for a.db
     timeline = html.split('id="timeline"')[1]
     assert "news-example" in timeline and "other-example" in timeline
     for table in ("articles", "versions", "comments", "fetches"):

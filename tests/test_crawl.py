@@ -215,6 +215,20 @@ def test_no_request_goes_out_after_the_stop(server: LocalServer, db_path: Path) 
     assert rows(db_path, "SELECT count(*) FROM frontier WHERE state = 'queued'")[0][0] > 10  # still due
 
 
+def test_a_status_the_error_names_is_not_said_twice(
+    server: LocalServer, db_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The log said "robots http://.../robots.txt (HTTP 404): HTTP 404 Not Found"."""
+    import logging
+
+    mount(server, SyntheticSite(n=3))
+    server.routes["/robots.txt"] = Route(b"nothing here", status=404)
+    with caplog.at_level(logging.INFO, logger="scraper.crawl"):
+        run(make_config(), make_site(server.url("")), db_path)
+    [line] = [r.getMessage() for r in caplog.records if "/robots.txt" in r.getMessage()]
+    assert line.endswith("/robots.txt: HTTP 404 Not Found") and line.count("404") == 1, line
+
+
 def test_private_addresses_refused_unless_allowed(server: LocalServer, db_path: Path) -> None:
     mount(server, SyntheticSite(n=3))
     counts = run(make_config(), make_site(server.url(""), allow_private=False), db_path)

@@ -161,6 +161,13 @@ def test_copies_cli(db_path: Path) -> None:
         "https://quotidien-regional.example/france/renovation-loi",
     }
     assert all(0.85 < d["similarity"] <= 1 for d in data)
+    with Archive(db_path) as archive:  # a word-for-word copy: 100 % beside the others' two digits
+        body = _variants()["https://blog-logement.example/2024/loi-renovation"]
+        archive.save(Article(url="https://miroir.example/renovation", title="Rénovation", body=body))
+    text = cli_ok("copies", "https://blog-logement.example/2024/loi-renovation", "--db", str(db_path))
+    lines = [line for line in text.splitlines() if "%" in line]
+    assert len(lines) == 3 and any("100%" in line for line in lines)
+    assert len({line.index("%") for line in lines}) == 1  # the figures line up
 
 
 def test_simhash_properties() -> None:

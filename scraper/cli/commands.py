@@ -571,7 +571,7 @@ def copies(url: str, db_path: Path, as_json: bool, max_distance: int) -> None:
     if not found:
         echo("no near-copies in the archive")
     for c in found:
-        echo(f"{c.similarity:.0%}  {c.site or ''}  {c.url}  {c.title or ''}")
+        echo(f"{c.similarity:>4.0%}  {c.site or ''}  {c.url}  {c.title or ''}")
 
 
 # ---------------------------------------------------------------- daemon / status
@@ -799,7 +799,7 @@ def _check_port(host: str, port: int) -> None:
     help="Only edits adding or removing at least N words (typo fixes vs rewrites).",
 )
 @click.option("--reextracts/--no-reextracts", default=False, help="Include our own re-extractions.", show_default=True)
-@click.option("--limit", type=click.IntRange(min=1), default=100, show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), default=100, show_default=True, help="Show at most N edits.")
 @json_option
 @reports_errors
 def changes(

@@ -288,7 +288,9 @@ class Writer:
     def _emit(self, event: Event) -> None:
         counts = self.counts.setdefault(event.site, Counts())
         counts.add(event.outcome, event.size)
-        status = f" (HTTP {event.status})" if event.status is not None else ""
+        # an error that already names the status ("HTTP 404 Not Found") does not say it twice
+        named = event.status is not None and (event.error or "").startswith(f"HTTP {event.status}")
+        status = f" (HTTP {event.status})" if event.status is not None and not named else ""
         if event.outcome == Outcome.ERROR:
             counts.failed(event.error or f"HTTP {event.status}", event.status)
             log.warning("error %s%s: %s", event.url, status, event.error)
