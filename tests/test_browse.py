@@ -495,6 +495,18 @@ def test_comments_are_threaded_and_removed_ones_marked(ds: Datasette) -> None:
     assert "↳ reply to Lucie" in section and 'removed <time datetime="2024-05-15T08:05:00+00:00"' in section
 
 
+def test_a_comment_without_its_own_date_says_when_we_first_saw_it(tmp_path: Path) -> None:
+    """A comment whose page gives no date showed our first sight of it as if it were when it was posted."""
+    path = build_archive(tmp_path / "archive.db")
+    prepare_archive(path)
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE comments SET published = NULL WHERE author = 'Ines'")
+    section = get(build_datasette(path), "/archive/-/article/1").text.split('id="comments"')[1]
+    ines, lucie = section.split('c-author">Ines')[1], section.split('c-author">Lucie')[1]
+    assert ines.index('class="c-seen">first seen <time') < ines.index("</div>")
+    assert "first seen" not in lucie[: lucie.index("</div>")]  # a dated comment shows its own date
+
+
 def test_article_json(ds: Datasette) -> None:
     data = get(ds, "/archive/-/article/1.json?from=2&to=3").json()
     assert data["article"]["authors"] == ["Marie Curie", "Jean Dupont"]
