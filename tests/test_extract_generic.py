@@ -274,6 +274,16 @@ def test_space_separated_meta_properties_are_each_read() -> None:
     assert article.title == "Harbour wall to be rebuilt"
 
 
+def test_a_site_name_with_its_abbreviation_is_not_the_title() -> None:
+    """Failure mode 9, site suffixes: "Headline - Site Name (ABBR) - ABBR" kept the site's long name as
+    the title (the longest part, beside a two-word headline); the metadata's site name, with the
+    abbreviation it goes by, names the site."""
+    url = "https://www.lsv.example.de/aktuelles/pressemitteilungen/radwegefoerderung-startet"
+    article = extract("site-abbreviation-title-de.html", url)
+    assert article.title == "Radwegeförderung startet"
+    assert article.body.startswith("Kommunen können ab sofort")
+
+
 # ---------------------------------------------------------------- dates
 
 

@@ -59,7 +59,14 @@ def _site_like(part: str, doc: Doc) -> bool:
         return True
     if len(label) >= 4 and label in key and len(key) <= 3 * len(label):
         return True
-    return any(key == _key(name) for name in doc.site_names if name) or key in _home_keys(doc)
+    if any(key == _key(name) for name in doc.site_names if name) or key in _home_keys(doc):
+        return True
+    # "Site Name (ABBR)": the name the metadata gives, with the abbreviation it goes by
+    bare = _key(_ABBREVIATION.sub("", part)) if part.rstrip().endswith(")") else ""
+    return bool(bare) and bare != key and any(bare == _key(name) for name in doc.site_names if name)
+
+
+_ABBREVIATION = re.compile(r"\s*\([^()]{1,12}\)\s*$")
 
 
 def _home_names(doc: Doc) -> list[str]:
