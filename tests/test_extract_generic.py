@@ -325,6 +325,19 @@ def test_the_byline_under_the_headline_beats_a_teaser_byline_above_it() -> None:
     assert "Marcus Whitfield" not in article.body and article.body.startswith("The Elm Street library")
 
 
+def test_a_label_alone_over_a_name_signs_the_page_wherever_it_sits() -> None:
+    """Failure mode 8, an author not found: no metadata names one, and the template's facts box under
+    a long article says "Autorin" on one line and the name on the next, far from the headline.  A
+    lowercase "author" after a name in a list (someone's role) signs nothing."""
+    url = "https://www.stadtwandel.example.de/news/genossenschaften-wohnraum"
+    html = (PAGES / "label-over-name-de.html").read_text(encoding="utf-8")
+    article = extract_article(html, url, fetched_at=NOW)
+    assert article.authors == ("Johanna Brecht",) and article.sources["authors"] == "text:label"
+    assert len(article.body) > 3000 and "Johanna Brecht" not in article.body
+    unlabelled = html.replace('"news__facts-title">Autorin<', '"news__facts-title">Kontakt<')
+    assert extract_article(unlabelled, url, fetched_at=NOW).authors == ()
+
+
 def test_the_author_of_a_jsonld_work_that_is_not_an_article_is_found() -> None:
     """Failure mode 8, an author in JSON-LD not found: the page's work is a `Recipe` (no Article node),
     which names its author; the photographer an `ImageObject` names as its creator is not the author."""

@@ -88,6 +88,7 @@ _LINE_LEAD = re.compile(r"^[\s|•·–—-]+")
 _AFTER_NAMES = FastCI(re.compile(r"\s+(?:am|on|le|el|il|op|em|um|\d|\||-\s|–|—|•|·)(?:\s|$).*$", re.IGNORECASE))
 _WRITTEN_BY = re.compile(r"^(?:written by|verfasst von|geschrieben von|écrit par|escrito por|scritto da|autor)", re.I)
 _AROUND_HEADLINE = (300, 3000)
+_LONE_LABEL = 12  # "Auteur(s) :", "Autorin:": a line no longer than this may be a label alone
 _BODY_EDGE = 40
 
 
@@ -321,4 +322,24 @@ def find_authors(doc: Doc) -> tuple[tuple[str, ...], str] | None:
         names = clean_authors(doc.ld.author_orgs, [*doc.site_names], structured=True)
         if names:
             return names, "jsonld:author"
+    return _label_anywhere(doc, exclude)
+
+
+def _label_anywhere(doc: Doc, exclude: list[str]) -> tuple[tuple[str, ...], str] | None:
+    """A label alone on its line ("Autor", "Auteur :") over one name, wherever the page's template puts
+    it (an author box under the article, a sidebar of facts): the last resort, as a label that sits
+    alone is the template's own, not a teaser's "By X" line.  A template's label is capitalised; a
+    lowercase "author" is someone's role in a list of names ("Marie Arana, author")."""
+    lines = doc.page_text.split("\n")
+    for i, raw in enumerate(lines):
+        line = raw.strip()
+        if not line or len(line) > _LONE_LABEL or not line[0].isupper():
+            continue  # most lines: one strip and a length test, no regex
+        m = _BYLINE_LINE.match(clean_text(line))
+        if m is None or m["rest"] is not None:
+            continue
+        following = next((x.strip() for x in lines[i + 1 : i + 40] if x.strip()), "")
+        names = _names_in([clean_text(line), clean_text(following)], doc, exclude, loose=False) if following else ()
+        if names:
+            return names, "text:label"
     return None
