@@ -80,6 +80,24 @@ def test_wix_body_has_no_chrome() -> None:
 # ---------------------------------------------------------------- WordPress
 
 
+def test_drupal_sites_own_author_field_signs_the_node() -> None:
+    """A Drupal site that keeps the author in a field of its own (`field_term_author`, `field_autor`)
+    instead of the node's user: the preset reads it."""
+    import json
+
+    html = read_page("drupal-article-de")
+    url = json.loads((PAGES / "drupal-article-de.expected.json").read_text(encoding="utf-8"))["url"]
+    own = '<span class="node__author"><span class="field field--name-uid field--type-entity-reference'
+    own += ' field--label-hidden"><span>Von Jana Becker</span></span></span>'
+    assert own in html
+    field = '<div class="field field--name-field-term-author field--type-entity-reference field__item">'
+    field += '<a href="/autoren/jana-becker">Jana Becker</a></div>'
+    html = html.replace(own, "").replace('<div class="node__content">', '<div class="node__content">' + field, 1)
+    article = extract_article(html, url, fetched_at=FETCHED_AT)
+    assert article.authors == ("Jana Becker",) and article.sources["authors"] == "preset:drupal:author"
+    assert "Jana Becker" not in article.body
+
+
 def test_wordpress_threaded_comments() -> None:
     article = extract("wordpress-post-fr", "https://www.lejournaldesvignes.fr/2024/03/12/vendanges-precoces-bordelais/")
     by_id = {c.id: c for c in article.comments}
