@@ -89,6 +89,7 @@ _AFTER_NAMES = FastCI(re.compile(r"\s+(?:am|on|le|el|il|op|em|um|\d|\||-\s|–|�
 _WRITTEN_BY = re.compile(r"^(?:written by|verfasst von|geschrieben von|écrit par|escrito por|scritto da|autor)", re.I)
 _AROUND_HEADLINE = (300, 3000)
 _LONE_LABEL = 12  # "Auteur(s) :", "Autorin:": a line no longer than this may be a label alone
+_LABEL_TRIES = 20
 _BODY_EDGE = 40
 
 
@@ -331,6 +332,7 @@ def _label_anywhere(doc: Doc, exclude: list[str]) -> tuple[tuple[str, ...], str]
     alone is the template's own, not a teaser's "By X" line.  A template's label is capitalised; a
     lowercase "author" is someone's role in a list of names ("Marie Arana, author")."""
     lines = doc.page_text.split("\n")
+    tries = _LABEL_TRIES  # a page of a thousand "Autor" lines (hostile, or a directory) is not read whole
     for i, raw in enumerate(lines):
         line = raw.strip()
         if not line or len(line) > _LONE_LABEL or not line[0].isupper():
@@ -338,6 +340,9 @@ def _label_anywhere(doc: Doc, exclude: list[str]) -> tuple[tuple[str, ...], str]
         m = _BYLINE_LINE.match(clean_text(line))
         if m is None or m["rest"] is not None:
             continue
+        tries -= 1
+        if tries < 0:
+            return None
         following = next((x.strip() for x in lines[i + 1 : i + 40] if x.strip()), "")
         names = _names_in([clean_text(line), clean_text(following)], doc, exclude, loose=False) if following else ()
         if names:
