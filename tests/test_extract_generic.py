@@ -336,6 +336,11 @@ def test_a_label_alone_over_a_name_signs_the_page_wherever_it_sits() -> None:
     assert len(article.body) > 3000 and "Johanna Brecht" not in article.body
     unlabelled = html.replace('"news__facts-title">Autorin<', '"news__facts-title">Kontakt<')
     assert extract_article(unlabelled, url, fetched_at=NOW).authors == ()
+    # an interview's first question, asked by the author, is the body, not a byline to drop
+    question = "<p><strong>Johanna Brecht: Warum gerade Genossenschaften?</strong></p>"
+    interview = html.replace('<div class="news__text">', '<div class="news__text">' + question, 1)
+    body = extract_article(interview, url, fetched_at=NOW).body
+    assert body.startswith("Johanna Brecht: Warum gerade Genossenschaften?\n\nIn vielen Großstädten")
 
 
 def test_the_author_of_a_jsonld_work_that_is_not_an_article_is_found() -> None:

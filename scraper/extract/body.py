@@ -552,7 +552,11 @@ def _in_sentence(node: LexborNode) -> bool:
 
 
 def _is_byline(line: str, authors: tuple[str, ...]) -> bool:
-    return len(line) < 200 and any(name in line for name in authors) and len(line.split()) < 25
+    """A short line naming an author, unless it opens with the name and a colon: an interview's first
+    question or answer ("Nikolai Huke: Wo sind Sie ...?"), the name a speaker's label."""
+    if len(line) >= 200 or len(line.split()) >= 25:
+        return False
+    return any(name in line and not line.startswith(name + ":") for name in authors)
 
 
 def render_body(nodes: list[LexborNode], title: str | None = None, authors: tuple[str, ...] = ()) -> str:
