@@ -90,18 +90,23 @@ class Frontier:
         revisit nothing, and say so nowhere."""
         names = [name for (name,) in self.conn.execute("SELECT DISTINCT site FROM frontier")]
         orphans = [name for name in names if name not in configured and name != site.name]
-        if not orphans:
-            return 0
-        taken: list[str] = []
-        with self.archive.transaction() as conn:
-            for name in orphans:
-                urls = [u for (u,) in conn.execute("SELECT url FROM frontier WHERE site=?", (name,)) if site.owns(u)]
-                conn.executemany("UPDATE frontier SET site=? WHERE url=?", [(site.name, u) for u in urls])
-                conn.executemany(
-                    "UPDATE articles SET site=? WHERE site=? AND url=?", [(site.name, name, u) for u in urls]
-                )
-                taken += urls
-        return len(taken)
+        taken = 0
+        for name in orphans:
+            # by host first: an old site's thousands of URLs on other hosts cost one indexed scan a round
+            hosts = [h for (h,) in self.conn.execute("SELECT DISTINCT host FROM frontier WHERE site=?", (name,))]
+            mine = [h for h in hosts if site.owns(f"http://{h}/") or site.owns(f"https://{h}/")]
+            if not mine:
+                continue
+            with self.archive.transaction() as conn:
+                for host in mine:
+                    rows = conn.execute("SELECT url FROM frontier WHERE site=? AND host=?", (name, host))
+                    urls = [u for (u,) in rows if site.owns(u)]
+                    conn.executemany("UPDATE frontier SET site=? WHERE url=?", [(site.name, u) for u in urls])
+                    conn.executemany(
+                        "UPDATE articles SET site=? WHERE site=? AND url=?", [(site.name, name, u) for u in urls]
+                    )
+                    taken += len(urls)
+        return taken
 
     def seed(self, site: str, links: Iterable[Link], now: float) -> None:
         """Start URLs, configured feeds and sitemaps: due now at the start of every round.
