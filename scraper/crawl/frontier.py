@@ -83,16 +83,18 @@ class Frontier:
 
     # ------------------------------------------------------------ writes (the archive writer)
 
-    def adopt(self, site: Site, configured: Collection[str]) -> int:
+    def adopt(self, site: Site, configured: Collection[str], seeds: Collection[str]) -> int:
         """Take over the URLs on `site`'s domains that are kept under a name no site file has any more
         (a renamed site file), with their articles; return how many.  Without it the renamed site's
         start URLs, known under the old name, would stay the old name's: it would find nothing new and
-        revisit nothing, and say so nowhere."""
-        names = [name for (name,) in self.conn.execute("SELECT DISTINCT site FROM frontier")]
-        orphans = [name for name in names if name not in configured and name != site.name]
+        revisit nothing, and say so nowhere.  Told by the `seeds` (its start URLs, feeds, sitemaps):
+        a few primary-key lookups a round, whatever else the archive holds."""
+        marks = ",".join("?" * len(seeds))
+        owners = self.conn.execute(f"SELECT DISTINCT site FROM frontier WHERE url IN ({marks})", list(seeds))
+        orphans = [name for (name,) in owners if name not in configured and name != site.name]
         taken = 0
         for name in orphans:
-            # by host first: an old site's thousands of URLs on other hosts cost one indexed scan a round
+            # by host first: the old name's URLs on other hosts are never looked at one by one
             hosts = [h for (h,) in self.conn.execute("SELECT DISTINCT host FROM frontier WHERE site=?", (name,))]
             mine = [h for h in hosts if site.owns(f"http://{h}/") or site.owns(f"https://{h}/")]
             if not mine:

@@ -264,7 +264,11 @@ class Writer:
             if record.discovered:
                 frontier.add(record.site, record.links, now, record.round_start)
             else:  # a round's start URLs, once per round: the site's config as it is now applies
-                adopted = frontier.adopt(self._sites[record.site], {*self._sites, *(s.name for s in self.config.sites)})
+                adopted = frontier.adopt(
+                    self._sites[record.site],
+                    {*self._sites, *(s.name for s in self.config.sites)},
+                    [link.url for link in record.links],
+                )
                 if adopted:
                     log.info(
                         "site %s: took over %d known URLs of a site name no site file has now", record.site, adopted
