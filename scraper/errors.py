@@ -135,7 +135,12 @@ class RobotsDisallowed(FetchError):
 
 
 class RobotsUnavailable(FetchError):
-    """robots.txt could not be read (unreachable, 5xx): RFC 9309 says fetch nothing for now, try later."""
+    """robots.txt could not be read (unreachable, 5xx): RFC 9309 says fetch nothing for now, try later.
+    `cause` is the failure of the request for it ("connection refused", "HTTP 503 ...")."""
+
+    def __init__(self, url: str, reason: str, *, cause: str = "", transient: bool = True) -> None:
+        super().__init__(url, reason, transient=transient)
+        self.cause = cause or reason
 
 
 class SiteBusy(ScraperError):
@@ -176,10 +181,6 @@ class RobotsHostUnreachable(RobotsUnavailable, HostUnreachable):
     A crawl keeps the URL due, as for any robots.txt it cannot read; a user is told that the host
     cannot be reached (`cause`: "connection refused"), since ignoring robots.txt would not help.
     """
-
-    def __init__(self, url: str, reason: str, *, cause: str = "", transient: bool = True) -> None:
-        super().__init__(url, reason, transient=transient)
-        self.cause = cause or reason
 
 
 class AddressRefused(FetchError):

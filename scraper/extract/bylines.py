@@ -337,14 +337,15 @@ def _label_anywhere(doc: Doc, exclude: list[str]) -> tuple[tuple[str, ...], str]
         line = raw.strip()
         if not line or len(line) > _LONE_LABEL or not line[0].isupper():
             continue  # most lines: one strip and a length test, no regex
-        m = _BYLINE_LINE.match(clean_text(line))
+        label = clean_text(line)
+        m = _BYLINE_LINE.match(label)
         if m is None or m["rest"] is not None:
             continue
         tries -= 1
         if tries < 0:
             return None
         following = next((x.strip() for x in lines[i + 1 : i + 40] if x.strip()), "")
-        names = _names_in([clean_text(line), clean_text(following)], doc, exclude, loose=False) if following else ()
+        names = _names_in([label, clean_text(following)], doc, exclude, loose=False) if following else ()
         if names:
             return names, "text:label"
     return None

@@ -58,17 +58,16 @@ FetchReport = Callable[[str, int | None, int, float, str | None], None]
 @dataclass
 class Robots:
     """A parsed robots.txt and when it was fetched; None rules allow everything.  `unavailable` says
-    why it could not be read (unreachable, 5xx): then nothing is fetched from the origin for now;
-    `no_address` when that is because the host has no address (DNS), `no_answer` when it did not take
-    the connection (`cause` says how): the host's trouble, not robots.txt's own."""
+    why it could not be read (unreachable, 5xx): then nothing is fetched from the origin for now.
+    `error` is what asking for a page of the origin raises meanwhile: a subclass when the host itself
+    is the trouble (no address, no connection), `cause` the request's own failure."""
 
     rules: Protego | None
     fetched: float
     delay: float | None = None
     text: str = ""
     unavailable: str | None = None
-    no_address: bool = False
-    no_answer: bool = False
+    error: type[RobotsUnavailable] = RobotsUnavailable
     cause: str = ""
 
 
@@ -175,14 +174,14 @@ class Polite:
                 return Robots(None, retry_soon)  # the page is refused alike, with the same reason
             reason = f"robots.txt unreachable: {exc.reason}"
             self._report(url, exc.status, 0, elapsed, reason)
-            return Robots(
-                None,
-                retry_soon,
-                unavailable=reason,
-                no_address=isinstance(exc, HostNotFound),
-                no_answer=isinstance(exc, HostUnreachable),
-                cause=exc.reason,
+            error = (
+                RobotsHostNotFound
+                if isinstance(exc, HostNotFound)
+                else RobotsHostUnreachable
+                if isinstance(exc, HostUnreachable)
+                else RobotsUnavailable
             )
+            return Robots(None, retry_soon, unavailable=reason, error=error, cause=exc.reason)
         self._report(url, page.status, page.size, page.elapsed, None)
         text = page.content.decode("utf-8", "replace")
         rules = Protego.parse(text)
@@ -193,12 +192,10 @@ class Polite:
         if not self.get("crawl.respect_robots"):
             return
         robots = await self.robots(url)
-        if robots.no_address:  # the host itself: a retry in a moment would not help
-            raise RobotsHostNotFound(url, robots.unavailable or "DNS lookup failed")
-        if robots.no_answer:  # nor would ignoring robots.txt: the page is on the same host
-            raise RobotsHostUnreachable(url, robots.unavailable or "", cause=robots.cause)
         if robots.unavailable:
-            raise RobotsUnavailable(url, robots.unavailable, transient=True)
+            # a host without an address stays so for a while: no retry in a moment would help
+            transient = robots.error is not RobotsHostNotFound
+            raise robots.error(url, robots.unavailable, cause=robots.cause, transient=transient)
         if robots.rules is not None and not robots.rules.can_fetch(url, self.settings.user_agent):
             raise RobotsDisallowed(url, "robots.txt disallows it")
 
