@@ -594,3 +594,77 @@ def test_a_page_of_one_line_written_straight_into_body_is_that_line() -> None:
 
     verdict = judge(read_markup(html), article, None)
     assert verdict is not None and "empty page" in verdict.reason
+
+
+# ---------------------------------------------------------------- comments in other words and layouts
+
+ES_URL = "https://www.diariodelsur.example/local/2024/03/11/reforma-puerto-vecinos.html"
+ES_COMMENTS = [
+    ("op-4411", "Marisa G.", "2024-03-11T10:42:00", "Llevamos diez años esperando esta ob"),
+    ("op-4412", "Paco_marinero", "2024-03-11T12:05:00", "Los camiones van a pasar por delante"),
+    ("op-4420", "Vecina de la Marina", "2024-03-12T08:30:00", "Iremos todos a la reunión del jueves"),
+]
+
+
+def _es_comments(html: str) -> list[tuple[str, str | None, str | None, str]]:
+    article = extract_article(html, ES_URL, fetched_at=NOW)
+    assert "Paco_marinero" not in article.body and "Normas de participación" not in article.body
+    return [(c.id, c.author, c.published, c.text[:36]) for c in article.comments]
+
+
+def test_comments_announced_in_spanish_by_a_styled_title_are_read_with_who_and_when() -> None:
+    """Failure mode 10 on pages whose words are not English, German or French: no "omment" anywhere in
+    the page, the heading a `div.titulo-seccion`, and three header layouts: name then stamp, the name a
+    child before the stamp's own words ("<b>X</b> escribió el ..."), the stamp before the name."""
+    html = (PAGES / "comments-opinions-es.html").read_text(encoding="utf-8")
+    assert "omment" not in html
+    article = extract_article(html, ES_URL, fetched_at=NOW)
+    assert article.sources["comments"] == "generic:structure"
+    assert _es_comments(html) == ES_COMMENTS
+    assert article.body.endswith("antes de someter el proyecto al pleno de abril.")
+    assert "Publicidad" not in article.body
+
+
+def test_comment_headings_in_polish_and_dutch_and_as_bold_lines_are_read() -> None:
+    html = (PAGES / "comments-opinions-es.html").read_text(encoding="utf-8")
+    heading = '<div class="titulo-seccion">Comentarios (3)</div>'
+    for replacement in ("<h3>Komentarze (3)</h3>", "<h3>3 reacties</h3>", "<p><strong>3 comentarios</strong></p>"):
+        assert _es_comments(html.replace(heading, replacement)) == ES_COMMENTS, replacement
+
+
+def test_wordpress_thoughts_on_heading_announces_comments() -> None:
+    html = (
+        (PAGES / "comments-opinions-es.html")
+        .read_text(encoding="utf-8")
+        .replace(
+            '<div class="titulo-seccion">Comentarios (3)</div>',
+            "<h2>3 thoughts on “La reforma del puerto pesquero divide a los vecinos de la Marina”</h2>",
+        )
+    )
+    html = html.replace("<footer", '<p><a href="/contacto">Send us a comment</a></p><footer', 1)
+    assert _es_comments(html) == ES_COMMENTS
+
+
+def test_a_container_named_for_comments_in_spanish_needs_no_heading() -> None:
+    html = (PAGES / "comments-opinions-es.html").read_text(encoding="utf-8")
+    html = html.replace('<div class="titulo-seccion">Comentarios (3)</div>', "")
+    # nothing names the section: its items are not taken for comments on their shape alone
+    assert extract_article(html, ES_URL, fetched_at=NOW).comments == ()
+    named = html.replace('class="opiniones" id="opiniones"', 'class="comentarios" id="comentarios"')
+    assert _es_comments(named) == ES_COMMENTS
+
+
+def test_a_stamp_with_a_name_beside_it_never_takes_the_comment_for_the_name() -> None:
+    """The name after the stamp is taken only when more text follows it: a short comment right after
+    the stamp ("Totalmente de acuerdo.") is what was written, not who wrote it."""
+    html = (PAGES / "comments-opinions-es.html").read_text(encoding="utf-8")
+    start = html.index('<span class="cuando">12/03/2024 08:30</span>')
+    end = html.index("</div>", html.index('<div class="texto"><p>Iremos')) + len("</div>")
+    html = (
+        html[:start]
+        + '<span class="cuando">12/03/2024 08:30</span></div>'
+        + '<div class="texto"><p>Totalmente de acuerdo.</p></div>'
+        + html[end:]
+    )
+    got = _es_comments(html)
+    assert got[2] == ("op-4420", None, "2024-03-12T08:30:00", "Totalmente de acuerdo.")

@@ -47,7 +47,10 @@ __all__ = ["ArticleWatch", "changed_before_watch", "run"]
 ArticleWatch = Callable[[LexborHTMLParser], Callable[[], None]]
 
 _SHORT_BODY = 150
-_COMMENT_HINTS = ("omment", "disqus", "leserbrief", "jdgm-rev")
+# the words a comments heading is written in (`comment_threads._HEADING`) and comment systems' names:
+# "omment" spells comment, Kommentar and commentaire, "oment" comentario, komentarz and komentář,
+# "eacti" reacties and réactions
+_COMMENT_HINTS = ("omment", "oment", "disqus", "leserbrief", "jdgm-rev", "eacti")
 
 
 def _remove(tree: LexborHTMLParser, selectors: tuple[str, ...]) -> None:

@@ -132,7 +132,7 @@ _BOILERPLATE = FastCI(
         r"\d+\s*(?:min(?:ute)?s?|minuten)\.?\s*"
         r"(?:de lecture|read|reading|lesezeit|lesen|de lectura|di lettura|leestijd)|"
         r"(?:lesezeit|temps de lecture|reading time)\s*:?\s*\d+.*|share(?: this)?(?: article| post)?:?|partager\s*:?|"
-        r"teilen:?|compartir:?|condividi:?|advertisement|anzeige:?|publicité|werbung|zurück|back|"
+        r"teilen:?|compartir:?|condividi:?|advertisement|anzeige:?|publicité|publicidad|pubblicità|reklama|werbung|zurück|back|"
         r"kommentare geschlossen|comments (?:are )?closed|\(?noch keine bewertungen\)?|info zur bewertung|"
         r"(?:kategorie|kategorien|category|categories|tags|schlagwörter|schlagworte|stichwörter)\s*:.{0,200}|"
         r"(?:lire|à lire) aussi\s*:?|read more\s*:?|weiterlesen|mehr zum thema:?|lees ook:?|leggi anche:?|"

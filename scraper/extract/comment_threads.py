@@ -28,7 +28,15 @@ __all__ = ["comment_sections", "read_threads"]
 
 _CONTAINERS = ", ".join(COMMENT_CONTAINERS)
 
-_HEADING_CSS = "h2, h3, h4, h5, [role=heading]"
+# a heading is a heading element, or a short bold line or titled block ("<p><strong>3 comentarios",
+# "<div class=section-title>Comments (4)") where the theme styles its own
+_HEADING_CSS = (
+    "h2, h3, h4, h5, h6, [role=heading], legend, p > strong, p > b, [class*=title i], [class*=heading i], "
+    "[class*=titulo i], [class*=titel i]"
+)
+# containers named for comments in the languages whose words "omment" misses (`COMMENT_CONTAINERS`
+# holds the English, German and French ones); like those, taken only for a run of dated items
+_WORDED = "[id*=coment i], [class*=coment i], [id*=koment i], [class*=koment i], [id*=reacties i], [class*=reacties i]"
 _HEADING = re.compile(
     r"(?:\d+\s+)?(?:reader\s+|leser-?\s*)?(?:comments?|kommentare?|commentaires?|comentarios?|commenti|"
     r"komentarze|komentáře|reacties|réactions|reactions|responses|antworten|diskussion|discussion)"
@@ -36,6 +44,13 @@ _HEADING = re.compile(
     re.IGNORECASE,
 )
 _HEADING_MAX = 40
+# WordPress themes' "3 thoughts on “Title”", "12 Responses to “Title”", "Un commentaire sur « … »"
+_HEADING_ON = re.compile(
+    r"(?:\d+|one|no|un|une|ein|eine)\s+(?:thoughts?|responses?|repl(?:y|ies)|comments?|commentaires?|kommentare?|"
+    r"comentarios?|reactions?)\s+(?:on|to|sur|à|zu|a|en|para)\s+\S.*",
+    re.IGNORECASE,
+)
+_HEADING_ON_MAX = 300
 _ITEM_TAGS = frozenset(["li", "div", "article", "section", "dd", "blockquote"])
 _ITEM_TEXT = 20  # characters an element needs to be one of a run of comments
 _RUN_MIN = 2
@@ -51,14 +66,24 @@ def comment_sections(tree: LexborHTMLParser, known: Sequence[LexborNode] = ()) -
     for node in known:
         if node.tag not in ("html", "body") and node.css_matches(_CONTAINERS):
             sections[node.mem_id] = node
-    for heading in tree.css(_HEADING_CSS):
+    for heading in tree.css(f"{_HEADING_CSS}, {_WORDED}"):
+        if not heading.css_matches(_HEADING_CSS):
+            if heading.tag not in ("html", "body") and run_of_items(heading):
+                sections[heading.mem_id] = heading
+            continue
         text = clean_text(heading.text())
-        if len(text) > _HEADING_MAX or not _HEADING.fullmatch(text):
+        if not _is_heading(text):
             continue
         section = _holder(heading)
         if section is not None:
             sections[section.mem_id] = section
     return list(sections.values())
+
+
+def _is_heading(text: str) -> bool:
+    if len(text) <= _HEADING_MAX and _HEADING.fullmatch(text):
+        return True
+    return len(text) <= _HEADING_ON_MAX and _HEADING_ON.fullmatch(text) is not None
 
 
 def _holder(heading: LexborNode) -> LexborNode | None:
@@ -200,7 +225,10 @@ def _who_and_when(
         if any(ch.isdigit() for ch in own) and (published := parse_date(own, lang, now)):
             header = {*before, own.strip(" :")}
             if not before:
-                return None, published, header
+                # the stamp is its element's own text and the name a child ("<b>Ana</b> escribió el
+                # 11/03/2024"), or the name follows the stamp: read the pieces in reading order
+                author = _name_beside(item, ids, own)
+                return author, published, header | ({author} if author else set())
             if _CLOCK.search(before[-1]):
                 return None, published, header  # "at 02:57": the stamp's own words, not a name
             names = clean_authors(before[-1], handles=True)
@@ -209,6 +237,32 @@ def _who_and_when(
         if len(before) > 4:
             break  # the header is over: what follows is the comment itself
     return None, None, set()
+
+
+def _name_beside(item: LexborNode, ids: set[int], stamp: str) -> str | None:
+    """The name written just before the stamp, else just after it when more text follows (the
+    comment): the item's text pieces in reading order, replies left out."""
+    pieces: list[str] = []
+    stack = list(item.iter(include_text=True))[::-1]
+    while stack and len(pieces) < 12:
+        node = stack.pop()
+        if node.tag == "-text":
+            text = clean_text(node.text_content or "").strip(" :,")
+            if text:
+                pieces.append(text)
+        elif node.mem_id not in ids:
+            stack.extend(list(node.iter(include_text=True))[::-1])
+    at = next((i for i, piece in enumerate(pieces) if piece in stamp or stamp in piece), None)
+    if at is None:
+        return None
+    for i in (at - 1, at + 1):
+        if 0 <= i < len(pieces) and (i < at or i + 1 < len(pieces)):
+            piece = pieces[i]
+            if len(piece) <= _LEAF_MAX and not _CLOCK.search(piece) and not any(ch.isdigit() for ch in piece):
+                names = clean_authors(piece, handles=True)
+                if names and names[0].rstrip(".") == piece.rstrip("."):
+                    return names[0]
+    return None
 
 
 def _parent(item: LexborNode, by_mem: dict[int, str], section: LexborNode) -> str | None:
