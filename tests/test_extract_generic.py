@@ -668,3 +668,46 @@ def test_a_stamp_with_a_name_beside_it_never_takes_the_comment_for_the_name() ->
     )
     got = _es_comments(html)
     assert got[2] == ("op-4420", None, "2024-03-12T08:30:00", "Totalmente de acuerdo.")
+
+
+def _with_comment_section(section: str) -> str:
+    html = (PAGES / "comments-opinions-es.html").read_text(encoding="utf-8")
+    start, end = html.index('<section class="opiniones"'), html.index("</section>") + len("</section>")
+    return html[:start] + section + html[end:]
+
+
+PEOPLE = [
+    ("Marisa G.", "2024-03-11T10:42:00", "11 de marzo de 2024, 10:42", "Llevamos diez años esperando esta obra."),
+    ("Paco Marinero", "2024-03-11T12:05:00", "11 de marzo de 2024, 12:05", "Los camiones pasarán por el colegio."),
+]
+
+
+def test_schema_org_comment_microdata_is_read_on_any_theme() -> None:
+    """`itemprop=comment` / `itemtype=…/Comment` with the author's `itemprop=name` and a `dateCreated`
+    meta: the page's own statement of who and when, whatever its classes."""
+    items = "".join(
+        f'<div itemprop="comment" itemscope itemtype="https://schema.org/Comment"><span itemprop="author" itemscope '
+        f'itemtype="https://schema.org/Person"><span itemprop="name">{who}</span></span> '
+        f'<meta itemprop="dateCreated" content="{when}"><span class="hace">{shown}</span>'
+        f'<div itemprop="text"><p>{what}</p></div></div>'
+        for who, when, shown, what in PEOPLE
+    )
+    html = _with_comment_section(f'<section class="opiniones"><h3>Opiniones de los lectores</h3>{items}</section>')
+    article = extract_article(html, ES_URL, fetched_at=NOW)
+    assert [(c.author, c.published, c.text) for c in article.comments] == [(p[0], p[1], p[3]) for p in PEOPLE]
+    assert "Marinero" not in article.body
+
+
+def test_a_comments_own_parts_with_ids_are_not_comments_of_their_own() -> None:
+    """Joomla's JComments gives a comment `id="comment-item-12"` and its text `id="comment-body-12"`:
+    one comment each, with its id, not a second, undated one made of its text."""
+    items = "".join(
+        f'<div class="comment rbox" id="comment-item-{i}"><div class="comment-box usertype-guest">'
+        f'<span class="comment-author">{who}</span><span class="comment-date">{shown}</span>'
+        f'<div class="comment-body" id="comment-body-{i}">{what}</div></div></div>'
+        for i, (who, _, shown, what) in enumerate(PEOPLE, start=11)
+    )
+    html = _with_comment_section(f'<div id="jc"><h4>Comentarios</h4><div id="comments-list">{items}</div></div>')
+    article = extract_article(html, ES_URL, fetched_at=NOW)
+    got = [(c.id, c.author, c.published, c.text) for c in article.comments]
+    assert got == [(str(i), p[0], p[1], p[3]) for i, p in enumerate(PEOPLE, start=11)]

@@ -29,14 +29,18 @@ __all__ = ["comment_sections", "read_threads"]
 _CONTAINERS = ", ".join(COMMENT_CONTAINERS)
 
 # a heading is a heading element, or a short bold line or titled block ("<p><strong>3 comentarios",
-# "<div class=section-title>Comments (4)") where the theme styles its own
-_HEADING_CSS = (
-    "h2, h3, h4, h5, h6, [role=heading], legend, p > strong, p > b, [class*=title i], [class*=heading i], "
-    "[class*=titulo i], [class*=titel i]"
+# "<div class=section-title>Comments (4)") where the theme styles its own: of those, which are many on a
+# page, only the ones alone in their line (no child element: a teaser's title holds its link)
+_HEADINGS = "h2, h3, h4, h5, h6, [role=heading], legend"
+_STYLED = (
+    "p > strong:only-child, p > b:only-child, div[class*=itle]:not(:has(*)), span[class*=itle]:not(:has(*)), "
+    "div[class*=itulo]:not(:has(*)), div[class*=eading]:not(:has(*))"
 )
-# containers named for comments in the languages whose words "omment" misses (`COMMENT_CONTAINERS`
-# holds the English, German and French ones); like those, taken only for a run of dated items
-_WORDED = "[id*=coment i], [class*=coment i], [id*=koment i], [class*=koment i], [id*=reacties i], [class*=reacties i]"
+_DEEP_TAGS = frozenset(["h2", "h3", "h4", "h5", "h6", "legend"])
+# containers named for comments in words that "omment" (`COMMENT_CONTAINERS`) misses: comentarios,
+# komentarze; like any section, taken only for a run of dated items
+_WORDED = "[id*=oment], [class*=oment]"
+_CONTAINER_TAGS = frozenset(["div", "section", "ul", "ol", "dl", "aside", "article", "table", "tbody"])
 _HEADING = re.compile(
     r"(?:\d+\s+)?(?:reader\s+|leser-?\s*)?(?:comments?|kommentare?|commentaires?|comentarios?|commenti|"
     r"komentarze|komentáře|reacties|réactions|reactions|responses|antworten|diskussion|discussion)"
@@ -66,12 +70,13 @@ def comment_sections(tree: LexborHTMLParser, known: Sequence[LexborNode] = ()) -
     for node in known:
         if node.tag not in ("html", "body") and node.css_matches(_CONTAINERS):
             sections[node.mem_id] = node
-    for heading in tree.css(f"{_HEADING_CSS}, {_WORDED}"):
-        if not heading.css_matches(_HEADING_CSS):
-            if heading.tag not in ("html", "body") and run_of_items(heading):
-                sections[heading.mem_id] = heading
+    for heading in tree.css(f"{_HEADINGS}, {_STYLED}, {_WORDED}"):
+        named = heading.tag in _CONTAINER_TAGS and "oment" in f"{attr(heading, 'id')} {attr(heading, 'class')}"
+        if named and run_of_items(heading):
+            sections[heading.mem_id] = heading
             continue
-        text = clean_text(heading.text())
+        deep = heading.tag in _DEEP_TAGS or attr(heading, "role") == "heading"
+        text = clean_text(heading.text(deep=deep))
         if not _is_heading(text):
             continue
         section = _holder(heading)

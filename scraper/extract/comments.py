@@ -66,12 +66,17 @@ GENERIC_SCHEMES = (
         "#commentlist > li, ol#comments > li, li[id^='comment-'], .comment-items > li, [class*=comment-card], "
         "div.kb-comment, .commentsCon, .leserbrief, li.kommentar, div.kommentar, "
         # platform widgets that render server-side: XenForo comments, Judge.me reviews
-        "li.xenforo-comment, .jdgm-rev",
-        skip=".pingback, .trackback, .comment-respond, #respond",
+        "li.xenforo-comment, .jdgm-rev, "
+        # schema.org microdata, which any theme may write
+        "[itemprop=comment], [itemtype$='schema.org/Comment']",
+        # a comment's own parts that carry its id ("comment-body-12" inside "comment-item-12")
+        skip=".pingback, .trackback, .comment-respond, #respond, "
+        "[id^='comment-body'], [id^='comment-text'], [id^='comment-content'], [id^='comment-date']",
         id=("@id", "@data-comment-id", "@data-id"),
         author=(
             ".comment-author .fn",
             ".comment-author",
+            "[itemprop=author] [itemprop=name]",
             "[itemprop=author]",
             ".author",
             ".user",
@@ -80,7 +85,14 @@ GENERIC_SCHEMES = (
             "[class*=author]",
             "[class*=name]",
         ),
-        date=("time@datetime", "[itemprop=dateCreated]@datetime", "[class*=date]", "[class*=time]"),
+        date=(
+            "time@datetime",
+            "[itemprop=dateCreated]@datetime",
+            "[itemprop=dateCreated]@content",
+            "[itemprop=datePublished]@content",
+            "[class*=date]",
+            "[class*=time]",
+        ),
         text=(
             ".comment-content",
             ".xenforo-comment-content",
@@ -101,7 +113,9 @@ GENERIC_SCHEMES = (
         containers=COMMENT_CONTAINERS,
     ),
 )
-_ID_PREFIX = re.compile(r"^(?:div-)?(?:comment|kommentar|commentaire|c|li-comment)[-_]?(?=\w)", re.IGNORECASE)
+_ID_PREFIX = re.compile(
+    r"^(?:div-)?(?:comment|kommentar|commentaire|c|li-comment)(?:[-_]item)?[-_]?(?=\w)", re.IGNORECASE
+)
 _EPOCH_MS = re.compile(r"showComment=(\d{10,13})")
 _REPLY = re.compile(r"^(?:reply|répondre|antworten|responder|rispondi|beantworten|report|signaler)$", re.IGNORECASE)
 _MAX_COMMENTS = 1000
@@ -347,9 +361,13 @@ ARTICLE_GUARD = "h1, [itemprop=articleBody], .entry-content, .post-content, .art
 
 
 # Every built-in comment selector (the containers above, the presets' and the generic schemes) needs an
-# element whose class, id or data-hook spells one of these words, in any case (a unit test checks it)
+# element whose class, id or data-hook spells one of these words, or whose itemprop or itemtype spells
+# "omment", in any case (a unit test checks it)
 COMMENT_WORDS = ("omment", "disqus", "respond", "comol", "jdgm-rev", "leserbrief")
-_WORDED_CSS = ", ".join(f"[{name}*={word} i]" for word in COMMENT_WORDS for name in ("class", "id", "data-hook"))
+_WORDED_CSS = ", ".join(
+    [f"[{name}*={word} i]" for word in COMMENT_WORDS for name in ("class", "id", "data-hook")]
+    + ["[itemprop*=omment i]", "[itemtype*=omment i]"]  # schema.org's Comment
+)
 
 
 def may_hold_comments(tree: LexborHTMLParser) -> bool:
