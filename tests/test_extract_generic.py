@@ -711,3 +711,15 @@ def test_a_comments_own_parts_with_ids_are_not_comments_of_their_own() -> None:
     article = extract_article(html, ES_URL, fetched_at=NOW)
     got = [(c.id, c.author, c.published, c.text) for c in article.comments]
     assert got == [(str(i), p[0], p[1], p[3]) for i, p in enumerate(PEOPLE, start=11)]
+
+
+def test_a_link_to_the_authors_archive_signs_the_story_under_the_headline() -> None:
+    """Failure mode 8, an author present but not found: no byline class, no structured data, only a
+    link to `/autor/...` beside the date.  The teasers below link their own authors; the one nearest
+    the headline signs the story."""
+    article = extract("author-archive-link-de.html", "https://www.kreisbote.example/artikel/geburtsstation_schliesst")
+    assert article.authors == ("Susanne Weber",)
+    html = (PAGES / "author-archive-link-de.html").read_text(encoding="utf-8")
+    other_first = html.replace('<a href="/autor/weber_s" target="_self">Susanne Weber</a> / 14.05', "14.05", 1)
+    article = extract_article(other_first, "https://www.kreisbote.example/artikel/x", fetched_at=NOW)
+    assert article.authors != ("Markus Brandt",)  # a teaser's author does not sign the story

@@ -31,6 +31,12 @@ _META_AUTHOR = (
     "og:article:author",
     "article.author",
 )
+# a link to the author's archive page, the one byline many templates write without a class: weak
+# evidence, so only within the headline's own block (a teaser's is a level further out)
+_ARCHIVE_LINK = (
+    "a[href*='/author/'], a[href*='/autor/'], a[href*='/autoren/'], a[href*='/auteur/'], a[href*='/autore/']"
+)
+_ARCHIVE_LINK_NEAR = 1
 _BYLINE_CSS = (
     "[itemprop=author] [itemprop=name]",
     "[itemprop=author]",
@@ -54,6 +60,7 @@ _BYLINE_CSS = (
     "[class*=auteur]",
     "[class*=writer]",
     "address",
+    _ARCHIVE_LINK,
 )
 _BYLINE_UNION = ", ".join(_BYLINE_CSS)
 # a byline label, alone on its line or followed by the names
@@ -309,6 +316,8 @@ def find_authors(doc: Doc) -> tuple[tuple[str, ...], str] | None:
         # the byline of the story under the headline, not of a teaser in the sidebar above it
         candidates = doc.tree.css(css)[:6]
         for node in sorted(candidates, key=near)[:3] if near else candidates[:3]:
+            if css == _ARCHIVE_LINK and (near is None or near(node) > _ARCHIVE_LINK_NEAR):
+                break
             text = clean_text(node.text(separator=" "))
             if not text or len(text) > 120:
                 continue
