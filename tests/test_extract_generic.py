@@ -723,3 +723,21 @@ def test_a_link_to_the_authors_archive_signs_the_story_under_the_headline() -> N
     other_first = html.replace('<a href="/autor/weber_s" target="_self">Susanne Weber</a> / 14.05', "14.05", 1)
     article = extract_article(other_first, "https://www.kreisbote.example/artikel/x", fetched_at=NOW)
     assert article.authors != ("Markus Brandt",)  # a teaser's author does not sign the story
+
+
+def test_undated_comments_are_taken_when_the_heading_counts_them() -> None:
+    """Undated items under a comments heading are refused (house rules, teasers), unless the heading
+    announces as many comments as there are items: "3 comentarios" over three."""
+    html = (PAGES / "comments-opinions-es.html").read_text(encoding="utf-8")
+    for stamp in ("11/03/2024 10:42", "12/03/2024 08:30"):
+        html = html.replace(f'<span class="cuando">{stamp}</span>', "")
+    html = html.replace("escribió el 11/03/2024 12:05:", "")
+    heading = '<div class="titulo-seccion">Comentarios (3)</div>'
+    got = _es_comments(html)
+    assert [(c[1], c[2], c[3]) for c in got] == [(p[1], None, p[3]) for p in ES_COMMENTS]
+    for uncounted in (
+        '<div class="titulo-seccion">Comentarios</div>',
+        '<div class="titulo-seccion">5 comentarios</div>',
+    ):
+        article = extract_article(html.replace(heading, uncounted), ES_URL, fetched_at=NOW)
+        assert article.comments == (), uncounted

@@ -55,6 +55,7 @@ _HEADING_ON = re.compile(
     re.IGNORECASE,
 )
 _HEADING_ON_MAX = 300
+_COUNT = re.compile(r"(\d+)")
 _ITEM_TAGS = frozenset(["li", "div", "article", "section", "dd", "blockquote"])
 _ITEM_TEXT = 20  # characters an element needs to be one of a run of comments
 _RUN_MIN = 2
@@ -63,17 +64,18 @@ _UP = 3  # levels from a heading to the element that holds it and the comments
 _CLOCK = re.compile(r"\d{1,2}[:.h]\d{2}")
 
 
-def comment_sections(tree: LexborHTMLParser, known: Sequence[LexborNode] = ()) -> list[LexborNode]:
+def comment_sections(tree: LexborHTMLParser, known: Sequence[LexborNode] = ()) -> list[tuple[LexborNode, int | None]]:
     """The elements that hold a comments heading and the comments under it (one query for headings),
-    and the comment containers among `known` (what `comment_candidates` found)."""
-    sections: dict[int, LexborNode] = {}
+    and the comment containers among `known` (what `comment_candidates` found); each with the number
+    of comments its heading announces ("3 comentarios", "Comments (4)"), if it does."""
+    sections: dict[int, tuple[LexborNode, int | None]] = {}
     for node in known:
         if node.tag not in ("html", "body") and node.css_matches(_CONTAINERS):
-            sections[node.mem_id] = node
+            sections[node.mem_id] = (node, None)
     for heading in tree.css(f"{_HEADINGS}, {_STYLED}, {_WORDED}"):
         named = heading.tag in _CONTAINER_TAGS and "oment" in f"{attr(heading, 'id')} {attr(heading, 'class')}"
         if named and run_of_items(heading):
-            sections[heading.mem_id] = heading
+            sections[heading.mem_id] = (heading, None)
             continue
         deep = heading.tag in _DEEP_TAGS or attr(heading, "role") == "heading"
         text = clean_text(heading.text(deep=deep))
@@ -81,7 +83,8 @@ def comment_sections(tree: LexborHTMLParser, known: Sequence[LexborNode] = ()) -
             continue
         section = _holder(heading)
         if section is not None:
-            sections[section.mem_id] = section
+            count = _COUNT.match(text) if _HEADING_ON.fullmatch(text) else _COUNT.search(text)
+            sections[section.mem_id] = (section, int(count[1]) if count else None)
     return list(sections.values())
 
 
@@ -142,16 +145,18 @@ def _children(node: LexborNode) -> list[LexborNode]:
     return [child for child in node.iter() if child.is_element_node]
 
 
-def read_threads(sections: list[LexborNode], lang: str | None, now: datetime) -> tuple[list[Comment], list[LexborNode]]:
+def read_threads(
+    sections: list[tuple[LexborNode, int | None]], lang: str | None, now: datetime
+) -> tuple[list[Comment], list[LexborNode]]:
     """The comments of every section, threaded by nesting, with author and date where they show.
 
     A run most of whose items carry no date is not taken: teasers and galleries under a "Discussion"
-    heading are runs of like elements too, but reader comments are stamped.  Returns the comments and
-    the sections they were read from."""
+    heading are runs of like elements too, but reader comments are stamped, unless the heading counts
+    them ("3 comentarios" over three items).  Returns the comments and the sections they were read from."""
     comments: list[Comment] = []
     taken: list[LexborNode] = []
     seen: set[int] = set()
-    for section in sections:
+    for section, announced in sections:
         items = [item for item in run_of_items(section) if item.mem_id not in seen]
         seen.update(item.mem_id for item in items)  # a heading's section and a known container may nest
         ids = {item.mem_id for item in items}
@@ -162,12 +167,17 @@ def read_threads(sections: list[LexborNode], lang: str | None, now: datetime) ->
             if not text:
                 continue
             author, published, header = _who_and_when(item, ids, lang, now)
+            if published is None and author is None and announced:
+                # an undated comment of a counted section: the name it opens with, if it does
+                author = _name_at(_pieces(item, ids, 3), 0)
+                header = {author} if author else header
             text = _without_header(text, header)
             # the site's own id where the item has one, else a hash that stays put when comments are added
             cid = by_mem[item.mem_id] = _strip_prefix(attr(item, "id")) or _hash_id(author, text)
             parent = _parent(item, by_mem, section)  # items come in page order: a parent is read first
             found.append(Comment(id=cid, text=text, author=author, published=published, parent_id=parent))
-        if 2 * sum(c.published is not None for c in found) > len(found):
+        counted = announced is not None and announced == len(found) >= _RUN_MIN
+        if counted or 2 * sum(c.published is not None for c in found) > len(found):
             comments.extend(found)
             taken.append(section)
     return comments, taken
@@ -244,12 +254,11 @@ def _who_and_when(
     return None, None, set()
 
 
-def _name_beside(item: LexborNode, ids: set[int], stamp: str) -> str | None:
-    """The name written just before the stamp, else just after it when more text follows (the
-    comment): the item's text pieces in reading order, replies left out."""
+def _pieces(item: LexborNode, ids: set[int], limit: int = 12) -> list[str]:
+    """The item's first text pieces in reading order, its replies left out."""
     pieces: list[str] = []
     stack = list(item.iter(include_text=True))[::-1]
-    while stack and len(pieces) < 12:
+    while stack and len(pieces) < limit:
         node = stack.pop()
         if node.tag == "-text":
             text = clean_text(node.text_content or "").strip(" :,")
@@ -257,17 +266,29 @@ def _name_beside(item: LexborNode, ids: set[int], stamp: str) -> str | None:
                 pieces.append(text)
         elif node.mem_id not in ids:
             stack.extend(list(node.iter(include_text=True))[::-1])
+    return pieces
+
+
+def _name_at(pieces: list[str], i: int) -> str | None:
+    """Piece `i` when it is a name alone and more text (the comment) follows it."""
+    if not 0 <= i < len(pieces) - 1:
+        return None
+    piece = pieces[i]
+    if len(piece) > _LEAF_MAX or any(ch.isdigit() for ch in piece):
+        return None
+    names = clean_authors(piece, handles=True)
+    return names[0] if names and names[0].rstrip(".") == piece.rstrip(".") else None
+
+
+def _name_beside(item: LexborNode, ids: set[int], stamp: str) -> str | None:
+    """The name written just before the stamp, else just after it when more text follows (the
+    comment)."""
+    pieces = _pieces(item, ids)
     at = next((i for i, piece in enumerate(pieces) if piece in stamp or stamp in piece), None)
     if at is None:
         return None
-    for i in (at - 1, at + 1):
-        if 0 <= i < len(pieces) and (i < at or i + 1 < len(pieces)):
-            piece = pieces[i]
-            if len(piece) <= _LEAF_MAX and not _CLOCK.search(piece) and not any(ch.isdigit() for ch in piece):
-                names = clean_authors(piece, handles=True)
-                if names and names[0].rstrip(".") == piece.rstrip("."):
-                    return names[0]
-    return None
+    before = _name_at(pieces, at - 1) if at > 0 else None
+    return before or _name_at(pieces, at + 1)
 
 
 def _parent(item: LexborNode, by_mem: dict[int, str], section: LexborNode) -> str | None:
