@@ -741,3 +741,19 @@ def test_undated_comments_are_taken_when_the_heading_counts_them() -> None:
     ):
         article = extract_article(html.replace(heading, uncounted), ES_URL, fetched_at=NOW)
         assert article.comments == (), uncounted
+
+
+def test_initials_in_one_byline_give_way_to_a_full_name_in_another() -> None:
+    """A byline of initials ("KB", the newsroom's shorthand) is kept only when no full name signs the
+    story: an author box under the article that names Susanne Weber wins."""
+    html = (PAGES / "author-archive-link-de.html").read_text(encoding="utf-8")
+    html = html.replace(
+        '<div class="teaser_text_meta"><a href="/autor/weber_s" target="_self">Susanne Weber</a> / 14.05.2024',
+        '<div class="teaser_text_meta"><span class="autor"><a href="/autor/kb">KB</a></span> / 14.05.2024',
+        1,
+    )
+    box = '<div class="autor-box"><a href="/autor/weber_s">Susanne Weber</a></div>'
+    signed = html.replace('<div class="headline_section">', box + '<div class="headline_section">', 1)
+    url = "https://www.kreisbote.example/artikel/geburtsstation_schliesst"
+    assert extract_article(signed, url, fetched_at=NOW).authors == ("Susanne Weber",)
+    assert extract_article(html, url, fetched_at=NOW).authors == ("KB",)

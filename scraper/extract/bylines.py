@@ -312,6 +312,7 @@ def find_authors(doc: Doc) -> tuple[tuple[str, ...], str] | None:
     except Exception:  # an unsupported selector: fall back to the cascade
         any_byline = True
     near = _Nearness(doc) if any_byline else None
+    initials: tuple[tuple[str, ...], str] | None = None
     for css in _BYLINE_CSS if any_byline else ():
         # the byline of the story under the headline, not of a teaser in the sidebar above it
         candidates = doc.tree.css(css)[:6]
@@ -322,11 +323,16 @@ def find_authors(doc: Doc) -> tuple[tuple[str, ...], str] | None:
             if not text or len(text) > 120:
                 continue
             names = clean_authors(text, exclude)
+            if names and all(len(n) <= 3 and n.isupper() for n in names):
+                initials = initials or (names, css)  # "JF", "DT": a full name may sign the story elsewhere
+                continue
             if names:
                 return names, css
     found = _text_byline(doc, exclude)
     if found:
         return found
+    if initials:
+        return initials
     if doc.ld.author_orgs:
         # an organisation the structured data names as the author is the author, even the publisher
         names = clean_authors(doc.ld.author_orgs, [*doc.site_names], structured=True)
