@@ -67,6 +67,11 @@ def test_url_dates() -> None:
         ("https://facebook.com/someone", ()),
         ("Le Journal des Vignes", ()),
         ("Sylvie R.", ("Sylvie R.",)),
+        # Blogger's "Posted by" in its other languages; "Unknown" is Blogger's name for a missing profile
+        ("Eingestellt von Lena Hofmann", ("Lena Hofmann",)),
+        ("Eingestellt von Unknown", ()),
+        ("Geplaatst door Joost de Vries", ("Joost de Vries",)),
+        ("Pubblicato da Marco Neri", ("Marco Neri",)),
     ],
 )
 def test_clean_authors(raw: str, expected: tuple[str, ...]) -> None:

@@ -22,7 +22,8 @@ _PREFIX = FastCI(
     re.compile(
         r"^\s*(?:(?:written|posted|published|reported|text|texte|text und fotos?|fotos?|photos?|interview)\s+)?"
         r"(?:by|par|von|por|door|av|af|przez|autor(?:in)?|author|auteur(?:e)?|verfasst von|"
-        r"écrit par|publié par|escrito por|publicado por|scritto da|geschreven door|napisane przez|"
+        r"écrit par|publié par|posté par|escrito por|publicado por|scritto da|pubblicato da|geschreven door|"
+        r"geplaatst door|napisane przez|eingestellt von|"
         r"text|texte|redaktion|rédaction|redacción|redazione|a cura di)\b\s*[:\-–—]?\s*",
         re.IGNORECASE,
     )
