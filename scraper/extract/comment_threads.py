@@ -39,7 +39,8 @@ _STYLED = (
 _DEEP_TAGS = frozenset(["h2", "h3", "h4", "h5", "h6", "legend"])
 # containers named for comments in words that "omment" (`COMMENT_CONTAINERS`) misses: comentarios,
 # komentarze; like any section, taken only for a run of dated items
-_WORDED = "[id*=oment], [class*=oment]"
+_NAMED = "oment"
+_WORDED = f"[id*={_NAMED}], [class*={_NAMED}]"
 _CONTAINER_TAGS = frozenset(["div", "section", "ul", "ol", "dl", "aside", "article", "table", "tbody"])
 _HEADING = re.compile(
     r"(?:\d+\s+)?(?:reader\s+|leser-?\s*)?(?:comments?|kommentare?|commentaires?|comentarios?|commenti|"
@@ -73,25 +74,31 @@ def comment_sections(tree: LexborHTMLParser, known: Sequence[LexborNode] = ()) -
         if node.tag not in ("html", "body") and node.css_matches(_CONTAINERS):
             sections[node.mem_id] = (node, None)
     for heading in tree.css(f"{_HEADINGS}, {_STYLED}, {_WORDED}"):
-        named = heading.tag in _CONTAINER_TAGS and "oment" in f"{attr(heading, 'id')} {attr(heading, 'class')}"
+        named = heading.tag in _CONTAINER_TAGS and _NAMED in f"{attr(heading, 'id')} {attr(heading, 'class')}"
         if named and run_of_items(heading):
             sections[heading.mem_id] = (heading, None)
             continue
         deep = heading.tag in _DEEP_TAGS or attr(heading, "role") == "heading"
         text = clean_text(heading.text(deep=deep))
-        if not _is_heading(text):
+        announced = _announced(text)
+        if announced is None:
             continue
         section = _holder(heading)
         if section is not None:
-            count = _COUNT.match(text) if _HEADING_ON.fullmatch(text) else _COUNT.search(text)
-            sections[section.mem_id] = (section, int(count[1]) if count else None)
+            sections[section.mem_id] = (section, announced or None)
     return list(sections.values())
 
 
-def _is_heading(text: str) -> bool:
+def _announced(text: str) -> int | None:
+    """None when `text` is no comments heading; else the number of comments it announces, 0 for none
+    given.  "3 thoughts on “Anno 1800”" counts by its first word only, not by the title's numbers."""
     if len(text) <= _HEADING_MAX and _HEADING.fullmatch(text):
-        return True
-    return len(text) <= _HEADING_ON_MAX and _HEADING_ON.fullmatch(text) is not None
+        count = _COUNT.search(text)
+    elif len(text) <= _HEADING_ON_MAX and _HEADING_ON.fullmatch(text):
+        count = _COUNT.match(text)
+    else:
+        return None
+    return int(count[1]) if count else 0
 
 
 def _holder(heading: LexborNode) -> LexborNode | None:
