@@ -757,3 +757,26 @@ def test_initials_in_one_byline_give_way_to_a_full_name_in_another() -> None:
     url = "https://www.kreisbote.example/artikel/geburtsstation_schliesst"
     assert extract_article(signed, url, fetched_at=NOW).authors == ("Susanne Weber",)
     assert extract_article(html, url, fetched_at=NOW).authors == ("KB",)
+
+
+_LINK_LIST_URL = "https://tidewaterweekly.example.com/2015/03/18/bike-share-fleet-vanished/"
+
+
+def test_a_pretty_printed_list_of_links_inside_the_article_is_dropped() -> None:
+    """Failure mode 4 (related stories in the body): a slider of story links between two paragraphs,
+    its markup indented so deeply that the white space between the links outweighed their text. A
+    link share is counted in visible characters, so the list is the link list it looks like."""
+    body = extract("pretty-printed-link-list-en.html", _LINK_LIST_URL).body
+    assert body.startswith("When the first commuters reached the dock")
+    assert "The operator, a start-up" in body
+    for teaser in ("Council votes on ferry fares", "The last video store", "Why the tides are late"):
+        assert teaser not in body
+
+
+def test_a_more_related_stories_heading_ends_the_article_and_its_chrome_lines_go() -> None:
+    """Failure mode 4 (boilerplate appended): the body ends at "More Related Stories" with its teasers,
+    and a "Topics:" row and the comment widget's "Loading Comments..." are not article text."""
+    body = extract("pretty-printed-link-list-en.html", _LINK_LIST_URL).body
+    assert body.endswith("a month's notice that it never gave.")
+    for noise in ("More Related Stories", "Parking meters go digital", "Topics:", "Loading Comments"):
+        assert noise not in body

@@ -134,7 +134,9 @@ _BOILERPLATE = FastCI(
         r"(?:lesezeit|temps de lecture|reading time)\s*:?\s*\d+.*|share(?: this)?(?: article| post)?:?|partager\s*:?|"
         r"teilen:?|compartir:?|condividi:?|advertisement|anzeige:?|publicité|publicidad|pubblicità|reklama|werbung|zurück|back|"
         r"kommentare geschlossen|comments (?:are )?closed|\(?noch keine bewertungen\)?|info zur bewertung|"
-        r"(?:kategorie|kategorien|category|categories|tags|schlagwörter|schlagworte|stichwörter)\s*:.{0,200}|"
+        r"loading comments\W*|kommentare (?:werden geladen|laden)\W*|chargement des commentaires\W*|"
+        r"(?:kategorie|kategorien|category|categories|tags|topics?|themen|thèmes|temas|argomenti|tematy|"
+        r"schlagwörter|schlagworte|stichwörter)\s*:.{0,200}|"
         r"(?:lire|à lire) aussi\s*:?|read more\s*:?|weiterlesen|mehr zum thema:?|lees ook:?|leggi anche:?|"
         r"(?:lesen sie (?:auch|mehr)|siehe auch|zobacz (?:też|także)|czytaj (?:też|także|więcej)|see also)\b.{0,80}|"
         r"über (?:den|die) autor(?:in)?|about the author|zurück(?: zur (?:vorherigen seite|übersicht|startseite))?|"
@@ -149,7 +151,7 @@ _RELATED_START = FastCI(
         r"^(?:das könnte (?:sie|dich) (?:auch )?interessieren|ähnliche (?:beiträge|artikel)|lesen sie auch|"
         r"(?:das|dies) (?:könnte|dürfte) (?:sie|dich) auch interessieren|"
         r"weitere (?:artikel|beiträge|themen)|am meisten gelesen|meistgelesen|letzte kommentare|"
-        r"neueste (?:beiträge|artikel)|related (?:posts|articles|stories)|"
+        r"neueste (?:beiträge|artikel)|(?:more |other )?related (?:posts|articles|stories|content)|"
         r"you (?:may|might) also like|more (?:stories|from)|recommended (?:for you|stories)|read next|"
         r"à lire aussi|sur le même sujet|vous aimerez aussi|te puede interesar|también te puede interesar|"
         r"potrebbe interessarti|leggi anche|zobacz (?:też|także)|czytaj (?:też|także|więcej))\b.{0,40}$",
@@ -165,6 +167,7 @@ _NON_WORD = re.compile(r"\W+")
 # the comma in Latin, Arabic, CJK full-width and ideographic script: each one is a clause of prose
 _COMMAS = (",", "،", "，", "、")
 _SPACE_RUN = re.compile(r"\s{2,}")
+_BLANKS = (" ", "\n", "\t", "\r", "\xa0")
 _BLOCK_CSS = "p, pre, td, blockquote, li, dd, div, span"
 _TEXT_HOLDERS = frozenset(["div", "span"])
 _DIVIDERS = (1.0, 2.0, 6.0, 1e9, 1e9, 1e9)
@@ -306,6 +309,19 @@ def _size(text: str) -> int:
     layout."""
     text = text.strip()
     return len(_SPACE_RUN.sub(" ", text)) if "  " in text or "\n" in text else len(text)
+
+
+def _ink(text: str) -> int:
+    """Characters other than white space: the indentation of pretty-printed markup sits between
+    links, not inside them."""
+    return len(text) - sum(map(text.count, _BLANKS))
+
+
+def _linked_share(node: LexborNode) -> float:
+    """Share of a block's visible characters that are link text, white space aside: how the noise
+    filter tells a link list.  (Container ranking keeps `link_density`: counted so there, fold b lost.)"""
+    total = _ink(node.text(deep=True))
+    return min(sum(_ink(a.text(deep=True)) for a in node.css("a")) / total, 1.0) if total else 0.0
 
 
 def link_density(node: LexborNode, text_len: int | None = None) -> float:
@@ -497,18 +513,17 @@ def _is_noise(node: LexborNode, limit: int) -> bool:
     if len(names) > 2 and _noise_named(names):
         return len(node.text(deep=True)) < limit
     if tag in ("ul", "ol"):
-        text_len = len(node.text(deep=True).strip())
-        return text_len > 0 and link_density(node, text_len) > 0.6
+        return _linked_share(node) > 0.6
     if tag in _LINK_ROWS:
         # a short block that is nearly all links is a menu, breadcrumb or tag row, whatever its name; a
         # paragraph must hold several links for that (one linked sentence is prose: "Zur Petition")
-        text_len = len(node.text(deep=True).strip())
+        text_len = _ink(node.text(deep=True))
         if not 0 < text_len < _LINK_ROW_MAX:
             return False
         links = node.css("a")
         if tag in ("p", "span") and len(links) < 3:
             return len(links) == 1 and _cross_reference(node, links[0])
-        return sum(len(a.text(deep=True).strip()) for a in links) > 0.7 * text_len
+        return sum(_ink(a.text(deep=True)) for a in links) > 0.7 * text_len
     return False
 
 
