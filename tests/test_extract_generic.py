@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from scraper.extract import extract_article
 
 PAGES = Path(__file__).parent / "pages" / "generic"
@@ -773,10 +775,14 @@ def test_a_pretty_printed_list_of_links_inside_the_article_is_dropped() -> None:
         assert teaser not in body
 
 
-def test_a_more_related_stories_heading_ends_the_article_and_its_chrome_lines_go() -> None:
-    """Failure mode 4 (boilerplate appended): the body ends at "More Related Stories" with its teasers,
-    and a "Topics:" row and the comment widget's "Loading Comments..." are not article text."""
-    body = extract("pretty-printed-link-list-en.html", _LINK_LIST_URL).body
+@pytest.mark.parametrize("heading", ["More Related Stories", "Other Opinion Columns", "More Top Stories"])
+def test_a_more_stories_heading_ends_the_article_and_its_chrome_lines_go(heading: str) -> None:
+    """Failure mode 4 (boilerplate appended): the body ends at a heading over more of the site's stories
+    ("More Related Stories", "Other Opinion Columns"), teasers and all; a "Topics:" row and the comment
+    widget's "Loading Comments..." are not article text either."""
+    html = (PAGES / "pretty-printed-link-list-en.html").read_text(encoding="utf-8")
+    html = html.replace("<h3>More Related Stories</h3>", f"<h3>{heading}</h3>")
+    body = extract_article(html, _LINK_LIST_URL, fetched_at=NOW).body
     assert body.endswith("a month's notice that it never gave.")
-    for noise in ("More Related Stories", "Parking meters go digital", "Topics:", "Loading Comments"):
+    for noise in (heading, "Parking meters go digital", "Topics:", "Loading Comments"):
         assert noise not in body

@@ -151,8 +151,9 @@ _RELATED_START = FastCI(
         r"^(?:das könnte (?:sie|dich) (?:auch )?interessieren|ähnliche (?:beiträge|artikel)|lesen sie auch|"
         r"(?:das|dies) (?:könnte|dürfte) (?:sie|dich) auch interessieren|"
         r"weitere (?:artikel|beiträge|themen)|am meisten gelesen|meistgelesen|letzte kommentare|"
-        r"neueste (?:beiträge|artikel)|(?:more |other )?related (?:posts|articles|stories|content)|"
-        r"you (?:may|might) also like|more (?:stories|from)|recommended (?:for you|stories)|read next|"
+        r"neueste (?:beiträge|artikel)|related (?:posts|articles|stories|content)|"
+        r"(?:more|other) (?:\w+ ){0,2}(?:stories|articles|posts|news|columns)|"  # "Other Opinion Columns"
+        r"you (?:may|might) also like|more from|recommended (?:for you|stories)|read next|"
         r"à lire aussi|sur le même sujet|vous aimerez aussi|te puede interesar|también te puede interesar|"
         r"potrebbe interessarti|leggi anche|zobacz (?:też|także)|czytaj (?:też|także|więcej))\b.{0,40}$",
         re.IGNORECASE,
