@@ -775,6 +775,14 @@ def test_a_pretty_printed_list_of_links_inside_the_article_is_dropped() -> None:
         assert teaser not in body
 
 
+def test_a_photo_caption_that_ends_with_its_credit_is_not_article_text() -> None:
+    """Failure mode 4: a caption in a plain `<p>` beside its photo, known by the credit it ends with
+    ("... Monday morning. © Dana Lee / Tidewater Weekly"), as a line of page chrome ending with © is."""
+    body = extract("pretty-printed-link-list-en.html", _LINK_LIST_URL).body
+    assert "The operator, a start-up" in body
+    assert "The empty dock on Harbor Street" not in body and "©" not in body
+
+
 @pytest.mark.parametrize("heading", ["More Related Stories", "Other Opinion Columns", "More Top Stories"])
 def test_a_more_stories_heading_ends_the_article_and_its_chrome_lines_go(heading: str) -> None:
     """Failure mode 4 (boilerplate appended): the body ends at a heading over more of the site's stories

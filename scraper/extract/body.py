@@ -140,7 +140,12 @@ _BOILERPLATE = FastCI(
         r"(?:lire|à lire) aussi\s*:?|read more\s*:?|weiterlesen|mehr zum thema:?|lees ook:?|leggi anche:?|"
         r"(?:lesen sie (?:auch|mehr)|siehe auch|zobacz (?:też|także)|czytaj (?:też|także|więcej)|see also)\b.{0,80}|"
         r"über (?:den|die) autor(?:in)?|about the author|zurück(?: zur (?:vorherigen seite|übersicht|startseite))?|"
-        r"articles correspondants|aufrufe\s*:?.{0,20}|(?:foto|fotos|photo|bild|credit|quelle)\s*:\s*.{0,60}|"
+        r"articles correspondants|aufrufe\s*:?.{0,20}|"
+        r"(?:foto|fotos|photos?|bild|bilder|credits?|crédits? photos?|quelle|bildquelle|titelbild|beitragsbild|"
+        r"image|imagen)\s*:\s*.{0,60}|"
+        r"titelbild|beitragsbild|"
+        # a caption or photo that ends with its credit ("Marco Odermatt, Ski-Star. © AFP / M. BERTORELLO")
+        r".{0,200}(?:©|\(c\)) ?[^©.!?]{1,60}|"
         r"(?:warning|notice|deprecated|fatal error): .{0,300})$",
         re.IGNORECASE,
     )
