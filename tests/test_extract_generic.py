@@ -783,7 +783,10 @@ def test_a_photo_caption_that_ends_with_its_credit_is_not_article_text() -> None
     assert "The empty dock on Harbor Street" not in body and "©" not in body
 
 
-@pytest.mark.parametrize("heading", ["More Related Stories", "Other Opinion Columns", "More Top Stories"])
+@pytest.mark.parametrize(
+    "heading",
+    ["More Related Stories", "Other Opinion Columns", "More Top Stories", "Schon gelesen?", "Meistgelesene Artikel"],
+)
 def test_a_more_stories_heading_ends_the_article_and_its_chrome_lines_go(heading: str) -> None:
     """Failure mode 4 (boilerplate appended): the body ends at a heading over more of the site's stories
     ("More Related Stories", "Other Opinion Columns"), teasers and all; a "Topics:" row and the comment

@@ -156,6 +156,7 @@ _RELATED_START = FastCI(
         r"^(?:das könnte (?:sie|dich) (?:auch )?interessieren|ähnliche (?:beiträge|artikel)|lesen sie auch|"
         r"(?:das|dies) (?:könnte|dürfte) (?:sie|dich) auch interessieren|"
         r"weitere (?:artikel|beiträge|themen)|am meisten gelesen|meistgelesen|letzte kommentare|"
+        r"schon gelesen|meist(?:gelesene|diskutierte|kommentierte|geteilte)\w*(?: artikel| beiträge)?|"
         r"neueste (?:beiträge|artikel)|related (?:posts|articles|stories|content)|"
         r"(?:more|other) (?:\w+ ){0,2}(?:stories|articles|posts|news|columns)|"  # "Other Opinion Columns"
         r"you (?:may|might) also like|more from|recommended (?:for you|stories)|read next|"
