@@ -797,3 +797,96 @@ def test_a_more_stories_heading_ends_the_article_and_its_chrome_lines_go(heading
     assert body.endswith("a month's notice that it never gave.")
     for noise in (heading, "Parking meters go digital", "Topics:", "Loading Comments"):
         assert noise not in body
+
+
+# each page: its URL, then (author, day, first words, index of the parent or None) per comment
+_COMMENT_FAMILIES = {
+    # Twenty Ten's walker: "li-comment-N" items, the stamp a link's text in div.commentmetadata
+    "comments-twentyten-en.html": (
+        "https://riverbendgazette.com/2024/03/12/council-approves-mill-street-bridge-plan/",
+        [
+            ("Mark Tillman", "2024-03-12", "Long overdue.", None),
+            ("Dave O.", "2024-03-12", "Nobody said the bridge is fine", 0),
+            ("Sharon K.", "2024-03-13", "What about the businesses", None),
+            ("Jane Doe", "2024-03-13", "Sharon, the city says", None),
+        ],
+    ),
+    # <dt><b>name</b> <span class="data">stamp</span></dt><dd>text</dd>
+    "comments-definition-list-pl.html": (
+        "https://gazetamalopolska.pl/krakow/strefa-czystego-transportu-cale-miasto/ar/c1-18221455",
+        [
+            ("krakus1980", "2024-03-12", "Czyli znowu uderzają", None),
+            ("Ewa z Podgórza", "2024-03-12", "W końcu!", None),
+            ("Gość", "2024-03-12", "A co z autami", None),
+        ],
+    ),
+    # a <table class="commento"> per comment: td.commento-autore, td.commento-data, td.commento-testo
+    "comments-table-per-comment-it.html": (
+        "http://www.leccoonline.it/articolo.php?idd=88123",
+        [
+            ("Giorgio da Pescarenico", "2015-03-12", "Era ora", None),
+            ("Anna M.", "2015-03-12", "E i pendolari", None),
+            ("lariano62", "2015-03-13", "Giugno?", None),
+        ],
+    ),
+    # <article class="comment"><header><b>name</b> <time datetime></header><p>text
+    "comments-article-header-en.html": (
+        "https://fenlandfiles.org/features/quiet-death-county-bus-network/",
+        [
+            ("Pete in Whittlesey", "2023-11-20", "The 33 used to", None),
+            ("J. Morrow", "2023-11-21", "Great piece.", None),
+        ],
+    ),
+    # wpDiscuz: "hace 2 semanas" shown, the exact stamp in the element's title
+    "comments-wpdiscuz-relative-es.html": (
+        "https://valenciaenbici.es/carril-bici-avenida-del-puerto/",
+        [
+            ("Vicent", "2024-03-05", "Por fin.", None),
+            ("Nuria Soler", "2024-03-05", "Totalmente de acuerdo", 0),
+            ("Amparo", "2024-03-07", "¿Y qué pasa", None),
+        ],
+    ),
+    # BEM names (comment__user, comment__date), the reply's parent in data-parent, not in the DOM
+    "comments-bem-data-parent-de.html": (
+        "https://www.hauptstadt-kurier.de/berlin/wohnungsbau-berlin-verfehlt-neubauziel-a-8f3c21",
+        [
+            ("Spreeblick_64", "2024-03-12", "Überraschung.", None),
+            ("KiezKatze", "2024-03-12", "Die Genehmigungen sinken", 0),
+            ("H. Wegner", "2024-03-12", "Achtzehn Euro kalt", None),
+        ],
+    ),
+    # JComments: "comment-item-N" of class "odd"/"even", its vote count and "#1" anchor are no text
+    "comments-jcomments-box-fr.html": (
+        "https://www.echos-du-cantal.fr/actualites/vie-locale/412-la-fromagerie-de-salers-rouvre-ses-portes",
+        [
+            ("Pierre B.", "2019-10-05", "Bravo aux éleveurs", None),
+            ("Martine Lavigne", "2019-10-07", "Enfin une bonne nouvelle", None),
+        ],
+    ),
+    # Drupal 7 Bartik: a subject <h3> over each text, and the comment form below is no comment
+    "comments-drupal7-subject-de.html": (
+        "http://www.stadtspiegel-hennef.de/aktuelles/wochenmarkt-zieht-auf-den-rathausplatz",
+        [
+            ("Renate W.", "2024-03-04", "Sehr gut, dass", None),
+            ("Café Siegblick", "2024-03-05", "Für uns in der", 0),
+            ("Gast", "2024-03-06", "Der Musikverein", None),
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_COMMENT_FAMILIES))
+def test_comment_markup_families_give_who_when_what_and_thread(name: str) -> None:
+    """Failure mode 10 (comments present but not read, or read without author or date): markup
+    families of real comment sections beyond the big CMSs' walkers. Each comment comes once, with its
+    author, its day (the exact stamp where a relative one is shown), its text without header, subject
+    or vote count, and its parent."""
+    url, want = _COMMENT_FAMILIES[name]
+    comments = extract(name, url).comments
+    assert len(comments) == len(want), [c.text[:40] for c in comments]
+    ids = [c.id for c in comments]
+    for comment, (author, day, opening, parent) in zip(comments, want, strict=True):
+        assert (comment.author or "").startswith(author)
+        assert (comment.published or "")[:10] == day
+        assert comment.text.startswith(opening), comment.text[:80]
+        assert comment.parent_id == (ids[parent] if parent is not None else None)

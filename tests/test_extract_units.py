@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from scraper.extract.authors import clean_authors
+from scraper.extract.comments import _strip_prefix
 from scraper.extract.dates import date_from_url, parse_iso, parse_text_date
 from scraper.extract.presets import all_presets
 
@@ -100,3 +101,20 @@ def test_every_builtin_comment_selector_names_a_comment_word():
     for union in selectors:
         for selector in union.split(","):
             assert named.search(selector), selector
+
+
+@pytest.mark.parametrize(
+    ("raw", "kept"),
+    [
+        ("comment-12", "12"),
+        ("li-comment-4121", "4121"),
+        ("comment-item-61", "61"),
+        ("c1", "1"),
+        ("c-12", "12"),
+        # a word that merely starts with "c" is an id of its own, not a "c" prefix
+        ("comentario-201", "comentario-201"),
+        ("cookie-7", "cookie-7"),
+    ],
+)
+def test_a_comment_id_loses_only_a_comment_prefix(raw: str, kept: str) -> None:
+    assert _strip_prefix(raw) == kept

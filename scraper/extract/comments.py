@@ -67,10 +67,14 @@ GENERIC_SCHEMES = (
         "div.kb-comment, .commentsCon, .leserbrief, li.kommentar, div.kommentar, "
         # platform widgets that render server-side: XenForo comments, Judge.me reviews
         "li.xenforo-comment, .jdgm-rev, "
+        # a name-and-time <dt> over its <dd> in a comment list; a table per comment (older portals)
+        "dl[class*=omment i] > dt, dl[class*=omentar i] > dt, dl[id*=omment i] > dt, table[class*=comment], "
+        "[id^='comment-item-'], "
         # schema.org microdata, which any theme may write
         "[itemprop=comment], [itemtype$='schema.org/Comment']",
         # a comment's own parts that carry its id ("comment-body-12" inside "comment-item-12")
-        skip=".pingback, .trackback, .comment-respond, #respond, "
+        skip=".pingback, .trackback, .comment-respond, #respond, form, a[class*=comment-anchor], "
+        "[id^='comment-form'], [class*=comment-form], "
         "[id^='comment-body'], [id^='comment-text'], [id^='comment-content'], [id^='comment-date']",
         id=("@id", "@data-comment-id", "@data-id"),
         author=(
@@ -83,15 +87,24 @@ GENERIC_SCHEMES = (
             "cite",
             ".name",
             "[class*=author]",
+            "[class*=autor]",
             "[class*=name]",
+            "[class*=user]",
+            "header b, header strong",
+            "b",
         ),
         date=(
             "time@datetime",
             "[itemprop=dateCreated]@datetime",
             "[itemprop=dateCreated]@content",
             "[itemprop=datePublished]@content",
+            # a relative "2 weeks ago" shows the exact time on hover
+            "[class*=date]@title",
+            "[class*=time]@title",
             "[class*=date]",
             "[class*=time]",
+            "[class*=data]",  # Italian, Polish, Portuguese
+            "[class*=meta]",
         ),
         text=(
             ".comment-content",
@@ -108,13 +121,15 @@ GENERIC_SCHEMES = (
             ".comment__content",
             "[class*=content]",
             "[class*=text]",
+            "[class*=testo]",
+            "[class*=tekst]",
             "p",
         ),
         containers=COMMENT_CONTAINERS,
     ),
 )
 _ID_PREFIX = re.compile(
-    r"^(?:div-)?(?:comment|kommentar|commentaire|c|li-comment)(?:[-_]item)?[-_]?(?=\w)", re.IGNORECASE
+    r"^(?:div-)?(?:(?:comment|kommentar|commentaire|li-comment)(?:[-_]item)?[-_]?(?=\w)|c[-_]?(?=\d))", re.IGNORECASE
 )
 _EPOCH_MS = re.compile(r"showComment=(\d{10,13})")
 _REPLY = re.compile(r"^(?:reply|répondre|antworten|responder|rispondi|beantworten|report|signaler)$", re.IGNORECASE)
@@ -138,6 +153,16 @@ def _comment_date(value: str, lang: str | None, now: datetime) -> str | None:
         stamp = int(m[1]) / (1000 if len(m[1]) == 13 else 1)
         return datetime.fromtimestamp(stamp, UTC).isoformat(timespec="seconds")
     return parse_date(value, lang, now)
+
+
+def _dd_of(node: LexborNode) -> LexborNode | None:
+    """The `<dd>` right after a `<dt>`, else None."""
+    if node.tag != "dt":
+        return None
+    following = node.next
+    while following is not None and not following.is_element_node:
+        following = following.next
+    return following if following is not None and following.tag == "dd" else None
 
 
 def _hash_id(author: str | None, text: str) -> str:
@@ -178,12 +203,7 @@ class _Reader:
         return None
 
     def text(self, item: LexborNode) -> str:
-        if item.tag == "dt":  # <dt> author and time, <dd> the comment (older WordPress themes)
-            following = item.next
-            while following is not None and not following.is_element_node:
-                following = following.next
-            if following is not None and following.tag == "dd":
-                item = following
+        item = _dd_of(item) or item  # <dt> author and time, <dd> the comment (older WordPress themes)
         for spec in self.scheme.text:
             targets = [t for t in _matches(item, spec)[0] if self.owned(t, item)]
             if targets:
@@ -197,8 +217,22 @@ class _Reader:
     def skip(self, node: LexborNode, item: LexborNode) -> bool:
         if node.mem_id in self.ids and node.mem_id != item.mem_id:
             return True
+        if node.tag in ("header", "h2", "h3", "h4", "h5"):  # its header (name, stamp, badges) or subject line
+            return True
         names = f"{attr(node, 'class')} {attr(node, 'id')}".lower()
         return any(word in names for word in _META_WORDS)
+
+    def date(self, item: LexborNode) -> str | None:
+        """The first stamp that parses: a `title` or text that is no date gives way to the next one."""
+        for spec in self.scheme.date:
+            targets, name = _matches(item, spec)
+            for target in targets[:3]:
+                if self.owned(target, item):
+                    value = attr(target, name) if name else clean_text(target.text(separator=" "))
+                    published = _comment_date(value, self.lang, self.now) if value else None
+                    if published:
+                        return published
+        return None
 
     @staticmethod
     def _wraps(wrapper: LexborNode, item: LexborNode, by_mem: dict[int, str], cid: str) -> bool:
@@ -216,6 +250,9 @@ class _Reader:
         if self.scheme.parent:
             found = self.first(item, (self.scheme.parent,))
             return (_strip_prefix(found[0]) or None) if found else None
+        stated = attr(item, "data-parent") or attr(item, "data-parent-id")
+        if stated and stated.strip() not in ("", "0"):
+            return _strip_prefix(stated) or None
         node = item.parent
         while node is not None:
             if node.mem_id in by_mem and by_mem[node.mem_id] != own:
@@ -239,10 +276,9 @@ class _Reader:
                 wrappers.append(item)
                 continue
             found = self.first(item, self.scheme.author)
+            published = self.date(item)
             names = clean_authors(found[0], handles=True) if found else ()
             author = names[0] if names else (found[0][:60] if found and len(found[0]) <= 60 else None)
-            found = self.first(item, self.scheme.date)
-            published = _comment_date(found[0], self.lang, self.now) if found else None
             found = self.first(item, self.scheme.id)
             cid = (_strip_prefix(found[0]) if found else "") or _hash_id(author, text)
             by_mem[item.mem_id] = cid
@@ -266,6 +302,8 @@ _META_WORDS = (
     "comment-header",
     "comment__meta",
     "comment-links",
+    "comment-anchor",
+    "comments-vote",
 )
 
 
@@ -363,7 +401,7 @@ ARTICLE_GUARD = "h1, [itemprop=articleBody], .entry-content, .post-content, .art
 # Every built-in comment selector (the containers above, the presets' and the generic schemes) needs an
 # element whose class, id or data-hook spells one of these words, or whose itemprop or itemtype spells
 # "omment", in any case (a unit test checks it)
-COMMENT_WORDS = ("omment", "disqus", "respond", "comol", "jdgm-rev", "leserbrief")
+COMMENT_WORDS = ("omment", "omentar", "disqus", "respond", "comol", "jdgm-rev", "leserbrief")
 _WORDED_CSS = ", ".join(
     [f"[{name}*={word} i]" for word in COMMENT_WORDS for name in ("class", "id", "data-hook")]
     + ["[itemprop*=omment i]", "[itemtype*=omment i]"]  # schema.org's Comment
@@ -402,6 +440,9 @@ def remove_comment_sections(
     for node in nodes:
         if node.tag not in ("html", "body") and node.css_first(ARTICLE_GUARD) is None:
             found[node.mem_id] = node
+            text = _dd_of(node)  # a <dt> item's text is the <dd> after it
+            if text is not None:
+                found[text.mem_id] = text
     remove_outermost(found)
 
 
