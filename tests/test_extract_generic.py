@@ -890,3 +890,34 @@ def test_comment_markup_families_give_who_when_what_and_thread(name: str) -> Non
         assert (comment.published or "")[:10] == day
         assert comment.text.startswith(opening), comment.text[:80]
         assert comment.parent_id == (ids[parent] if parent is not None else None)
+
+
+def test_a_most_read_list_after_the_article_does_not_sign_it() -> None:
+    """Failure mode 8 (a related story's author): a "Meistgelesen" list under a short dpa story carries
+    "von Jens Möller" on each entry, within reach of the byline search. Bylines in a list of other
+    stories, away from the headline's block, sign those stories; the structured data's agency stays."""
+    article = extract(
+        "byline-most-read-after-agency-de.html",
+        "https://www.rhein-ruhr-bote.de/nrw/unwetter-starkregen-wuppertal-solingen-id2231874.html",
+    )
+    assert article.authors == ("dpa",)
+
+
+def test_a_newsroom_meta_author_gives_way_to_the_names_in_the_byline() -> None:
+    """Failure mode 8: `<meta name=author content=Redactie>` says only that the newsroom published it;
+    the byline "Door <a>Sanne de Jong</a> en <a>Bas van Dam</a>" names both authors."""
+    article = extract(
+        "byline-newsroom-meta-two-links-nl.html",
+        "https://www.nieuwsbladlimburg.nl/binnenland/kabinet-extra-geld-dijkversterking-maas~a4e21f09/",
+    )
+    assert article.authors == ("Sanne de Jong", "Bas van Dam")
+
+
+def test_a_role_after_the_name_is_no_second_author() -> None:
+    """Failure mode 8 (trailing junk): "di Maria Rossi, corrispondente da Roma" is one author and her
+    role, as "correspondent" is in English."""
+    article = extract(
+        "byline-role-after-name-it.html",
+        "https://www.ilquotidianonazionale.it/cronache/24_marzo_12/giubileo-2025-cantieri-piazza-pia-roma-3b7c1e.shtml",
+    )
+    assert article.authors == ("Maria Rossi",)

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from .html import FastCI
 
-__all__ = ["clean_authors", "looks_like_name"]
+__all__ = ["clean_authors", "is_newsroom", "looks_like_name"]
 
 # author-archive link texts: "Alle Beiträge von X", "View all posts by X", "Interview: X"
 _LEAD = FastCI(
@@ -43,7 +43,8 @@ _PARENS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _ROLE = FastCI(
     re.compile(
         r"\b(?:staff\s+writer|senior\s+\w+\s+(?:writer|editor|correspondent)|contributing\s+\w+|"
-        r"correspondent|reporter|editor(?:-in-chief)?|journalist(?:e|in)?|rédact(?:eur|rice)(?:\s+en\s+chef)?|"
+        r"correspondent|corrispondente|corresponsal|correspondente|correspondante?|inviat[oa] speciale|"
+        r"reporter|editor(?:-in-chief)?|journalist(?:e|in)?|rédact(?:eur|rice)(?:\s+en\s+chef)?|"
         r"redakteur(?:in)?|korrespondent(?:in)?|chefredakteur(?:in)?|periodista|redactor[a]?|giornalista|"
         r"photographer|fotograf(?:in)?|freelance(?:r)?|columnist|kolumnist(?:in)?|chroniqueu(?:r|se)|"
         r"envoyée?\s+spéciale?|special\s+correspondent|updated|aktualisiert|mis à jour|publié|published)\b.*$",
@@ -82,6 +83,13 @@ _DEGREE = FastCI(
 _NEWSROOM = FastCI(
     re.compile(r"^(?:redaktion|rédaction|redacción|redazione|redactie|redakcja|newsroom)$", re.IGNORECASE)
 )
+
+
+def is_newsroom(names: tuple[str, ...]) -> bool:
+    """Every name is a newsroom signing as such ("Redaktion", "Redactie")."""
+    return bool(names) and all(_NEWSROOM.match(n) for n in names)
+
+
 # in structured data "Redaktion Gelbe Liste" is the newsroom's whole name, not a label before a name
 _NEWSROOM_NAMED = FastCI(
     re.compile(

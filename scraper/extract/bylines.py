@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborNode
 
-from .authors import clean_authors
+from .authors import clean_authors, is_newsroom
 from .html import FastCI, clean_text
 from .metadata import Doc
 
@@ -173,7 +173,8 @@ def _headline_start(doc: Doc) -> int:
     return doc.page_text.find(heading) if heading else -1
 
 
-def _names_in(lines: list[str], doc: Doc, exclude: list[str], loose: bool) -> tuple[str, ...]:
+def _names_in(lines: list[str], doc: Doc, exclude: list[str], loose: bool, teasers: bool = False) -> tuple[str, ...]:
+    """`teasers`: a line that sits in a list of other stories signs none of this page's."""
     for i, line in enumerate(lines):
         if len(line) > 100:
             continue
@@ -190,7 +191,7 @@ def _names_in(lines: list[str], doc: Doc, exclude: list[str], loose: bool) -> tu
         rest = _AFTER_NAMES.sub("", rest)
         names = clean_authors(rest, exclude) if len(rest) < 80 else ()
         names = tuple(n for n in _not_site(names, doc, strict=True) if _person_like(n))
-        if names:
+        if names and not (teasers and _line_in_teaser(doc, lines[i])):
             return names
     return ()
 
@@ -202,7 +203,7 @@ def _text_byline(doc: Doc, exclude: list[str]) -> tuple[tuple[str, ...], str] | 
     if start >= 0:
         before, after = _AROUND_HEADLINE
         lines = [clean_text(line) for line in text[max(start - before, 0) : start + after].split("\n")]
-        names = _names_in([line for line in lines if line], doc, exclude, loose=True)
+        names = _names_in([line for line in lines if line], doc, exclude, loose=True, teasers=True)
         if names:
             return names, "text:byline"
     return None
@@ -241,6 +242,44 @@ class _Nearness:
                 return self.depth[at.mem_id]
             at = at.parent
         return 1000
+
+
+_TEASER_TOKENS = frozenset(["teaser", "teasers", "mostread", "most", "related", "popular", "trending"])
+_TOKENS = re.compile(r"[\s_\-]+")
+_TEASER_NEAR = 2
+
+
+def _in_teaser(node: LexborNode | None) -> bool:
+    """Inside a list of other stories ("most read", "related", a teaser, `aside`, `nav`): a byline there
+    signs another story."""
+    while node is not None and node.tag not in ("body", "html"):
+        if node.tag in ("aside", "nav"):
+            return True
+        names = f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}".strip()
+        if names and not _TEASER_TOKENS.isdisjoint(_TOKENS.split(names.lower())):
+            return True
+        node = node.parent
+    return False
+
+
+def _teaser_far(node: LexborNode, near: _Nearness) -> bool:
+    """In a list of other stories and away from the headline's block: templates reuse "teaser" names for
+    the story's own byline (`div.teaser_text_meta` under the headline), never far from it."""
+    return near(node) > _TEASER_NEAR and _in_teaser(node)
+
+
+def _line_in_teaser(doc: Doc, line: str) -> bool:
+    """`_in_teaser` for a line of the page's text: every element that holds it (the author of the story
+    may sign teasers of their other stories too)."""
+    needle = line.replace("\\", "").replace('"', "")[:80].strip()
+    if not needle:
+        return False
+    try:
+        holders = doc.tree.css(f':lexbor-contains("{needle}")')
+    except Exception:  # a lexbor without the pseudo-class, or text it cannot quote
+        return False
+    near = _Nearness(doc)
+    return bool(holders) and all(_teaser_far(h, near) for h in holders[-10:])
 
 
 def structured_authors(doc: Doc) -> tuple[str, ...]:
@@ -301,10 +340,14 @@ def find_authors(doc: Doc) -> tuple[tuple[str, ...], str] | None:
     names = _twitter_label(doc)
     if names:
         return names, "meta:twitter:data1"
+    # a meta author that only says "Redaktion" gives way to a person the byline names ("Door Sanne de Jong")
+    newsroom: tuple[tuple[str, ...], str] | None = None
     for key in _META_AUTHOR:
         values = [v for v in doc.meta.get(key, ()) if v and "://" not in v]
         names = clean_authors(values, exclude, structured=True) if values else ()
-        if names:
+        if names and is_newsroom(names):
+            newsroom = newsroom or (names, f"meta:{key}")
+        elif names:
             return names, f"meta:{key}"
     # one union query first: most pages without structured authors have no byline markup either
     try:
@@ -320,25 +363,44 @@ def find_authors(doc: Doc) -> tuple[tuple[str, ...], str] | None:
             if css == _ARCHIVE_LINK and (near is None or near(node) > _ARCHIVE_LINK_NEAR):
                 break
             text = clean_text(node.text(separator=" "))
-            if not text or len(text) > 120:
+            if not text or len(text) > 120 or (near is not None and _teaser_far(node, near)):
                 continue
             names = clean_authors(text, exclude)
             if names and all(len(n) <= 3 and n.isupper() for n in names):
                 initials = initials or (names, css)  # "JF", "DT": a full name may sign the story elsewhere
                 continue
             if names:
-                return names, css
+                return _with_cosigners(names, node, candidates, exclude), css
     found = _text_byline(doc, exclude)
     if found:
         return found
     if initials:
         return initials
+    if newsroom:
+        return newsroom
     if doc.ld.author_orgs:
         # an organisation the structured data names as the author is the author, even the publisher
         names = clean_authors(doc.ld.author_orgs, [*doc.site_names], structured=True)
         if names:
             return names, "jsonld:author"
     return _label_anywhere(doc, exclude)
+
+
+def _with_cosigners(
+    names: tuple[str, ...], node: LexborNode, candidates: list[LexborNode], exclude: list[str]
+) -> tuple[str, ...]:
+    """The names of a byline's other author elements beside this one ("<span class=author>Jane Doe</span>
+    and <span class=author>John Roe</span>"): one byline, several matches of the same markup."""
+    parent = node.parent
+    if parent is None:
+        return names
+    more = list(names)
+    for other in candidates:
+        if other.mem_id != node.mem_id and other.parent is not None and other.parent.mem_id == parent.mem_id:
+            text = clean_text(other.text(separator=" "))
+            if text and len(text) <= 120:
+                more.extend(clean_authors(text, exclude))
+    return tuple(dict.fromkeys(more))
 
 
 def _label_anywhere(doc: Doc, exclude: list[str]) -> tuple[tuple[str, ...], str] | None:
