@@ -921,3 +921,46 @@ def test_a_role_after_the_name_is_no_second_author() -> None:
         "https://www.ilquotidianonazionale.it/cronache/24_marzo_12/giubileo-2025-cantieri-piazza-pia-roma-3b7c1e.shtml",
     )
     assert article.authors == ("Maria Rossi",)
+
+
+@pytest.mark.parametrize(
+    ("name", "url", "last", "noise"),
+    [
+        (  # the gate a paywall puts where the story stops: a box named "paywall-gate"
+            "body-paywall-gate-es.html",
+            "https://www.observadordelsur.es/andalucia/malaga/alquileres-turisticos-malaga-moratoria-n-44871",
+            "encareciendo el alquiler de larga duración.",
+            ("Suscríbete para seguir leyendo", "exclusivo para suscriptores", "Inicia sesión"),
+        ),
+        (  # an ad slot's label between dashes, "- Pubblicità -"
+            "body-dashed-ad-label-it.html",
+            "https://www.emilianotizie24.it/2024/03/12/bologna-garisenda-chiusa-fino-al-2027/",
+            "nuove indagini sul terreno di fondazione.",
+            ("Pubblicità",),
+        ),
+        (  # the author box under the story ("autorenbox": "Über die Autorin" and a short bio)
+            "body-author-box-de.html",
+            "https://www.reisewelten-magazin.de/bahn/nachtzuege-renaissance-schlafwagen/",
+            "ist erstaunlich gut.",
+            ("Über die Autorin", "ist Redakteurin bei reisewelten"),
+        ),
+    ],
+)
+def test_page_chrome_inside_the_article_container_is_not_body(name: str, url: str, last: str, noise: tuple) -> None:
+    """Failure mode 4 (boilerplate appended): a paywall's gate, an ad label and an author box sit inside
+    the story's own container, after its last paragraph or between two."""
+    body = extract(name, url).body
+    assert body.endswith(last), body[-200:]
+    for text in noise:
+        assert text not in body
+
+
+def test_joomla_article_info_rows_are_not_body() -> None:
+    """Failure mode 4: Joomla's article-info list above the text ("Catégorie : Vie locale",
+    "Affichages : 1204") is the template's, as a "Category:" or "Hits:" row is in English."""
+    body = extract(
+        "comments-jcomments-box-fr.html",
+        "https://www.echos-du-cantal.fr/actualites/vie-locale/412-la-fromagerie-de-salers-rouvre-ses-portes",
+    ).body
+    assert "Fermée depuis deux ans, la fromagerie" in body
+    assert "Catégorie" not in body and "Affichages" not in body

@@ -121,6 +121,9 @@ _NOISE_TOKENS = frozenset(
         "condividi",
         "artikeltools",
         "infobox",
+        "paywall",
+        "autorenbox",
+        "authorbox",
     ]
 )
 _SKIP_TAGS = frozenset(
@@ -132,10 +135,13 @@ _BOILERPLATE = FastCI(
         r"\d+\s*(?:min(?:ute)?s?|minuten)\.?\s*"
         r"(?:de lecture|read|reading|lesezeit|lesen|de lectura|di lettura|leestijd)|"
         r"(?:lesezeit|temps de lecture|reading time)\s*:?\s*\d+.*|share(?: this)?(?: article| post)?:?|partager\s*:?|"
-        r"teilen:?|compartir:?|condividi:?|advertisement|anzeige:?|publicité|publicidad|pubblicità|reklama|werbung|zurück|back|"
+        r"teilen:?|compartir:?|condividi:?|zurück|back|"
+        r"[-–—\s]*(?:advertisement|anzeige|publicité|publicidad|pubblicità|reklama|werbung)[-–—:\s]*|"
         r"kommentare geschlossen|comments (?:are )?closed|\(?noch keine bewertungen\)?|info zur bewertung|"
         r"loading comments\W*|kommentare (?:werden geladen|laden)\W*|chargement des commentaires\W*|"
-        r"(?:kategorie|kategorien|category|categories|tags|topics?|themen|thèmes|temas|argomenti|tematy|"
+        r"(?:affichages|hits|visite|visualizzazioni|views)\s*:\s*\d[\d.,]*|"
+        r"(?:kategorie|kategorien|category|categories|catégorie|categoría|categoria|tags|topics?|themen|thèmes|"
+        r"temas|argomenti|tematy|"
         r"schlagwörter|schlagworte|stichwörter)\s*:.{0,200}|"
         r"(?:lire|à lire) aussi\s*:?|read more\s*:?|weiterlesen|mehr zum thema:?|lees ook:?|leggi anche:?|"
         r"(?:lesen sie (?:auch|mehr)|siehe auch|zobacz (?:też|także)|czytaj (?:też|także|więcej)|see also)\b.{0,80}|"
