@@ -964,3 +964,15 @@ def test_joomla_article_info_rows_are_not_body() -> None:
     ).body
     assert "Fermée depuis deux ans, la fromagerie" in body
     assert "Catégorie" not in body and "Affichages" not in body
+
+
+def test_an_update_stamp_printed_before_the_published_one_is_not_the_date() -> None:
+    """Failure mode 7 (the "updated" stamp overrides the publication date): GeneratePress prints
+    `<time class="updated">14 marca</time><time class="entry-date published">12 marca</time>` and hides
+    the first with CSS. A later date under the headline still wins over structured data, except when
+    it is the day the page's own `time.updated` marks as the last edit."""
+    article = extract(
+        "date-hidden-updated-first-pl.html", "https://gorskiesciezki.pl/zamkniety-szlak-rysy-morskie-oko/"
+    )
+    assert (article.published or "")[:10] == "2024-03-12"
+    assert (article.modified or "")[:10] == "2024-03-14"

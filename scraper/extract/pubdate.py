@@ -200,7 +200,7 @@ def find_published(doc: Doc, preset: Found = None) -> Found:
     machine = _machine(doc) or preset
     if machine:
         shown = headline_date(doc)
-        if shown and shown[0][:10] > _local(doc, machine[0])[:10]:
+        if shown and shown[0][:10] > _local(doc, machine[0])[:10] and not _is_update_stamp(doc, shown[0]):
             return shown
         return machine
     return (
@@ -214,6 +214,17 @@ def find_published(doc: Doc, preset: Found = None) -> Found:
         or _lastmod_line(doc)  # a wiki page's only date is its last edit
         or _page_date(doc)
     )
+
+
+def _is_update_stamp(doc: Doc, shown: str) -> bool:
+    """The date under the headline is the day a `time.updated` element marks as the last edit (themes
+    print the updated stamp first and hide it with CSS, GeneratePress's `.posted-on`)."""
+    for node in doc.tree.css("time.updated[datetime]")[:3]:
+        if "published" not in attr(node, "class").split():
+            iso = _iso(doc, attr(node, "datetime"))
+            if iso and _local(doc, iso)[:10] == shown[:10]:
+                return True
+    return False
 
 
 def shown_zone(doc: Doc, iso: str) -> str:
