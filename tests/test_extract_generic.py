@@ -976,3 +976,28 @@ def test_an_update_stamp_printed_before_the_published_one_is_not_the_date() -> N
     )
     assert (article.published or "")[:10] == "2024-03-12"
     assert (article.modified or "")[:10] == "2024-03-14"
+
+
+@pytest.mark.parametrize(
+    ("name", "url", "lead", "then"),
+    [
+        (  # <h2 class="subtitular"> under the headline, outside the paragraphs' container
+            "lead-subtitular-es.html",
+            "https://www.diariodelebro.es/sociedad/2024-03-12/sequia-cataluna-restricciones-riego-202-municipios.html",
+            "La Generalitat activa la fase de emergencia",
+            "El Govern de la Generalitat ha decretado",
+        ),
+        (  # BEM's <p class="article__desc">
+            "lead-article-desc-fr.html",
+            "https://www.courrierdurhone.fr/regions/article/2024/03/11/a-lyon-la-metropole-veut-pietonniser-la-presqu-ile_6221.html",
+            "Le projet, présenté lundi par le président écologiste",
+            "La presqu'île lyonnaise sera-t-elle",
+        ),
+    ],
+)
+def test_a_lead_named_in_another_newsrooms_words_opens_the_body(name: str, url: str, lead: str, then: str) -> None:
+    """Failure mode 2 (the lead lost): the standfirst's class is the newsroom's own word (subtitular,
+    entradilla, bajada, chapô, sommario, perex, Vorspann, article__desc), not "lead" or "intro"."""
+    body = extract(name, url).body
+    assert body.startswith(lead), body[:120]
+    assert then in body

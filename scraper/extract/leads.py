@@ -20,6 +20,13 @@ _LEAD_CSS = (
     " [class*=summary], [class*=description], [class*=deck], [class*=teaser-text], [class*=abstract],"
     " [class*=subtitle], [class*=Lead], [class*=Intro], [itemprop=description]"
 )
+# the same in other newsrooms' words: French chapô, Spanish subtitular/entradilla/bajada/copete/sumario,
+# Italian sommario, Czech perex, German Vorspann/Anriss; "desc" as BEM writes it (article__desc)
+_LEAD_CSS_MORE = (
+    "[class*=subtit], [class*=article__desc], [class*=article-desc], [class*=chapo], [class*=chapeau],"
+    " [class*=entradilla], [class*=bajada],"
+    " [class*=copete], [class*=sumario], [class*=sommario], [class*=perex], [class*=vorspann], [class*=anriss]"
+)
 _MAX_GAP = 3000
 _SCOPE_UP = 7
 
@@ -53,7 +60,17 @@ def find_lead(doc: Doc, chosen: list[LexborNode], headline_at: int) -> str:
         if scope.parent is None or scope.parent.tag in ("body", "html"):
             break
         scope = scope.parent
-    for node in scope.css(_LEAD_CSS)[:40]:
+    for css in (_LEAD_CSS, _LEAD_CSS_MORE):  # the English words first: the others also name headings
+        lead = _lead_in(doc, scope, css, chosen, ids, headline_at, body_at)
+        if lead:
+            return lead
+    return ""
+
+
+def _lead_in(
+    doc: Doc, scope: LexborNode, css: str, chosen: list[LexborNode], ids: set[int], headline_at: int, body_at: int
+) -> str:
+    for node in scope.css(css)[:40]:
         if node.tag in ("body", "html", "meta", "img", "a", "article", "main", "section"):
             continue
         text = clean_text(node.text(separator=" "))
