@@ -1001,3 +1001,17 @@ def test_a_lead_named_in_another_newsrooms_words_opens_the_body(name: str, url: 
     body = extract(name, url).body
     assert body.startswith(lead), body[:120]
     assert then in body
+
+
+def test_bylines_and_stamps_of_a_wire_sidebar_and_story_cards_are_not_the_storys() -> None:
+    """Failure mode 8 (a related story's author) and 7: a wire sidebar before the story lists entries
+    with `<time>` and "By Anita Komuves", story cards after it "By Lisa Berger · 27 Feb 2024". The
+    story itself is signed by agencies only ("AFP/Reuters" on a credit line): nobody in those lists
+    signs it, and their stamps do not date it."""
+    article = extract(
+        "byline-wire-sidebar-cards-en.html",
+        "https://www.cemonitor.eu/world/2024/02/27/danube-water-levels-record-low-barge-traffic/",
+    )
+    for teaser_author in ("Anita Komuves", "Francois Murphy", "Jan Lopatka", "Lisa Berger"):
+        assert teaser_author not in article.authors
+    assert not (article.published or "").startswith(("2024-02-26", "2024-02-25"))

@@ -16,6 +16,7 @@ from selectolax.lexbor import LexborNode
 from .authors import clean_authors, is_newsroom
 from .html import FastCI, clean_text
 from .metadata import Doc
+from .story_lists import Nearness, far_in_story_list, line_in_story_list
 
 __all__ = ["body_byline", "find_authors", "fuller_names"]
 
@@ -191,7 +192,7 @@ def _names_in(lines: list[str], doc: Doc, exclude: list[str], loose: bool, tease
         rest = _AFTER_NAMES.sub("", rest)
         names = clean_authors(rest, exclude) if len(rest) < 80 else ()
         names = tuple(n for n in _not_site(names, doc, strict=True) if _person_like(n))
-        if names and not (teasers and _line_in_teaser(doc, lines[i])):
+        if names and not (teasers and line_in_story_list(doc, lines[i])):
             return names
     return ()
 
@@ -218,68 +219,6 @@ def body_byline(body: str, doc: Doc) -> tuple[str, ...]:
     if len(lines) > 2 * _BODY_EDGE:  # bylines open or close an article, never sit in its middle
         lines = lines[:_BODY_EDGE] + lines[-_BODY_EDGE:]
     return _names_in(lines, doc, exclude, loose=False)
-
-
-class _Nearness:
-    """Sort key of a node: how far up the tree one must climb from it to reach an ancestor of the
-    headline (0 for a byline inside the headline's own block, large for one in another story)."""
-
-    def __init__(self, doc: Doc) -> None:
-        self.depth: dict[int, int] = {}
-        node = doc.headline_node()
-        level = 0
-        while node is not None:
-            self.depth[node.mem_id] = level
-            node = node.parent
-            level += 1
-
-    def __call__(self, node: LexborNode) -> int:
-        if not self.depth:
-            return 0
-        at: LexborNode | None = node
-        while at is not None:
-            if at.mem_id in self.depth:
-                return self.depth[at.mem_id]
-            at = at.parent
-        return 1000
-
-
-_TEASER_TOKENS = frozenset(["teaser", "teasers", "mostread", "most", "related", "popular", "trending"])
-_TOKENS = re.compile(r"[\s_\-]+")
-_TEASER_NEAR = 2
-
-
-def _in_teaser(node: LexborNode | None) -> bool:
-    """Inside a list of other stories ("most read", "related", a teaser, `aside`, `nav`): a byline there
-    signs another story."""
-    while node is not None and node.tag not in ("body", "html"):
-        if node.tag in ("aside", "nav"):
-            return True
-        names = f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}".strip()
-        if names and not _TEASER_TOKENS.isdisjoint(_TOKENS.split(names.lower())):
-            return True
-        node = node.parent
-    return False
-
-
-def _teaser_far(node: LexborNode, near: _Nearness) -> bool:
-    """In a list of other stories and away from the headline's block: templates reuse "teaser" names for
-    the story's own byline (`div.teaser_text_meta` under the headline), never far from it."""
-    return near(node) > _TEASER_NEAR and _in_teaser(node)
-
-
-def _line_in_teaser(doc: Doc, line: str) -> bool:
-    """`_in_teaser` for a line of the page's text: every element that holds it (the author of the story
-    may sign teasers of their other stories too)."""
-    needle = line.replace("\\", "").replace('"', "")[:80].strip()
-    if not needle:
-        return False
-    try:
-        holders = doc.tree.css(f':lexbor-contains("{needle}")')
-    except Exception:  # a lexbor without the pseudo-class, or text it cannot quote
-        return False
-    near = _Nearness(doc)
-    return bool(holders) and all(_teaser_far(h, near) for h in holders[-10:])
 
 
 def structured_authors(doc: Doc) -> tuple[str, ...]:
@@ -354,7 +293,7 @@ def find_authors(doc: Doc) -> tuple[tuple[str, ...], str] | None:
         any_byline = doc.tree.css_first(_BYLINE_UNION) is not None
     except Exception:  # an unsupported selector: fall back to the cascade
         any_byline = True
-    near = _Nearness(doc) if any_byline else None
+    near = Nearness(doc) if any_byline else None
     initials: tuple[tuple[str, ...], str] | None = None
     for css in _BYLINE_CSS if any_byline else ():
         # the byline of the story under the headline, not of a teaser in the sidebar above it
@@ -363,7 +302,7 @@ def find_authors(doc: Doc) -> tuple[tuple[str, ...], str] | None:
             if css == _ARCHIVE_LINK and (near is None or near(node) > _ARCHIVE_LINK_NEAR):
                 break
             text = clean_text(node.text(separator=" "))
-            if not text or len(text) > 120 or (near is not None and _teaser_far(node, near)):
+            if not text or len(text) > 120 or (near is not None and far_in_story_list(node, near)):
                 continue
             names = clean_authors(text, exclude)
             if names and all(len(n) <= 3 and n.isupper() for n in names):

@@ -27,6 +27,7 @@ from .dates import (
 )
 from .html import attr, clean_text
 from .metadata import Doc, Found
+from .story_lists import Nearness, far_in_story_list
 from .zones import to_local
 
 __all__ = ["find_modified", "find_published", "headline_date", "headline_start", "shown_zone"]
@@ -132,6 +133,7 @@ def _meta_date(doc: Doc, keys: tuple[str, ...]) -> Found:
 
 def _time_elements(doc: Doc) -> Found:
     seen = 0
+    near: Nearness | None = None
     for css in _TIME_CSS:
         for node in doc.tree.css(css)[:5]:
             seen += 1
@@ -139,6 +141,9 @@ def _time_elements(doc: Doc) -> Found:
                 return None
             cls = attr(node, "class").lower()
             if "updated" in cls or "modified" in cls or node.attributes.get("itemprop") == "dateModified":
+                continue
+            near = near or Nearness(doc)
+            if far_in_story_list(node, near):  # the stamp of another story: a sidebar's, a "most read" entry's
                 continue
             text = clean_text(node.text(separator=" "))
             shown = scan_text_dates(text, doc.locale, doc.now) if text and len(text) < 80 else None
