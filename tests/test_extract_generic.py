@@ -1015,3 +1015,13 @@ def test_bylines_and_stamps_of_a_wire_sidebar_and_story_cards_are_not_the_storys
     for teaser_author in ("Anita Komuves", "Francois Murphy", "Jan Lopatka", "Lisa Berger"):
         assert teaser_author not in article.authors
     assert not (article.published or "").startswith(("2024-02-26", "2024-02-25"))
+
+
+def test_an_author_box_under_the_story_signs_it_and_a_sidebar_teaser_does_not() -> None:
+    """Failure mode 8 (an author present but not found; a related story's author taken): the page names
+    its author only in the box under the story ("Über die Autorin" over "<strong>Friederike
+    Kaufmann</strong> ist Redakteurin ..."), while the sidebar's teasers say "Von Jonas Weber"."""
+    article = extract(
+        "body-author-box-de.html", "https://www.reisewelten-magazin.de/bahn/nachtzuege-renaissance-schlafwagen/"
+    )
+    assert article.authors == ("Friederike Kaufmann",)

@@ -97,6 +97,16 @@ _AFTER_NAMES = FastCI(re.compile(r"\s+(?:am|on|le|el|il|op|em|um|\d|\||-\s|–|�
 _WRITTEN_BY = re.compile(r"^(?:written by|verfasst von|geschrieben von|écrit par|escrito por|scritto da|autor)", re.I)
 _AROUND_HEADLINE = (300, 3000)
 _LONE_LABEL = 12  # "Auteur(s) :", "Autorin:": a line no longer than this may be a label alone
+_ABOUT_MAX = 30  # "Über die Autorin", "À propos de l'auteure"
+_ABOUT_AUTHOR = re.compile(
+    r"^(?:über (?:den|die) autor(?:in)?|about the author|à propos de l'auteure?|sobre (?:el|la) autora?|"
+    r"sull'autore|o autorze|over de auteur)\s*:?$",
+    re.IGNORECASE,
+)
+# a bio opens with the name and a verb: "Friederike Kaufmann ist Redakteurin ...", "Jane Roe is a ..."
+_BIO_START = re.compile(
+    r"^(?P<name>[^\W\d_][\w.'-]+(?: [^\W\d_][\w.'-]+){1,3}) (?:ist|is|est|es|è|jest|was|war|schreibt|writes)\b"
+)
 _LABEL_TRIES = 20
 _BODY_EDGE = 40
 
@@ -351,10 +361,18 @@ def _label_anywhere(doc: Doc, exclude: list[str]) -> tuple[tuple[str, ...], str]
     tries = _LABEL_TRIES  # a page of a thousand "Autor" lines (hostile, or a directory) is not read whole
     for i, raw in enumerate(lines):
         line = raw.strip()
-        if not line or len(line) > _LONE_LABEL or not line[0].isupper():
+        if not line or len(line) > _ABOUT_MAX or not line[0].isupper():
             continue  # most lines: one strip and a length test, no regex
         label = clean_text(line)
-        m = _BYLINE_LINE.match(label)
+        if _ABOUT_AUTHOR.match(label):  # an author box: "Über die Autorin" over "Friederike Kaufmann ist ..."
+            # the page text breaks at inline markup: "<strong>Name</strong> ist ..." spans two lines
+            following = " ".join([x.strip() for x in lines[i + 1 : i + 10] if x.strip()][:2])
+            bio = _BIO_START.match(clean_text(following))
+            names = clean_authors(bio["name"], exclude) if bio else ()
+            if names and all(_person_like(n) for n in names):
+                return names, "text:author-box"
+            continue
+        m = _BYLINE_LINE.match(label) if len(line) <= _LONE_LABEL else None
         if m is None or m["rest"] is not None:
             continue
         tries -= 1
