@@ -184,8 +184,11 @@ def _headline_start(doc: Doc) -> int:
     return doc.page_text.find(heading) if heading else -1
 
 
-def _names_in(lines: list[str], doc: Doc, exclude: list[str], loose: bool, teasers: bool = False) -> tuple[str, ...]:
-    """`teasers`: a line that sits in a list of other stories signs none of this page's."""
+def _names_in(
+    lines: list[str], doc: Doc, exclude: list[str], loose: bool, lists: Nearness | None = None
+) -> tuple[str, ...]:
+    """`lists` given: a line that sits in a list of other stories (away from the headline, by that
+    measure) signs none of this page's."""
     for i, line in enumerate(lines):
         if len(line) > 100:
             continue
@@ -202,19 +205,19 @@ def _names_in(lines: list[str], doc: Doc, exclude: list[str], loose: bool, tease
         rest = _AFTER_NAMES.sub("", rest)
         names = clean_authors(rest, exclude) if len(rest) < 80 else ()
         names = tuple(n for n in _not_site(names, doc, strict=True) if _person_like(n))
-        if names and not (teasers and line_in_story_list(doc, lines[i])):
+        if names and not (lists is not None and line_in_story_list(doc, lines[i], lists)):
             return names
     return ()
 
 
-def _text_byline(doc: Doc, exclude: list[str]) -> tuple[tuple[str, ...], str] | None:
+def _text_byline(doc: Doc, exclude: list[str], near: Nearness) -> tuple[tuple[str, ...], str] | None:
     """Byline lines near the headline (label, "by" at the end, "date - name"), else a label anywhere."""
     text = doc.page_text
     start = _headline_start(doc)
     if start >= 0:
         before, after = _AROUND_HEADLINE
         lines = [clean_text(line) for line in text[max(start - before, 0) : start + after].split("\n")]
-        names = _names_in([line for line in lines if line], doc, exclude, loose=True, teasers=True)
+        names = _names_in([line for line in lines if line], doc, exclude, loose=True, lists=near)
         if names:
             return names, "text:byline"
     return None
@@ -320,7 +323,7 @@ def find_authors(doc: Doc) -> tuple[tuple[str, ...], str] | None:
                 continue
             if names:
                 return _with_cosigners(names, node, candidates, exclude), css
-    found = _text_byline(doc, exclude)
+    found = _text_byline(doc, exclude, near or Nearness(doc))
     if found:
         return found
     if initials:

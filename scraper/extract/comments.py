@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -192,15 +193,19 @@ class _Reader:
             node = node.parent
         return True
 
-    def first(self, item: LexborNode, specs: tuple[str, ...]) -> tuple[str, LexborNode] | None:
+    def values(self, item: LexborNode, specs: tuple[str, ...], per_spec: int = 50) -> Iterator[str]:
+        """The item's own non-empty values for `specs`, in their order (the first `per_spec` targets of
+        each)."""
         for spec in specs:
             targets, name = _matches(item, spec)
-            for target in targets:
+            for target in targets[:per_spec]:
                 if self.owned(target, item):
                     value = attr(target, name) if name else clean_text(target.text(separator=" "))
                     if value:
-                        return value, target
-        return None
+                        yield value
+
+    def first(self, item: LexborNode, specs: tuple[str, ...]) -> str | None:
+        return next(self.values(item, specs), None)
 
     def text(self, item: LexborNode) -> str:
         item = _dd_of(item) or item  # <dt> author and time, <dd> the comment (older WordPress themes)
@@ -224,15 +229,8 @@ class _Reader:
 
     def date(self, item: LexborNode) -> str | None:
         """The first stamp that parses: a `title` or text that is no date gives way to the next one."""
-        for spec in self.scheme.date:
-            targets, name = _matches(item, spec)
-            for target in targets[:3]:
-                if self.owned(target, item):
-                    value = attr(target, name) if name else clean_text(target.text(separator=" "))
-                    published = _comment_date(value, self.lang, self.now) if value else None
-                    if published:
-                        return published
-        return None
+        parsed = (_comment_date(v, self.lang, self.now) for v in self.values(item, self.scheme.date, per_spec=3))
+        return next((d for d in parsed if d), None)
 
     @staticmethod
     def _wraps(wrapper: LexborNode, item: LexborNode, by_mem: dict[int, str], cid: str) -> bool:
@@ -249,7 +247,7 @@ class _Reader:
     def parent(self, item: LexborNode, by_mem: dict[int, str], own: str = "") -> str | None:
         if self.scheme.parent:
             found = self.first(item, (self.scheme.parent,))
-            return (_strip_prefix(found[0]) or None) if found else None
+            return (_strip_prefix(found) or None) if found else None
         stated = attr(item, "data-parent") or attr(item, "data-parent-id")
         if stated and stated.strip() not in ("", "0"):
             return _strip_prefix(stated) or None
@@ -277,10 +275,10 @@ class _Reader:
                 continue
             found = self.first(item, self.scheme.author)
             published = self.date(item)
-            names = clean_authors(found[0], handles=True) if found else ()
-            author = names[0] if names else (found[0][:60] if found and len(found[0]) <= 60 else None)
+            names = clean_authors(found, handles=True) if found else ()
+            author = names[0] if names else (found if found and len(found) <= 60 else None)
             found = self.first(item, self.scheme.id)
-            cid = (_strip_prefix(found[0]) if found else "") or _hash_id(author, text)
+            cid = (_strip_prefix(found) if found else "") or _hash_id(author, text)
             by_mem[item.mem_id] = cid
             if wrappers:  # a wrapper stands for the first comment inside it, so that replies find it
                 wrappers = [w for w in wrappers if not self._wraps(w, item, by_mem, cid)]

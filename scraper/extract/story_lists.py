@@ -61,7 +61,7 @@ def far_in_story_list(node: LexborNode, near: Nearness) -> bool:
     return near(node) > _NEAR and _in_story_list(node)
 
 
-def line_in_story_list(doc: Doc, line: str) -> bool:
+def line_in_story_list(doc: Doc, line: str, near: Nearness) -> bool:
     """`far_in_story_list` for a line of the page's text: every element that holds it (the story's author
     may sign teasers of their other stories too)."""
     needle = line.replace("\\", "").replace('"', "")[:80].strip()
@@ -74,5 +74,4 @@ def line_in_story_list(doc: Doc, line: str) -> bool:
     # the elements that hold the line, not their ancestors (which hold it too, up to <html>)
     outer = {h.parent.mem_id for h in holders if h.parent is not None}
     deepest = [h for h in holders if h.mem_id not in outer]
-    near = Nearness(doc)
     return bool(deepest) and all(far_in_story_list(h, near) for h in deepest)
