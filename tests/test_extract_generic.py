@@ -1003,6 +1003,39 @@ def test_a_lead_named_in_another_newsrooms_words_opens_the_body(name: str, url: 
     assert then in body
 
 
+@pytest.mark.parametrize(
+    ("name", "url", "lead", "not_lead", "paragraphs"),
+    [
+        (  # Drupal's field_intro beside field_body, a captioned photo above it
+            "lead-drupal-field-intro-de.html",
+            "https://www.kreisbote-ostalb.example.de/lokales/aalen/neue-buslinie-verbindet-wasseralfingen-mit-dem-klinikum",
+            "Ab dem Fahrplanwechsel am 15. Dezember fährt die neue Linie 47",
+            "Probefahrt am Bahnhof",
+            5,
+        ),
+        (  # a classic WordPress theme: the site's name is the first h1, its tagline right below it
+            "lead-wordpress-tagline-en.html",
+            "https://plot29.example.blog/2024/03/09/allotment-waiting-list/",
+            "The town council has split forty full plots into halves",
+            "too many courgettes",
+            6,
+        ),
+    ],
+)
+def test_a_cms_page_keeps_its_lead_but_not_a_caption_or_the_sites_tagline(
+    name: str, url: str, lead: str, not_lead: str, paragraphs: int
+) -> None:
+    """Failure mode 2 (the lead lost) on pages a CMS preset reads: its body selector holds the paragraphs
+    and the standfirst sits beside them, found as on the generic path. A photo's caption
+    ("image-description") and the site's tagline ("site-description") also say "description", and are
+    no lead."""
+    article = extract(name, url)
+    assert article.sources["body"].startswith("preset:")
+    assert article.body.startswith(lead), article.body[:120]
+    assert not_lead not in article.body
+    assert article.body.count("\n\n") == paragraphs  # the lead, then each paragraph once
+
+
 def test_bylines_and_stamps_of_a_wire_sidebar_and_story_cards_are_not_the_storys() -> None:
     """Failure mode 8 (a related story's author) and 7: a wire sidebar before the story lists entries
     with `<time>` and "By Anita Komuves", story cards after it "By Lisa Berger · 27 Feb 2024". The

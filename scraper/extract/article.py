@@ -258,6 +258,10 @@ def _body(rules: list[Rules], doc: Doc, values: dict[str, object], sources: dict
         body = render_body(found[0], title, authors)  # type: ignore[arg-type]
         if body:
             sources["body"] = found[1]
+            if not found[1].startswith("site"):
+                lead = find_lead(doc, found[0], headline_start(doc))
+                if lead and lead[:60] not in body:
+                    body = f"{lead}\n\n{body}"
     stub = body if len(body) < _SHORT_BODY and not (found and found[1].startswith("site")) else ""
     if stub:  # a preset selector that matched a stub ("nach oben") is probably not the article
         body = ""

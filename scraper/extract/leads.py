@@ -8,6 +8,8 @@ if it lies after the headline and before the chosen body in the page text.
 
 from __future__ import annotations
 
+import re
+
 from selectolax.lexbor import LexborNode
 
 from .html import clean_text
@@ -29,6 +31,25 @@ _LEAD_CSS_MORE = (
 )
 _MAX_GAP = 3000
 _SCOPE_UP = 7
+# class words of elements that also say "description" or "intro" without being the story's lead: a
+# site's tagline, a photo's caption or description, the author's bio (whole words: utility classes say "caption-s5")
+_NOT_LEAD_WORDS = frozenset(["tagline", "figcaption", "caption", "author", "bio", "authorbio"])
+_IMAGE_WORDS = frozenset(["img", "image", "photo", "foto", "picture", "bild"])
+_PARTS = re.compile(r"[-_]+")
+
+
+def _not_lead_class(names: str) -> bool:
+    for token in names.lower().split():
+        parts = _PARTS.split(token)
+        if parts[0] in ("site", "blog") and len(parts) > 1 and parts[1].startswith("desc"):
+            return True
+        if parts[-1] in _NOT_LEAD_WORDS or (parts[-1] == "text" and "caption" in parts):
+            return True
+        if parts[0] in ("author", "bio") and len(parts) == 2:
+            return True
+        if parts[-1] in ("description", "desc", "text", "legend") and not _IMAGE_WORDS.isdisjoint(parts):
+            return True
+    return False
 
 
 def _inside(node: LexborNode | None, ids: set[int]) -> bool:
@@ -36,6 +57,16 @@ def _inside(node: LexborNode | None, ids: set[int]) -> bool:
         if node.mem_id in ids:
             return True
         node = node.parent
+    return False
+
+
+def _aside_from_story(node: LexborNode, scope: LexborNode) -> bool:
+    """The node, or a wrapper of it below `scope`, is a caption, tagline or bio."""
+    at: LexborNode | None = node
+    while at is not None and at.mem_id != scope.mem_id:
+        if at.tag in ("figure", "figcaption") or _not_lead_class(at.attributes.get("class") or ""):
+            return True
+        at = at.parent
     return False
 
 
@@ -75,6 +106,8 @@ def _lead_in(
             continue
         text = clean_text(node.text(separator=" "))
         if not 40 <= len(text) <= 1500 or _inside(node, ids) or _contains(node, chosen):
+            continue
+        if _aside_from_story(node, scope):
             continue
         linked = sum(len(a.text()) for a in node.css("a"))
         if linked > 0.3 * len(text):
