@@ -1036,6 +1036,20 @@ def test_a_cms_page_keeps_its_lead_but_not_a_caption_or_the_sites_tagline(
     assert article.body.count("\n\n") == paragraphs  # the lead, then each paragraph once
 
 
+def test_an_author_meta_in_a_vendors_namespace_signs_the_page_but_an_app_banners_does_not() -> None:
+    """Failure mode 8 (an author present in the page's metadata not found): the only person named is
+    in an analytics vendor's meta ("cXenseParse:author"; "shareaholic:article_author_name" and
+    "nrbi:authors" are read alike), while `author` says the paper's name. `smartbanner:author` is the
+    publisher of the paper's app."""
+    name = "byline-vendor-meta-de.html"
+    url = "https://www.lahrer-anzeiger.example.de/lokales/lahr/mieter-finden-kaum-noch-bezahlbare-wohnungen--238110427.html"
+    assert extract(name, url).authors == ("Miriam Vogelsang",)
+    html = (PAGES / name).read_text(encoding="utf-8")
+    unsigned = html.replace('<meta property="cXenseParse:author" content="Miriam Vogelsang">', "")
+    assert unsigned != html
+    assert extract_article(unsigned, url, fetched_at=NOW).authors == ()
+
+
 def test_bylines_and_stamps_of_a_wire_sidebar_and_story_cards_are_not_the_storys() -> None:
     """Failure mode 8 (a related story's author) and 7: a wire sidebar before the story lists entries
     with `<time>` and "By Anita Komuves", story cards after it "By Lisa Berger · 27 Feb 2024". The

@@ -32,6 +32,15 @@ _META_AUTHOR = (
     "og:article:author",
     "article.author",
 )
+# the same field in other vendors' namespaces ("shareaholic:article_author_name", "cXenseParse:author",
+# "nrbi:authors", "dc.author"); an app banner's or a Twitter card's author is not the story's
+_VENDOR_AUTHOR = re.compile(r"^(?!smartbanner|twitter|apple|al:|fb:)[\w.-]+[:.](?:article[_:.])?author(?:s|_?name)?$")
+
+
+def _author_keys(doc: Doc) -> list[str]:
+    return [*_META_AUTHOR, *(k for k in doc.meta if k not in _META_AUTHOR and _VENDOR_AUTHOR.match(k))]
+
+
 # a link to the author's archive page, the one byline many templates write without a class: weak
 # evidence, so only within the headline's own block (a teaser's is a level further out)
 _ARCHIVE_LINK = (
@@ -238,7 +247,7 @@ def structured_authors(doc: Doc) -> tuple[str, ...]:
     """Person names the page states in JSON-LD or an author meta, without reading its markup."""
     exclude = [*doc.site_names, doc.ld.publisher]
     names = clean_authors(doc.ld.authors, exclude, structured=True) if doc.ld.authors else ()
-    for key in _META_AUTHOR:
+    for key in _author_keys(doc):
         if names:
             break
         values = [v for v in doc.meta.get(key, ()) if v and "://" not in v]
@@ -294,7 +303,7 @@ def find_authors(doc: Doc) -> tuple[tuple[str, ...], str] | None:
         return names, "meta:twitter:data1"
     # a meta author that only says "Redaktion" gives way to a person the byline names ("Door Sanne de Jong")
     newsroom: tuple[tuple[str, ...], str] | None = None
-    for key in _META_AUTHOR:
+    for key in _author_keys(doc):
         values = [v for v in doc.meta.get(key, ()) if v and "://" not in v]
         names = clean_authors(values, exclude, structured=True) if values else ()
         if names and is_newsroom(names):
