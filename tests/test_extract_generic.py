@@ -1050,6 +1050,16 @@ def test_an_author_meta_in_a_vendors_namespace_signs_the_page_but_an_app_banners
     assert extract_article(unsigned, url, fetched_at=NOW).authors == ()
 
 
+def test_a_byline_set_in_capitals_is_a_name_but_an_acronyms_staff_is_not() -> None:
+    """Failure mode 8 (an author not found): a magazine's credits set the names in capitals
+    ("Interview KATHARINA OSTWALD"). A publisher's promo above the headline signed "Von HELLWEG STAFF"
+    is capitals too, and a newsroom, not a person."""
+    article = extract(
+        "byline-capitals-credits-de.html", "https://www.raum-magazin.example.de/menschen/ilse-brandauer-interview/"
+    )
+    assert article.authors == ("KATHARINA OSTWALD",)
+
+
 def test_bylines_and_stamps_of_a_wire_sidebar_and_story_cards_are_not_the_storys() -> None:
     """Failure mode 8 (a related story's author) and 7: a wire sidebar before the story lists entries
     with `<time>` and "By Anita Komuves", story cards after it "By Lisa Berger · 27 Feb 2024". The

@@ -167,6 +167,9 @@ def _not_site(names: tuple[str, ...], doc: Doc, strict: bool = False) -> tuple[s
     return tuple(n for n in names if _key(n) != whole and not (strict and _key(n) == label))
 
 
+_NEWSROOM_WORDS = frozenset(["staff", "team", "desk", "redaktion", "editors", "editor", "news", "online", "agency"])
+
+
 def _person_like(name: str) -> bool:
     """Two to four capitalised words (particles aside), or a user handle: what a byline line must yield."""
     words = name.split()
@@ -174,6 +177,9 @@ def _person_like(name: str) -> bool:
         return True
     if not 2 <= len(words) <= 4 or not words[0][0].isupper() or words[0].lower() in _NOT_FIRST:
         return False
+    if all(w.isupper() and w.isalpha() and len(w) >= 3 for w in words):
+        # a template that sets the byline in capitals ("SVEN MICHAELSEN"), not an acronym and its staff
+        return not _NEWSROOM_WORDS.intersection(w.lower() for w in words)
     return all(w[0].isupper() or w.lower() in _PARTICLES for w in words) and not any(w.isupper() for w in words[:-1])
 
 
