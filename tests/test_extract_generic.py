@@ -1060,6 +1060,17 @@ def test_a_byline_set_in_capitals_is_a_name_but_an_acronyms_staff_is_not() -> No
     assert article.authors == ("KATHARINA OSTWALD",)
 
 
+def test_a_cms_byline_with_two_authors_gives_both_and_no_related_storys() -> None:
+    """Failure mode 8 (a name lost): WordPress's Co-Authors markup writes one `.author.vcard` per author
+    inside one byline; the preset's selector matches each, and the related stories below carry more
+    vcards of their own ("Ellen Park"), which sign nothing here."""
+    article = extract(
+        "byline-wordpress-coauthors-en.html", "https://valleyledger.example.org/2024/05/02/millbrook-water-rights/"
+    )
+    assert article.sources["authors"] == "preset:wordpress:author"
+    assert article.authors == ("Rosa Alvarez", "Tom Whitaker")
+
+
 def test_bylines_and_stamps_of_a_wire_sidebar_and_story_cards_are_not_the_storys() -> None:
     """Failure mode 8 (a related story's author) and 7: a wire sidebar before the story lists entries
     with `<time>` and "By Anita Komuves", story cards after it "By Lisa Berger · 27 Feb 2024". The

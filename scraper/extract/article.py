@@ -23,7 +23,7 @@ from .comments import (
     remove_outermost,
 )
 from .dates import is_machine_date, parse_date, parse_with_dateparser
-from .html import clean_text, parse, select_value
+from .html import clean_text, parse, select_value, select_values
 from .jsonld import read_jsonld
 from .leads import find_lead
 from .metadata import (
@@ -78,6 +78,24 @@ def _rule_value(rules: list[Rules], name: str, doc: Doc) -> tuple[str, str] | No
             found = select_value(doc.tree, spec)
             if found:
                 return found[0], rule.source(name)
+    return None
+
+
+def _rule_authors(rules: list[Rules], doc: Doc) -> tuple[list[str], str] | None:
+    """The first author selector that matches, with the co-authors the same byline lists ("<span
+    class=byline><span class=author vcard>A</span> and <span class=author vcard>B</span></span>"):
+    further matches of that selector under the first one's grandparent."""
+    for rule in rules:
+        for spec in rule.fields.get("author", ()):
+            found = select_value(doc.tree, spec)
+            if not found:
+                continue
+            values = [found[0]]
+            byline = found[1].parent.parent if found[1].parent is not None else None
+            if byline is not None and byline.tag not in ("body", "html"):
+                more = select_values(byline, spec)
+                values.extend(v for v in more if v not in values)
+            return values, rule.source("author")
     return None
 
 
@@ -236,7 +254,7 @@ def _metadata(rules: list[Rules], doc: Doc, values: dict[str, object], sources: 
     if found:
         values["title"], sources["title"] = clean_text(found[0]), found[1]
         doc.title = values["title"]  # type: ignore[assignment]
-    rule_author = _rule_value(rules, "author", doc)
+    rule_author = _rule_authors(rules, doc)
     names = clean_authors(rule_author[0], doc.site_names) if rule_author else ()
     if names:
         names = fuller_names(names, doc)

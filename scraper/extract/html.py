@@ -194,6 +194,18 @@ def select_value(root: LexborNode | LexborHTMLParser, spec: str) -> tuple[str, L
     return None
 
 
+def select_values(root: LexborNode | LexborHTMLParser, spec: str, limit: int = 8) -> list[str]:
+    """Every non-empty value of `css` or `css@attr` under root, in page order (at most `limit`)."""
+    css, _, name = spec.partition("@")
+    css, name = css.strip(), name.strip()
+    try:
+        nodes = root.css(css) if css else []
+    except Exception:  # a bad selector from a config or preset is simply no match
+        return []
+    values = [attr(node, name) if name else clean_text(node.text(separator=" ")) for node in nodes[:limit]]
+    return [v for v in values if v]
+
+
 def iter_elements(root: LexborNode) -> Iterator[LexborNode]:
     """Descendant elements in document order, without recursion."""
     stack = [root]
