@@ -1071,6 +1071,18 @@ def test_a_cms_byline_with_two_authors_gives_both_and_no_related_storys() -> Non
     assert article.authors == ("Rosa Alvarez", "Tom Whitaker")
 
 
+def test_a_list_of_related_stories_named_in_spanish_signs_nothing() -> None:
+    """Failure mode 8 (a related story's author): the teasers' "Por Laura Gómez" sit in a
+    `section.relacionadas`, as "related" is spelled in the newsroom's language; the story's own
+    "Por María López y Javier Ruiz" under the headline signs it."""
+    article = extract(
+        "byline-related-section-es.html",
+        "https://www.diariodelmediterraneo.es/sociedad/2025/03/sequia-cataluna-restricciones-riego-agricola.html",
+    )
+    assert article.authors == ("María López", "Javier Ruiz")
+    assert "Noticias relacionadas" not in article.body and "Laura Gómez" not in article.body
+
+
 def test_bylines_and_stamps_of_a_wire_sidebar_and_story_cards_are_not_the_storys() -> None:
     """Failure mode 8 (a related story's author) and 7: a wire sidebar before the story lists entries
     with `<time>` and "By Anita Komuves", story cards after it "By Lisa Berger · 27 Feb 2024". The

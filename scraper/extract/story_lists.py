@@ -15,7 +15,13 @@ from .metadata import Doc
 __all__ = ["Nearness", "far_in_story_list", "line_in_story_list"]
 
 _LIST_TOKENS = frozenset(
-    ["teaser", "teasers", "mostread", "most", "related", "popular", "trending", "stories", "card", "cards"]
+    [
+        *("teaser", "teasers", "mostread", "most", "related", "popular", "trending", "stories", "card", "cards"),
+        # "related" in the newsrooms' other languages
+        *("relacionadas", "relacionados", "relacionada", "relacionado", "relacionats", "correlati", "correlate"),
+        *("verwandte", "aehnliche", "gerelateerd", "gerelateerde", "relaterade", "relaterat", "relaterte"),
+        *("powiazane", "souvisejici", "associes", "connexes"),
+    ]
 )
 _TOKENS = re.compile(r"[\s_\-]+")
 _NEAR = 1  # levels above the headline's block that are still the story's own
