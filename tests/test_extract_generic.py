@@ -1083,6 +1083,17 @@ def test_a_list_of_related_stories_named_in_spanish_signs_nothing() -> None:
     assert "Noticias relacionadas" not in article.body and "Laura Gómez" not in article.body
 
 
+def test_a_meta_author_naming_the_newsroom_gives_way_to_the_guest_author_in_the_text() -> None:
+    """Failure mode 8: `<meta name=author content="Redaktion Digitales Land">` is the newsroom by its
+    full name, as a bare "Redaktion" is; the first line of the text, "Ein Gastbeitrag von Martin
+    Hollerbach", names the person who wrote it."""
+    article = extract(
+        "byline-guest-post-newsroom-meta-de.html",
+        "https://digitales-land.de/2025/01/warum-kommunen-beim-glasfaserausbau-umdenken-muessen/",
+    )
+    assert article.authors == ("Martin Hollerbach",)
+
+
 def test_bylines_and_stamps_of_a_wire_sidebar_and_story_cards_are_not_the_storys() -> None:
     """Failure mode 8 (a related story's author) and 7: a wire sidebar before the story lists entries
     with `<time>` and "By Anita Komuves", story cards after it "By Lisa Berger · 27 Feb 2024". The

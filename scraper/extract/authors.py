@@ -86,8 +86,8 @@ _NEWSROOM = FastCI(
 
 
 def is_newsroom(names: tuple[str, ...]) -> bool:
-    """Every name is a newsroom signing as such ("Redaktion", "Redactie")."""
-    return bool(names) and all(_NEWSROOM.match(n) for n in names)
+    """Every name is a newsroom signing as such ("Redaktion", "Redactie", "Redaktion Digitales Land")."""
+    return bool(names) and all(_NEWSROOM.match(n) or _NEWSROOM_NAMED.match(n) for n in names)
 
 
 # in structured data "Redaktion Gelbe Liste" is the newsroom's whole name, not a label before a name
