@@ -1094,6 +1094,49 @@ def test_a_meta_author_naming_the_newsroom_gives_way_to_the_guest_author_in_the_
     assert article.authors == ("Martin Hollerbach",)
 
 
+@pytest.mark.parametrize(
+    ("name", "url", "lead", "first", "stamp"),
+    [
+        (
+            "body-dateline-after-lead-fr.html",
+            "https://www.ouest-hebdo.fr/nantes/a-nantes-le-tramway-de-nuit-seduit-plus-que-prevu-21874",
+            "Six mois après son lancement, la ligne nocturne du tramway nantais",
+            "Le pari était risqué.",
+            "Publié le mercredi 29 janvier 2025",
+        ),
+        (
+            "body-dateline-after-lead-de.html",
+            "https://www.berner-abendblatt.ch/schweiz/gotthard-zweite-roehre-kostet-300-millionen-mehr-948211",
+            "Das Bundesamt für Strassen rechnet beim Bau des zweiten Gotthard-Strassentunnels",
+            "Der Bau der zweiten Röhre des Gotthard-Strassentunnels wird teurer",
+            "Publiziert: 25.02.2025",
+        ),
+    ],
+)
+def test_a_line_that_only_stamps_the_story_is_not_its_text(
+    name: str, url: str, lead: str, first: str, stamp: str
+) -> None:
+    """Failure mode 4 (boilerplate in the body): between the lead and the first paragraph a line gives
+    only the date ("Publié le mercredi 29 janvier 2025 à 18h10"), under a class no noise word names.
+    The date is the article's metadata, and the text goes on from the lead to the first paragraph."""
+    article = extract(name, url)
+    assert article.body.startswith(lead)
+    first_at = article.body.index(first)
+    assert stamp not in article.body
+    assert article.body[:first_at].count("\n\n") == 1  # the lead, then the first paragraph
+
+
+def test_a_short_line_that_dates_an_event_stays_in_the_text() -> None:
+    """The stamp filter drops a line that dates the story, not one that dates what it reports."""
+    paragraph = "Die Verkostung findet im Gewölbekeller der Brennerei statt, Anmeldung bis eine Woche vorher. " * 3
+    html = (
+        "<html><head><title>Whisky-Tasting in Halle</title></head><body><article><h1>Whisky-Tasting in Halle</h1>"
+        f"<p>{paragraph}</p><p>Termin: 21.02.2020, 19 Uhr</p><p>{paragraph}</p></article></body></html>"
+    )
+    body = extract_article(html, "https://www.example.de/tasting", fetched_at=NOW).body
+    assert "Termin: 21.02.2020, 19 Uhr" in body
+
+
 def test_bylines_and_stamps_of_a_wire_sidebar_and_story_cards_are_not_the_storys() -> None:
     """Failure mode 8 (a related story's author) and 7: a wire sidebar before the story lists entries
     with `<time>` and "By Anita Komuves", story cards after it "By Lisa Berger · 27 Feb 2024". The

@@ -16,6 +16,7 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .comments import remove_outermost
+from .dates import MODIFIED_LABEL, PUBLISHED_LABEL, parse_text_date
 from .html import BLOCK_TAGS, FastCI, attr, clean_text, render_text
 
 __all__ = ["choose_container", "drop_hidden", "render_body"]
@@ -587,6 +588,24 @@ def _is_byline(line: str, authors: tuple[str, ...]) -> bool:
     return any(name in line and not line.startswith(name + ":") for name in authors)
 
 
+_DATELINE_WORDS = 8
+_LABEL_COLON = re.compile(r"^([^\W\d][\w ]{0,20}):")
+_DATE_LABEL = re.compile(r"^(?:datum|data|date|fecha|erstellt am|erstellt|created|created on)$", re.IGNORECASE)
+
+
+def _is_dateline(line: str) -> bool:
+    """A line that only stamps the story ("Publié le mercredi 29 janvier 2025 à 18h10", "Publiziert:
+    25.02.2025, 16:42"): a few words with a date in them, and no sentence's full stop."""
+    if len(line) > 80 or len(line.split()) > _DATELINE_WORDS or line[-1] in ".!?" or not any(c.isdigit() for c in line):
+        return False
+    label = _LABEL_COLON.match(line)  # "Termin: 21.02.2020, 19 Uhr" is an event's date, part of the text
+    if label and not (
+        _DATE_LABEL.match(label[1]) or PUBLISHED_LABEL.search(label[1]) or MODIFIED_LABEL.search(label[1])
+    ):
+        return False
+    return parse_text_date(line) is not None
+
+
 def render_body(nodes: list[LexborNode], title: str | None = None, authors: tuple[str, ...] = ()) -> str:
     """Text of the chosen nodes, boilerplate blocks (and the byline line) dropped."""
     chunks = []
@@ -617,7 +636,7 @@ def render_body(nodes: list[LexborNode], title: str | None = None, authors: tupl
             if all(len(b) <= _KICKER_MAX for b in blocks):
                 blocks = []  # the headline, and the kicker or section lines above it, are not the body
             continue
-        if len(blocks) < 3 and authors and _is_byline(line, authors):
+        if len(blocks) < 3 and ((authors and _is_byline(line, authors)) or _is_dateline(line)):
             continue
         blocks.append(line)
     return "\n\n".join(blocks)
