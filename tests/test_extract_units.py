@@ -73,6 +73,10 @@ def test_url_dates() -> None:
         ("Eingestellt von Unknown", ()),
         ("Geplaatst door Joost de Vries", ("Joost de Vries",)),
         ("Pubblicato da Marco Neri", ("Marco Neri",)),
+        # a rank word before the role goes with it, not into a name of its own
+        ("By Tom Ashworth, Chief Reporter", ("Tom Ashworth",)),
+        ("Jane Roe, Senior Writer", ("Jane Roe",)),
+        ("Bob Stone and Ann Lee, Reporters", ("Bob Stone", "Ann Lee")),
     ],
 )
 def test_clean_authors(raw: str, expected: tuple[str, ...]) -> None:

@@ -42,9 +42,11 @@ _HANDLE = re.compile(r"(?<!\w)@\w+")
 _PARENS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _ROLE = FastCI(
     re.compile(
-        r"\b(?:staff\s+writer|senior\s+\w+\s+(?:writer|editor|correspondent)|contributing\s+\w+|"
+        # a rank word between the comma and the role goes with it: "Tom Ashworth, Chief Reporter"
+        r"(?:,\s*[^\W\d_]+\s+(?=(?:reporter|editor|correspondent|writer|photographer|columnist)\b))?"
+        r"\b(?:(?:staff|senior)\s+writers?|senior\s+\w+\s+(?:writer|editor|correspondent)|contributing\s+\w+|"
         r"correspondent|corrispondente|corresponsal|correspondente|correspondante?|inviat[oa] speciale|"
-        r"reporter|editor(?:-in-chief)?|journalist(?:e|in)?|rédact(?:eur|rice)(?:\s+en\s+chef)?|"
+        r"reporters?|editor(?:-in-chief)?|journalist(?:e|in)?|rédact(?:eur|rice)(?:\s+en\s+chef)?|"
         r"redakteur(?:in)?|korrespondent(?:in)?|chefredakteur(?:in)?|periodista|redactor[a]?|giornalista|"
         r"photographer|fotograf(?:in)?|freelance(?:r)?|columnist|kolumnist(?:in)?|chroniqueu(?:r|se)|"
         r"envoyée?\s+spéciale?|special\s+correspondent|updated|aktualisiert|mis à jour|publié|published)\b.*$",
