@@ -1137,6 +1137,18 @@ def test_a_short_line_that_dates_an_event_stays_in_the_text() -> None:
     assert "Termin: 21.02.2020, 19 Uhr" in body
 
 
+def test_published_and_updated_lines_in_swedish_give_both_dates() -> None:
+    """Failure mode 7: no structured date; under the byline "Publicerad 10 februari 2025 kl. 08.15"
+    and "Uppdaterad 11 februari 2025 kl. 16.40" in one block. The labels are read in Swedish (and
+    Danish, Norwegian, Czech, Finnish), and the edit is the date after its own label, not the block's
+    first date."""
+    html = (PAGES / "date-published-updated-line-sv.html").read_text(encoding="utf-8")
+    url = "https://www.norrlandsposten.se/nyheter/norrlandsbanan-far-ny-tidplan-dubbelspar-drojer-till-2035"
+    article = extract_article(html, url, fetched_at=datetime(2025, 3, 18, 10, 0, tzinfo=UTC))
+    assert (article.published or "")[:10] == "2025-02-10"
+    assert (article.modified or "")[:10] == "2025-02-11"
+
+
 def test_bylines_and_stamps_of_a_wire_sidebar_and_story_cards_are_not_the_storys() -> None:
     """Failure mode 8 (a related story's author) and 7: a wire sidebar before the story lists entries
     with `<time>` and "By Anita Komuves", story cards after it "By Lisa Berger · 27 Feb 2024". The

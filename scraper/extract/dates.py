@@ -280,13 +280,14 @@ _DAY_WORD = re.compile(
 )
 PUBLISHED_LABEL = re.compile(
     r"\b(?:erschienen|veröffentlicht|publiziert|published|posted|publié|publicado|publicada|pubblicato|"
-    r"gepubliceerd|opublikowano)\b",
+    r"gepubliceerd|opublikowano|publicerad|publicerat|publiceret|publisert|publikováno|zveřejněno|julkaistu)\b",
     re.IGNORECASE,
 )
 MODIFIED_LABEL = re.compile(
     r"\b(?:mis à jour|mise à jour|modifié|actualisé|updated?|last modified|modified|aktualisiert|"
     r"geändert|zuletzt|actualizado|modificado|aggiornato|modificato|atualizado|bijgewerkt|gewijzigd|"
-    r"zaktualizowano|aktualizacja|letzte änderung|stand)\b",
+    r"zaktualizowano|aktualizacja|letzte änderung|stand|uppdaterad|uppdaterat|opdateret|oppdatert|"
+    r"aktualizováno|päivitetty)\b",
     re.IGNORECASE,
 )
 _URL_DATE = (

@@ -176,11 +176,14 @@ def _text_dates(doc: Doc, want_modified: bool) -> Found:
     for text in _date_texts(doc):
         if not text or len(text) > 160:
             continue
-        if bool(MODIFIED_LABEL.search(text)) != want_modified:
+        label = MODIFIED_LABEL.search(text)
+        if bool(label) != want_modified:
             if not want_modified:
                 text = MODIFIED_LABEL.split(text)[0]
             else:
                 continue
+        elif label:  # "Published 10 February · Updated 11 February": the date after the label
+            text = text[label.start() :]
         iso = parse_text_date(text, doc.locale, doc.now)
         if iso:
             return iso, "text"
