@@ -872,7 +872,20 @@ _COMMENT_FAMILIES = {
             ("Gast", "2024-03-06", "Der Musikverein", None),
         ],
     ),
+    # Disqus rendered server-side: li.post in ul.children, "2 weeks ago" with the instant in its title,
+    # and a ".post-content" in every comment, the class many themes give the article's body
+    "comments-disqus-server-rendered-en.html": (
+        "https://bytegarden.blog/posts/mini-pc-nas/",
+        [
+            ("Tomasz H.", "2025-02-27", "Which dock did you end up with?", None),
+            ("Priya Raman", "2025-02-27", "It's one with an ASMedia bridge", 0),
+            ("Tomasz H.", "2025-02-28", "Thanks! Ordered one.", 1),
+            ("Gwen Alder", "2025-03-01", "Good write-up.", None),
+        ],
+    ),
 }
+# pages of comments written after NOW are read as fetched soon after they were written
+_FETCHED = {"comments-disqus-server-rendered-en.html": datetime(2025, 3, 13, 12, 0, tzinfo=UTC)}
 
 
 @pytest.mark.parametrize("name", sorted(_COMMENT_FAMILIES))
@@ -882,7 +895,9 @@ def test_comment_markup_families_give_who_when_what_and_thread(name: str) -> Non
     author, its day (the exact stamp where a relative one is shown), its text without header, subject
     or vote count, and its parent."""
     url, want = _COMMENT_FAMILIES[name]
-    comments = extract(name, url).comments
+    html = (PAGES / name).read_text(encoding="utf-8")
+    article = extract_article(html, url, fetched_at=_FETCHED.get(name, NOW))
+    comments = article.comments
     assert len(comments) == len(want), [c.text[:40] for c in comments]
     ids = [c.id for c in comments]
     for comment, (author, day, opening, parent) in zip(comments, want, strict=True):
@@ -890,6 +905,7 @@ def test_comment_markup_families_give_who_when_what_and_thread(name: str) -> Non
         assert (comment.published or "")[:10] == day
         assert comment.text.startswith(opening), comment.text[:80]
         assert comment.parent_id == (ids[parent] if parent is not None else None)
+        assert opening not in article.body  # failure mode 3: no comment in the body
 
 
 def test_a_most_read_list_after_the_article_does_not_sign_it() -> None:

@@ -20,7 +20,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..models import Comment
 from .authors import clean_authors
-from .comments import ARTICLE_GUARD, COMMENT_CONTAINERS, _hash_id, _strip_prefix
+from .comments import COMMENT_CONTAINERS, _hash_id, _strip_prefix, holds_article
 from .dates import parse_date
 from .html import attr, clean_text, render_text
 
@@ -108,7 +108,7 @@ def _holder(heading: LexborNode) -> LexborNode | None:
         node = node.parent  # type: ignore[assignment]
         if node is None or node.tag in ("body", "html"):
             return None
-        if node.css_first(ARTICLE_GUARD) is not None:
+        if holds_article(node):
             return None  # climbed into the article: the heading belongs to a teaser or a toolbar
         if len(clean_text(node.text())) > len(clean_text(heading.text())) + _ITEM_TEXT and run_of_items(node):
             return node

@@ -20,12 +20,12 @@ from .html import attr, clean_text, render_text
 from .rules import CommentScheme
 
 __all__ = [
-    "ARTICLE_GUARD",
     "COMMENT_CONTAINERS",
     "GENERIC_SCHEMES",
     "comment_candidates",
     "completeness",
     "extract_comments",
+    "holds_article",
     "may_hold_comments",
     "remove_comment_sections",
 ]
@@ -66,8 +66,8 @@ GENERIC_SCHEMES = (
         "[id^='comment-'][class*=comment], div.comment, li.comment, article.comment, dt.comment, "
         "#commentlist > li, ol#comments > li, li[id^='comment-'], .comment-items > li, [class*=comment-card], "
         "div.kb-comment, .commentsCon, .leserbrief, li.kommentar, div.kommentar, "
-        # platform widgets that render server-side: XenForo comments, Judge.me reviews
-        "li.xenforo-comment, .jdgm-rev, "
+        # platform widgets that render server-side: XenForo comments, Judge.me reviews, Disqus threads
+        "li.xenforo-comment, .jdgm-rev, #disqus_thread li.post, "
         # a name-and-time <dt> over its <dd> in a comment list; a table per comment (older portals)
         "dl[class*=omment i] > dt, dl[class*=omentar i] > dt, dl[id*=omment i] > dt, table[class*=comment], "
         "[id^='comment-item-'], "
@@ -111,6 +111,7 @@ GENERIC_SCHEMES = (
             ".comment-content",
             ".xenforo-comment-content",
             ".jdgm-rev__body",
+            ".post-message",
             ".leserbrief_inner",
             "[class*=comment-box-middle]",
             "[class*=commentText]",
@@ -392,8 +393,16 @@ def _may_find(specs: tuple[str, ...], items: list[LexborNode]) -> bool:
         return True
 
 
-# an element that holds the article: a comment section never contains one
-ARTICLE_GUARD = "h1, [itemprop=articleBody], .entry-content, .post-content, .article-body"
+# the classes of an element that holds the article: a comment section never contains one
+_BODY_CLASSES = ".entry-content, .post-content, .article-body"
+
+
+def holds_article(node: LexborNode) -> bool:
+    """`node` contains the headline or the article's body.  A body class that comes several times is
+    the comments' own ("li.post > .post-content" in a server-rendered Disqus thread): an article has one."""
+    if node.css_first("h1, [itemprop=articleBody]") is not None:
+        return True
+    return len(node.css(_BODY_CLASSES)[:2]) == 1
 
 
 # Every built-in comment selector (the containers above, the presets' and the generic schemes) needs an
@@ -436,7 +445,7 @@ def remove_comment_sections(
     if nodes is None:
         nodes = comment_candidates(tree, schemes)
     for node in nodes:
-        if node.tag not in ("html", "body") and node.css_first(ARTICLE_GUARD) is None:
+        if node.tag not in ("html", "body") and not holds_article(node):
             found[node.mem_id] = node
             text = _dd_of(node)  # a <dt> item's text is the <dd> after it
             if text is not None:
