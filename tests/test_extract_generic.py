@@ -883,9 +883,21 @@ _COMMENT_FAMILIES = {
             ("Gwen Alder", "2025-03-01", "Good write-up.", None),
         ],
     ),
+    # Coral: a reply sits in a div.coral-reply-list set after the comment it answers, not inside it
+    "comments-coral-reply-list-en.html": (
+        "https://www.cascadepublic.org/politics/2025/02/26/rent-cap-bill-advances",
+        [
+            ("ferry_commuter", "2025-02-26", "My rent went up 14 percent", None),
+            ("Dana Whitfield", "2025-02-27", "Same here.", 0),
+            ("R. Okonkwo", "2025-02-27", "I own a duplex", None),
+        ],
+    ),
 }
 # pages of comments written after NOW are read as fetched soon after they were written
-_FETCHED = {"comments-disqus-server-rendered-en.html": datetime(2025, 3, 13, 12, 0, tzinfo=UTC)}
+_FETCHED = {
+    "comments-disqus-server-rendered-en.html": datetime(2025, 3, 13, 12, 0, tzinfo=UTC),
+    "comments-coral-reply-list-en.html": datetime(2025, 3, 18, 10, 0, tzinfo=UTC),
+}
 
 
 @pytest.mark.parametrize("name", sorted(_COMMENT_FAMILIES))

@@ -253,14 +253,18 @@ class _Reader:
         if stated and stated.strip() not in ("", "0"):
             return _strip_prefix(stated) or None
         node = item.parent
+        level = 0
         while node is not None:
             if node.mem_id in by_mem and by_mem[node.mem_id] != own:
                 return by_mem[node.mem_id]
-            if "indented" in attr(node, "class").split():
+            level += 1
+            if level <= _REPLY_LIST_UP and node.mem_id not in by_mem:  # a wrapper of this comment is no list
+                # a list of replies set after the comment it answers, not inside it (Drupal's div.indented,
+                # Coral's div.coral-reply-list)
                 prev = node.prev
                 while prev is not None and not prev.is_element_node:
                     prev = prev.prev
-                if prev is not None and prev.mem_id in by_mem:
+                if prev is not None and prev.mem_id in by_mem and by_mem[prev.mem_id] != own:
                     return by_mem[prev.mem_id]
             node = node.parent
         return None
@@ -392,6 +396,8 @@ def _may_find(specs: tuple[str, ...], items: list[LexborNode]) -> bool:
     except Exception:  # an unsupported selector: it might have matched
         return True
 
+
+_REPLY_LIST_UP = 2  # levels above a reply where the list of replies it is in may sit
 
 # the classes of an element that holds the article: a comment section never contains one
 _BODY_CLASSES = ".entry-content, .post-content, .article-body"
