@@ -892,9 +892,21 @@ _COMMENT_FAMILIES = {
             ("R. Okonkwo", "2025-02-27", "I own a duplex", None),
         ],
     ),
+    # a hand-made section: div.commentaire with its replies in a div.reponses inside it (longer than its
+    # own text), stamps "il y a 3 jours" and "hier"
+    "comments-replies-in-wrapper-relative-fr.html": (
+        "https://www.gironde-actu.fr/bordeaux/pont-chaban-delmas-ferme-six-nuits-maintenance_58210",
+        [
+            ("Bastidien33", "2025-03-07", "Encore des fermetures !", None),
+            ("Marie-Pierre L.", "2025-03-07", "C'était à cause d'un câble", 0),
+            ("velotaf_bdx", "2025-03-09", "23 heures pour les vélos", None),
+            ("Jean-Luc Péré", "2025-03-10", "Merci pour l'info", None),
+        ],
+    ),
 }
 # pages of comments written after NOW are read as fetched soon after they were written
 _FETCHED = {
+    "comments-replies-in-wrapper-relative-fr.html": datetime(2025, 3, 10, 15, 0, tzinfo=UTC),
     "comments-disqus-server-rendered-en.html": datetime(2025, 3, 13, 12, 0, tzinfo=UTC),
     "comments-coral-reply-list-en.html": datetime(2025, 3, 18, 10, 0, tzinfo=UTC),
 }

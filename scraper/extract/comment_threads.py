@@ -21,7 +21,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from ..models import Comment
 from .authors import clean_authors
 from .comments import COMMENT_CONTAINERS, _hash_id, _strip_prefix, holds_article
-from .dates import parse_date
+from .dates import may_be_relative, parse_date
 from .html import attr, clean_text, render_text
 
 __all__ = ["comment_sections", "read_threads"]
@@ -191,10 +191,12 @@ def read_threads(
 
 
 def _text(item: LexborNode, ids: set[int]) -> str:
-    """The item's longest text block outside its replies: what the reader wrote, not the header."""
+    """The item's longest text block outside its replies: what the reader wrote, not the header (nor
+    the wrapper of its replies, whose text is theirs)."""
+    holds_replies = _holders_of_replies(item, ids)
     best, size = item, 0
     for node, _ in _elements(item):
-        if node.mem_id in ids:
+        if node.mem_id in ids or node.mem_id in holds_replies:
             continue  # a reply, read on its own
         if node.tag in ("p", "div", "blockquote", "span", "section") and not _inside_reply(node, item, ids):
             length = len(node.text(deep=True).strip())
@@ -202,6 +204,18 @@ def _text(item: LexborNode, ids: set[int]) -> str:
                 best, size = node, length
     block = _paragraphs_of(best, item)
     return render_text(block, lambda n: n.mem_id in ids and n.mem_id != item.mem_id).strip()
+
+
+def _holders_of_replies(item: LexborNode, ids: set[int]) -> set[int]:
+    """The elements inside `item` that hold one of its replies."""
+    held: set[int] = set()
+    for node, _ in _elements(item):
+        if node.mem_id in ids:
+            up = node.parent
+            while up is not None and up.mem_id != item.mem_id and up.mem_id not in held:
+                held.add(up.mem_id)
+                up = up.parent
+    return held
 
 
 def _paragraphs_of(node: LexborNode, item: LexborNode) -> LexborNode:
@@ -244,7 +258,8 @@ def _who_and_when(
         own = stamp or clean_text(node.text(deep=False))
         if not own or len(own) > _LEAF_MAX:
             continue
-        if any(ch.isdigit() for ch in own) and (published := parse_date(own, lang, now)):
+        dated = any(ch.isdigit() for ch in own) or may_be_relative(own)
+        if dated and (published := parse_date(own, lang, now)):
             header = {*before, own.strip(" :")}
             if not before:
                 # the stamp is its element's own text and the name a child ("<b>Ana</b> escribió el

@@ -431,6 +431,12 @@ def _try(year: int, month: int, day: int, m: re.Match[str], first_time: int, now
     return _with_time(value, m[g], m[g + 1], m[g + 2], m[g + 3])
 
 
+def may_be_relative(text: str) -> bool:
+    """`text` has a day word or a relative cue ("hier", "yesterday", "il y a une heure"): a date that may
+    be written without a digit."""
+    return bool(_DAY_WORD.search(text) or _RELATIVE_CUE.search(text))
+
+
 def _relative(text: str, lang: str | None, now: datetime) -> str | None:
     m = _DAY_WORD.search(text)
     if m and (m[1].lower() != "hier" or (lang or "fr").lower().startswith("fr")) and len(text) < 60:
