@@ -1189,6 +1189,27 @@ def test_published_and_updated_lines_in_swedish_give_both_dates() -> None:
     assert (article.modified or "")[:10] == "2025-02-11"
 
 
+def test_a_czech_page_keeps_its_article_and_leaves_out_share_bar_related_list_and_footer() -> None:
+    """Failure modes 3 and 4 in a language the class words did not know: a share bar (`div.sdilet`),
+    "Související články" (`section.souvisejici`), a sidebar (`aside.postranni`) and the footer
+    (`footer.paticka`, a long copyright sentence) lifted the body from the article's block to `<body>`.
+    The date line above the perex is read in Czech ("11. března 2025 12:20"), not kept as text."""
+    html = (PAGES / "body-czech-related-share-cs.html").read_text(encoding="utf-8")
+    url = "https://www.jmdenik.cz/zpravy/brno-otevre-prvni-usek-noveho-obchvatu-uz-v-zari-20250311.html"
+    fetched = datetime(2025, 3, 18, 10, 0, tzinfo=UTC)
+    article = extract_article(html, url, fetched_at=fetched)
+    assert article.body.startswith("Stavbaři dokončují most přes Svitavu.")
+    last = "Vedení města proto jedná s ministerstvem dopravy o rychlejším financování."
+    assert article.body.endswith((last, f"{last}\n\nAutor: Petr Novák"))  # the credit line may close it
+    for noise in ("Související články", "Tramvaj do Bystrce", "Nejčtenější", "Sdílet", "11. března"):
+        assert noise not in article.body
+    assert article.authors == ("Petr Novák",)
+    meta = '<meta property="article:published_time" content="2025-03-11T12:20:00+01:00">'
+    assert meta in html
+    undated = extract_article(html.replace(meta, ""), url, fetched_at=fetched)
+    assert (undated.published or "")[:10] == "2025-03-11"
+
+
 def test_bylines_and_stamps_of_a_wire_sidebar_and_story_cards_are_not_the_storys() -> None:
     """Failure mode 8 (a related story's author) and 7: a wire sidebar before the story lists entries
     with `<time>` and "By Anita Komuves", story cards after it "By Lisa Berger · 27 Feb 2024". The

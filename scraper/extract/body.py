@@ -31,7 +31,10 @@ _NEGATIVE = FastCI(
     re.compile(
         r"comment|sidebar|footer|related|share|social|widget|promo|sponsor|advert|banner|nav|menu|teaser|"
         r"recommend|newsletter|cookie|popup|breadcrumb|masthead|header|meta|tags|author|byline|login|"
-        r"signup|subscribe|outbrain|taboola|pagination|pager|rating|disqus",
+        r"signup|subscribe|outbrain|taboola|pagination|pager|rating|disqus|"
+        # the same in other newsrooms' words: related, share, footer, sidebar
+        r"souvisejic|relacionad|correlat|verwandt|gerelateerd|relaterad|powiazan|sdilet|paticka|postranni|"
+        r"fusszeile|seitenleiste|stopka",
         re.IGNORECASE,
     )
 )
@@ -125,6 +128,9 @@ _NOISE_TOKENS = frozenset(
         "paywall",
         "autorenbox",
         "authorbox",
+        # related, share, footer, sidebar in other newsrooms' words
+        *("souvisejici", "relacionadas", "relacionados", "correlati", "verwandte", "gerelateerd"),
+        *("relaterade", "powiazane", "sdilet", "sdileni", "paticka", "postranni", "fusszeile", "stopka"),
     ]
 )
 _SKIP_TAGS = frozenset(
@@ -168,7 +174,10 @@ _RELATED_START = FastCI(
         r"(?:more|other) (?:\w+ ){0,2}(?:stories|articles|posts|news|columns)|"  # "Other Opinion Columns"
         r"you (?:may|might) also like|more from|recommended (?:for you|stories)|read next|"
         r"à lire aussi|sur le même sujet|vous aimerez aussi|te puede interesar|también te puede interesar|"
-        r"potrebbe interessarti|leggi anche|zobacz (?:też|także)|czytaj (?:też|także|więcej))\b.{0,40}$",
+        r"potrebbe interessarti|leggi anche|zobacz (?:też|także)|czytaj (?:też|także|więcej)|"
+        r"noticias relacionadas|artículos relacionados|articoli correlati|notícias relacionadas|leia também|"
+        r"gerelateerde (?:artikelen|berichten)|relaterade artiklar|läs (?:också|mer)|powiązane artykuły|"
+        r"související články|čtěte také|přečtěte si také)\b.{0,40}$",
         re.IGNORECASE,
     )
 )
@@ -193,7 +202,9 @@ _INLINE = frozenset(["em", "strong", "b", "i", "u", "sup", "sub", "abbr", "code"
 # wrappers that end the climb; plain "widget"/"meta"/"header" wrappers are how page builders nest text
 _WIDEN_STOP = FastCI(
     re.compile(
-        r"comment|sidebar|footer|related|recommend|teaser|nav|menu|share|social|newsletter|promo|advert|sponsor",
+        r"comment|sidebar|footer|related|recommend|teaser|nav|menu|share|social|newsletter|promo|advert|sponsor|"
+        r"souvisejic|relacionad|correlat|verwandt|gerelateerd|relaterad|powiazan|sdilet|paticka|postranni|"
+        r"fusszeile|seitenleiste|stopka",
         re.IGNORECASE,
     )
 )
