@@ -1210,6 +1210,14 @@ def test_a_czech_page_keeps_its_article_and_leaves_out_share_bar_related_list_an
     assert (undated.published or "")[:10] == "2025-03-11"
 
 
+def test_an_author_card_whose_bio_opens_with_the_name_and_any_verb_signs_the_page() -> None:
+    """Failure mode 8 (an author not found): the only name is in a sidebar card "About the author" over
+    "Owen Pritchard grows vegetables for forty veg-box customers ...": the capitalised words before the
+    bio's first lowercase word are the name, whatever the verb."""
+    article = extract("byline-author-card-aside-en.html", "https://hedgerownotes.net/posts/no-dig-beds/")
+    assert article.authors == ("Owen Pritchard",)
+
+
 def test_bylines_and_stamps_of_a_wire_sidebar_and_story_cards_are_not_the_storys() -> None:
     """Failure mode 8 (a related story's author) and 7: a wire sidebar before the story lists entries
     with `<time>` and "By Anita Komuves", story cards after it "By Lisa Berger · 27 Feb 2024". The

@@ -112,10 +112,23 @@ _ABOUT_AUTHOR = re.compile(
     r"sull'autore|o autorze|over de auteur)\s*:?$",
     re.IGNORECASE,
 )
-# a bio opens with the name and a verb: "Friederike Kaufmann ist Redakteurin ...", "Jane Roe is a ..."
-_BIO_START = re.compile(
-    r"^(?P<name>[^\W\d_][\w.'-]+(?: [^\W\d_][\w.'-]+){1,3}) (?:ist|is|est|es|è|jest|was|war|schreibt|writes)\b"
-)
+# a bio opens with the name and a verb: "Friederike Kaufmann ist Redakteurin ...", "Jane Roe is a ...",
+# "Owen Pritchard grows vegetables ..."
+_BIO_NAME_WORDS = (2, 4)
+
+
+def _bio_name(text: str) -> str:
+    """The capitalised words a bio opens with, when a lowercase word (its verb) follows them."""
+    words = text.split(" ", _BIO_NAME_WORDS[1] + 1)
+    count = 0
+    while count < len(words) and words[count][:1].isupper():
+        count += 1
+    low, high = _BIO_NAME_WORDS
+    if not low <= count <= high or count >= len(words) or not words[count][:1].islower():
+        return ""
+    return " ".join(words[:count])
+
+
 _LABEL_TRIES = 20
 _BODY_EDGE = 40
 
@@ -385,8 +398,8 @@ def _label_anywhere(doc: Doc, exclude: list[str]) -> tuple[tuple[str, ...], str]
         if _ABOUT_AUTHOR.match(label):  # an author box: "Über die Autorin" over "Friederike Kaufmann ist ..."
             # the page text breaks at inline markup: "<strong>Name</strong> ist ..." spans two lines
             following = " ".join([x.strip() for x in lines[i + 1 : i + 10] if x.strip()][:2])
-            bio = _BIO_START.match(clean_text(following))
-            names = clean_authors(bio["name"], exclude) if bio else ()
+            bio = _bio_name(clean_text(following))
+            names = clean_authors(bio, exclude) if bio else ()
             if names and all(_person_like(n) for n in names):
                 return names, "text:author-box"
             continue
