@@ -1218,6 +1218,27 @@ def test_an_author_card_whose_bio_opens_with_the_name_and_any_verb_signs_the_pag
     assert article.authors == ("Owen Pritchard",)
 
 
+def test_comments_after_their_heading_in_the_articles_own_column_are_read_and_left_out() -> None:
+    """Failure modes 3 and 10: a hand-made site writes "3 Kommentare" and the comments (`div.eintrag`,
+    no comment word in any class) straight after the report, in the column that also holds its h1, so
+    no element holds the comments alone. The heading's following like siblings are the comments; they
+    leave the body, as does the form's "Kommentar schreiben" heading. The report is signed "Bericht
+    von Georg Lechner"."""
+    html = (PAGES / "comments-after-heading-in-article-column-de.html").read_text(encoding="utf-8")
+    article = extract_article(
+        html, "http://www.ogv-weilheim.de/bericht.php?id=212", fetched_at=datetime(2025, 3, 12, tzinfo=UTC)
+    )
+    got = [(c.author, (c.published or "")[:10], c.text[:20], c.parent_id) for c in article.comments]
+    assert got == [
+        ("Hildegard S.", "2025-03-09", "Vielen Dank für den ", None),
+        ("Toni Wagner", "2025-03-10", "Gibt es die Folien v", None),
+        ("Anni Reiter", "2025-03-10", "Hallo Toni, die Unte", None),
+    ]
+    assert article.body.startswith("Trotz Nieselregen und gerade einmal vier Grad")
+    assert article.body.endswith("bei Schriftführerin Anni Reiter an.")
+    assert article.authors == ("Georg Lechner",)
+
+
 def test_bylines_and_stamps_of_a_wire_sidebar_and_story_cards_are_not_the_storys() -> None:
     """Failure mode 8 (a related story's author) and 7: a wire sidebar before the story lists entries
     with `<time>` and "By Anita Komuves", story cards after it "By Lisa Berger · 27 Feb 2024". The

@@ -76,7 +76,7 @@ _BYLINE_UNION = ", ".join(_BYLINE_CSS)
 # a byline label, alone on its line or followed by the names
 _BYLINE_LINE = FastCI(
     re.compile(
-        r"^(?:(?:ein |a |blog ?)?(?:beitrag|artikel|gastbeitrag|post|article|story)\s+)?"
+        r"^(?:(?:ein |a |blog ?)?(?:beitrag|artikel|gastbeitrag|bericht|post|article|story)\s+)?"
         r"(?:(?:written|posted|published|text|texte|story|words|reported)\s+)?"
         r"(?:by|von|par|por|door|av|af|przez|di|text|texte|autor(?:in|en)?|auteure?s?(?:\(s\))?|author|autore|"
         r"verfasst von|geschrieben von|écrit par|escrito por|scritto da|redaktion|reporter|interview)"
@@ -94,7 +94,7 @@ _DATE_DASH = FastCI(
     )
 )
 _LABEL_AT_LINE = re.compile(
-    r"^[ \t|•·–—-]*(?:(?:ein |a |blog ?)?(?:beitrag|artikel|gastbeitrag|post|article|story)\s+)?"
+    r"^[ \t|•·–—-]*(?:(?:ein |a |blog ?)?(?:beitrag|artikel|gastbeitrag|bericht|post|article|story)\s+)?"
     r"(?:(?:written|posted|published|text|texte|story|words|reported)\s+)?"
     r"(?:by|von|par|por|door|av|af|przez|di|text|texte|autor(?:in|en)?|auteure?s?(?:\(s\))?|author|autore|"
     r"verfasst von|geschrieben von|écrit par|escrito por|scritto da|redaktion|reporter|interview)\b",

@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
+from typing import NamedTuple
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -56,6 +57,12 @@ _HEADING_ON = re.compile(
     re.IGNORECASE,
 )
 _HEADING_ON_MAX = 300
+# a forum topic's title over the posts that discuss the article: "Komentarze: <the headline>"
+_HEADING_TOPIC = re.compile(
+    r"(?:comments?|kommentare?|commentaires?|comentarios?|commenti|komentarze|komentáře|reacties|reactions?)"
+    r"\s*:\s*\S.*",
+    re.IGNORECASE,
+)
 _COUNT = re.compile(r"(\d+)")
 _ITEM_TAGS = frozenset(["li", "div", "article", "section", "dd", "blockquote"])
 _ITEM_TEXT = 20  # characters an element needs to be one of a run of comments
@@ -65,18 +72,26 @@ _UP = 3  # levels from a heading to the element that holds it and the comments
 _CLOCK = re.compile(r"\d{1,2}[:.h]\d{2}")
 
 
-def comment_sections(tree: LexborHTMLParser, known: Sequence[LexborNode] = ()) -> list[tuple[LexborNode, int | None]]:
+class Section(NamedTuple):
+    """Where comments were found: a holder of a run of them, or (`after`) a heading they follow."""
+
+    node: LexborNode
+    announced: int | None  # the number its heading announces ("3 comentarios"), if it does
+    after: bool = False
+
+
+def comment_sections(tree: LexborHTMLParser, known: Sequence[LexborNode] = ()) -> list[Section]:
     """The elements that hold a comments heading and the comments under it (one query for headings),
     and the comment containers among `known` (what `comment_candidates` found); each with the number
     of comments its heading announces ("3 comentarios", "Comments (4)"), if it does."""
-    sections: dict[int, tuple[LexborNode, int | None]] = {}
+    sections: dict[int, Section] = {}
     for node in known:
         if node.tag not in ("html", "body") and node.css_matches(_CONTAINERS):
-            sections[node.mem_id] = (node, None)
+            sections[node.mem_id] = Section(node, None)
     for heading in tree.css(f"{_HEADINGS}, {_STYLED}, {_WORDED}"):
         named = heading.tag in _CONTAINER_TAGS and _NAMED in f"{attr(heading, 'id')} {attr(heading, 'class')}"
         if named and run_of_items(heading):
-            sections[heading.mem_id] = (heading, None)
+            sections[heading.mem_id] = Section(heading, None)
             continue
         deep = heading.tag in _DEEP_TAGS or attr(heading, "role") == "heading"
         text = clean_text(heading.text(deep=deep))
@@ -85,7 +100,9 @@ def comment_sections(tree: LexborHTMLParser, known: Sequence[LexborNode] = ()) -
             continue
         section = _holder(heading)
         if section is not None:
-            sections[section.mem_id] = (section, announced or None)
+            sections[section.mem_id] = Section(section, announced or None)
+        elif _run_after(heading):
+            sections[heading.mem_id] = Section(heading, announced or None, after=True)
     return list(sections.values())
 
 
@@ -94,7 +111,7 @@ def _announced(text: str) -> int | None:
     given.  "3 thoughts on “Anno 1800”" counts by its first word only, not by the title's numbers."""
     if len(text) <= _HEADING_MAX and _HEADING.fullmatch(text):
         count = _COUNT.search(text)
-    elif len(text) <= _HEADING_ON_MAX and _HEADING_ON.fullmatch(text):
+    elif len(text) <= _HEADING_ON_MAX and (_HEADING_ON.fullmatch(text) or _HEADING_TOPIC.fullmatch(text)):
         count = _COUNT.match(text)
     else:
         return None
@@ -113,6 +130,45 @@ def _holder(heading: LexborNode) -> LexborNode | None:
         if len(clean_text(node.text())) > len(clean_text(heading.text())) + _ITEM_TEXT and run_of_items(node):
             return node
     return None
+
+
+def _top_below(heading: LexborNode, holder: LexborNode) -> LexborNode:
+    node = heading
+    while node.parent is not None and node.parent.mem_id != holder.mem_id:
+        node = node.parent
+    return node
+
+
+def _run_after(heading: LexborNode) -> list[LexborNode]:
+    """The like elements that follow a comments heading in a column that also holds the article
+    ("<h1>…<div class=text>…</div><h2>Komentarze: …</h2><div class=post>…</div><div class=post>…</div>"):
+    the comments are the heading's next siblings (or its wrapper's), not the whole column."""
+    node = heading
+    for _ in range(_UP):
+        parent = node.parent
+        if parent is None or parent.tag in ("html",):
+            return []
+        if holds_article(parent) or parent.tag == "body":
+            break
+        node = parent
+    else:
+        return []
+    counts: Counter[tuple[str, str]] = Counter()
+    members: dict[tuple[str, str], list[LexborNode]] = {}
+    sibling = node.next
+    while sibling is not None:
+        if sibling.is_element_node and sibling.tag in _ITEM_TAGS and len(sibling.text().strip()) >= _ITEM_TEXT:
+            classes = attr(sibling, "class").split()
+            key = (sibling.tag or "", classes[0] if classes else "")
+            counts[key] += 1
+            members.setdefault(key, []).append(sibling)
+        elif sibling.is_element_node and _DEEP_TAGS.intersection([sibling.tag or ""]):
+            break  # the next heading opens another part of the page
+        sibling = sibling.next
+    if not counts:
+        return []
+    key, n = counts.most_common(1)[0]
+    return members[key] if n >= _RUN_MIN else []
 
 
 def run_of_items(section: LexborNode) -> list[LexborNode]:
@@ -152,9 +208,7 @@ def _children(node: LexborNode) -> list[LexborNode]:
     return [child for child in node.iter() if child.is_element_node]
 
 
-def read_threads(
-    sections: list[tuple[LexborNode, int | None]], lang: str | None, now: datetime
-) -> tuple[list[Comment], list[LexborNode]]:
+def read_threads(sections: list[Section], lang: str | None, now: datetime) -> tuple[list[Comment], list[LexborNode]]:
     """The comments of every section, threaded by nesting, with author and date where they show.
 
     A run most of whose items carry no date is not taken: teasers and galleries under a "Discussion"
@@ -163,8 +217,10 @@ def read_threads(
     comments: list[Comment] = []
     taken: list[LexborNode] = []
     seen: set[int] = set()
-    for section, announced in sections:
-        items = [item for item in run_of_items(section) if item.mem_id not in seen]
+    for section, announced, after in sections:
+        # a heading stands for the comments that follow it, in a column that also holds the article
+        run = _run_after(section) if after else run_of_items(section)
+        items = [item for item in run if item.mem_id not in seen]
         seen.update(item.mem_id for item in items)  # a heading's section and a known container may nest
         ids = {item.mem_id for item in items}
         by_mem: dict[int, str] = {}
@@ -186,7 +242,7 @@ def read_threads(
         counted = announced is not None and announced == len(found) >= _RUN_MIN
         if counted or 2 * sum(c.published is not None for c in found) > len(found):
             comments.extend(found)
-            taken.append(section)
+            taken.extend([section, *items] if after else [section])
     return comments, taken
 
 
