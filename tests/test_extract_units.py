@@ -77,6 +77,11 @@ def test_url_dates() -> None:
         ("By Tom Ashworth, Chief Reporter", ("Tom Ashworth",)),
         ("Jane Roe, Senior Writer", ("Jane Roe",)),
         ("Bob Stone and Ann Lee, Reporters", ("Bob Stone", "Ann Lee")),
+        # a profession before the name is no part of it; a stock photo's credit names nobody who wrote
+        ("Rechtsanwalt Sebastian Einbock", ("Sebastian Einbock",)),
+        ("Avv. Marco Neri", ("Marco Neri",)),
+        ("Josh Willink von Pexels", ()),
+        ("Photo by Jane Roe on Unsplash", ()),
     ],
 )
 def test_clean_authors(raw: str, expected: tuple[str, ...]) -> None:

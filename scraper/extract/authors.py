@@ -28,6 +28,14 @@ _PREFIX = FastCI(
         re.IGNORECASE,
     )
 )
+# a profession written before the name in a byline: "Rechtsanwalt Sebastian Einbock", "Avv. Marco Neri"
+_PROFESSION = FastCI(
+    re.compile(
+        r"^\s*(?:rechtsanw(?:a|ä)lt(?:in)?|fachanw(?:a|ä)lt(?:in)?|notar(?:in)?|steuerberater(?:in)?|"
+        r"avvocato|avvocata|avv\.|abogad[oa]|attorney|maître|me\.)\s+(?=[^\W\d_])",
+        re.IGNORECASE,
+    )
+)
 _SPLIT = FastCI(
     re.compile(
         # one-letter conjunctions (e, y, i) only in lower case and without a dot: "Sarah E. Needleman"
@@ -99,7 +107,12 @@ _NEWSROOM_NAMED = FastCI(
     )
 )
 _JUNK = FastCI(
-    re.compile(r"[→»<>{}=©®]|copyright|rights reserved|profil|^(?:foto|photo|bild|fotos|photos)\b", re.IGNORECASE)
+    re.compile(
+        r"[→»<>{}=©®]|copyright|rights reserved|profil|^(?:foto|photo|bild|fotos|photos)\b|"
+        # a stock photo's credit ("Josh Willink von Pexels", "Photo by X on Unsplash")
+        r"\b(?:pexels|unsplash|pixabay|shutterstock|istock(?:photo)?|getty ?images|adobe ?stock|depositphotos)\b",
+        re.IGNORECASE,
+    )
 )
 _USERNAME = re.compile(r"^[a-z]+(?:[._][a-z]+)+$")
 # a bare domain ("jungefreiheit.de") names the site, not a writer
@@ -138,6 +151,7 @@ def _clean_one(text: str) -> str:
     text = _LEAD.sub("", text)
     for _ in range(2):
         text = _SMALL_PREFIX.sub("", _PREFIX.sub("", text))
+    text = _PROFESSION.sub("", text)
     text = _ROLE.sub("", text)
     text = _WEEKDAY_TAIL.sub("", text)
     text = text.strip(" \t\n,;:-–—|·•\"'“”«»")
