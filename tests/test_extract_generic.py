@@ -1239,6 +1239,24 @@ def test_comments_after_their_heading_in_the_articles_own_column_are_read_and_le
     assert article.authors == ("Georg Lechner",)
 
 
+def test_a_signature_line_of_prose_signs_nothing() -> None:
+    """Failure mode 8 (junk kept as a name): a forum post's `div.signature` ("Digitalagentur für
+    Virtual Reality, interaktive Markenerlebnisse") matches a byline selector; a name has no lowercase
+    words but its particles ("Ursula von der Leyen" does)."""
+    post = "Wir haben das Modul auf drei Shops getestet, die Ladezeit hat sich halbiert. " * 3
+    signature = "Digitalagentur für Virtual Reality, interaktive Markenerlebnisse"
+    html = (
+        "<html><head><title>Neues Caching-Modul im Test</title></head><body><div id=wrap>"
+        f"<h1>Neues Caching-Modul im Test</h1><div class=postbody><p>{post}</p><p>{post}</p>"
+        f"<div class=signature>{signature}</div></div></div></body></html>"
+    )
+    assert extract_article(html, "https://forum.example.de/t/123", fetched_at=NOW).authors == ()
+    signed = html.replace(signature, "Ursula von der Leyen")
+    assert extract_article(signed, "https://forum.example.de/t/123", fetched_at=NOW).authors == (
+        "Ursula von der Leyen",
+    )
+
+
 def test_bylines_and_stamps_of_a_wire_sidebar_and_story_cards_are_not_the_storys() -> None:
     """Failure mode 8 (a related story's author) and 7: a wire sidebar before the story lists entries
     with `<time>` and "By Anita Komuves", story cards after it "By Lisa Berger · 27 Feb 2024". The

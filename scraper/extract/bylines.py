@@ -196,6 +196,15 @@ def _person_like(name: str) -> bool:
     return all(w[0].isupper() or w.lower() in _PARTICLES for w in words) and not any(w.isupper() for w in words[:-1])
 
 
+def _prose_in_name(name: str) -> bool:
+    """A lowercase word that is no particle ("Digitalagentur für Virtual Reality", "interaktive
+    Markenerlebnisse"): a tagline or a signature line, not a byline's name."""
+    words = name.split()
+    return len(words) > 1 and any(
+        w[0].islower() and w.lower() not in _PARTICLES and not re.search(r"\w[._]\w", w) for w in words
+    )
+
+
 def _twitter_label(doc: Doc) -> tuple[str, ...]:
     """Yoast's "twitter:label1 = Written by / twitter:data1 = name" pair."""
     for n in ("1", "2"):
@@ -345,7 +354,7 @@ def find_authors(doc: Doc) -> tuple[tuple[str, ...], str] | None:
             text = clean_text(node.text(separator=" "))
             if not text or len(text) > 120 or (near is not None and far_in_story_list(node, near)):
                 continue
-            names = clean_authors(text, exclude)
+            names = tuple(n for n in clean_authors(text, exclude) if not _prose_in_name(n))
             if names and all(len(n) <= 3 and n.isupper() for n in names):
                 initials = initials or (names, css)  # "JF", "DT": a full name may sign the story elsewhere
                 continue
