@@ -1257,6 +1257,19 @@ def test_a_signature_line_of_prose_signs_nothing() -> None:
     )
 
 
+def test_an_embeds_consent_placeholder_and_a_video_players_labels_are_not_text() -> None:
+    """Failure mode 4: between the paragraphs a tweet sits behind a consent placeholder ("Externer
+    Inhalt ... benötigen wir Ihre Zustimmung", `div.embed__placeholder`) and a video player shows its
+    title and duration ("01:42 Min.", `div.video-player`); the paragraphs around them stay."""
+    html = (PAGES / "body-embed-placeholders-de.html").read_text(encoding="utf-8")
+    url = "https://www.nordkurier-online.de/panorama/polarlichter-deutschland-bilder-nacht-2025-03-09.html"
+    body = extract_article(html, url, fetched_at=datetime(2025, 3, 12, 9, 0, tzinfo=UTC)).body
+    for noise in ("Externer Inhalt", "benötigen wir Ihre Zustimmung", "01:42 Min.", "Video abspielen"):
+        assert noise not in body
+    for kept in ("In den sozialen Netzwerken teilten Tausende Menschen ihre Aufnahmen.", "Neue Sichtungen möglich"):
+        assert kept in body
+
+
 def test_bylines_and_stamps_of_a_wire_sidebar_and_story_cards_are_not_the_storys() -> None:
     """Failure mode 8 (a related story's author) and 7: a wire sidebar before the story lists entries
     with `<time>` and "By Anita Komuves", story cards after it "By Lisa Berger · 27 Feb 2024". The

@@ -128,6 +128,9 @@ _NOISE_TOKENS = frozenset(
         "paywall",
         "autorenbox",
         "authorbox",
+        # a consent placeholder standing in for an embed, a video player's title and duration
+        "placeholder",
+        "player",
         # related, share, footer, sidebar in other newsrooms' words
         *("souvisejici", "relacionadas", "relacionados", "correlati", "verwandte", "gerelateerd"),
         *("relaterade", "powiazane", "sdilet", "sdileni", "paticka", "postranni", "fusszeile", "stopka"),
