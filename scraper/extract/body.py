@@ -27,14 +27,16 @@ _POSITIVE = FastCI(
         re.IGNORECASE,
     )
 )
+# related, share, footer and sidebar in other newsrooms' words: they mark noise and stop the widening
+_OTHER_NEWSROOMS = (
+    r"souvisejic|relacionad|correlat|verwandt|gerelateerd|relaterad|powiazan|sdilet|paticka|postranni|"
+    r"fusszeile|seitenleiste|stopka"
+)
 _NEGATIVE = FastCI(
     re.compile(
         r"comment|sidebar|footer|related|share|social|widget|promo|sponsor|advert|banner|nav|menu|teaser|"
         r"recommend|newsletter|cookie|popup|breadcrumb|masthead|header|meta|tags|author|byline|login|"
-        r"signup|subscribe|outbrain|taboola|pagination|pager|rating|disqus|"
-        # the same in other newsrooms' words: related, share, footer, sidebar
-        r"souvisejic|relacionad|correlat|verwandt|gerelateerd|relaterad|powiazan|sdilet|paticka|postranni|"
-        r"fusszeile|seitenleiste|stopka",
+        r"signup|subscribe|outbrain|taboola|pagination|pager|rating|disqus|" + _OTHER_NEWSROOMS,
         re.IGNORECASE,
     )
 )
@@ -208,8 +210,7 @@ _INLINE = frozenset(["em", "strong", "b", "i", "u", "sup", "sub", "abbr", "code"
 _WIDEN_STOP = FastCI(
     re.compile(
         r"comment|sidebar|footer|related|recommend|teaser|nav|menu|share|social|newsletter|promo|advert|sponsor|"
-        r"souvisejic|relacionad|correlat|verwandt|gerelateerd|relaterad|powiazan|sdilet|paticka|postranni|"
-        r"fusszeile|seitenleiste|stopka",
+        + _OTHER_NEWSROOMS,
         re.IGNORECASE,
     )
 )

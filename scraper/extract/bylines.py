@@ -180,13 +180,14 @@ def _not_site(names: tuple[str, ...], doc: Doc, strict: bool = False) -> tuple[s
     return tuple(n for n in names if _key(n) != whole and not (strict and _key(n) == label))
 
 
+_HANDLE_JOIN = re.compile(r"\w[._]\w")  # "Isabella.DiBiase", "jane_doe": a login written as the name
 _NEWSROOM_WORDS = frozenset(["staff", "team", "desk", "redaktion", "editors", "editor", "news", "online", "agency"])
 
 
 def _person_like(name: str) -> bool:
     """Two to four capitalised words (particles aside), or a user handle: what a byline line must yield."""
     words = name.split()
-    if len(words) == 1 and re.search(r"\w[._]\w", name):  # a user handle: "Isabella.DiBiase"
+    if len(words) == 1 and _HANDLE_JOIN.search(name):  # a user handle: "Isabella.DiBiase"
         return True
     if not 2 <= len(words) <= 4 or not words[0][0].isupper() or words[0].lower() in _NOT_FIRST:
         return False
@@ -201,7 +202,7 @@ def _prose_in_name(name: str) -> bool:
     Markenerlebnisse"): a tagline or a signature line, not a byline's name."""
     words = name.split()
     return len(words) > 1 and any(
-        w[0].islower() and w.lower() not in _PARTICLES and not re.search(r"\w[._]\w", w) for w in words
+        w[0].islower() and w.lower() not in _PARTICLES and not _HANDLE_JOIN.search(w) for w in words
     )
 
 

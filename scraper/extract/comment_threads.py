@@ -73,11 +73,11 @@ _CLOCK = re.compile(r"\d{1,2}[:.h]\d{2}")
 
 
 class Section(NamedTuple):
-    """Where comments were found: a holder of a run of them, or (`after`) a heading they follow."""
+    """Where comments were found: a holder of a run of them, or a heading and the run that follows it."""
 
     node: LexborNode
     announced: int | None  # the number its heading announces ("3 comentarios"), if it does
-    after: bool = False
+    following: tuple[LexborNode, ...] = ()  # the comments after a heading (`_run_after`), found once
 
 
 def comment_sections(tree: LexborHTMLParser, known: Sequence[LexborNode] = ()) -> list[Section]:
@@ -101,8 +101,8 @@ def comment_sections(tree: LexborHTMLParser, known: Sequence[LexborNode] = ()) -
         section = _holder(heading)
         if section is not None:
             sections[section.mem_id] = Section(section, announced or None)
-        elif _run_after(heading):
-            sections[heading.mem_id] = Section(heading, announced or None, after=True)
+        elif following := _run_after(heading):
+            sections[heading.mem_id] = Section(heading, announced or None, tuple(following))
     return list(sections.values())
 
 
@@ -217,9 +217,9 @@ def read_threads(sections: list[Section], lang: str | None, now: datetime) -> tu
     comments: list[Comment] = []
     taken: list[LexborNode] = []
     seen: set[int] = set()
-    for section, announced, after in sections:
+    for section, announced, following in sections:
         # a heading stands for the comments that follow it, in a column that also holds the article
-        run = _run_after(section) if after else run_of_items(section)
+        run = following or run_of_items(section)
         items = [item for item in run if item.mem_id not in seen]
         seen.update(item.mem_id for item in items)  # a heading's section and a known container may nest
         ids = {item.mem_id for item in items}
@@ -242,7 +242,7 @@ def read_threads(sections: list[Section], lang: str | None, now: datetime) -> tu
         counted = announced is not None and announced == len(found) >= _RUN_MIN
         if counted or 2 * sum(c.published is not None for c in found) > len(found):
             comments.extend(found)
-            taken.extend([section, *items] if after else [section])
+            taken.extend([section, *items] if following else [section])
     return comments, taken
 
 
