@@ -355,10 +355,18 @@ def test_a_killed_coordinator_resumes_from_the_frontier(tmp_path: Path, redis: R
         first.wait(10)
         before = rows(db, "SELECT count(*) FROM versions")[0][0]
         assert 0 < before < n_hosts * per_host
-        second = subprocess.run(
-            crawl_cmd(config_dir, db, redis.url), capture_output=True, text=True, cwd=ROOT, timeout=240
-        )
-        assert second.returncode == 0, second.stdout + second.stderr
+        second_log = tmp_path / "second.log"
+        with second_log.open("w") as out:
+            second = subprocess.Popen(
+                crawl_cmd(config_dir, db, redis.url), stdout=out, stderr=subprocess.STDOUT, cwd=ROOT
+            )
+            try:
+                code = second.wait(240)
+            except subprocess.TimeoutExpired:
+                second.kill()
+                second.wait(10)
+                code = None
+        assert code == 0, second_log.read_text()[-6000:]
     finally:
         workers.stop_all()
         for s in servers:
