@@ -18,7 +18,12 @@ NOW = datetime(2024, 12, 1, 12, 0, tzinfo=UTC)
 
 
 def extract(name: str, url: str = "https://www.example.org/2024/story"):
-    return extract_article((PAGES / name).read_text(encoding="utf-8"), url, fetched_at=NOW)
+    return extract_at(name, url, NOW)
+
+
+def extract_at(name: str, url: str, fetched_at: datetime):
+    """For a page dated after `NOW`: fetched when its own dates say it was."""
+    return extract_article((PAGES / name).read_text(encoding="utf-8"), url, fetched_at=fetched_at)
 
 
 # ---------------------------------------------------------------- body
@@ -1292,3 +1297,71 @@ def test_an_author_box_under_the_story_signs_it_and_a_sidebar_teaser_does_not() 
         "body-author-box-de.html", "https://www.reisewelten-magazin.de/bahn/nachtzuege-renaissance-schlafwagen/"
     )
     assert article.authors == ("Friederike Kaufmann",)
+
+
+def test_a_headline_set_on_two_lines_is_one_title_and_an_ad_label_is_not_text() -> None:
+    """Failure mode 2: the h1 breaks its headline with a `<br>` ("İstanbul'da metro hattı<br>üç gün
+    kapalı kalacak") and `<title>` repeats it whole: the title is both lines, not the first. Between
+    the paragraphs an ad slot is labelled "Reklam" (Turkish, as Annons, Annonce, Advertentie ...)."""
+    article = extract_at(
+        "title-h1-two-lines-br-tr.html",
+        "https://www.bogazicihaber.com.tr/istanbul/istanbulda-metro-hatti-uc-gun-kapali-kalacak-412873",
+        datetime(2025, 3, 13, 7, 0, tzinfo=UTC),
+    )
+    assert article.title == "İstanbul'da metro hattı üç gün kapalı kalacak"
+    assert "Reklam" not in article.body.split("\n\n")
+    assert "Metro İstanbul yetkilileri" in article.body
+
+
+def test_a_photo_caption_named_in_italian_is_not_text() -> None:
+    """Failure mode 4: paragraphs as bare text between `<br>`s, and a photo's caption in a
+    `span.didascalia` (Italian for caption, as Bildunterschrift, leyenda, popisek)."""
+    body = extract(
+        "body-br-br-text-no-p-it.html", "https://www.corrieredellavalle.it/cronaca/articolo.php?id=40918"
+    ).body
+    assert "foto Vigili del fuoco" not in body
+    assert "strada comunale di Poggio Alto" in body and "La linea di autobus 14 salterà le fermate" in body
+
+
+def test_a_press_releases_contact_block_ends_its_text() -> None:
+    """Failure mode 4: a press release closes with "Pressekontakt", a name, a phone and an e-mail
+    inside the same text block; the release's own paragraphs stay, the contact block does not."""
+    body = extract_at(
+        "body-pressemitteilung-kontakt-ueber-uns-de.html",
+        "https://www.stadtwerke-lindenau.de/presse/pressemitteilungen/detail/buergersolarpark-kiesweiher",
+        datetime(2025, 3, 15, 9, 0, tzinfo=UTC),
+    ).body
+    for noise in ("Pressekontakt", "Telefon: 03581 4470-210", "presse@stadtwerke-lindenau.de"):
+        assert noise not in body
+    assert "Weitere Informationen zur Beteiligung gibt es unter www.stadtwerke-lindenau.de/solarpark." in body
+
+
+def test_an_old_table_layout_portal_gives_its_spaced_date_and_no_tools_row() -> None:
+    """Failure modes 4 and 7: a Czech portal in nested tables dates its story "7. 3. 2025 15:20"
+    (day, month and year spaced after their dots) and ends it with a tools row in a `<td>`
+    ("Vytisknout | Poslat e-mailem | Sdílet na Facebooku"), three links and nothing else."""
+    url = "https://www.zpravodaj-vysociny.cz/clanek.php?id=22871"
+    article = extract_at("body-table-layout-old-portal-cs.html", url, datetime(2025, 3, 10, 8, 0, tzinfo=UTC))
+    assert (article.published or "").startswith("2025-03-07T15:20")
+    assert "Vytisknout" not in article.body and "Poslat e-mailem" not in article.body
+    assert not article.body.startswith("7. 3. 2025")
+    assert "Celkové náklady stavby odhaduje projektant na 52 milionů korun." in article.body
+
+
+def test_a_french_thoughts_on_heading_announces_a_nested_thread_and_a_badge_is_no_name() -> None:
+    """Failure mode 10: a theme's "6 réflexions sur « … »" over a `ul` of `li.commentaire` three
+    levels deep; the article's author answers with a badge ("Autrice") between her name and the
+    stamp. Each comment keeps its author, day and parent, and none of them is in the body."""
+    html = (PAGES / "comments-nested-ul-three-levels-fr.html").read_text(encoding="utf-8")
+    url = "https://lescarnetsdeclaire.fr/viarhona-geneve-lyon-quatre-jours/"
+    article = extract_article(html, url, fetched_at=datetime(2025, 2, 28, 10, 0, tzinfo=UTC))
+    got = [(c.id, c.author, (c.published or "")[:10], c.parent_id) for c in article.comments]
+    assert got == [
+        ("com-101", "Jérôme", "2025-02-24", None),
+        ("com-102", "Claire Duperrier", "2025-02-24", "com-101"),
+        ("com-103", "Jérôme", "2025-02-25", "com-102"),
+        ("com-104", "Sophie L.", "2025-02-25", "com-101"),
+        ("com-105", "Marc-Antoine", "2025-02-26", None),
+        ("com-106", "Claire Duperrier", "2025-02-26", "com-105"),
+    ]
+    assert "réflexions sur" not in article.body and "Super récit" not in article.body

@@ -136,6 +136,8 @@ _NOISE_TOKENS = frozenset(
         # related, share, footer, sidebar in other newsrooms' words
         *("souvisejici", "relacionadas", "relacionados", "correlati", "verwandte", "gerelateerd"),
         *("relaterade", "powiazane", "sdilet", "sdileni", "paticka", "postranni", "fusszeile", "stopka"),
+        # a photo's caption
+        *("didascalia", "bildunterschrift", "bildtext", "leyenda", "legenda", "bijschrift", "popisek", "kuvateksti"),
     ]
 )
 _SKIP_TAGS = frozenset(
@@ -148,7 +150,7 @@ _BOILERPLATE = FastCI(
         r"(?:de lecture|read|reading|lesezeit|lesen|de lectura|di lettura|leestijd)|"
         r"(?:lesezeit|temps de lecture|reading time)\s*:?\s*\d+.*|share(?: this)?(?: article| post)?:?|partager\s*:?|"
         r"teilen:?|compartir:?|condividi:?|zurück|back|"
-        r"[-–—\s]*(?:advertisement|anzeige|publicité|publicidad|pubblicità|reklama|werbung)[-–—:\s]*|"
+        r"[-–—\s]*(?:advertisement|anzeige|publicité|publicidad|publicidade|publicitate|pubblicità|reklama?|werbung|annons|annonse|annonce|advertentie|mainos|hirdetés)[-–—:\s]*|"
         r"kommentare geschlossen|comments (?:are )?closed|kommentar schreiben|leave a (?:comment|reply)|"
         r"écrire un commentaire|laisser un commentaire|deja un comentario|lascia un commento|"
         r"\(?noch keine bewertungen\)?|info zur bewertung|"
@@ -184,7 +186,10 @@ _RELATED_START = FastCI(
         r"potrebbe interessarti|leggi anche|zobacz (?:też|także)|czytaj (?:też|także|więcej)|"
         r"noticias relacionadas|artículos relacionados|articoli correlati|notícias relacionadas|leia também|"
         r"gerelateerde (?:artikelen|berichten)|relaterade artiklar|läs (?:också|mer)|powiązane artykuły|"
-        r"související články|čtěte také|přečtěte si také)\b.{0,40}$",
+        r"související články|čtěte také|přečtěte si také|polecane(?: artykuły)?|relaterte (?:saker|artikler)|"
+        r"relaterede artikler|ilgili haberler|benzer haberler|"
+        # a press release's contact block
+        r"pressekontakt|medienkontakt|press contacts?|media contacts?|contact presse|contacto de prensa)\b.{0,40}$",
         re.IGNORECASE,
     )
 )
@@ -220,7 +225,7 @@ _KICKER_MAX = 60
 _REPEAT_UP = 6
 _REPEAT_MIN = 200
 _PHRASING = frozenset(["a", "span", "time", "small", "cite", "q", "font", "data", "bdi", "s", "del", "ins"])
-_LINK_ROWS = frozenset(["div", "p", "section", "header", "span"])
+_LINK_ROWS = frozenset(["div", "p", "section", "header", "span", "td"])
 _LINK_ROW_MAX = 300
 # menus, link lists and page chrome never hold the article, whatever their text says
 _NOT_CONTAINERS = frozenset(["nav", "ul", "ol", "menu", "header", "footer", "aside", "form", "select", "tr", "table"])
@@ -552,7 +557,7 @@ def _is_noise(node: LexborNode, limit: int) -> bool:
         if not 0 < text_len < _LINK_ROW_MAX:
             return False
         links = node.css("a")
-        if tag in ("p", "span") and len(links) < 3:
+        if tag in ("p", "span", "td") and len(links) < 3:  # a table's cell may be one link: a data table
             return len(links) == 1 and _cross_reference(node, links[0])
         return sum(_ink(a.text(deep=True)) for a in links) > 0.7 * text_len
     return False

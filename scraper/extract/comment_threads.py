@@ -53,10 +53,12 @@ _HEADING_MAX = 40
 # WordPress themes' "3 thoughts on “Title”", "12 Responses to “Title”", "Un commentaire sur « … »"
 _HEADING_ON = re.compile(
     r"(?:\d+|one|no|un|une|ein|eine)\s+(?:thoughts?|responses?|repl(?:y|ies)|comments?|commentaires?|kommentare?|"
-    r"comentarios?|reactions?)\s+(?:on|to|sur|à|zu|a|en|para)\s+\S.*",
+    r"comentarios?|reactions?|réflexions?|reflexiones|pensieri)\s+(?:on|to|sur|à|zu|a|en|para|su)\s+\S.*",
     re.IGNORECASE,
 )
 _HEADING_ON_MAX = 300
+# a label set beside a commenter's name: "Author", "Moderator", "Top fan"
+_BADGE = re.compile(r"badge|role|flair|label", re.IGNORECASE)
 # a forum topic's title over the posts that discuss the article: "Komentarze: <the headline>"
 _HEADING_TOPIC = re.compile(
     r"(?:comments?|kommentare?|commentaires?|comentarios?|commenti|komentarze|komentáře|reacties|reactions?)"
@@ -326,6 +328,8 @@ def _who_and_when(
                 return None, published, header  # "at 02:57": the stamp's own words, not a name
             names = clean_authors(before[-1], handles=True)
             return (names[0] if names else before[-1][:_LEAF_MAX]), published, header
+        if before and _BADGE.search(attr(node, "class")):
+            continue  # "Claire <span class=badge>Autrice</span> <date>": the name is before its badge
         before.append(own.strip(" :"))
         if len(before) > 4:
             break  # the header is over: what follows is the comment itself

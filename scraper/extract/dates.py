@@ -241,6 +241,8 @@ _YEAR = re.compile(r"\d(?<!\d\d)\d{3}(?!\d)")
 _BEFORE_YEAR = 45
 _AFTER_YEAR = 30  # room for a time after the year: ", 14:30 Uhr"
 _NUMERIC = re.compile(rf"(\d(?<![\d/.-]\d)\d?)([./-])(\d{{1,2}})\2(\d{{4}}|\d{{2}})(?![\d/.-]|\.\d){_TIME}")
+# "7. 3. 2025": day, month and year spaced after their dots (Czech, Slovak, some German pages)
+_SPACED = re.compile(rf"(\d(?<![\d.]\d)\d?)\. (\d{{1,2}})\. (\d{{4}})(?![\d.]|\.\d){_TIME}")
 _YMD = re.compile(rf"(\d(?<!\d\d)\d{{3}})([./-])(\d{{1,2}})\2(\d{{1,2}})(?!\d){_TIME}")
 _ISO = re.compile(
     r"(\d{4})-?(\d{2})-?(\d{2})(?:[T ]?(\d{2}):?(\d{2})(?::?(\d{2})(?:[.,]\d+)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?)?"
@@ -454,6 +456,8 @@ def _absolute_dates(text: str, lang: str | None, now: datetime) -> tuple[tuple[i
     for m in _NUMERIC.finditer(text):
         year, month, day = _numeric(m, lang)
         candidates.append((m.start(), _try(year, month, day, m, 5, now)))
+    for m in _SPACED.finditer(text):
+        candidates.append((m.start(), _try(int(m[3]), int(m[2]), int(m[1]), m, 4, now)))
     return tuple(sorted({(pos, value) for pos, value in candidates if value}))
 
 

@@ -201,7 +201,20 @@ def _heading_parts(node: LexborNode) -> list[str]:
     return [p for p in parts if 2 <= len(p) <= 300]
 
 
+def _whole(parts: list[str], keys: set[str]) -> str | None:
+    """A sentence broken over lines (`<br>`) that a metadata title repeats whole: one headline set on
+    two lines.  Each later line goes on in lower case; a capital opens a headline under its kicker
+    ("Klimaschutz" / "Bohren, bis es heiß wird"), which a title may repeat as "Kicker: Headline"."""
+    if len(parts) < 2 or not all(p[0].islower() for p in parts[1:]):
+        return None
+    joined = " ".join(parts)
+    return joined if _key(joined) in keys else None
+
+
 def _pick(parts: list[str], metas: list[str], doc: Doc) -> str | None:
+    whole = _whole(parts, {_key(m) for m in metas})
+    if whole:
+        return whole
     for part in parts:
         if any(_related(part, m) for m in metas):
             return part
@@ -269,6 +282,9 @@ def find_title(doc: Doc) -> Found:
     # sources that agree decide: an h1 that a metadata title repeats, before one that a title contains
     keys = {_key(t) for t in texts}
     for parts in h1s:
+        whole = _whole(parts, keys)
+        if whole:
+            return whole, "h1"
         for part in parts:
             if len(_key(part)) >= 4 and _key(part) in keys and not _site_like(part, doc):
                 return part, "h1"
