@@ -806,6 +806,28 @@ def test_a_more_stories_heading_ends_the_article_and_its_chrome_lines_go(heading
 
 # each page: its URL, then (author, day, first words, index of the parent or None) per comment
 _COMMENT_FAMILIES = {
+    # the stamp in a class named in German ("k-datum"), not date/time/meta
+    "comments-dated-in-german-class-de.html": (
+        "https://www.seekreis-kurier.de/lokales/seeheim/tempo-30-hauptstrasse-stadtrat-stimmt-knapp-zu-art-552190",
+        [
+            ("Ulrike P.", "2025-03-06", "Ich wohne direkt an der Hauptstraße", None),
+            ("Hans-Jürgen Brandl", "2025-03-05", "Und wer kontrolliert das?", None),
+            ("Radfahrerin_FN", "2025-03-05", "Das Argument kommt immer.", 1),
+            ("M. Öztürk", "2025-03-05", "Als Busfahrer auf der Linie 7", None),
+            ("Karl-Heinz", "2025-03-05", "13 zu 12 – knapper geht es nicht.", None),
+        ],
+    ),
+    # "Leserreaktionen (5)" over div.reaction items, no class naming comments anywhere
+    "comments-leserreaktionen-de.html": (
+        "https://www.wendelsteiner-anzeiger.de/lokales/5522-hallenbad-eroeffnung-herbst.html",
+        [
+            ("Wolfgang K.", "2025-03-02", "Das war doch abzusehen.", None),
+            ("Birgit Hallmann", "2025-03-03", "Für die Kinder ist das wirklich bitter.", None),
+            ("Schwimmverein-Fan", "2025-03-03", "Man muss fairerweise sagen", None),
+            ("Tobias R.", "2025-03-04", "Wird es eigentlich auch Frühschwimmen", None),
+            ("Wolfgang K.", "2025-03-04", "@Schwimmverein-Fan: Mag sein", None),
+        ],
+    ),
     # Twenty Ten's walker: "li-comment-N" items, the stamp a link's text in div.commentmetadata
     "comments-twentyten-en.html": (
         "https://riverbendgazette.com/2024/03/12/council-approves-mill-street-bridge-plan/",
@@ -911,6 +933,8 @@ _COMMENT_FAMILIES = {
 }
 # pages of comments written after NOW are read as fetched soon after they were written
 _FETCHED = {
+    "comments-dated-in-german-class-de.html": datetime(2025, 3, 8, 9, 0, tzinfo=UTC),
+    "comments-leserreaktionen-de.html": datetime(2025, 3, 6, 9, 0, tzinfo=UTC),
     "comments-replies-in-wrapper-relative-fr.html": datetime(2025, 3, 10, 15, 0, tzinfo=UTC),
     "comments-disqus-server-rendered-en.html": datetime(2025, 3, 13, 12, 0, tzinfo=UTC),
     "comments-coral-reply-list-en.html": datetime(2025, 3, 18, 10, 0, tzinfo=UTC),
@@ -1365,3 +1389,14 @@ def test_a_french_thoughts_on_heading_announces_a_nested_thread_and_a_badge_is_n
         ("com-106", "Claire Duperrier", "2025-02-26", "com-105"),
     ]
     assert "réflexions sur" not in article.body and "Super récit" not in article.body
+
+
+def test_a_kicker_inside_the_h1_goes_with_the_headline_out_of_the_body() -> None:
+    """Failure mode 2: the h1 holds its kicker in a span ("<span>Il caso</span> Il sindaco di Lucca
+    ..."); the article container includes the header, so the body opened with "Il caso Il sindaco
+    ...". The headline line with its kicker is not text; the summary under it is the lead."""
+    url = "https://www.gazzettadelserchio.it/cronaca/2025/03/01/news/lucca-sindaco-vieta-monopattini-centro-troppi-incidenti-148822"
+    article = extract_at("title-kicker-span-inside-h1-it.html", url, datetime(2025, 3, 4, 9, 0, tzinfo=UTC))
+    assert article.title == "Il sindaco di Lucca vieta i monopattini in centro: «Troppi incidenti»"
+    assert "Il caso" not in article.body and "Troppi incidenti" not in article.body.split("\n\n")[0]
+    assert article.body.startswith("Da lunedì stop ai mezzi elettrici in sharing dentro le Mura.")

@@ -537,6 +537,12 @@ def drop_hidden(tree: LexborHTMLParser) -> None:
         remove_outermost(found)
 
 
+def _is_headline(key: str, title_key: str) -> bool:
+    """The line is the headline, or the headline with its kicker run into it ("Il caso Il sindaco di
+    Lucca vieta ...": a `<span>` inside the `<h1>`)."""
+    return key == title_key or (key.endswith(title_key) and len(key) - len(title_key) <= _KICKER_MAX // 2)
+
+
 def _is_noise(node: LexborNode, limit: int) -> bool:
     attrs = node.attributes
     tag = node.tag
@@ -653,7 +659,7 @@ def render_body(nodes: list[LexborNode], title: str | None = None, authors: tupl
             title_key
             and len(blocks) <= _KICKERS
             and len(line) < 2 * len(title or "")
-            and _NON_WORD.sub("", line).lower() == title_key
+            and _is_headline(_NON_WORD.sub("", line).lower(), title_key)
         ):
             if all(len(b) <= _KICKER_MAX for b in blocks):
                 blocks = []  # the headline, and the kicker or section lines above it, are not the body

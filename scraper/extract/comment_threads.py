@@ -45,7 +45,8 @@ _WORDED = f"[id*={_NAMED}], [class*={_NAMED}]"
 _CONTAINER_TAGS = frozenset(["div", "section", "ul", "ol", "dl", "aside", "article", "table", "tbody"])
 _HEADING = re.compile(
     r"(?:\d+\s+)?(?:reader\s+|leser-?\s*)?(?:comments?|kommentare?|commentaires?|comentarios?|commenti|"
-    r"komentarze|komentáře|reacties|réactions|reactions|responses|antworten|diskussion|discussion)"
+    r"komentarze|komentáře|reacties|réactions|reactions|reaktionen|responses|antworten|diskussion|discussion|"
+    r"comentários|kommentarer|kommentit|yorumlar|hozzászólások|leserstimmen|lesermeinungen)"
     r"(?:\s*\(\d+\)|\s+\d+)?\s*:?",
     re.IGNORECASE,
 )

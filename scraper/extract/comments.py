@@ -105,6 +105,8 @@ GENERIC_SCHEMES = (
             "[class*=date]",
             "[class*=time]",
             "[class*=data]",  # Italian, Polish, Portuguese
+            "[class*=datum]",  # German, Dutch, Swedish, Czech
+            "[class*=fecha]",
             "[class*=meta]",
         ),
         text=(
