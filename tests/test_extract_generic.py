@@ -1400,3 +1400,13 @@ def test_a_kicker_inside_the_h1_goes_with_the_headline_out_of_the_body() -> None
     assert article.title == "Il sindaco di Lucca vieta i monopattini in centro: «Troppi incidenti»"
     assert "Il caso" not in article.body and "Troppi incidenti" not in article.body.split("\n\n")[0]
     assert article.body.startswith("Da lunedì stop ai mezzi elettrici in sharing dentro le Mura.")
+
+
+def test_a_code_block_keeps_its_lines() -> None:
+    """Failure mode 4 (text present but mangled): a documentation page's `<pre>` holds a config file,
+    one `span.token-line` per line. Its lines stay lines (they were run into one: "[connectors...]
+    max_attempts = 6 retry_backoff = ..."), and the prose around it stays prose."""
+    url = "https://docs.tidewater.dev/guides/retries-and-timeouts"
+    body = extract_at("docs-howto-code-blocks-toc-sidebar-en.html", url, datetime(2025, 2, 7, 10, 0, tzinfo=UTC)).body
+    assert '[connectors.orders_api.retry]\nmax_attempts = 6\nretry_backoff = "exponential"\n' in body
+    assert "With these settings the waits between attempts are roughly 0.5, 1, 2, 4 and 8 seconds" in body

@@ -127,3 +127,12 @@ def test_every_builtin_comment_selector_names_a_comment_word():
 )
 def test_a_comment_id_loses_only_a_comment_prefix(raw: str, kept: str) -> None:
     assert _strip_prefix(raw) == kept
+
+
+def test_a_pre_keeps_its_line_breaks_and_indentation_and_other_blocks_do_not() -> None:
+    from selectolax.lexbor import LexborHTMLParser
+
+    from scraper.extract.html import render_text
+
+    tree = LexborHTMLParser("<div><p>Run\n  it:</p><pre>def f(x):\n    return x\n</pre><p>Done.</p></div>")
+    assert render_text(tree.css_first("div")) == "Run it:\n\ndef f(x):\n    return x\n\nDone."

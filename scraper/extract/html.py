@@ -95,6 +95,10 @@ _SPACES = re.compile(
     r"[\t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000][ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]*"
     r"| [ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+"
 )
+# a <pre>'s line breaks, spaces and tabs, as private-use characters that `tidy` leaves alone
+_PRE_IN = str.maketrans({"\n": "\ue000", " ": "\ue001", "\t": "\ue002", "\r": None})
+_PRE_OUT = str.maketrans({"\ue000": "\n", "\ue001": " ", "\ue002": "\t"})
+_LINE_ENDS = "\r\n"
 _NEWLINES = re.compile(r" *\n[ ]*")
 # from the run's first newline, not its first space: a literal start lets `re` skip ahead, and the spaces
 # left at the end of the block before are stripped with it
@@ -226,6 +230,7 @@ def render_text(root: LexborNode, skip: Callable[[LexborNode], bool] | None = No
     """
     out: list[str] = []
     append = out.append
+    kept = False  # a <pre>'s text went in with its line breaks and spaces in stand-ins
     stack = [root.iter(include_text=True)]
     closers = [""]
     while stack:
@@ -241,13 +246,17 @@ def render_text(root: LexborNode, skip: Callable[[LexborNode], bool] | None = No
             continue
         elif tag == "br":
             append("\n")
+        elif tag == "pre":  # code, verse, a plain-text table: its lines and indentation are its meaning
+            kept = True
+            append(f"\n\n{child.text(deep=True).strip(_LINE_ENDS).translate(_PRE_IN)}\n\n")
         else:
             mark = "\n\n" if tag in BLOCK_TAGS else inline
             if mark:
                 append(mark)
             stack.append(child.iter(include_text=True))
             closers.append(mark)
-    return tidy("".join(out))
+    text = tidy("".join(out))
+    return text.translate(_PRE_OUT) if kept else text
 
 
 def tidy(text: str) -> str:
