@@ -806,6 +806,16 @@ def test_a_more_stories_heading_ends_the_article_and_its_chrome_lines_go(heading
 
 # each page: its URL, then (author, day, first words, index of the parent or None) per comment
 _COMMENT_FAMILIES = {
+    # div.kommentar-item with the name in .benutzer; the sidebar's "Letzte Kommentare" list of
+    # li.kommentar links to comments under other stories is not this page's
+    "comments-latest-comments-sidebar-de.html": (
+        "https://www.harzkreis-zeitung.de/news/news_lang.php?ArtNr=401123",
+        [
+            ("Pedalritter", "2025-10-14", "Endlich! Ich fahre die Strecke", None),
+            ("Woffleber", "2025-10-14", "Schön und gut, aber warum", None),
+            ("K. Sander", "2025-10-15", "Wegen der Feldbahn, steht doch im Artikel.", None),
+        ],
+    ),
     # the stamp in a class named in German ("k-datum"), not date/time/meta
     "comments-dated-in-german-class-de.html": (
         "https://www.seekreis-kurier.de/lokales/seeheim/tempo-30-hauptstrasse-stadtrat-stimmt-knapp-zu-art-552190",
@@ -933,6 +943,7 @@ _COMMENT_FAMILIES = {
 }
 # pages of comments written after NOW are read as fetched soon after they were written
 _FETCHED = {
+    "comments-latest-comments-sidebar-de.html": datetime(2025, 10, 16, 8, 0, tzinfo=UTC),
     "comments-dated-in-german-class-de.html": datetime(2025, 3, 8, 9, 0, tzinfo=UTC),
     "comments-leserreaktionen-de.html": datetime(2025, 3, 6, 9, 0, tzinfo=UTC),
     "comments-replies-in-wrapper-relative-fr.html": datetime(2025, 3, 10, 15, 0, tzinfo=UTC),

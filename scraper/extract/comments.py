@@ -65,7 +65,7 @@ GENERIC_SCHEMES = (
         ".comment-list li.comment, .commentlist li.comment, .comment-item, .comment-entry, "
         "[id^='comment-'][class*=comment], div.comment, li.comment, article.comment, dt.comment, "
         "#commentlist > li, ol#comments > li, li[id^='comment-'], .comment-items > li, [class*=comment-card], "
-        "div.kb-comment, .commentsCon, .leserbrief, li.kommentar, div.kommentar, "
+        "div.kb-comment, .commentsCon, .leserbrief, li.kommentar, div.kommentar, .kommentar-item, "
         # platform widgets that render server-side: XenForo comments, Judge.me reviews, Disqus threads
         "li.xenforo-comment, .jdgm-rev, #disqus_thread li.post, "
         # a name-and-time <dt> over its <dd> in a comment list; a table per comment (older portals)
@@ -91,6 +91,7 @@ GENERIC_SCHEMES = (
             "[class*=autor]",
             "[class*=name]",
             "[class*=user]",
+            "[class*=benutzer]",
             "header b, header strong",
             "b",
         ),
@@ -276,6 +277,8 @@ class _Reader:
         comments: list[Comment] = []
         wrappers: list[LexborNode] = []  # items without text of their own: li.comment around article.comment
         for item in self.items:
+            if _teaser(item):
+                continue
             text = self.text(item)
             if not text:
                 wrappers.append(item)
@@ -292,6 +295,16 @@ class _Reader:
             parent = self.parent(item, by_mem, cid)
             comments.append(Comment(id=cid, text=text, author=author, published=published, parent_id=parent))
         return comments
+
+
+def _teaser(item: LexborNode) -> bool:
+    """An item that is one link to another page and nothing else: an entry of a "latest comments"
+    list in the sidebar, pointing to a comment under some other story, not a comment of this page."""
+    link = item.css_first("a[href]")
+    if link is None or attr(link, "href").startswith("#"):
+        return False
+    text = clean_text(item.text(separator=" "))
+    return bool(text) and clean_text(link.text(separator=" ")) == text
 
 
 _META_WORDS = (
