@@ -396,3 +396,33 @@ def test_a_changed_revisit_schedule_replans_known_articles(server: LocalServer, 
     run(config, never, db_path)
     assert article_paths(server) == []
     assert rows(db_path, "SELECT count(*) FROM frontier WHERE kind = 'article' AND next_due IS NOT NULL") == [(0,)]
+
+
+def test_links_of_a_result_made_before_the_cursor_are_still_due_in_this_round(db_path: Path) -> None:
+    """A listing's result can be written after results made later (another host worker, or a worker
+    machine whose clock runs behind, reported first). Its new links must sort after the dispatcher's
+    keyset cursor, which already passed the time the listing was fetched: dated by the listing's
+    fetch, they sat before the cursor and the round ended with them never handed out."""
+    import time
+
+    from scraper.crawl.frontier import Task
+    from scraper.crawl.round import start_writer
+    from scraper.crawl.writer import Result
+    from scraper.discover import Link
+    from scraper.models import PageKind
+
+    site = make_site("http://127.0.0.1:9")
+    writer = start_writer(make_config(), [site], db_path, None)
+    now = time.time()
+    cursor = (now, "http://127.0.0.1:9/a/9.html")  # an article due now was handed out last
+    listing = Task("http://127.0.0.1:9/", site.name, PageKind.LISTING, 0, now - 60)
+    found = Link("http://127.0.0.1:9/a/1.html", PageKind.ARTICLE, 1)
+
+    async def write() -> None:
+        await writer.put(Result(listing, links=(found,), at=now - 30))  # fetched half a minute ago
+        await writer.close()
+
+    asyncio.run(write())
+    with Archive(db_path) as archive:
+        due = Frontier(archive).due(site.name, time.time() + 1, cursor, 10)
+    assert [t.url for t in due] == [found.url]

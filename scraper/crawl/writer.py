@@ -307,6 +307,10 @@ class Writer:
 
     def _result(self, archive: Archive, frontier: Frontier, r: Result) -> None:
         task, site, settings = r.task, self._sites[r.task.site], self.config.settings
+        # New links are due from now, when they are written, not from when the page was fetched: the
+        # dispatcher's cursor may have passed that moment (a result made earlier, or on a machine whose
+        # clock runs behind, is written after later ones), and rows before it are not read again.
+        found_at = max(r.at, time.time())
         if r.outcome == Outcome.ERROR:
             self._failed(archive, r)
             return
@@ -331,7 +335,7 @@ class Writer:
             saved = save_extracted(archive, r.article, r.page, self.config, site, r.digest, markup=r.markup)
             self._unsent.append((site, r.article.title, r.page.final_url, saved))  # alerted after the commit
             if r.links:
-                frontier.add(task.site, r.links, r.at, self._round_start.get(task.site, r.at))
+                frontier.add(task.site, r.links, found_at, self._round_start.get(task.site, r.at))
             if saved.status == Outcome.NOT_ARTICLE and kind is None and task.evidence < Evidence.LISTED:
                 kind, due = PageKind.LISTING, None  # queued as an article on a guess; it is an index
             event = Event(task.site, task.url, saved.status, r.status, r.size, saved.version, saved.reason)
@@ -341,7 +345,7 @@ class Writer:
             archive.record_fetch(
                 task.url, found, status=r.status, final_url=r.final_url, size=r.size, duration=r.elapsed
             )
-            frontier.add(task.site, r.links, r.at, self._round_start.get(task.site, r.at))
+            frontier.add(task.site, r.links, found_at, self._round_start.get(task.site, r.at))
             self._emit(Event(task.site, task.url, found, r.status, r.size))
         etag, last_modified = (r.page.etag, r.page.last_modified) if r.page is not None else (None, None)
         update = Update(task.url, UrlState.DONE, due, r.at, etag, last_modified, 0, None, published, kind, evidence)
