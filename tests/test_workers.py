@@ -363,10 +363,15 @@ def test_a_killed_coordinator_resumes_from_the_frontier(tmp_path: Path, redis: R
             try:
                 code = second.wait(240)
             except subprocess.TimeoutExpired:
+                second.send_signal(signal.SIGUSR1)  # where it waits: every thread's stack, into its log
+                time.sleep(1)
                 second.kill()
                 second.wait(10)
                 code = None
-        assert code == 0, second_log.read_text()[-6000:]
+        workers_said = "".join(
+            f"\n--- {w.name}\n{w.read_text()[-2000:]}" for w in sorted(tmp_path.glob("worker-*.log"))
+        )
+        assert code == 0, second_log.read_text()[-6000:] + workers_said
     finally:
         workers.stop_all()
         for s in servers:
@@ -453,3 +458,40 @@ def test_an_unreadable_robots_txt_is_not_shared_as_allow_all(redis: RedisServer)
     assert down is None
     assert up is not None and up.rules is not None and not up.rules.can_fetch("http://up.example/private/x", "*")
     assert none is not None and none.rules is None and none.unavailable is None
+
+
+def test_a_workers_host_workers_are_new_each_round_so_its_link_budget_is_the_rounds() -> None:
+    """`crawl.max_discovered` caps the links one round finds. A worker process lives through many
+    rounds; had it kept one host worker per site for its whole life, its count would only grow and,
+    past the cap, every listing it fetched would give no links. Within a round the host worker (its
+    connections, its robots.txt cache) is kept."""
+    from redis.asyncio import Redis
+
+    from scraper.config import Site
+    from scraper.crawl.frontier import Task
+    from scraper.models import PageKind
+    from scraper.workers.actors import _Rounds
+    from scraper.workers.broker import BrokerConfig
+    from scraper.workers.messages import CrawlHost
+
+    settings = load_config(Path("/nonexistent")).settings
+    site = Site(name="s", start_urls=("http://127.0.0.1:1/",), allow_private=True)
+    task = Task("http://127.0.0.1:1/", "s", PageKind.LISTING, 0, 5.0)
+    cfg = BrokerConfig.from_settings(settings, "redis://127.0.0.1:1/0")
+    rounds = _Rounds()
+
+    async def host_workers() -> list[object]:
+        client = Redis.from_url(cfg.url)  # never reached: nothing is sent
+        got = []
+        for round_id, token in (("r1", "a"), ("r1", "b"), ("r2", "c")):
+            msg = CrawlHost(round_id, token, "127.0.0.1:1", site, settings, (task,), "k", 3, 9.0)
+            got.append(await rounds.get(msg, client, cfg))
+        got[0].discovered = got[0].max_discovered  # type: ignore[attr-defined]
+        for host_round in rounds.rounds.values():
+            await host_round.close()
+        await client.aclose()
+        return got
+
+    first, again, next_round = asyncio.run(host_workers())
+    assert again is first
+    assert next_round is not first and next_round.discovered == 0  # type: ignore[attr-defined]

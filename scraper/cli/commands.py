@@ -7,10 +7,13 @@ stderr and an exit code (1 for a failed operation, 2 for bad configuration or us
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import difflib
+import faulthandler
 import functools
 import logging
 import re
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -114,6 +117,9 @@ def cli(verbose: int) -> None:
     """newsarchive: fetch news articles, extract them, and keep every edit in SQLite."""
     from ..logs import TextFormatter
 
+    if hasattr(signal, "SIGUSR1"):  # `kill -USR1 <pid>`: every thread's stack on stderr, for a run that seems stuck
+        with contextlib.suppress(ValueError, OSError):  # a stderr with no file behind it (a test runner's)
+            faulthandler.register(signal.SIGUSR1, all_threads=True)
     level = logging.WARNING - 10 * min(verbose, 2)
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(TextFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))

@@ -143,8 +143,10 @@ async def _keep(leases: Leases, key: str, msg: CrawlHost, lost: asyncio.Event) -
 
 
 class _Rounds:
-    """This process's host workers, one per (site, settings), kept across messages: their HTTP client
-    (connections, TLS context) and robots.txt cache are reused, which keeps request starts on time."""
+    """This process's host workers, one per (round, site, settings), kept across the round's messages:
+    their HTTP client (connections, TLS context) and robots.txt cache are reused, which keeps request
+    starts on time.  Per round, as a one-machine round's are: `crawl.max_discovered` counts the links a
+    round found, and a worker living through many rounds would otherwise stop finding any."""
 
     def __init__(self, size: int = 32) -> None:
         self.size = size
@@ -152,7 +154,7 @@ class _Rounds:
         self.reports: dict[str, Callable[[bytes], None]] = {}
 
     async def get(self, msg: CrawlHost, redis: Redis, cfg: BrokerConfig) -> SiteRound:
-        key = json.dumps([site_to_wire(msg.site), dict(msg.settings.values), msg.max_depth], sort_keys=True)
+        key = json.dumps([msg.round, site_to_wire(msg.site), dict(msg.settings.values), msg.max_depth], sort_keys=True)
         found = self.rounds.get(key)
         if found is not None:
             self.rounds.move_to_end(key)
@@ -174,7 +176,9 @@ class _Rounds:
 
         def report(url: str, status: int | None, size: int, secs: float, err: str | None) -> None:
             logged = {"kind": "logged", "site": site, "url": url, "status": status, "size": size}
-            self.reports[url_host(url)](encode({**logged, "elapsed": secs, "error": err}))
+            send = self.reports.get(url_host(url))
+            if send is not None:  # else its message has ended: a copy run twice, the other finished first
+                send(encode({**logged, "elapsed": secs, "error": err}))
 
         host_round.polite = RedisPolite(host_round.fetcher, msg.settings, RedisPacer(redis, cfg), report=report)
         self.rounds[key] = host_round
@@ -206,7 +210,8 @@ async def _crawl(msg: CrawlHost, redis: Redis, cfg: BrokerConfig, out: _Outbox, 
             await asyncio.wait(loops, timeout=5)  # a redis-py command can be slow to take its cancel
         await polite.flush(msg.host)
     finally:
-        _rounds.reports.pop(msg.host, None)
+        if _rounds.reports.get(msg.host) == out.queue:  # not a copy's that took over the host meanwhile
+            del _rounds.reports[msg.host]
 
 
 async def _work(host_round: SiteRound, todo: list[Task], out: _Outbox, lost: asyncio.Event, token: str) -> None:
