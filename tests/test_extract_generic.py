@@ -1421,3 +1421,107 @@ def test_a_code_block_keeps_its_lines() -> None:
     body = extract_at("docs-howto-code-blocks-toc-sidebar-en.html", url, datetime(2025, 2, 7, 10, 0, tzinfo=UTC)).body
     assert '[connectors.orders_api.retry]\nmax_attempts = 6\nretry_backoff = "exponential"\n' in body
     assert "With these settings the waits between attempts are roughly 0.5, 1, 2, 4 and 8 seconds" in body
+
+
+# bylines and dates in other scripts and languages: (page, url, fetched, authors, published day)
+_WORLD_BYLINES = [
+    (
+        "author-el-jsonld-org-grafei.html",
+        "https://www.eidiseis-tora.gr/ellada/peiraias-neoi-kanones-krouaziera-maios/",
+        "2025-03-21T08:00:00+02:00",
+        ["Μαρία Κωνσταντίνου"],
+        "2025-03-18",
+    ),
+    (
+        "rtl-ar-biqalam-nushira.html",
+        "https://www.alkhabar-alyawm.com/economy/2025/05/20/aqaba-solar-desalination",
+        "2025-05-23T11:00:00+03:00",
+        ["أحمد علي"],
+        "2025-05-20",
+    ),
+    (
+        "date-ja-kanji-bun-shashin.html",
+        "https://www.maiasa-shimbun.jp/articles/20250305/k00/00m/040/123000c",
+        "2025-03-08T09:00:00+09:00",
+        ["山田太郎"],
+        "2025-03-05",
+    ),
+    (
+        "byline-zh-laiyuan-zuozhe-bianji.html",
+        "https://news.huaxia-ribao.cn/2025/04/22/content_88231.htm",
+        "2025-04-25T09:00:00+08:00",
+        ["李明"],
+        "2025-04-22",
+    ),
+    (
+        "date-hu-szerzo-es-marcius.html",
+        "https://www.hirmondo-online.hu/belfold/2025/03/04/egyes-villamos-rakoczi-hid-palyafelujitas",
+        "2025-03-07T09:30:00+01:00",
+        ["Kovács Anna", "Tóth Péter"],
+        "2025-03-04",
+    ),
+    (
+        "byline-fi-teksti-kuvat-no-colon.html",
+        "https://www.kotimaajakoti.fi/ihmiset/saunasta-tuli-kallen-tyopaikka",
+        "2025-11-07T10:00:00+02:00",
+        ["Matti Virtanen"],
+        "2025-11-04",
+    ),
+    (
+        "byline-ro-autor-foto-citeste-si.html",
+        "https://www.stirilezilei.ro/actualitate/metroul-din-cluj-castigator-licitatie-primul-tronson-id48213.html",
+        "2025-04-14T10:00:00+03:00",
+        ["Andrei Popescu"],
+        "2025-04-11",
+    ),
+    (
+        "date-tr-guncelleme-before-giris.html",
+        "https://www.gundemhaber.com.tr/yerel/izmir-metro-narlidere-uzatma-ihale-tarihi-haber-551234",
+        "2025-12-07T10:00:00+03:00",
+        ["Ahmet Yılmaz"],
+        "2025-12-04",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "url", "fetched", "authors", "day"), _WORLD_BYLINES, ids=[r[0] for r in _WORLD_BYLINES]
+)
+def test_bylines_and_dates_in_other_scripts_give_the_names_and_the_day(
+    name: str, url: str, fetched: str, authors: list[str], day: str
+) -> None:
+    """Failure modes 6 and 7 on portals of eight languages: byline labels of their own ("Γράφει:",
+    "بقلم:", "文／", "作者：", "Szerző:", "Teksti", "Autor:", "Haber:"), names joined by "és", a
+    photographer's credit run on after the writer's name ("写真／", "| Kuvat"), dates written
+    "2025年3月5日", "2025. március 4.", "11 aprilie 2025", and a Turkish date block that lists the
+    update ("Güncelleme") before the publication ("Giriş")."""
+    html = (PAGES / name).read_text(encoding="utf-8")
+    article = extract_article(html, url, fetched_at=datetime.fromisoformat(fetched))
+    assert list(article.authors) == authors
+    assert (article.published or "")[:10] == day
+
+
+def test_hebrew_talkbacks_are_comments_with_the_name_its_class_gives() -> None:
+    """Failure mode 10: an RTL portal's "תגובות (3)" over `li.talkback-item`s (no class spells
+    "comment"); each talkback's header holds its title, the writer's name (`span.tb-author`), a place
+    and a two-digit-year stamp. The name is the one its class names, not the place beside the stamp,
+    and no talkback is in the body."""
+    html = (PAGES / "comments-he-talkbacks-ddmmyy.html").read_text(encoding="utf-8")
+    url = "https://www.hadashot-plus.co.il/articles/0,7340,L-5512345,00.html"
+    article = extract_article(html, url, fetched_at=datetime(2025, 6, 21, 7, 0, tzinfo=UTC))
+    assert [c.author for c in article.comments] == ["יוסי", "מיכל", "אבי כ."]
+    assert all(c.published for c in article.comments)
+    assert article.comments[1].parent_id == article.comments[0].id
+    assert "תגובות" not in article.body
+
+
+def test_the_body_never_widens_to_the_whole_page() -> None:
+    """Failure mode 4: a portal's article div holds 700 characters of paragraphs and the page around
+    it (cookie notice, currency ticker, related stories, an empty comment box) enough more that the
+    widening step took `<body>` for the article's container. It stops below the page itself."""
+    html = (PAGES / "date-tr-guncelleme-before-giris.html").read_text(encoding="utf-8")
+    url = "https://www.gundemhaber.com.tr/yerel/izmir-metro-narlidere-uzatma-ihale-tarihi-haber-551234"
+    body = extract_article(html, url, fetched_at=datetime(2025, 12, 7, 7, 0, tzinfo=UTC)).body
+    for chrome in ("çerezler", "Dolar 42,51", "Yorumlar", "İlk yorumu"):
+        assert chrome not in body
+    assert "Yapım çalışmalarının 2026 yazında başlaması" in body

@@ -50,7 +50,10 @@ _SHORT_BODY = 150
 # the words a comments heading is written in (`comment_threads._HEADING`) and comment systems' names:
 # "omment" spells comment, Kommentar and commentaire, "oment" comentario, komentarz and komentář,
 # "eacti" reacties and réactions
-_COMMENT_HINTS = ("omment", "oment", "disqus", "leserbrief", "jdgm-rev", "eacti")
+_COMMENT_HINTS = (
+    *("omment", "oment", "disqus", "leserbrief", "jdgm-rev", "eacti", "eaktion", "talkback", "yorum", "hozzász"),
+    *("коммент", "коментар", "תגובות", "تعليق", "σχόλι", "コメント", "评论", "評論", "댓글"),
+)
 
 
 def _remove(tree: LexborHTMLParser, selectors: tuple[str, ...]) -> None:

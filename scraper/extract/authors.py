@@ -24,7 +24,13 @@ _PREFIX = FastCI(
         r"(?:by|par|von|por|door|av|af|przez|autor(?:in)?|author|auteur(?:e)?|verfasst von|"
         r"écrit par|publié par|posté par|escrito por|publicado por|scritto da|pubblicato da|geschreven door|"
         r"geplaatst door|napisane przez|eingestellt von|"
-        r"text|texte|redaktion|rédaction|redacción|redazione|a cura di)\b\s*[:\-–—]?\s*",
+        r"text|texte|redaktion|rédaction|redacción|redazione|a cura di|"
+        # the byline labels of other scripts and languages: Greek, Arabic, Hungarian, Finnish, Indonesian,
+        # Turkish, Vietnamese, Russian and Ukrainian, Hebrew, Nordic
+        r"γράφει|γράφουν|του|της|από|بقلم|كتب|كتبت|szerző|szerzők|szöveg|teksti|kirjoittanut|penulis|oleh|"
+        r"yazan|haber|tác giả|bài|автор|текст|מאת|skrevet av|skrevet af|skriven av)\b\s*[:\-–—]?\s*"
+        # Chinese and Japanese labels, always with their separator: "作者：", "文／" (文 is also a surname)
+        r"|^\s*(?:作者|文|撰文|记者|記者|编辑|編輯|责任编辑|責任編輯)\s*[:/]\s*",
         re.IGNORECASE,
     )
 )
@@ -40,7 +46,9 @@ _SPLIT = FastCI(
     re.compile(
         # one-letter conjunctions (e, y, i) only in lower case and without a dot: "Sarah E. Needleman"
         # has a middle initial, not two names
-        r"\s*(?:,|;|&|\||/|\s[·•–—]\s|\band\b|\bet\b|\bund\b|(?-i:\b[eyi]\b(?!\.))|\ben\b|\bsowie\b)\s*",
+        r"\s*(?:,|;|&|\||/|\s[·•–—]\s|\band\b|\bet\b|\bund\b|(?-i:\b[eyi]\b(?!\.))|\ben\b|\bsowie\b|"
+        # "és", "och", "og", "ja", "ve", "și", "и", "και", "oraz", "dan": lowercase, as conjunctions are
+        r"\bés\b|(?-i:\b(?:och|og|ja|ve|și|и|dan|oraz)\b)|\bκαι\b)\s*",
         re.IGNORECASE,
     )
 )
@@ -57,7 +65,8 @@ _ROLE = FastCI(
         r"reporters?|editor(?:-in-chief)?|journalist(?:e|in)?|rédact(?:eur|rice)(?:\s+en\s+chef)?|"
         r"redakteur(?:in)?|korrespondent(?:in)?|chefredakteur(?:in)?|periodista|redactor[a]?|giornalista|"
         r"photographer|fotograf(?:in)?|freelance(?:r)?|columnist|kolumnist(?:in)?|chroniqueu(?:r|se)|"
-        r"envoyée?\s+spéciale?|special\s+correspondent|updated|aktualisiert|mis à jour|publié|published)\b.*$",
+        r"envoyée?\s+spéciale?|special\s+correspondent|updated|aktualisiert|mis à jour|publié|published|"
+        r"기자|특파원|記者|记者)\b.*$",
         re.IGNORECASE,
     )
 )
@@ -144,13 +153,31 @@ def looks_like_name(text: str) -> bool:
 _SMALL_PREFIX = re.compile(r"^(?:di|da|de|z|od)\s+(?=[A-ZÀ-ÝĆŁŚŻŹ])")
 
 
+# full-width punctuation of CJK bylines ("作者：李明", "文／山田太郎")
+_FULL_WIDTH = str.maketrans({"：": ":", "／": "/", "｜": "|", "，": ",", "、": ","})
+# a photographer's credit run on after the writer's name: "文/山田太郎 写真/佐藤花子", "Teksti X Kuvat Y"
+_CREDIT_TAIL = re.compile(
+    r"(?:(?:\s+|(?<=[\u3040-\u9fff]))(?:写真|撮影|摄影|攝影|图片|圖片|kuvat?|fotó|fotók|foto|fotos|photos?|bilder?|"
+    r"φωτογραφί\w*|фото)(?:\s*[:/]\s*|\s+(?=[^\W\d_]))|"
+    # the credit alone: "Фото: Алексей Меринов" names the photographer
+    r"^\s*(?:写真|撮影|摄影|攝影|kuvat?|fotó|fotók|foto|fotos|photos?|bild|bilder|φωτογραφί\w*|фото)\s*[:/]\s*)\S.*$",
+    re.IGNORECASE,
+)
+
+
+# a byline label of any language before a colon ("Szöveg: X", "Fonte: Agência Brasil"): names have no colon
+_LABEL = re.compile(r"^[^\W\d_]+(?: [^\W\d_]+)?\s*:\s*(?=\S)")
+
+
 def _clean_one(text: str) -> str:
-    text = _URL.sub(" ", _EMAIL.sub(" ", text))
+    text = _URL.sub(" ", _EMAIL.sub(" ", text.translate(_FULL_WIDTH)))
+    text = _CREDIT_TAIL.sub("", text)
     text = _HANDLE.sub(" ", _PARENS.sub(" ", text))
     text = " ".join(text.split())
     text = _LEAD.sub("", text)
     for _ in range(2):
         text = _SMALL_PREFIX.sub("", _PREFIX.sub("", text))
+    text = _LABEL.sub("", text)
     text = _PROFESSION.sub("", text)
     text = _ROLE.sub("", text)
     text = _WEEKDAY_TAIL.sub("", text)

@@ -461,7 +461,13 @@ def _widen(top: LexborNode, scores: dict[int, list[Any]]) -> LexborNode:
     for _ in range(5):
         parent = node.parent
         entry = scores.get(parent.mem_id) if parent is not None else None
-        if parent is None or entry is None or parent.tag in _NOT_CONTAINERS or _WIDEN_STOP.search(_names(parent)):
+        if (
+            parent is None
+            or entry is None
+            or parent.tag in _NOT_CONTAINERS
+            or parent.tag == "body"  # the page itself: what more it holds is its chrome
+            or _WIDEN_STOP.search(_names(parent))
+        ):
             break
         if entry[2] >= own * _WIDEN_GAIN:
             text_len = len(parent.text(deep=True).strip())

@@ -44,9 +44,12 @@ def _author_keys(doc: Doc) -> list[str]:
 # a link to the author's archive page, the one byline many templates write without a class: weak
 # evidence, so only within the headline's own block (a teaser's is a level further out)
 _ARCHIVE_LINK = (
-    "a[href*='/author/'], a[href*='/autor/'], a[href*='/autoren/'], a[href*='/auteur/'], a[href*='/autore/']"
+    "a[href*='/author/'], a[href*='/autor/'], a[href*='/autoren/'], a[href*='/auteur/'], a[href*='/autore/'], "
+    "a[href*='/authors/'], a[href*='/autori/'], a[href*='/autores/'], a[href*='/szerzo/'], a[href*='/yazar/'], "
+    "a[href*='/penulis/'], a[href*='/forfatter/'], a[href*='/journalister/'], a[href*='/toimittajat/']"
 )
 _ARCHIVE_LINK_NEAR = 1
+_ARCHIVE_RULE = "a[href*=/author/]"  # the rule's name in `sources`: the whole union says less
 _BYLINE_CSS = (
     "[itemprop=author] [itemprop=name]",
     "[itemprop=author]",
@@ -79,7 +82,8 @@ _BYLINE_LINE = FastCI(
         r"^(?:(?:ein |a |blog ?)?(?:beitrag|artikel|gastbeitrag|bericht|post|article|story)\s+)?"
         r"(?:(?:written|posted|published|text|texte|story|words|reported)\s+)?"
         r"(?:by|von|par|por|door|av|af|przez|di|text|texte|autor(?:in|en)?|auteure?s?(?:\(s\))?|author|autore|"
-        r"verfasst von|geschrieben von|écrit par|escrito por|scritto da|redaktion|reporter|interview)"
+        r"verfasst von|geschrieben von|écrit par|escrito por|scritto da|redaktion|reporter|interview|"
+        r"γράφει|بقلم|szerző|szerzők|teksti|penulis|oleh|yazan|haber|tác giả|автор|текст|מאת)"
         r"\s*:?(?:\s+(?P<rest>.+))?$",
         re.IGNORECASE,
     )
@@ -360,7 +364,7 @@ def find_authors(doc: Doc) -> tuple[tuple[str, ...], str] | None:
                 initials = initials or (names, css)  # "JF", "DT": a full name may sign the story elsewhere
                 continue
             if names:
-                return _with_cosigners(names, node, candidates, exclude), css
+                return _with_cosigners(names, node, candidates, exclude), _ARCHIVE_RULE if css == _ARCHIVE_LINK else css
     found = _text_byline(doc, exclude, near or Nearness(doc))
     if found:
         return found

@@ -46,7 +46,8 @@ _CONTAINER_TAGS = frozenset(["div", "section", "ul", "ol", "dl", "aside", "artic
 _HEADING = re.compile(
     r"(?:\d+\s+)?(?:reader\s+|leser-?\s*)?(?:comments?|kommentare?|commentaires?|comentarios?|commenti|"
     r"komentarze|komentáře|reacties|réactions|reactions|reaktionen|responses|antworten|diskussion|discussion|"
-    r"comentários|kommentarer|kommentit|yorumlar|hozzászólások|leserstimmen|lesermeinungen)"
+    r"comentários|kommentarer|kommentit|yorumlar|hozzászólások|leserstimmen|lesermeinungen|talkbacks?|"
+    r"комментарии|коментарі|תגובות|تعليقات|σχόλια|コメント|评论|評論|댓글)"
     r"(?:\s*\(\d+\)|\s+\d+)?\s*:?",
     re.IGNORECASE,
 )
@@ -59,6 +60,7 @@ _HEADING_ON = re.compile(
 )
 _HEADING_ON_MAX = 300
 # a label set beside a commenter's name: "Author", "Moderator", "Top fan"
+_NAME_CLASS = re.compile(r"author|name|user|autor|auteur|benutzer|nick", re.IGNORECASE)
 _BADGE = re.compile(r"badge|role|flair|label", re.IGNORECASE)
 # a forum topic's title over the posts that discuss the article: "Komentarze: <the headline>"
 _HEADING_TOPIC = re.compile(
@@ -310,6 +312,7 @@ def _who_and_when(
     """The first short text that reads as a date, and the short text before it as the author; and the
     short texts read up to the date (the comment's header)."""
     before: list[str] = []
+    named = ""  # the last piece whose class names it the author: "<span class=tb-author>" before a location
     for node, _ in _elements(item):
         if node.mem_id in ids or _inside_reply(node, item, ids):
             continue
@@ -325,12 +328,15 @@ def _who_and_when(
                 # 11/03/2024"), or the name follows the stamp: read the pieces in reading order
                 author = _name_beside(item, ids, own)
                 return author, published, header | ({author} if author else set())
-            if _CLOCK.search(before[-1]):
+            if not named and _CLOCK.search(before[-1]):
                 return None, published, header  # "at 02:57": the stamp's own words, not a name
-            names = clean_authors(before[-1], handles=True)
-            return (names[0] if names else before[-1][:_LEAF_MAX]), published, header
+            who = named or before[-1]
+            names = clean_authors(who, handles=True)
+            return (names[0] if names else who[:_LEAF_MAX]), published, header
         if before and _BADGE.search(attr(node, "class")):
             continue  # "Claire <span class=badge>Autrice</span> <date>": the name is before its badge
+        if _NAME_CLASS.search(attr(node, "class")):
+            named = own.strip(" :")
         before.append(own.strip(" :"))
         if len(before) > 4:
             break  # the header is over: what follows is the comment itself

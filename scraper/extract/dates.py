@@ -27,6 +27,12 @@ __all__ = [
     "scan_text_dates",
 ]
 
+
+def _each(names: str) -> tuple[str, ...]:
+    """A language's twelve month names, one word each."""
+    return tuple(names.split())
+
+
 _MONTHS_RAW: dict[str, tuple[str, ...]] = {
     "en": (
         "january jan",
@@ -210,6 +216,69 @@ _MONTHS_RAW: dict[str, tuple[str, ...]] = {
         "marraskuuta marraskuu",
         "joulukuuta joulukuu",
     ),
+    "da": _each("januar februar marts april maj juni juli august september oktober november december"),
+    "no": _each("januar februar mars april mai juni juli august september oktober november desember"),
+    "ro": (
+        "ianuarie ian",
+        "februarie feb",
+        "martie mar",
+        "aprilie apr",
+        "mai",
+        "iunie iun",
+        "iulie iul",
+        "august aug",
+        "septembrie sept",
+        "octombrie oct",
+        "noiembrie noi",
+        "decembrie dec",
+    ),
+    "hu": (
+        "január jan",
+        "február febr",
+        "március márc",
+        "április ápr",
+        "május máj",
+        "június jún",
+        "július júl",
+        "augusztus aug",
+        "szeptember szept",
+        "október okt",
+        "november nov",
+        "december dec",
+    ),
+    "tr": _each("ocak şubat mart nisan mayıs haziran temmuz ağustos eylül ekim kasım aralık"),
+    "el": (
+        "ιανουαρίου ιανουάριος ιανουαριου ιαν",
+        "φεβρουαρίου φεβρουάριος φεβρουαριου φεβ",
+        "μαρτίου μάρτιος μαρτιου μαρ",
+        "απριλίου απρίλιος απριλιου απρ",
+        "μαΐου μαΐου μάιος μαιου",
+        "ιουνίου ιούνιος ιουνιου ιουν",
+        "ιουλίου ιούλιος ιουλιου ιουλ",
+        "αυγούστου αύγουστος αυγουστου αυγ",
+        "σεπτεμβρίου σεπτέμβριος σεπτεμβριου σεπ",
+        "οκτωβρίου οκτώβριος οκτωβριου οκτ",
+        "νοεμβρίου νοέμβριος νοεμβριου νοε",
+        "δεκεμβρίου δεκέμβριος δεκεμβριου δεκ",
+    ),
+    "sk": (
+        "januára január",
+        "februára február",
+        "marca marec",
+        "apríla apríl",
+        "mája máj",
+        "júna jún",
+        "júla júl",
+        "augusta august",
+        "septembra september",
+        "októbra október",
+        "novembra november",
+        "decembra december",
+    ),
+    "hr": _each("siječnja veljače ožujka travnja svibnja lipnja srpnja kolovoza rujna listopada studenoga prosinca"),
+    "ca": _each("gener febrer març abril maig juny juliol agost setembre octubre novembre desembre"),
+    "id": _each("januari februari maret april mei juni juli agustus september oktober november desember"),
+    "ar": _each("يناير فبراير مارس أبريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر ديسمبر"),
 }
 
 
@@ -241,6 +310,10 @@ _YEAR = re.compile(r"\d(?<!\d\d)\d{3}(?!\d)")
 _BEFORE_YEAR = 45
 _AFTER_YEAR = 30  # room for a time after the year: ", 14:30 Uhr"
 _NUMERIC = re.compile(rf"(\d(?<![\d/.-]\d)\d?)([./-])(\d{{1,2}})\2(\d{{4}}|\d{{2}})(?![\d/.-]|\.\d){_TIME}")
+# "2025年3月4日" (Chinese, Japanese), "2025년 3월 4일" (Korean)
+_CJK = re.compile(rf"(\d{{4}})\s*[年년]\s*(\d{{1,2}})\s*[月월]\s*(\d{{1,2}})\s*[日일]?{_TIME}")
+# "2025. március 4." (Hungarian): the year first, then the month's name
+_YEAR_MONTH_DAY = re.compile(rf"\b(\d{{4}})\.\s+{_WORD}\.?\s+(\d{{1,2}})\.?(?!\d){_TIME}", re.IGNORECASE)
 # "7. 3. 2025": day, month and year spaced after their dots (Czech, Slovak, some German pages)
 _SPACED = re.compile(rf"(\d(?<![\d.]\d)\d?)\. (\d{{1,2}})\. (\d{{4}})(?![\d.]|\.\d){_TIME}")
 _YMD = re.compile(rf"(\d(?<!\d\d)\d{{3}})([./-])(\d{{1,2}})\2(\d{{1,2}})(?!\d){_TIME}")
@@ -324,14 +397,17 @@ _DAY_WORD = re.compile(
 )
 PUBLISHED_LABEL = re.compile(
     r"\b(?:erschienen|veröffentlicht|publiziert|published|posted|publié|publicado|publicada|pubblicato|"
-    r"gepubliceerd|opublikowano|publicerad|publicerat|publiceret|publisert|publikováno|zveřejněno|julkaistu)\b",
+    r"gepubliceerd|opublikowano|publicerad|publicerat|publiceret|publisert|publikováno|zveřejněno|julkaistu|"
+    r"yayınlanma|yayın tarihi|giriş|publicat|publicată|közzétéve|megjelent|δημοσίευση|δημοσιεύθηκε|опубликовано|"
+    r"опубліковано|פורסם|diterbitkan|dipublikasikan|发布时间|發布時間|发布|發布|投稿日|公開日|입력|đăng)\b",
     re.IGNORECASE,
 )
 MODIFIED_LABEL = re.compile(
     r"\b(?:mis à jour|mise à jour|modifié|actualisé|updated?|last modified|modified|aktualisiert|"
     r"geändert|zuletzt|actualizado|modificado|aggiornato|modificato|atualizado|bijgewerkt|gewijzigd|"
     r"zaktualizowano|aktualizacja|letzte änderung|stand|uppdaterad|uppdaterat|opdateret|oppdatert|"
-    r"aktualizováno|päivitetty)\b",
+    r"aktualizováno|päivitetty|güncelleme|güncellendi|actualizat|actualizată|frissítve|frissítés|ενημέρωση|"
+    r"ενημερώθηκε|обновлено|оновлено|עודכן|diperbarui|更新时间|更新時間|更新日|수정|cập nhật)\b",
     re.IGNORECASE,
 )
 _URL_DATE = (
@@ -450,12 +526,19 @@ def _absolute_dates(text: str, lang: str | None, now: datetime) -> tuple[tuple[i
             month = MONTHS.get(m[1].lower())
             if month:
                 candidates.append((m.start(), _try(int(m[3]), month, int(m[2]), m, 4, now)))
+        for m in _YEAR_MONTH_DAY.finditer(text, found.start(), hi):
+            month = MONTHS.get(m[2].lower())
+            if month:
+                candidates.append((m.start(), _try(int(m[1]), month, int(m[3]), m, 4, now)))
         done = found.end()
     for m in _YMD.finditer(text):
         candidates.append((m.start(), _try(int(m[1]), int(m[3]), int(m[4]), m, 5, now)))
     for m in _NUMERIC.finditer(text):
         year, month, day = _numeric(m, lang)
         candidates.append((m.start(), _try(year, month, day, m, 5, now)))
+    if not text.isascii():
+        for m in _CJK.finditer(text):
+            candidates.append((m.start(), _try(int(m[1]), int(m[2]), int(m[3]), m, 4, now)))
     for m in _SPACED.finditer(text):
         candidates.append((m.start(), _try(int(m[3]), int(m[2]), int(m[1]), m, 4, now)))
     return tuple(sorted({(pos, value) for pos, value in candidates if value}))
