@@ -1525,3 +1525,86 @@ def test_the_body_never_widens_to_the_whole_page() -> None:
     for chrome in ("çerezler", "Dolar 42,51", "Yorumlar", "İlk yorumu"):
         assert chrome not in body
     assert "Yapım çalışmalarının 2026 yazında başlaması" in body
+
+
+# chrome beside the text that its class names: (page, url, fetched, kept, left out)
+_NAMED_CHROME = [
+    (
+        "opinion-en-column-bio-box.html",
+        "https://www.northernledger.co.uk/opinion/2025/jan/20/four-day-week-councils-westminster",
+        "2025-01-23T09:00:00+00:00",
+        "When South Cambridgeshire district council announced in 2023",
+        ("is a columnist for the Northern Ledger",),  # div.content__bio, a sibling of the text
+    ),
+    (
+        "byline-nl-door-onze-redactie-newsroom.html",
+        "https://www.dagbladvanhetoosten.nl/regio/enschede/enschede-krijgt-tweede-fietsenstalling-onder-stationsplein~a4c81f2e/",
+        "2025-06-20T09:00:00+02:00",
+        "De gemeenteraad van Enschede heeft dinsdagavond ingestemd",
+        ("Heb je een tip of opmerking",),  # div.article__feedback
+    ),
+    (
+        "pagination-id-halaman-baca-juga-penulis-editor.html",
+        "https://regional.kabarnusa.com/read/2025/07/08/14200011/banjir-rob-rendam-pesisir-semarang-1200-rumah-terdampak",
+        "2025-07-11T09:00:00+07:00",
+        "Banjir rob kembali merendam kawasan pesisir utara Kota Semarang",
+        ("Gabung Kabarnusa Plus",),  # div.read__tagging
+    ),
+    (
+        "comments-ru-otvetit-nested.html",
+        "https://gorod-novosti.ru/society/2025/02/12/remont-oktyabrskogo-mosta",
+        "2025-02-16T12:00:00+03:00",
+        "С 1 марта на Октябрьском мосту начнется капитальный ремонт",
+        ("Просмотров",),  # a view counter, "Просмотров: 5 812"
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "url", "fetched", "kept", "left_out"), _NAMED_CHROME, ids=[r[0] for r in _NAMED_CHROME]
+)
+def test_chrome_named_for_what_it_is_beside_the_text_is_left_out(
+    name: str, url: str, fetched: str, kept: str, left_out: tuple[str, ...]
+) -> None:
+    """Failure mode 4: an author's bio box beside the column's text, a "tip us" box, a membership
+    plug in a tags row, a view counter with its thousands spaced: none of them is the story."""
+    html = (PAGES / name).read_text(encoding="utf-8")
+    body = extract_article(html, url, fetched_at=datetime.fromisoformat(fetched)).body
+    assert kept in body
+    for chrome in left_out:
+        assert chrome not in body
+
+
+def test_a_byline_that_opens_the_first_paragraph_keeps_the_paragraph() -> None:
+    """Failure mode 4 (text lost): a Korean story opens "[한빛일보 김민수 기자] 서울시가 10일 ...": the
+    agency-and-reporter tag runs into the first sentence. The line names the author, but it is a
+    paragraph, not a byline, and stays."""
+    article = extract_at(
+        "byline-ko-gija-ipryeok-sujeong.html",
+        "https://www.hanbit-ilbo.co.kr/news/articleView.html?idxno=412233",
+        datetime(2025, 6, 13, 1, 0, tzinfo=UTC),
+    )
+    assert article.authors == ("김민수",)
+    assert "서울시가 10일 한강 리버버스의 정식 운항을 시작했다." in article.body.split("\n\n")[0]
+
+
+def test_an_author_list_gives_each_writer_but_not_the_photographer() -> None:
+    """Failure mode 6: a Norwegian byline is a list, one `li` per person with picture, name and role
+    ("Journalist", "Journalist", "Fotograf"); the names are not siblings of each other. Both writers
+    sign the story; the photographer does not."""
+    article = extract_at(
+        "byline-no-role-list-fotograf.html",
+        "https://www.dagsnyttvest.no/nyheter/i/Xy12ab/ras-stengte-e16-ved-voss",
+        datetime(2025, 10, 17, 7, 0, tzinfo=UTC),
+    )
+    assert article.authors == ("Kari Nordmann", "Per Lie")
+
+
+def test_a_comments_own_parts_matched_as_a_section_do_not_repeat_it() -> None:
+    """Failure mode 10: every `div.comentario` spells "comentario", so the first one and its reply were
+    also read as a section of their own, and the first two comments came twice. A section inside one
+    already read is read no more: four comments, once each, with their authors."""
+    html = (PAGES / "comments-es-hace-dias-avatar-responder.html").read_text(encoding="utf-8")
+    url = "https://www.diariodelvalle.es/sociedad/2025/05/08/nueva-linea-autobus-14-hospital-barrios-norte-112233.html"
+    article = extract_article(html, url, fetched_at=datetime(2025, 5, 14, 7, 0, tzinfo=UTC))
+    assert [c.author for c in article.comments] == ["Manuel García", "Rosa M.", "vecino_florida", "Javier Ruiz"]

@@ -136,6 +136,8 @@ _NOISE_TOKENS = frozenset(
         # related, share, footer, sidebar in other newsrooms' words
         *("souvisejici", "relacionadas", "relacionados", "correlati", "verwandte", "gerelateerd"),
         *("relaterade", "powiazane", "sdilet", "sdileni", "paticka", "postranni", "fusszeile", "stopka"),
+        # an author's bio under a column, a "tip us" box, a row of tags
+        *("bio", "feedback", "tagging"),
         # a photo's caption
         *("didascalia", "bildunterschrift", "bildtext", "leyenda", "legenda", "bijschrift", "popisek", "kuvateksti"),
     ]
@@ -155,7 +157,8 @@ _BOILERPLATE = FastCI(
         r"écrire un commentaire|laisser un commentaire|deja un comentario|lascia un commento|"
         r"\(?noch keine bewertungen\)?|info zur bewertung|"
         r"loading comments\W*|kommentare (?:werden geladen|laden)\W*|chargement des commentaires\W*|"
-        r"(?:affichages|hits|visite|visualizzazioni|views)\s*:\s*\d[\d.,]*|"
+        r"(?:affichages|hits|visite|visualizzazioni|views|vues|просмотров|переглядів|wyświetleń|zobrazení|"
+        r"visualizações|visualizaciones|megtekintés|görüntülenme)\s*:\s*\d[\d.,\s\u00a0\u202f]*|"
         r"(?:kategorie|kategorien|category|categories|catégorie|categoría|categoria|tags|topics?|themen|thèmes|"
         r"temas|argomenti|tematy|"
         r"schlagwörter|schlagworte|stichwörter)\s*:.{0,200}|"
@@ -499,6 +502,8 @@ def _with_siblings(top: LexborNode, top_score: float, scores: dict[int, list[Any
         if not sibling.is_element_node:
             continue
         entry = scores.get(sibling.mem_id)
+        if _noise_named(_names(sibling)):
+            continue  # the author's bio, a share bar, a tip box beside the text: named as what they are
         if (
             entry is not None
             and entry[1] >= threshold
@@ -614,12 +619,22 @@ def _in_sentence(node: LexborNode) -> bool:
     return False
 
 
+_SENTENCE_AFTER_BYLINE = 8  # words besides the names that make a line with a byline in it a paragraph
+
+
 def _is_byline(line: str, authors: tuple[str, ...]) -> bool:
     """A short line naming an author, unless it opens with the name and a colon: an interview's first
     question or answer ("Nikolai Huke: Wo sind Sie ...?"), the name a speaker's label."""
     if len(line) >= 200 or len(line.split()) >= 25:
         return False
-    return any(name in line and not line.startswith(name + ":") for name in authors)
+    named = [name for name in authors if name in line and not line.startswith(name + ":")]
+    if not named:
+        return False
+    rest = line
+    for name in named:
+        rest = rest.replace(name, " ")
+    # "[Hanbit Ilbo Kim Min-su reporter] Seoul started ... ." : the byline opens the first paragraph
+    return not (len(rest.split()) >= _SENTENCE_AFTER_BYLINE and rest.rstrip()[-1:] in ".!?。")
 
 
 _DATELINE_WORDS = 8

@@ -49,6 +49,8 @@ _ARCHIVE_LINK = (
     "a[href*='/penulis/'], a[href*='/forfatter/'], a[href*='/journalister/'], a[href*='/toimittajat/']"
 )
 _ARCHIVE_LINK_NEAR = 1
+_SLOT_MAX = 80  # a list item of an author list: a name and a role
+_PHOTOGRAPHER = re.compile(r"\b(?:fotograf\w*|photograph\w*|photos?|fotos?|bilder|kuvaaja)\b", re.IGNORECASE)
 _ARCHIVE_RULE = "a[href*=/author/]"  # the rule's name in `sources`: the whole union says less
 _BYLINE_CSS = (
     "[itemprop=author] [itemprop=name]",
@@ -385,16 +387,36 @@ def _with_cosigners(
 ) -> tuple[str, ...]:
     """The names of a byline's other author elements beside this one ("<span class=author>Jane Doe</span>
     and <span class=author>John Roe</span>"): one byline, several matches of the same markup."""
-    parent = node.parent
+    slot = _slot(node)
+    parent = slot.parent
     if parent is None:
         return names
     more = list(names)
     for other in candidates:
-        if other.mem_id != node.mem_id and other.parent is not None and other.parent.mem_id == parent.mem_id:
-            text = clean_text(other.text(separator=" "))
-            if text and len(text) <= 120:
-                more.extend(clean_authors(text, exclude))
+        if other.mem_id == node.mem_id:
+            continue
+        other_slot = _slot(other)
+        if other_slot.parent is None or other_slot.parent.mem_id != parent.mem_id:
+            continue
+        if other_slot is not other and _PHOTOGRAPHER.search(clean_text(other_slot.text(separator=" "))):
+            continue  # "Ola Hansen · Fotograf": the pictures' credit, not the story's author
+        text = clean_text(other.text(separator=" "))
+        if text and len(text) <= 120:
+            more.extend(clean_authors(text, exclude))
     return tuple(dict.fromkeys(more))
+
+
+def _slot(node: LexborNode) -> LexborNode:
+    """The list item a byline name sits in (a list of authors, each with picture and role), else the
+    name; an item with more to say than a name and a role is a story's teaser, not an author's slot."""
+    at = node.parent
+    for _ in range(3):
+        if at is None:
+            break
+        if at.tag == "li":
+            return at if len(clean_text(at.text(separator=" "))) <= _SLOT_MAX else node
+        at = at.parent
+    return node
 
 
 def _label_anywhere(doc: Doc, exclude: list[str]) -> tuple[tuple[str, ...], str] | None:

@@ -222,7 +222,10 @@ def read_threads(sections: list[Section], lang: str | None, now: datetime) -> tu
     comments: list[Comment] = []
     taken: list[LexborNode] = []
     seen: set[int] = set()
-    for section, announced, following in sections:
+    held: set[int] = set()  # the sections taken and the items read: what lies inside them is read already
+    for section, announced, following in _outermost_first(sections):
+        if _inside(section, held):
+            continue  # a comment's own parts, matched as a section of their own ("div.comentario")
         # a heading stands for the comments that follow it, in a column that also holds the article
         run = following or run_of_items(section)
         items = [item for item in run if item.mem_id not in seen]
@@ -248,7 +251,29 @@ def read_threads(sections: list[Section], lang: str | None, now: datetime) -> tu
         if counted or 2 * sum(c.published is not None for c in found) > len(found):
             comments.extend(found)
             taken.extend([section, *items] if following else [section])
+            held.update([section.mem_id, *ids])
     return comments, taken
+
+
+def _depth(node: LexborNode) -> int:
+    depth, at = 0, node.parent
+    while at is not None:
+        depth, at = depth + 1, at.parent
+    return depth
+
+
+def _outermost_first(sections: list[Section]) -> list[Section]:
+    """Sections that hold others come first (a stable sort: same depth keeps page order)."""
+    return sorted(sections, key=lambda s: _depth(s.node))
+
+
+def _inside(node: LexborNode, held: set[int]) -> bool:
+    at = node.parent
+    while at is not None:
+        if at.mem_id in held:
+            return True
+        at = at.parent
+    return False
 
 
 def _text(item: LexborNode, ids: set[int]) -> str:
