@@ -1608,3 +1608,14 @@ def test_a_comments_own_parts_matched_as_a_section_do_not_repeat_it() -> None:
     url = "https://www.diariodelvalle.es/sociedad/2025/05/08/nueva-linea-autobus-14-hospital-barrios-norte-112233.html"
     article = extract_article(html, url, fetched_at=datetime(2025, 5, 14, 7, 0, tzinfo=UTC))
     assert [c.author for c in article.comments] == ["Manuel García", "Rosa M.", "vecino_florida", "Javier Ruiz"]
+
+
+def test_a_bold_label_over_another_storys_headline_is_a_cross_reference() -> None:
+    """Failure mode 4: between two paragraphs, "<strong>İLGİLİ HABER</strong> <a>Çiğli tramvayına yeni
+    duraklar ekleniyor</a>" points to another story, with no colon after its label; the paragraphs
+    around it stay."""
+    html = (PAGES / "date-tr-guncelleme-before-giris.html").read_text(encoding="utf-8")
+    url = "https://www.gundemhaber.com.tr/yerel/izmir-metro-narlidere-uzatma-ihale-tarihi-haber-551234"
+    body = extract_article(html, url, fetched_at=datetime(2025, 12, 7, 7, 0, tzinfo=UTC)).body
+    assert "İLGİLİ HABER" not in body and "Çiğli tramvayına" not in body
+    assert "Büyükşehir Belediye Başkanı, hattın tamamlanmasıyla" in body

@@ -588,7 +588,14 @@ def _cross_reference(node: LexborNode, link: LexborNode) -> bool:
     if len(linked) < 15 or not text.endswith(linked):
         return False
     label = text[: len(text) - len(linked)].strip()
-    return label.endswith(":") and 0 < len(label.split()) <= 3
+    if not 0 < len(label.split()) <= 3:
+        return False
+    if label.endswith(":"):
+        return True
+    # a bold label with no colon over another story's headline: "<strong>İLGİLİ HABER</strong> <a>…</a>"
+    # (not a fact box's "<b>Entwickler</b> <a>Blue Byte Software</a>")
+    bold = node.css_first("strong, b")
+    return bold is not None and clean_text(bold.text(deep=True)) == label and len(linked.split()) >= 4
 
 
 @lru_cache(maxsize=4096)
