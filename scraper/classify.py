@@ -183,13 +183,22 @@ def _meta(tree: LexborHTMLParser, name: str) -> str:
     return (node.attributes.get("content") or "").strip().lower() if node is not None else ""
 
 
+# Chinese and Japanese write no spaces between words: their characters are counted, about two a word
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CJK_PER_WORD = 2
+
+
 def _words(text: str) -> int:
-    return len(text.split())
+    n = len(text.split())
+    return n if text.isascii() else n + len(_CJK.findall(text)) // _CJK_PER_WORD
 
 
 def _words_to(text: str, limit: int) -> int:
     """`_words(text)` when it is at most `limit`, else `limit + 1`: a long body is not split to its end."""
-    return len(text.split(maxsplit=limit))
+    n = len(text.split(maxsplit=limit))
+    if text.isascii():
+        return n
+    return min(limit + 1, n + len(_CJK.findall(text, 0, 4 * limit * _CJK_PER_WORD)) // _CJK_PER_WORD)
 
 
 def _dominant(body: LexborNode) -> bool:
