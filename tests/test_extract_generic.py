@@ -1619,3 +1619,61 @@ def test_a_bold_label_over_another_storys_headline_is_a_cross_reference() -> Non
     body = extract_article(html, url, fetched_at=datetime(2025, 12, 7, 7, 0, tzinfo=UTC)).body
     assert "İLGİLİ HABER" not in body and "Çiğli tramvayına" not in body
     assert "Büyükşehir Belediye Başkanı, hattın tamamlanmasıyla" in body
+
+
+# blocks beside the text that are not it: (page, url, fetched, kept, left out)
+_WIDGETS = [
+    (
+        "en-us-date-poll.html",
+        "https://www.tricountyledger.com/news/education/school-board-approves-budget-property-taxes",
+        "2025-03-07T15:00:00-05:00",
+        "The Harmon County school board voted 5-2 Tuesday night",
+        ("Reader poll", "Do you support the school budget increase?", "votes so far"),  # div.poll-widget
+    ),
+    (
+        "de-at-jaenner-podcast.html",
+        "https://www.salzach-nachrichten.at/oesterreich/chronik/gletscherschwund-pasterze-rekord-171234567",
+        "2025-01-25T09:00:00+01:00",
+        "Die Pasterze am Fuß des Großglockners hat im Jahr 2024",
+        ("Jetzt reinhören", "Klimafragen", "Abonnieren auf"),  # a podcast embed around its player
+    ),
+    (
+        "pt-br-ha-horas-gallery.html",
+        "https://portalcerrado.com.br/goias/noticia/chuva-de-granizo-atinge-goiania-derruba-arvores-e-deixa-bairros-sem-energia.ghtml",
+        "2025-10-14T21:30:00-03:00",
+        "Uma chuva de granizo atingiu Goiânia na tarde desta terça-feira",
+        ("2 fotos",),  # a gallery's size
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "url", "fetched", "kept", "left_out"), _WIDGETS, ids=[r[0] for r in _WIDGETS])
+def test_a_poll_a_podcast_embed_and_a_gallerys_size_are_not_text(
+    name: str, url: str, fetched: str, kept: str, left_out: tuple[str, ...]
+) -> None:
+    """Failure mode 4: a reader poll's question and vote count, a podcast embed's title and
+    "Jetzt reinhören", a gallery's "2 fotos" between the paragraphs."""
+    html = (PAGES / name).read_text(encoding="utf-8")
+    body = extract_article(html, url, fetched_at=datetime.fromisoformat(fetched)).body
+    assert kept in body
+    for widget in left_out:
+        assert widget not in body
+
+
+def test_a_date_in_the_next_story_after_the_article_does_not_date_it() -> None:
+    """Failure mode 7: the story's own `<time>` says "2 hours ago" (its datetime attribute has the
+    day), and after the article an "Up next" story prints "21 September 2025". The written-out date
+    below the headline is looked for within the headline's own `<article>`, not in the next one."""
+    html = (PAGES / "en-au-ago-upnext-comments.html").read_text(encoding="utf-8")
+    url = "https://www.harbourcitytimes.com.au/national/nsw/a-joke-residents-fume-as-light-rail-extension-delayed-to-2029-20250922-p5mx1a.html"
+    article = extract_article(html, url, fetched_at=datetime(2025, 9, 25, 0, 0, tzinfo=UTC))
+    assert (article.published or "")[:10] == "2025-09-22"
+
+
+def test_a_headline_set_in_capitals_takes_the_spelling_of_the_title_that_repeats_it() -> None:
+    """Failure mode 2: the h1's text is in capitals ("PENSIONER, 87, SCARES OFF BURGLARS ..."), and
+    og:title and `<title>` say the same words in sentence case: the archive keeps those."""
+    html = (PAGES / "en-gb-allcaps-pullquote.html").read_text(encoding="utf-8")
+    url = "https://www.tynesideeveningpost.co.uk/news/local-news/pensioner-87-scares-off-burglars-31245678"
+    article = extract_article(html, url, fetched_at=datetime(2025, 4, 6, 11, 0, tzinfo=UTC))
+    assert article.title == "Pensioner, 87, scares off burglars with her walking stick"

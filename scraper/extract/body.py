@@ -138,6 +138,9 @@ _NOISE_TOKENS = frozenset(
         *("relaterade", "powiazane", "sdilet", "sdileni", "paticka", "postranni", "fusszeile", "stopka"),
         # an author's bio under a column, a "tip us" box, a row of tags
         *("bio", "feedback", "tagging"),
+        # a reader poll, a gallery's counter and links, an audio or podcast embed, a pull quote
+        *("poll", "survey", "quiz", "umfrage", "sondage", "encuesta", "sondaggio", "ankieta", "peiling"),
+        *("counter", "podcast", "pullquote"),
         # a photo's caption
         *("didascalia", "bildunterschrift", "bildtext", "leyenda", "legenda", "bijschrift", "popisek", "kuvateksti"),
     ]
@@ -171,7 +174,9 @@ _BOILERPLATE = FastCI(
         r"titelbild|beitragsbild|"
         # a caption or photo that ends with its credit ("Marco Odermatt, Ski-Star. © AFP / M. BERTORELLO")
         r".{0,200}(?:©|\(c\)) ?[^©.!?]{1,60}|"
-        r"(?:warning|notice|deprecated|fatal error): .{0,300})$",
+        r"(?:warning|notice|deprecated|fatal error): .{0,300}|"
+        # a gallery's size: "14 Bilder", "2 fotos" ("1 / 6" may be a table's figure)
+        r"\d{1,3}\s+(?:fotos?|photos?|bilder|immagini|imágenes|images|zdjęć|zdjęcia))$",
         re.IGNORECASE,
     )
 )
@@ -696,3 +701,4 @@ def render_body(nodes: list[LexborNode], title: str | None = None, authors: tupl
             continue
         blocks.append(line)
     return "\n\n".join(blocks)
+

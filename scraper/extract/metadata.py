@@ -60,6 +60,8 @@ class Doc:
         total = len(parts[0])
         current: LexborNode | None = node
         while current is not None and current.tag not in ("body", "html") and total < limit:
+            if current.tag == "article" and current.mem_id != node.mem_id and total >= _OWN_ARTICLE_MIN:
+                break  # what follows the headline's own article is another story's ("Up next")
             sibling = current.next
             while sibling is not None and total < limit:
                 if sibling.is_element_node or sibling.tag == "-text":
@@ -84,6 +86,9 @@ class Doc:
                 if value:
                     return value, f"meta:{key}"
         return None
+
+
+_OWN_ARTICLE_MIN = 200  # an <article> holding little more than its headline is a header, not the story
 
 
 def _squash(text: str) -> str:

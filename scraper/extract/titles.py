@@ -201,6 +201,15 @@ def _heading_parts(node: LexborNode) -> list[str]:
     return [p for p in parts if 2 <= len(p) <= 300]
 
 
+def _cased(part: str, texts: list[str]) -> str:
+    """An h1 set in capitals ("PENSIONER, 87, SCARES OFF BURGLARS") as a metadata title that repeats it
+    spells it: the stylesheet's capitals are not the headline's."""
+    if not part.isupper():
+        return part
+    key = _key(part)
+    return next((t for t in texts if _key(t) == key and not t.isupper()), part)
+
+
 def _whole(parts: list[str], keys: set[str]) -> str | None:
     """A sentence broken over lines (`<br>`) that a metadata title repeats whole: one headline set on
     two lines.  Each later line goes on in lower case; a capital opens a headline under its kicker
@@ -287,7 +296,7 @@ def find_title(doc: Doc) -> Found:
             return whole, "h1"
         for part in parts:
             if len(_key(part)) >= 4 and _key(part) in keys and not _site_like(part, doc):
-                return part, "h1"
+                return _cased(part, texts), "h1"
     for parts in h1s:
         picked = _pick(parts, texts, doc)
         if picked:
