@@ -701,4 +701,3 @@ def render_body(nodes: list[LexborNode], title: str | None = None, authors: tupl
             continue
         blocks.append(line)
     return "\n\n".join(blocks)
-
