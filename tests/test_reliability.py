@@ -205,6 +205,9 @@ def test_sigterm_stops_a_crawl_like_ctrl_c_and_closes_its_round(
     assert "interrupted: run the same command again to resume" in err and "Traceback" not in err
     last = _status_of_last_run(config_dir, db_path)
     assert last["status"] == "interrupted" and last["finished"]
+    # the round is closed with what it did, not with zeros
+    logged = rows(db_path, "SELECT count(*) FROM fetches")[0][0]
+    assert 0 < int(last["fetched"]) <= logged  # type: ignore[call-overload]
     assert faults.archive_problems(db_path) == faults.WHOLE
 
 

@@ -927,10 +927,12 @@ def crawl(
                 from ..workers.coordinator import distributed_crawl
 
                 BrokerConfig.from_settings(config.settings, broker_url)
-                job = distributed_crawl(config, mine, db_path, broker_url, options=options, report=bar.report)
+                job = distributed_crawl(
+                    config, mine, db_path, broker_url, options=options, report=bar.report, counts=run.counts
+                )
             else:
-                job = run_crawl(config, mine, db_path, options=options, report=bar.report)
-            run.counts = asyncio.run(job)
+                job = run_crawl(config, mine, db_path, options=options, report=bar.report, counts=run.counts)
+            run.counts.update(asyncio.run(job))  # filled as it goes: a Ctrl-C's round closes with its counts
     except KeyboardInterrupt:
         echo("interrupted: run the same command again to resume", err=True)
         sys.exit(143 if terminated else 130)

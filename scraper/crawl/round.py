@@ -326,12 +326,20 @@ class SiteRound:
 
 
 def start_writer(
-    config: Config, sites: list[Site], db_path: Path | str, report: Callable[[Event], None] | None
+    config: Config,
+    sites: list[Site],
+    db_path: Path | str,
+    report: Callable[[Event], None] | None,
+    counts: dict[str, Counts] | None = None,
 ) -> Writer:
-    """The round's archive writer, started, with the schema made first (before two connections race to)."""
+    """The round's archive writer, started, with the schema made first (before two connections race to).
+    `counts`, the caller's, is kept up to date as results are written: an interrupted round, which
+    returns nothing, has still counted what it did."""
     with Archive(db_path):
         pass
     writer = Writer(db_path, config, report)
+    if counts is not None:
+        writer.counts = counts
     for site in sites:
         writer.register(site)
     return writer.start()
@@ -346,15 +354,17 @@ async def crawl(
     report: Callable[[Event], None] | None = None,
     stop: asyncio.Event | None = None,
     robots: RobotsCache | None = None,
+    counts: dict[str, Counts] | None = None,
 ) -> dict[str, Counts]:
     """One round over `sites` (concurrently, one global concurrency limit); counts per site.
 
     `robots`, kept by a caller that runs round after round (the daemon), spares each round asking
-    every host for its robots.txt again before `crawl.robots_refresh`."""
+    every host for its robots.txt again before `crawl.robots_refresh`; `counts` is filled as the
+    round goes (see `start_writer`)."""
     sites = list(sites)
     options = options or CrawlOptions()
     stop = stop or asyncio.Event()
-    writer = start_writer(config, sites, db_path, report)
+    writer = start_writer(config, sites, db_path, report, counts)
     global_slots = asyncio.Semaphore(config.settings.get("crawl.concurrency"))
     processes = config.settings.get("crawl.extract_processes")
     extract = Extractor(processes)

@@ -385,6 +385,7 @@ async def distributed_crawl(
     options: CrawlOptions | None = None,
     report: Callable[[Event], None] | None = None,
     stop: asyncio.Event | None = None,
+    counts: dict[str, Counts] | None = None,
 ) -> dict[str, Counts]:
     """`scraper.crawl.round.crawl` with the host workers on other processes or machines; counts per site."""
     sites = list(sites)
@@ -393,7 +394,7 @@ async def distributed_crawl(
     cfg = BrokerConfig.from_settings(config.settings, broker_url)
     broker = make_broker(cfg)
     redis = cfg.redis()
-    writer = start_writer(config, sites, db_path, report)
+    writer = start_writer(config, sites, db_path, report, counts)
     hub = Hub(cfg, redis, broker.get_actor("crawl_host"), writer, config)
     rounds: list[SiteRound] = []
     try:
