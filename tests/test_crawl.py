@@ -426,3 +426,23 @@ def test_links_of_a_result_made_before_the_cursor_are_still_due_in_this_round(db
     with Archive(db_path) as archive:
         due = Frontier(archive).due(site.name, time.time() + 1, cursor, 10)
     assert [t.url for t in due] == [found.url]
+
+
+def test_a_start_url_another_site_already_crawls_is_named_not_skipped_in_silence(
+    server: LocalServer, db_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A URL belongs to one site. A second site file whose start URL the first site's crawl already
+    found ran rounds that did nothing and said "ok"; the round now says whose the URL is."""
+    import logging
+
+    gen = SyntheticSite(n=10, per_page=5)
+    base = mount(server, gen)
+    section = base + "/section/politics/"
+    first, second = make_site(base), make_site(base, name="politics", start_urls=(section,))
+    config = replace(make_config(), sites=(first, second))  # both site files are there
+    run(config, first, db_path, max_depth=1, robots_sitemaps=False)
+    assert rows(db_path, f"SELECT site FROM frontier WHERE url='{section}'") == [("synth",)]
+    with caplog.at_level(logging.WARNING, logger="scraper.crawl"):
+        run(config, second, db_path, robots_sitemaps=False)
+    said = [r.getMessage() for r in caplog.records if "already crawled as site" in r.getMessage()]
+    assert said == [f"site politics: {section} is already crawled as site synth; it is fetched in that site's rounds"]

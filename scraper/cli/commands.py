@@ -860,7 +860,11 @@ def changes(
 @click.argument("target", required=False)
 @db_option
 @config_option
-@click.option("--max-pages", type=click.IntRange(min=1), help="Requests per site and round at most.")
+@click.option(
+    "--max-pages",
+    type=click.IntRange(min=1),
+    help="Pages (listings, feeds, sitemaps, articles) per site and round at most; robots.txt comes on top.",
+)
 @click.option("--depth", type=click.IntRange(min=0), help="Listing-page hops from the start URL.")
 @click.option("--sitemap", is_flag=True, help="Also discover from robots.txt Sitemap: lines (or /sitemap.xml).")
 @click.option("--all", "recheck_all", is_flag=True, help="Re-check every known URL now, not only those due.")

@@ -110,6 +110,18 @@ class Frontier:
                     taken += len(urls)
         return taken
 
+    def owned_elsewhere(self, site: str, urls: list[str]) -> dict[str, str]:
+        """Which of `urls` the frontier holds for another site (a URL belongs to one site): url -> site."""
+        found: dict[str, str] = {}
+        for i in range(0, len(urls), 500):
+            chunk = urls[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(
+                f"SELECT url, site FROM frontier WHERE site != ? AND url IN ({marks})", (site, *chunk)
+            )
+            found.update(dict(rows.fetchall()))
+        return found
+
     def seed(self, site: str, links: Iterable[Link], now: float) -> None:
         """Start URLs, configured feeds and sitemaps: due now at the start of every round.
 

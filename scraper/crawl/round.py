@@ -194,6 +194,11 @@ class SiteRound:
                 found += [Link(u, PageKind.SITEMAP, 0, evidence=Evidence.MARKUP) for u in urls]
             await self.writer.seed(site.name, found, discovered=True, round_start=round_start)
         await self.writer.flush()
+        for url, other in self.reader.owned_elsewhere(site.name, [link.url for link in seeds]).items():
+            # a URL belongs to one site: this round would skip it and say nothing, and the user wonders why
+            log.warning(
+                "site %s: %s is already crawled as site %s; it is fetched in that site's rounds", site.name, url, other
+            )
 
     async def _dispatch(self) -> None:
         """Discovery pages before articles (they widen the frontier cheaply), each in keyset order."""
