@@ -111,7 +111,9 @@ def test_a_daemon_with_a_missing_named_config_folder_does_not_start(archive: Pat
     ("args", "hint"),
     [
         (["crawl", "www.lemonde.fr"], "did you mean https://www.lemonde.fr?"),
-        (["fetch", "127.0.0.1:8765/x"], "did you mean https://127.0.0.1:8765/x?"),
+        # an address in numbers or this machine's name: a test server, seldom https
+        (["fetch", "127.0.0.1:8765/x"], "did you mean http://127.0.0.1:8765/x?"),
+        (["fetch", "localhost:8000/x"], "did you mean http://localhost:8000/x?"),
         (["fetch", "www.lemonde.fr/politique/a.html"], "did you mean https://www.lemonde.fr/politique/a.html?"),
         (["extract", "example.com/post"], "did you mean https://example.com/post?"),
         (["history", "www.x.fr/a"], "did you mean https://www.x.fr/a?"),

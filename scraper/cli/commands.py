@@ -66,8 +66,22 @@ def check_url(value: str, param_hint: str) -> str:
     if sep and (close := difflib.get_close_matches(scheme.lower(), ["http", "https"], n=1)):
         raise click.BadParameter(f"{value!r}: did you mean {close[0]}://{rest}?", param_hint=param_hint)
     if _HOSTLIKE.match(value):
-        raise click.BadParameter(f"{value!r} has no scheme; did you mean https://{value}?", param_hint=param_hint)
+        # a site is https nowadays; a test server on this machine or an address typed as numbers seldom is
+        host = urlsplit(f"//{value}").hostname or ""
+        local = host == "localhost" or host.endswith(".localhost") or _is_ip(host)
+        guess = "http" if local else "https"
+        raise click.BadParameter(f"{value!r} has no scheme; did you mean {guess}://{value}?", param_hint=param_hint)
     raise click.BadParameter(f"{value!r} is not an http(s) URL", param_hint=param_hint)
+
+
+def _is_ip(host: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def url_argument(func: Any) -> Any:
