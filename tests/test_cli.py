@@ -131,9 +131,12 @@ def test_wordpress_threaded_comments_and_removal(server: LocalServer, db_path: P
     li_start = WORDPRESS.rindex("<li", 0, start)
     li_end = WORDPRESS.index("</li>", start) + len("</li>")
     serve(server, "/2024/03/12/vendanges-precoces-bordelais/", WORDPRESS[:li_start] + WORDPRESS[li_end:])
-    assert fetch_json(url, db_path, config_dir)["archive"]["status"] == "unchanged"
+    said = run("fetch", url, "--db", str(db_path), "--config", str(config_dir))
+    assert said.exit_code == 0 and "unchanged · version 1 · 1 comment removed from the page" in said.output
     assert rows(db_path, "SELECT key FROM comments WHERE removed_at IS NOT NULL") == [(gone,)]
     assert rows(db_path, "SELECT count(*) FROM comments") == [(len(comments),)]
+    again = fetch_json(url, db_path, config_dir)["archive"]  # nothing more removed: nothing said
+    assert again["status"] == "unchanged" and "removed_comments" not in again
 
 
 def test_windows_1252_page_decodes_right(server: LocalServer, db_path: Path, config_dir: Path) -> None:

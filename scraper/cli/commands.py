@@ -260,6 +260,8 @@ def fetch(
     shown: dict[str, Any] = {"status": result.status, "version": result.version}
     if result.kind == VersionKind.REEXTRACT:  # the page is as before: our extraction of it changed
         shown["kind"] = "reextract"
+    if result.removed_comments:  # comments are kept beside the versions: their removal adds none
+        shown["removed_comments"] = result.removed_comments
     _show_article(article.to_dict(), shown, as_json)
 
 
@@ -282,7 +284,9 @@ def _show_article(data: dict[str, Any], archive: dict[str, Any] | None, as_json:
         return
     if archive:
         again = " (re-extraction: the page is as before, its extraction changed)" if archive.get("kind") else ""
-        secho(f"{archive['status']} · version {archive['version']}{again}", bold=True)
+        removed = archive.get("removed_comments", 0)
+        gone = f" · {removed} comment{'s' if removed > 1 else ''} removed from the page" if removed else ""
+        secho(f"{archive['status']} · version {archive['version']}{again}{gone}", bold=True)
     words = len(data["body"].split())
     canonical = data["canonical_url"]
     rows = [
