@@ -214,6 +214,10 @@ def test_fetch_json_prints_one_object_when_it_fails(
     assert data["url"] == url and data["outcome"] == outcome and reason in data["error"] and data["archive"] is None
     assert len(result.stderr.strip().splitlines()) == 1
     assert (url, outcome) in rows(db_path, "SELECT url, outcome FROM fetches")
+    # asked for later, the URL is not archived, and what became of it is said
+    said = run("history", url, "--db", str(db_path))
+    assert said.exit_code == 1 and f"{url} is not in the archive" in said.output
+    assert f": {outcome}: " in said.output and reason in said.output, said.output
 
 
 def test_connection_refused_exits_1(db_path: Path, config_dir: Path) -> None:

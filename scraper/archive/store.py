@@ -533,6 +533,13 @@ class Archive:
                 return int(row[0]), int(row[1] or 0), str(row[2] or "")
         return None
 
+    def last_fetch(self, url: str) -> tuple[str, str, int | None, str | None] | None:
+        """(fetched at, outcome, HTTP status, error) of the last request for `url`, archived or not."""
+        row = self.conn.execute(
+            "SELECT fetched_at, outcome, status, error FROM fetches WHERE url=? ORDER BY id DESC LIMIT 1", (url,)
+        ).fetchone()
+        return (str(row[0]), str(row[1]), row[2], row[3]) if row is not None else None
+
     def redirected_to(self, url: str) -> str | None:
         """Where the last fetch of `url` that was redirected ended."""
         row = self.conn.execute(

@@ -74,6 +74,17 @@ def check_url(value: str, param_hint: str) -> str:
     raise click.BadParameter(f"{value!r} is not an http(s) URL", param_hint=param_hint)
 
 
+def _not_archived(archive: Archive, url: str, db_path: Path) -> str:
+    """ "URL is not in the archive", and what became of it when it was fetched: a 404, not an article."""
+    said = f"{url} is not in the archive {db_path}"
+    last = archive.last_fetch(url)
+    if last is None:
+        return said
+    at, outcome, status, error = last
+    why = error or (f"HTTP {status}" if status else "")
+    return f"{said} (fetched {at}: {outcome}{': ' + why if why else ''})"
+
+
 def _is_ip(host: str) -> bool:
     import ipaddress
 
@@ -321,12 +332,12 @@ def history(url: str, db_path: Path, as_json: bool) -> None:
     reextract, import) and what changed (words added and removed, sentences, headline)."""
     with read_archive(db_path) as archive:
         versions = archive.versions(url)
-        article = archive.find_article(url) if versions else None
+        if not versions:
+            raise click.ClickException(_not_archived(archive, url, db_path))
+        article = archive.find_article(url)
         moved_to = None
         if article is not None and article["state"] == ArticleState.MOVED:
             moved_to = archive.redirected_to(article["url"]) or archive.redirected_to(url)
-    if not versions:
-        raise click.ClickException(f"{url} is not in the archive {db_path}")
     if as_json:
         emit_json([v.summary() for v in versions])
         return
@@ -363,8 +374,8 @@ def diff(url: str, db_path: Path, as_json: bool, from_version: int | None, to_ve
 
     with read_archive(db_path) as archive:
         versions = {v.version: v for v in archive.versions(url)}
-    if not versions:
-        raise click.ClickException(f"{url} is not in the archive {db_path}")
+        if not versions:
+            raise click.ClickException(_not_archived(archive, url, db_path))
     for flag, n in (("--from", from_version), ("--to", to_version)):
         if n is not None and n not in versions:  # 0 is a number asked for, not "the default"
             raise click.ClickException(f"{url} has no version {n} ({flag}; versions: 1–{max(versions)})")
@@ -582,7 +593,7 @@ def copies(url: str, db_path: Path, as_json: bool, max_distance: int) -> None:
     with read_archive(db_path) as archive:
         article = archive.find_article(url)
         if article is None:
-            raise click.ClickException(f"{url} is not in the archive {db_path}")
+            raise click.ClickException(_not_archived(archive, url, db_path))
         found = find_copies(archive.conn, article["id"], max_distance)
     if as_json:
         emit_json(
