@@ -1677,3 +1677,13 @@ def test_a_headline_set_in_capitals_takes_the_spelling_of_the_title_that_repeats
     url = "https://www.tynesideeveningpost.co.uk/news/local-news/pensioner-87-scares-off-burglars-31245678"
     article = extract_article(html, url, fetched_at=datetime(2025, 4, 6, 11, 0, tzinfo=UTC))
     assert article.title == "Pensioner, 87, scares off burglars with her walking stick"
+
+
+def test_a_name_set_right_and_bold_under_the_text_signs_it() -> None:
+    """Failure mode 6: a Vietnamese portal names no author in its metadata or byline; the story ends
+    with a paragraph that is only a name, bold and right-aligned ("<p style="text-align:right"><strong>
+    Minh Anh</strong></p>"), as many Vietnamese and Indonesian sites sign."""
+    html = (PAGES / "author-vi-trailing-bold-right.html").read_text(encoding="utf-8")
+    url = "https://vnthoisu.net/thoi-su/ha-noi-khoi-cong-doan-cuoi-duong-vanh-dai-4-4871234.html"
+    article = extract_article(html, url, fetched_at=datetime(2025, 3, 16, 2, 0, tzinfo=UTC))
+    assert article.authors == ("Minh Anh",)

@@ -379,7 +379,23 @@ def find_authors(doc: Doc) -> tuple[tuple[str, ...], str] | None:
         names = clean_authors(doc.ld.author_orgs, [*doc.site_names], structured=True)
         if names:
             return names, "jsonld:author"
-    return _label_anywhere(doc, exclude)
+    return _label_anywhere(doc, exclude) or _signature(doc, exclude)
+
+
+_SIGNED = "p[style*=right i] > strong, p[style*=right i] > b, p[align=right i] > strong, p[align=right i] > b"
+
+
+def _signature(doc: Doc, exclude: list[str]) -> tuple[tuple[str, ...], str] | None:
+    """A name set right and bold under the last paragraph, the whole paragraph (VnExpress and many
+    Vietnamese and Indonesian sites sign so): the last such one, when nothing else names an author."""
+    for node in reversed(doc.tree.css(_SIGNED)[-3:]):
+        paragraph = node.parent
+        if paragraph is None or clean_text(paragraph.text(separator=" ")) != clean_text(node.text(separator=" ")):
+            continue
+        names = clean_authors(clean_text(node.text(separator=" ")), exclude)
+        if len(names) == 1 and 2 <= len(names[0].split()) <= 4:
+            return names, "signature"
+    return None
 
 
 def _with_cosigners(
