@@ -806,6 +806,24 @@ def test_a_more_stories_heading_ends_the_article_and_its_chrome_lines_go(heading
 
 # each page: its URL, then (author, day, first words, index of the parent or None) per comment
 _COMMENT_FAMILIES = {
+    # a theme's "<cite>Carmen Ruiz</cite> <span class="says">dice:</span>" over the stamp: the verb is no name
+    "comments-says-verb-es.html": (
+        "https://www.cocinadelabuela.example.es/2025/03/receta-tortilla-de-patatas-jugosa/",
+        [
+            ("Carmen Ruiz", "2025-03-12", "Yo la hago sin cebolla", None),
+            ("Lucía Fernández", "2025-03-12", "Gracias Carmen", 0),
+            ("Pepe", "2025-03-15", "La hice ayer y salió", None),
+        ],
+    ),
+    # "3 Leserbeiträge" over div.beitrag items: no word of the page spells "comment"
+    "comments-leserbeitraege-de.html": (
+        "https://www.modellbahn-kurier.example.de/news/2025/03/maerklin-neuheiten-fruehjahr",
+        [
+            ("Bahner_Klaus", "2025-03-12", "Die 218 sieht toll aus", None),
+            ("Sabine W.", "2025-03-12", "549 Euro ist schon", None),
+            ("Z-Spur-Peter", "2025-03-14", "Endlich wieder was für die Spur Z", None),
+        ],
+    ),
     # div.kommentar-item with the name in .benutzer; the sidebar's "Letzte Kommentare" list of
     # li.kommentar links to comments under other stories is not this page's
     "comments-latest-comments-sidebar-de.html": (
@@ -943,6 +961,8 @@ _COMMENT_FAMILIES = {
 }
 # pages of comments written after NOW are read as fetched soon after they were written
 _FETCHED = {
+    "comments-says-verb-es.html": datetime(2025, 3, 20, 10, 0, tzinfo=UTC),
+    "comments-leserbeitraege-de.html": datetime(2025, 3, 17, 19, 0, tzinfo=UTC),
     "comments-latest-comments-sidebar-de.html": datetime(2025, 10, 16, 8, 0, tzinfo=UTC),
     "comments-dated-in-german-class-de.html": datetime(2025, 3, 8, 9, 0, tzinfo=UTC),
     "comments-leserreaktionen-de.html": datetime(2025, 3, 6, 9, 0, tzinfo=UTC),

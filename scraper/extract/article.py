@@ -52,6 +52,7 @@ _SHORT_BODY = 150
 # "eacti" reacties and réactions
 _COMMENT_HINTS = (
     *("omment", "oment", "disqus", "leserbrief", "jdgm-rev", "eacti", "eaktion", "talkback", "yorum", "hozzász"),
+    "eiträge",  # "3 Leserbeiträge"
     *("коммент", "коментар", "תגובות", "تعليق", "σχόλι", "コメント", "评论", "評論", "댓글"),
 )
 

@@ -47,7 +47,7 @@ _HEADING = re.compile(
     r"(?:\d+\s+)?(?:reader\s+|leser-?\s*)?(?:comments?|kommentare?|commentaires?|comentarios?|commenti|"
     r"komentarze|komentáře|reacties|réactions|reactions|reaktionen|responses|antworten|diskussion|discussion|"
     r"comentários|kommentarer|kommentit|yorumlar|hozzászólások|leserstimmen|lesermeinungen|talkbacks?|"
-    r"комментарии|коментарі|תגובות|تعليقات|σχόλια|コメント|评论|評論|댓글)"
+    r"комментарии|коментарі|תגובות|تعليقات|σχόλια|コメント|评论|評論|댓글|leserbeiträge|beiträge)"
     r"(?:\s*\(\d+\)|\s+\d+)?\s*:?",
     re.IGNORECASE,
 )
@@ -61,6 +61,12 @@ _HEADING_ON = re.compile(
 _HEADING_ON_MAX = 300
 # a label set beside a commenter's name: "Author", "Moderator", "Top fan"
 _NAME_CLASS = re.compile(r"author|name|user|autor|auteur|benutzer|nick", re.IGNORECASE)
+# the verb a theme sets after the commenter's name: "Carmen Ruiz dice:", "Jane says:", "X schrieb:"
+_SAYS = re.compile(
+    r"(?:says|said|wrote|dice|dijo|escribió|disse|escreveu|a dit|a écrit|schrieb|schreibt|scrive|ha scritto|"
+    r"zegt|schreef|skriver|skrev|napisał|napisała|napsal|napsala)\s*:?$",
+    re.IGNORECASE,
+)
 _BADGE = re.compile(r"badge|role|flair|label", re.IGNORECASE)
 # a forum topic's title over the posts that discuss the article: "Komentarze: <the headline>"
 _HEADING_TOPIC = re.compile(
@@ -321,11 +327,22 @@ def _inside_reply(node: LexborNode, item: LexborNode, ids: set[int]) -> bool:
     return False
 
 
+def _header_line(line: str, header: set[str]) -> bool:
+    """The line is made of the header's pieces ("Carmen Ruiz dice:": a name, and a verb of saying)."""
+    rest = line.strip(" :")
+    if rest in header:
+        return True
+    for piece in sorted((p for p in header if p), key=len, reverse=True):
+        rest = rest.replace(piece, " ")
+    rest = rest.strip(" :,·|-–")
+    return rest != line.strip(" :") and (not rest or bool(_SAYS.fullmatch(rest)))
+
+
 def _without_header(text: str, header: set[str]) -> str:
     """The comment without the name and stamp lines it opens with, where its block holds them too."""
     lines = text.split("\n")
     start = 0
-    while start < len(lines) and (not lines[start].strip() or lines[start].strip(" :") in header):
+    while start < len(lines) and (not lines[start].strip() or _header_line(lines[start], header)):
         start += 1
     rest = "\n".join(lines[start:]).strip()
     return rest or text
@@ -347,7 +364,8 @@ def _who_and_when(
             continue
         dated = any(ch.isdigit() for ch in own) or may_be_relative(own)
         if dated and (published := parse_date(own, lang, now)):
-            header = {*before, own.strip(" :")}
+            shown = clean_text(node.text(deep=True)).strip(" :")  # a <time>'s text, beside its datetime
+            header = {*before, own.strip(" :"), *([shown] if len(shown) <= _LEAF_MAX else [])}
             if not before:
                 # the stamp is its element's own text and the name a child ("<b>Ana</b> escribió el
                 # 11/03/2024"), or the name follows the stamp: read the pieces in reading order
@@ -358,8 +376,8 @@ def _who_and_when(
             who = named or before[-1]
             names = clean_authors(who, handles=True)
             return (names[0] if names else who[:_LEAF_MAX]), published, header
-        if before and _BADGE.search(attr(node, "class")):
-            continue  # "Claire <span class=badge>Autrice</span> <date>": the name is before its badge
+        if before and (_BADGE.search(attr(node, "class")) or _SAYS.match(own)):
+            continue  # "Claire <span class=badge>Autrice</span>", "<cite>Carmen</cite> dice:": the name is before
         if _NAME_CLASS.search(attr(node, "class")):
             named = own.strip(" :")
         before.append(own.strip(" :"))
