@@ -156,11 +156,11 @@ _SMALL_PREFIX = re.compile(r"^(?:di|da|de|z|od)\s+(?=[A-ZÀ-ÝĆŁŚŻŹ])")
 # full-width punctuation of CJK bylines ("作者：李明", "文／山田太郎")
 _FULL_WIDTH = str.maketrans({"：": ":", "／": "/", "｜": "|", "，": ",", "、": ","})
 # a photographer's credit run on after the writer's name: "文/山田太郎 写真/佐藤花子", "Teksti X Kuvat Y"
+_PHOTO_WORDS = r"(?:写真|撮影|摄影|攝影|图片|圖片|kuvat?|fotó|fotók|foto|fotos|photos?|bilder?|φωτογραφί\w*|фото)"
 _CREDIT_TAIL = re.compile(
-    r"(?:(?:\s+|(?<=[\u3040-\u9fff]))(?:写真|撮影|摄影|攝影|图片|圖片|kuvat?|fotó|fotók|foto|fotos|photos?|bilder?|"
-    r"φωτογραφί\w*|фото)(?:\s*[:/]\s*|\s+(?=[^\W\d_]))|"
+    rf"(?:(?:\s+|(?<=[\u3040-\u9fff])){_PHOTO_WORDS}(?:\s*[:/]\s*|\s+(?=[^\W\d_]))|"
     # the credit alone: "Фото: Алексей Меринов" names the photographer
-    r"^\s*(?:写真|撮影|摄影|攝影|kuvat?|fotó|fotók|foto|fotos|photos?|bild|bilder|φωτογραφί\w*|фото)\s*[:/]\s*)\S.*$",
+    rf"^\s*{_PHOTO_WORDS}\s*[:/]\s*)\S.*$",
     re.IGNORECASE,
 )
 

@@ -389,10 +389,10 @@ def _signature(doc: Doc, exclude: list[str]) -> tuple[tuple[str, ...], str] | No
     """A name set right and bold under the last paragraph, the whole paragraph (VnExpress and many
     Vietnamese and Indonesian sites sign so): the last such one, when nothing else names an author."""
     for node in reversed(doc.tree.css(_SIGNED)[-3:]):
-        paragraph = node.parent
-        if paragraph is None or clean_text(paragraph.text(separator=" ")) != clean_text(node.text(separator=" ")):
+        paragraph, signed = node.parent, clean_text(node.text(separator=" "))
+        if paragraph is None or clean_text(paragraph.text(separator=" ")) != signed:
             continue
-        names = clean_authors(clean_text(node.text(separator=" ")), exclude)
+        names = clean_authors(signed, exclude)
         if len(names) == 1 and 2 <= len(names[0].split()) <= 4:
             return names, "signature"
     return None

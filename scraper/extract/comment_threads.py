@@ -47,7 +47,7 @@ _HEADING = re.compile(
     r"(?:\d+\s+)?(?:reader\s+|leser-?\s*)?(?:comments?|kommentare?|commentaires?|comentarios?|commenti|"
     r"komentarze|komentáře|reacties|réactions|reactions|reaktionen|responses|antworten|diskussion|discussion|"
     r"comentários|kommentarer|kommentit|yorumlar|hozzászólások|leserstimmen|lesermeinungen|talkbacks?|"
-    r"комментарии|коментарі|תגובות|تعليقات|σχόλια|コメント|评论|評論|댓글|leserbeiträge|beiträge)"
+    r"комментарии|коментарі|תגובות|تعليقات|σχόλια|コメント|评论|評論|댓글|beiträge)"
     r"(?:\s*\(\d+\)|\s+\d+)?\s*:?",
     re.IGNORECASE,
 )
@@ -59,7 +59,7 @@ _HEADING_ON = re.compile(
     re.IGNORECASE,
 )
 _HEADING_ON_MAX = 300
-# a label set beside a commenter's name: "Author", "Moderator", "Top fan"
+# the class of the piece of a comment's header that is its writer's name
 _NAME_CLASS = re.compile(r"author|name|user|autor|auteur|benutzer|nick", re.IGNORECASE)
 # the verb a theme sets after the commenter's name: "Carmen Ruiz dice:", "Jane says:", "X schrieb:"
 _SAYS = re.compile(
@@ -67,6 +67,7 @@ _SAYS = re.compile(
     r"zegt|schreef|skriver|skrev|napisał|napisała|napsal|napsala)\s*:?$",
     re.IGNORECASE,
 )
+# a label set beside a commenter's name: "Author", "Moderator", "Top fan"
 _BADGE = re.compile(r"badge|role|flair|label", re.IGNORECASE)
 # a forum topic's title over the posts that discuss the article: "Komentarze: <the headline>"
 _HEADING_TOPIC = re.compile(
@@ -327,12 +328,13 @@ def _inside_reply(node: LexborNode, item: LexborNode, ids: set[int]) -> bool:
     return False
 
 
-def _header_line(line: str, header: set[str]) -> bool:
-    """The line is made of the header's pieces ("Carmen Ruiz dice:": a name, and a verb of saying)."""
+def _header_line(line: str, header: set[str], pieces: list[str]) -> bool:
+    """The line is made of the header's `pieces`, longest first ("Carmen Ruiz dice:": a name, and a
+    verb of saying)."""
     rest = line.strip(" :")
     if rest in header:
         return True
-    for piece in sorted((p for p in header if p), key=len, reverse=True):
+    for piece in pieces:
         rest = rest.replace(piece, " ")
     rest = rest.strip(" :,·|-–")
     return rest != line.strip(" :") and (not rest or bool(_SAYS.fullmatch(rest)))
@@ -341,8 +343,9 @@ def _header_line(line: str, header: set[str]) -> bool:
 def _without_header(text: str, header: set[str]) -> str:
     """The comment without the name and stamp lines it opens with, where its block holds them too."""
     lines = text.split("\n")
+    pieces = sorted((p for p in header if p), key=len, reverse=True)
     start = 0
-    while start < len(lines) and (not lines[start].strip() or _header_line(lines[start], header)):
+    while start < len(lines) and (not lines[start].strip() or _header_line(lines[start], header, pieces)):
         start += 1
     rest = "\n".join(lines[start:]).strip()
     return rest or text

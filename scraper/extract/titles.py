@@ -221,9 +221,6 @@ def _whole(parts: list[str], keys: set[str]) -> str | None:
 
 
 def _pick(parts: list[str], metas: list[str], doc: Doc) -> str | None:
-    whole = _whole(parts, {_key(m) for m in metas})
-    if whole:
-        return whole
     for part in parts:
         if any(_related(part, m) for m in metas):
             return part
@@ -261,9 +258,8 @@ def heading_text(node: LexborNode, doc: Doc) -> str:
     """A heading chosen by a preset selector, without its kicker or dateline."""
     parts = [strip_site(p, doc, gentle=True) for p in _heading_parts(node)]
     metas = _metas(doc)
-    return _pick(parts, [v for v, _ in metas] + [strip_site(v, doc) for v, _ in metas], doc) or max(
-        parts, key=len, default=""
-    )
+    texts = [v for v, _ in metas] + [strip_site(v, doc) for v, _ in metas]
+    return _whole(parts, {_key(t) for t in texts}) or _pick(parts, texts, doc) or max(parts, key=len, default="")
 
 
 def _lone_headline(nodes: list[LexborNode], h1s: list[list[str]], doc: Doc) -> str | None:
