@@ -1707,3 +1707,13 @@ def test_a_name_set_right_and_bold_under_the_text_signs_it() -> None:
     url = "https://vnthoisu.net/thoi-su/ha-noi-khoi-cong-doan-cuoi-duong-vanh-dai-4-4871234.html"
     article = extract_article(html, url, fetched_at=datetime(2025, 3, 16, 2, 0, tzinfo=UTC))
     assert article.authors == ("Minh Anh",)
+
+
+def test_a_capitalised_heading_in_another_script_is_enough_to_look_for_comments() -> None:
+    """Failure mode 10: the only word on the page that says comments is the heading "Комментарии (4)"
+    (classes are "otzyv", a review): the cheap check of the raw HTML looked for "коммент" as written,
+    missed the capital, and the comments were never looked for."""
+    html = (PAGES / "comments-heading-only-ru.html").read_text(encoding="utf-8")
+    url = "https://gorod-novosti.ru/society/2025/02/12/remont-oktyabrskogo-mosta"
+    article = extract_article(html, url, fetched_at=datetime(2025, 2, 16, 9, 0, tzinfo=UTC))
+    assert [c.author for c in article.comments] == ["Сергей_К", "Марина", "Сергей_К", "Олег Н."]

@@ -50,10 +50,12 @@ _SHORT_BODY = 150
 # the words a comments heading is written in (`comment_threads._HEADING`) and comment systems' names:
 # "omment" spells comment, Kommentar and commentaire, "oment" comentario, komentarz and komentář,
 # "eacti" reacties and réactions
+# The raw HTML is searched as it is, so each word is cut after its first letter, which a heading
+# capitalises: "alkback" for Talkbacks, "оммент" for Комментарии, "χόλι" for Σχόλια.
 _COMMENT_HINTS = (
-    *("omment", "oment", "disqus", "leserbrief", "jdgm-rev", "eacti", "eaktion", "talkback", "yorum", "hozzász"),
+    *("omment", "oment", "disqus", "leserbrief", "jdgm-rev", "eacti", "eaktion", "alkback", "oruml", "ozzász"),
     "eiträge",  # "3 Leserbeiträge"
-    *("коммент", "коментар", "תגובות", "تعليق", "σχόλι", "コメント", "评论", "評論", "댓글"),
+    *("оммент", "оментар", "תגובות", "تعليق", "χόλι", "コメント", "评论", "評論", "댓글"),
 )
 
 
