@@ -26,6 +26,7 @@ from .urls import canonicalize
 
 __all__ = [
     "SETTINGS",
+    "BrokenSite",
     "CommentSelectors",
     "Config",
     "Selectors",
@@ -267,10 +268,19 @@ def _hosts(urls: tuple[str, ...]) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True, slots=True)
+class BrokenSite:
+    """A site file that did not load: `name` is what the file says, or its stem when it says nothing readable."""
+
+    name: str
+    error: ConfigError
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     settings: Settings = field(default_factory=Settings)
     sites: tuple[Site, ...] = ()
     root: Path | None = None
+    broken: tuple[BrokenSite, ...] = ()  # only with load_config(..., skip_broken=True)
 
     def site_for(self, url: str) -> Site | None:
         return next((s for s in self.sites if s.owns(url)), None)
@@ -782,8 +792,11 @@ def render_settings() -> str:
     return "\n".join(lines) + "\n"
 
 
-def load_config(root: Path | str) -> Config:
-    """Read `root/settings.toml` (optional) and every `root/sites/*.toml`.  A missing root is empty."""
+def load_config(root: Path | str, *, skip_broken: bool = False) -> Config:
+    """Read `root/settings.toml` (optional) and every `root/sites/*.toml`.  A missing root is empty.
+
+    With `skip_broken`, a site file with mistakes is left out and listed in `Config.broken`, so that
+    commands that only look (`status`) or work on another site still run; settings errors still raise."""
     root = Path(root)
     if root.exists() and not root.is_dir():
         raise ConfigError(str(root), None, "is not a directory")
@@ -794,8 +807,10 @@ def load_config(root: Path | str) -> Config:
     sites: list[Site] = []
     seen: dict[str, str] = {}
     starts: dict[str, str] = {}  # a start URL -> the file that lists it
+    broken: list[BrokenSite] = []
     for path in site_files(root):
-        with errors.check():
+        site_errors = _Errors() if skip_broken else errors
+        with site_errors.check():
             site = load_site(path)
             if site.name in seen:
                 raise ConfigError(str(path), "name", f"{site.name!r} is already defined in {seen[site.name]}")
@@ -807,5 +822,17 @@ def load_config(root: Path | str) -> Config:
             seen[site.name] = str(path)
             starts.update({canonicalize(url) or url: str(path) for url in site.start_urls})
             sites.append(site)
+        if site_errors.found and site_errors is not errors:
+            error = site_errors.found[0] if len(site_errors.found) == 1 else ConfigErrors(site_errors.found)
+            broken.append(BrokenSite(_stated_name(path), error))
     errors.raise_any()  # every file's every error at once
-    return Config(settings=settings, sites=tuple(sites), root=root)
+    return Config(settings=settings, sites=tuple(sites), root=root, broken=tuple(broken))
+
+
+def _stated_name(path: Path) -> str:
+    """The `name` a broken site file gives, when it is readable TOML and a string, else the file's stem."""
+    try:
+        name = _read_toml(path).get("name")
+    except ConfigError:
+        name = None
+    return name if isinstance(name, str) and name else path.stem

@@ -114,6 +114,24 @@ def test_invalid_toml_names_the_file(config_dir: Path) -> None:
     assert info.value.path == str(path)
 
 
+def test_skipping_broken_site_files_keeps_the_good_ones_and_names_the_broken(config_dir: Path) -> None:
+    write_site_file(config_dir, GOOD_SITE, "a.toml")
+    write_site_file(config_dir, 'name = "x"\nstart_urls = [', "unreadable.toml")
+    write_site_file(config_dir, 'name = "zeitung"\nstart_urls = ["https://z.example/"]\nevery = "soon"\n', "z.toml")
+    write_site_file(config_dir, GOOD_SITE, "copy.toml")  # a second file for the same site name
+    (config_dir / "settings.toml").write_text("[crawl]\nmin_delay = 0\n", encoding="utf-8")
+    with pytest.raises(ConfigError):
+        load_config(config_dir)
+    config = load_config(config_dir, skip_broken=True)
+    [good] = config.sites
+    assert config.settings.get("crawl.min_delay") == 0
+    broken = [(b.name, b.error.key) for b in config.broken]
+    assert broken == [(good.name, "name"), ("unreadable", None), ("zeitung", "every")]
+    (config_dir / "settings.toml").write_text("[crawl]\nmin_delay = -1\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"crawl\.min_delay"):  # settings bind every site: never skipped
+        load_config(config_dir, skip_broken=True)
+
+
 def test_duplicate_site_names(config_dir: Path) -> None:
     write_site_file(config_dir, GOOD_SITE, "a.toml")
     write_site_file(config_dir, GOOD_SITE, "b.toml")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from dataclasses import replace
 from itertools import pairwise
 from pathlib import Path
@@ -284,6 +285,48 @@ def test_cli_adhoc_crawl_and_summary(server: LocalServer, tmp_path: Path) -> Non
 def test_cli_crawl_unknown_site_is_a_usage_error(tmp_path: Path, config_dir: Path) -> None:
     result = CliRunner().invoke(cli, ["crawl", "nope", "--config", str(config_dir), "--db", str(tmp_path / "a.db")])
     assert result.exit_code == 2 and "no site named 'nope'" in result.output
+
+
+def test_one_broken_site_file_blinds_neither_status_nor_another_sites_round(
+    server: LocalServer, tmp_path: Path
+) -> None:
+    """A typo in one site's file stopped every command, `status` too; the rounds of the other sites,
+    and a look at the archive, now run past it with a warning, and only the broken site waits."""
+    mount(server, SyntheticSite(n=4))
+    config = tmp_path / "config"
+    (config / "sites").mkdir(parents=True)
+    (config / "settings.toml").write_text("[crawl]\nmin_delay = 0\n", encoding="utf-8")
+    (config / "sites" / "synth.toml").write_text(
+        f'name = "synth"\nstart_urls = ["{server.url("/")}"]\nallow_private = true\n'
+        f"article_pattern = '{ARTICLE_PATTERN}'\n",
+        encoding="utf-8",
+    )
+    (config / "sites" / "gazette.toml").write_text(
+        'name = "gazette"\nstart_urls = ["https://gazette.example/"]\ncron = "every morning"\n', encoding="utf-8"
+    )
+    db = tmp_path / "a.db"
+    args = ["--db", str(db), "--config", str(config)]
+    invoke = CliRunner().invoke
+    said = "gazette.toml: cron: bad cron expression 'every morning'"
+
+    everything = invoke(cli, ["crawl", "--no-progress", *args])  # every site's round: the broken one too
+    assert everything.exit_code == 2 and said in everything.stderr and not db.exists()
+    own = invoke(cli, ["crawl", "gazette", "--no-progress", *args])  # the broken site's round waits for its file
+    assert own.exit_code == 2 and said in own.stderr and "no site named" not in own.output
+    unknown = invoke(cli, ["crawl", "nosuch", "--no-progress", *args])
+    assert unknown.exit_code == 2 and "no site named 'nosuch'" in unknown.output and "(sites: synth)" in unknown.output
+
+    other = invoke(cli, ["crawl", "synth", "--no-progress", *args])
+    assert other.exit_code == 0, other.output
+    assert f"warning: site 'gazette' skipped: {config / 'sites'}/{said}" in other.stderr
+    assert rows(db, "SELECT site, status FROM runs") == [("synth", "ok")]
+
+    status = invoke(cli, ["status", *args])
+    assert status.exit_code == 0, status.output
+    assert "gazette" in status.stdout and "next run: none until its site file loads: " in status.stdout
+    assert said in status.stderr
+    report = json.loads(invoke(cli, ["status", "--json", *args]).stdout)
+    assert said in report["sites"]["gazette"]["config_error"] and report["sites"]["synth"]["config_error"] is None
 
 
 def test_adhoc_site_allows_only_a_private_host_it_was_given() -> None:

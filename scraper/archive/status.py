@@ -56,7 +56,8 @@ def archive_status(archive: Archive, config: Config) -> dict[str, Any]:
     live = held_sites(archive)
     revisits = _revisits(archive)
     sites: dict[str, Any] = {}
-    names = [s.name for s in config.sites] + sorted(set(runs) - {s.name for s in config.sites})
+    broken = {b.name: str(b.error) for b in config.broken if config.site(b.name) is None}  # not a 2nd file of one
+    names = [s.name for s in config.sites] + sorted((set(runs) | set(broken)) - {s.name for s in config.sites})
     for name in names:
         site = config.site(name)
         last = runs.get(name)
@@ -68,6 +69,7 @@ def archive_status(archive: Archive, config: Config) -> dict[str, Any]:
             "state": ("failing" if failing else "ok") if done else None,
             "failing": done[1] if failing and done else None,
             "configured": site is not None,
+            "config_error": broken.get(name),  # its site file is there but does not load
             "schedule": (site.cron or f"every {site.every or DEFAULT_EVERY:g}s") if site else None,
             "last_run": last,
             "next_run": _iso(next_round(site, last["started"])) if site and last else None,

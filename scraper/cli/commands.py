@@ -26,7 +26,7 @@ from click.core import ParameterSource
 from .. import __version__
 from ..archive.store import Archive
 from ..config import Config, Site, load_config
-from ..errors import ConfigError, ExtractError, FetchError
+from ..errors import ConfigError, ConfigErrors, ExtractError, FetchError
 from ..models import ArticleState, Counts, Outcome, Page, VersionKind
 from .exits import reports_errors, sigterm_as_interrupt
 from .options import config_option, db_option, json_option
@@ -151,9 +151,22 @@ def cli(verbose: int) -> None:
     logging.basicConfig(level=level, handlers=[handler])
 
 
-def _load(config_dir: Path) -> Config:
+def _load(config_dir: Path, *, skip_broken: bool = False) -> Config:
+    """The config; with `skip_broken`, a broken site file is skipped with one warning line each (for
+    commands that only look, or work on another site: one typo must not blind `status`)."""
     _require_named_config(config_dir)
-    return load_config(config_dir)
+    config = load_config(config_dir, skip_broken=skip_broken)
+    for broken in config.broken:
+        for line in str(broken.error).splitlines():
+            secho(f"warning: site {broken.name!r} skipped: {line} (see `scraper check`)", fg="yellow", err=True)
+    return config
+
+
+def _refuse_broken(config: Config, names: set[str] | None = None) -> None:
+    """Raise the errors of the broken site files among `names` (all of them when None)."""
+    errors = [b.error for b in config.broken if names is None or b.name in names]
+    if errors:
+        raise errors[0] if len(errors) == 1 else ConfigErrors(errors)
 
 
 def _require_named_config(config_dir: Path) -> None:
@@ -471,7 +484,7 @@ def extract(source: str, config_dir: Path, as_json: bool, base_url: str | None, 
     from ..fetch.client import fetch_page
     from ..fetch.decode import decode_html
 
-    config = _load(config_dir)
+    config = _load(config_dir, skip_broken=True)  # nothing is written: a broken site file only warns
     if source.startswith(("http://", "https://")):
         page = fetch_page(source, config.settings)
         html, url = page.html, page.final_url
@@ -697,7 +710,7 @@ def status(db_path: Path, config_dir: Path, as_json: bool, broker_url: str | Non
     from ..archive.runs import RUN_COUNTS
     from ..archive.status import archive_status
 
-    config = _load(config_dir)
+    config = _load(config_dir, skip_broken=True)
     with read_archive(db_path) as archive:
         report = archive_status(archive, config)
     if broker_url:
@@ -727,6 +740,9 @@ def status(db_path: Path, config_dir: Path, as_json: bool, broker_url: str | Non
             echo(f"  revisits: {revisits['watched']:,} articles watched, {revisits['due']:,} due now{upcoming}")
         if site["configured"]:
             echo(f"  next run: {_next_run(site['next_run'])}")
+        elif site["config_error"]:
+            first = site["config_error"].splitlines()[0]
+            secho(f"  next run: none until its site file loads: {first}", fg="red")
         else:
             echo(f"  next run: never by the daemon (no site file; add one in {config_dir / 'sites'}/ to schedule it)")
     totals = report["archive"]
@@ -916,14 +932,17 @@ def crawl(
     from ..crawl.round import CrawlOptions, adhoc_site
     from ..crawl.round import crawl as run_crawl
 
-    config = _load(config_dir)
     adhoc = bool(target and target.startswith(("http://", "https://")))
+    # a round of one named site runs past another site's broken file; every site's round, or a URL
+    # that the broken file may own, does not
+    config = _load(config_dir, skip_broken=bool(target) and not adhoc)
     if adhoc:
         try:
             sites = [adhoc_site(str(target))]
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="TARGET") from None
     elif target:
+        _refuse_broken(config, {target})
         found = config.site(target)
         if found is None and _HOSTLIKE.match(target) and ("." in target or ":" in target):
             check_url(target, "TARGET")
