@@ -30,6 +30,7 @@ from .extract import extract_article, parse
 from .extract.article import ArticleWatch, changed_before_watch
 from .extract.depth import check_depth
 from .models import Article, Outcome, normalise_text
+from .words import CJK_LETTERS, CJK_PER_WORD
 
 __all__ = ["ARTICLE_TYPES", "SIGNALS", "Markup", "Verdict", "is_teaser", "judge", "read_markup", "read_page"]
 
@@ -184,13 +185,12 @@ def _meta(tree: LexborHTMLParser, name: str) -> str:
 
 
 # Chinese and Japanese write no spaces between words: their characters are counted, about two a word
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_CJK_PER_WORD = 2
+_CJK = re.compile(f"[{CJK_LETTERS}]")
 
 
 def _words(text: str) -> int:
     n = len(text.split())
-    return n if text.isascii() else n + len(_CJK.findall(text)) // _CJK_PER_WORD
+    return n if text.isascii() else n + len(_CJK.findall(text)) // CJK_PER_WORD
 
 
 def _words_to(text: str, limit: int) -> int:
@@ -198,7 +198,7 @@ def _words_to(text: str, limit: int) -> int:
     n = len(text.split(maxsplit=limit))
     if text.isascii():
         return n
-    return min(limit + 1, n + len(_CJK.findall(text, 0, 4 * limit * _CJK_PER_WORD)) // _CJK_PER_WORD)
+    return min(limit + 1, n + len(_CJK.findall(text, 0, 4 * limit * CJK_PER_WORD)) // CJK_PER_WORD)
 
 
 def _dominant(body: LexborNode) -> bool:

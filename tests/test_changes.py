@@ -64,6 +64,39 @@ def test_stats_of_a_typo_fix_and_a_rewrite() -> None:
     )
 
 
+ZH = (
+    "北京市政府周三宣布，将在明年春季前完成全市公交线路的调整。新方案共涉及一百二十条线路！\n市民说：「希望早日实施。」"
+)
+ZH_MORE = "市交通委员会负责人表示，调整后市民平均通勤时间有望缩短约十分钟，地铁接驳也会更方便。"
+
+
+def test_chinese_sentences_and_words_are_counted_as_readers_count_them() -> None:
+    """Split on spaces, a Chinese paragraph was one word and one sentence: a one-character fix was
+    "+1 −1 words" like a rewrite of it, and `changes --min-words` could never tell the two apart."""
+    assert split_sentences(ZH) == [
+        "北京市政府周三宣布,将在明年春季前完成全市公交线路的调整。",
+        "新方案共涉及一百二十条线路!",
+        "市民说:「希望早日实施。」",
+    ]
+    base = {"title": "公交调整", "body": ZH, "authors": "[]"}
+    fix = change_stats(base, {**base, "body": ZH.replace("周三", "周四")})
+    assert (fix.words_added, fix.words_removed, fix.sentences_changed, fix.sentences_added) == (1, 1, 1, 0)
+    more = change_stats(base, {**base, "body": ZH + "\n" + ZH_MORE})
+    assert (more.words_added, more.words_removed, more.sentences_added) == (20, 0, 1)  # 39 characters, 2 a word
+    assert change_stats(None, base).words_added == 25  # 49 characters
+
+
+def test_changes_min_words_tells_a_chinese_fix_from_an_added_paragraph(tmp_path: Path) -> None:
+    db = tmp_path / "archive.db"
+    url = "https://news.example.cn/2025/03/bus.html"
+    with Archive(db) as archive:
+        for day, body in enumerate((ZH, ZH.replace("周三", "周四"), ZH.replace("周三", "周四") + "\n" + ZH_MORE)):
+            page = Page(url, url, 200, {}, "", "utf-8", datetime(2025, 3, 5 + day, tzinfo=UTC))
+            archive.save(Article(url, title="公交调整", body=body), page=page)
+    found = json.loads(run("changes", "--since", "2025-01-01", "--min-words", "10", "--json", "--db", str(db))[1])
+    assert [c["version"] for c in found] == [3]
+
+
 def test_stats_are_stored_with_each_version(tmp_path: Path) -> None:
     db = build_archive(tmp_path / "archive.db")
     with sqlite3.connect(db) as conn:

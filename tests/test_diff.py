@@ -44,6 +44,23 @@ def test_unchanged_words_keep_their_spaces_around_a_change() -> None:
     assert render_terminal(word_diff("One.\nTwo.", "One. Two.")) == "One. [-¶-] Two."
 
 
+ZH_P1 = "北京市政府周三宣布，将在明年春季前完成全市公交线路的调整。新方案共涉及一百二十条线路。"
+ZH_P2 = "市交通委员会负责人表示，调整后市民平均通勤时间有望缩短约十分钟。"
+
+
+def test_chinese_text_is_diffed_character_by_character() -> None:
+    """Chinese has no spaces: split on them, a paragraph was one word, and a one-character fix showed
+    as the whole paragraph deleted and inserted again."""
+    old, new = f"{ZH_P1}\n{ZH_P2}", f"{ZH_P1.replace('周三', '周四')}\n{ZH_P2}"
+    chunks = word_diff(old, new)
+    assert [(c.op, c.text) for c in chunks if c.op != "equal"] == [("delete", "三"), ("insert", "四")]
+    assert "".join(c.text for c in chunks if c.op != "delete") == new
+    shown = "北京市政府周[-三-]{+四+}宣布，将在明年春季前完成 [… 21 unchanged words …] 勤时间有望缩短约十分钟。"
+    assert render_terminal(chunks, context=6) == shown  # 6 words of context: 11 or 12 characters
+    mixed = word_diff("新方案涉及 120 条线路。", "新方案涉及 125 条线路。")
+    assert [(c.op, c.text) for c in mixed if c.op != "equal"] == [("delete", "120 "), ("insert", "125 ")]
+
+
 def test_equal_and_inserted_text_rebuild_the_new_version() -> None:
     old, new = f"{P1}\n\n{P2}", f"{UPDATE}\n{P1.replace('militaire', 'mutuelle')}  \n{P2}"
     assert "".join(c.text for c in word_diff(old, new) if c.op != "delete") == new

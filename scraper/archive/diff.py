@@ -14,10 +14,14 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from ..words import CJK, count_words, words
+
 __all__ = ["Chunk", "render_terminal", "word_diff"]
 
-# a word with the spaces after it on its line | a paragraph break (any blank run with a newline) | lead spaces
-_TOKENS = re.compile(r"\S+[^\S\n]*|[^\S\n]*\n\s*|[^\S\n]+")
+# a word with the spaces after it on its line (a CJK character is a word: `words`) | a paragraph break
+# (any blank run with a newline) | lead spaces
+_TOKENS = re.compile(rf"(?:[{CJK}]|[^\s{CJK}]+)[^\S\n]*|[^\S\n]*\n\s*|[^\S\n]+")
+_CJK_CHAR = re.compile(f"[{CJK}]")
 _BREAK = "\n"  # the comparison key of every paragraph break
 
 
@@ -62,11 +66,12 @@ def word_diff(old: str, new: str) -> list[Chunk]:
 
 
 def _deleted(tokens: list[str], *, after_word: bool, before_word: bool) -> str:
-    """Deleted words keep a space on each side that touches a word: "a [-b-] c", never "a[-b-]c"."""
+    """Deleted words keep a space on each side that touches a word: "a [-b-] c", never "a[-b-]c"
+    (but not beside a CJK character, which is written without spaces)."""
     text = "".join(tokens)
-    if after_word and text and not text[0].isspace():
+    if after_word and text and not text[0].isspace() and not _CJK_CHAR.match(text[0]):
         text = " " + text
-    if before_word and text and not text[-1].isspace():
+    if before_word and text and not text[-1].isspace() and not _CJK_CHAR.match(text[-1]):
         text += " "
     return text
 
@@ -82,13 +87,31 @@ def _add(chunks: list[Chunk], op: str, text: str) -> None:
 
 def collapse(text: str, keep: int = 12) -> str:
     """Shorten unchanged text to its first and last `keep` words, keeping the breaks at its ends."""
-    words = text.split()
-    if len(words) <= 2 * keep + 3:
+    tokens = words(text)
+    if count_words(tokens) <= 2 * keep + 3:
         return text
-    core = text.strip()
     lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
-    shown = " ".join(core.split()[:keep]) + f" [… {len(words) - 2 * keep} unchanged words …] "
-    return lead + shown + " ".join(core.split()[-keep:]) + trail
+    start, end = _span(tokens, keep), len(tokens) - _span(tokens[::-1], keep)
+    hidden = count_words(tokens[start:end])
+    return lead + _joined(tokens[:start]) + f" [… {hidden} unchanged words …] " + _joined(tokens[end:]) + trail
+
+
+def _span(tokens: list[str], keep: int) -> int:
+    """How many of the first `tokens` make `keep` words (CJK characters count half)."""
+    n = 0
+    while n < len(tokens) and count_words(tokens[:n]) < keep:
+        n += 1
+    return n
+
+
+def _joined(tokens: list[str]) -> str:
+    """Words joined by a space, CJK characters by none."""
+    out = ""
+    for token in tokens:
+        if out and not (_CJK_CHAR.match(token) and _CJK_CHAR.match(out[-1])):
+            out += " "
+        out += token
+    return out
 
 
 def render_terminal(chunks: list[Chunk], *, context: int = 12) -> str:
