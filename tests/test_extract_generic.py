@@ -1717,3 +1717,29 @@ def test_a_capitalised_heading_in_another_script_is_enough_to_look_for_comments(
     url = "https://gorod-novosti.ru/society/2025/02/12/remont-oktyabrskogo-mosta"
     article = extract_article(html, url, fetched_at=datetime(2025, 2, 16, 9, 0, tzinfo=UTC))
     assert [c.author for c in article.comments] == ["Сергей_К", "Марина", "Сергей_К", "Олег Н."]
+
+
+def test_a_dated_line_that_names_the_author_by_first_name_is_no_paragraph() -> None:
+    """Failure mode 4: a blog's paragraphs sit under `<body>`, the first one "Posted 3 March 2025 by
+    Graham · filed under sysadmin, email", while its metadata names Graham Pettigrew. A short line
+    with the story's date and a part of its author's name stamps the story; it is not its text."""
+    html = (PAGES / "body-signed-stamp-first-name-en.html").read_text(encoding="utf-8")
+    article = extract_article(
+        html, "https://shed.example.org/2025/03/own-mail-server.html", fetched_at=datetime(2025, 3, 10, 9, tzinfo=UTC)
+    )
+    assert article.body.startswith("Every couple of years somebody at the pub asks me")
+    assert "filed under" not in article.body and article.authors == ("Graham Pettigrew",)
+    assert article.body.endswith("at least until the cupboard under the stairs is needed for something else.")
+
+
+def test_a_row_of_reader_tools_under_the_story_is_left_out() -> None:
+    """Failure mode 4: a French daily ends its `<main>` with a `section.article__reactions` holding
+    "Contribuer" and "Réutiliser ce contenu" links: the reader tools' row, not the story."""
+    html = (PAGES / "body-reader-tools-row-fr.html").read_text(encoding="utf-8")
+    url = (
+        "https://www.quotidien-sud.example.fr/economie/article/2025/05/13/"
+        "dans-les-pyrenees-les-stations-de-ski-misent-sur-le-vtt_6601234_3234.html"
+    )
+    article = extract_article(html, url, fetched_at=datetime(2025, 5, 15, 6, tzinfo=UTC))
+    assert article.body.rstrip().endswith("c’est peut-être eux qui feront vivre la station demain. »")
+    assert "Réutiliser ce contenu" not in article.body and "Contribuer" not in article.body

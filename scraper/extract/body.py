@@ -141,6 +141,7 @@ _NOISE_TOKENS = frozenset(
         # a reader poll, a gallery's counter and links, an audio or podcast embed, a pull quote
         *("poll", "survey", "quiz", "umfrage", "sondage", "encuesta", "sondaggio", "ankieta", "peiling"),
         *("counter", "podcast", "pullquote"),
+        "reactions",  # a row of reader tools under the story ("Contribuer", "Réutiliser ce contenu")
         # a photo's caption
         *("didascalia", "bildunterschrift", "bildtext", "leyenda", "legenda", "bijschrift", "popisek", "kuvateksti"),
     ]
@@ -649,6 +650,29 @@ def _is_byline(line: str, authors: tuple[str, ...]) -> bool:
     return not (len(rest.split()) >= _SENTENCE_AFTER_BYLINE and rest.rstrip()[-1:] in ".!?。")
 
 
+def _is_signed_stamp(line: str, authors: tuple[str, ...]) -> bool:
+    """A short line that dates the story and names its author by a part of the name ("Posted 3 March
+    2025 by Graham · filed under sysadmin", where the metadata says Graham Pettigrew): no sentence."""
+    if len(line) >= 200 or len(line.split()) >= 25 or line[-1] in ".!?。" or not any(c.isdigit() for c in line):
+        return False
+    parts = {w for name in authors for w in name.split() if len(w) >= 3 and w[0].isupper()}
+    words = set(_NON_WORD.split(line))
+    return not parts.isdisjoint(words) and parse_text_date(line) is not None
+
+
+def _heads_something(heading: LexborNode) -> bool:
+    """An element with text follows the heading: when the body ends at the heading, that was left out."""
+    node = heading.next
+    while node is not None:
+        if node.is_element_node and node.text(deep=True).strip():
+            return True
+        node = node.next
+    return False
+
+
+_HEADING_TAGS = ("h2", "h3", "h4", "h5", "h6")
+_HEADING_WORDS = 10
+_HEADINGS = ", ".join(_HEADING_TAGS)
 _DATELINE_WORDS = 8
 _LABEL_COLON = re.compile(r"^([^\W\d][\w ]{0,20}):")
 _DATE_LABEL = re.compile(r"^(?:datum|data|date|fecha|erstellt am|erstellt|created|created on)$", re.IGNORECASE)
@@ -697,7 +721,32 @@ def render_body(nodes: list[LexborNode], title: str | None = None, authors: tupl
             if all(len(b) <= _KICKER_MAX for b in blocks):
                 blocks = []  # the headline, and the kicker or section lines above it, are not the body
             continue
-        if len(blocks) < 3 and ((authors and _is_byline(line, authors)) or _is_dateline(line)):
+        if len(blocks) < 3 and (
+            (authors and (_is_byline(line, authors) or _is_signed_stamp(line, authors))) or _is_dateline(line)
+        ):
             continue
         blocks.append(line)
-    return "\n\n".join(blocks)
+    return "\n\n".join(_headed(blocks, nodes))
+
+
+def _headed(blocks: list[str], nodes: list[LexborNode]) -> list[str]:
+    """`blocks` without the headings that end them: a heading heads what follows it, and a "Recent
+    posts" whose list of links was dropped as noise heads nothing."""
+    if len(blocks) < 2 or len(blocks[-1]) > 120:
+        return blocks
+    headings = {
+        " ".join(h.text(deep=True).split())
+        for node in nodes
+        for h in ([node] if node.tag in _HEADING_TAGS else node.css(_HEADINGS))
+        if _heads_something(h)
+    }
+    # a sentence set as a heading ("... Es stützt seine Version.", "So for now, and most likely for the
+    # foreseeable future, I'll be relying on Shanks's pony!") may end the text
+    while (
+        len(blocks) > 1
+        and not blocks[-1].endswith(".")
+        and len(blocks[-1].split()) <= _HEADING_WORDS
+        and " ".join(blocks[-1].split()) in headings
+    ):
+        blocks.pop()
+    return blocks
