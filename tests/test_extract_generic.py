@@ -1743,3 +1743,13 @@ def test_a_row_of_reader_tools_under_the_story_is_left_out() -> None:
     article = extract_article(html, url, fetched_at=datetime(2025, 5, 15, 6, tzinfo=UTC))
     assert article.body.rstrip().endswith("c’est peut-être eux qui feront vivre la station demain. »")
     assert "Réutiliser ce contenu" not in article.body and "Contribuer" not in article.body
+
+
+def test_an_italian_signature_with_its_agency_names_the_writer() -> None:
+    """Failure mode 8: an Italian regional site signs its stories `<span class="firma">di Giulia Ferri -
+    ANSA</span>` (firma: the signature) and names nobody in its metadata. The writer is the author;
+    the news agency after the hyphen carried her story."""
+    html = (PAGES / "author-it-firma-agency.html").read_text(encoding="utf-8")
+    url = "https://www.umbriasera.example.it/cronaca/2025/06/21/infiorata-spello-diecimila-visitatori-tappeti-petali-4471230/"
+    article = extract_article(html, url, fetched_at=datetime(2025, 6, 22, 7, tzinfo=UTC))
+    assert article.authors == ("Giulia Ferri",)

@@ -82,6 +82,11 @@ def test_url_dates() -> None:
         ("Avv. Marco Neri", ("Marco Neri",)),
         ("Josh Willink von Pexels", ()),
         ("Photo by Jane Roe on Unsplash", ()),
+        # a news agency after a hyphen carried the writer's story; a hyphen between two names is left
+        ("di Giulia Ferri - ANSA", ("Giulia Ferri",)),
+        ("Por Ana García – EFE", ("Ana García",)),
+        ("Matthias Hille - Lukas Balbach", ("Matthias Hille - Lukas Balbach",)),
+        ("det/dpa", ("det", "dpa")),
     ],
 )
 def test_clean_authors(raw: str, expected: tuple[str, ...]) -> None:

@@ -123,6 +123,17 @@ _JUNK = FastCI(
         re.IGNORECASE,
     )
 )
+# a news agency after a hyphen, named after the writer whose story it carried ("Giulia Ferri - ANSA"):
+# the hyphen, unlike "/" or ",", joins no co-author (it is left whole: "Matthias Hille - Lukas Balbach")
+_AGENCY_TAIL = FastCI(
+    re.compile(
+        r"(?<=\w)\s+[-–—]\s+(?:afp|ap|apa|ansa|agi|adnkronos|dpa|epd|kna|sid|ddp|efe|europa press|reuters|"
+        r"pap|čtk|ctk|tasr|mti|"
+        r"lusa|belga|anp|tt|ntb|stt|ritzau|xinhua|kyodo|yonhap|aap|pti|ians|ani|ria novosti|tass|interfax|ukrinform|"
+        r"agência brasil|agencia efe|telam|notimex)$",
+        re.IGNORECASE,
+    )
+)
 _USERNAME = re.compile(r"^[a-z]+(?:[._][a-z]+)+$")
 # a bare domain ("jungefreiheit.de") names the site, not a writer
 _DOMAIN = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.(?:de|at|ch|com|org|net|it|fr|es|pl|nl|info|eu|uk|be|io)$", re.IGNORECASE)
@@ -171,7 +182,7 @@ _LABEL = re.compile(r"^[^\W\d_]+(?: [^\W\d_]+)?\s*:\s*(?=\S)")
 
 def _clean_one(text: str) -> str:
     text = _URL.sub(" ", _EMAIL.sub(" ", text.translate(_FULL_WIDTH)))
-    text = _CREDIT_TAIL.sub("", text)
+    text = _AGENCY_TAIL.sub("", _CREDIT_TAIL.sub("", text))
     text = _HANDLE.sub(" ", _PARENS.sub(" ", text))
     text = " ".join(text.split())
     text = _LEAD.sub("", text)

@@ -71,6 +71,7 @@ _BYLINE_CSS = (
     ".author",
     "[class*=author] a[href*=author]",
     "[class*=signature]",
+    "[class*=firma]",  # Italian and Spanish: the signature
     "[class*=autor]",
     "[class*=auteur]",
     "[class*=writer]",
