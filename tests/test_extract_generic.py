@@ -1753,3 +1753,17 @@ def test_an_italian_signature_with_its_agency_names_the_writer() -> None:
     url = "https://www.umbriasera.example.it/cronaca/2025/06/21/infiorata-spello-diecimila-visitatori-tappeti-petali-4471230/"
     article = extract_article(html, url, fetched_at=datetime(2025, 6, 22, 7, tzinfo=UTC))
     assert article.authors == ("Giulia Ferri",)
+
+
+def test_a_badge_beside_a_commenters_name_is_no_name_and_the_header_no_text() -> None:
+    """Failure mode 10: a newsletter platform marks the writer's own reply with `<span
+    class="post-author-badge">Author</span>` after `<a class="commenter-name">`, and sets name and
+    time in a `div.comment-head` inside `div.comment-content`: the badge is no commenter, and the
+    header is no part of what the comment says."""
+    html = (PAGES / "comments-badge-head-en.html").read_text(encoding="utf-8")
+    url = "https://marginalia.example-letters.com/p/the-quiet-death-of-the-library-due"
+    article = extract_article(html, url, fetched_at=datetime(2025, 3, 14, 9, tzinfo=UTC))
+    assert [c.author for c in article.comments] == ["Harriet Bell", "Maya Lindqvist", "Daniel Kowal"]
+    assert article.comments[1].parent_id == article.comments[0].id
+    assert article.comments[0].text.startswith("Our library still stamps the little card")
+    assert article.comments[1].text.startswith("That is lovely, and exactly the kind of thing")

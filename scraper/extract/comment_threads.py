@@ -21,7 +21,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..models import Comment
 from .authors import clean_authors
-from .comments import COMMENT_CONTAINERS, _hash_id, _strip_prefix, holds_article
+from .comments import BADGE_CLASS, COMMENT_CONTAINERS, _hash_id, _strip_prefix, holds_article
 from .dates import may_be_relative, parse_date
 from .html import attr, clean_text, render_text
 
@@ -67,8 +67,6 @@ _SAYS = re.compile(
     r"zegt|schreef|skriver|skrev|napisał|napisała|napsal|napsala)\s*:?$",
     re.IGNORECASE,
 )
-# a label set beside a commenter's name: "Author", "Moderator", "Top fan"
-_BADGE = re.compile(r"badge|role|flair|label", re.IGNORECASE)
 # a forum topic's title over the posts that discuss the article: "Komentarze: <the headline>"
 _HEADING_TOPIC = re.compile(
     r"(?:comments?|kommentare?|commentaires?|comentarios?|commenti|komentarze|komentáře|reacties|reactions?)"
@@ -379,7 +377,7 @@ def _who_and_when(
             who = named or before[-1]
             names = clean_authors(who, handles=True)
             return (names[0] if names else who[:_LEAF_MAX]), published, header
-        if before and (_BADGE.search(attr(node, "class")) or _SAYS.match(own)):
+        if before and (BADGE_CLASS.search(attr(node, "class")) or _SAYS.match(own)):
             continue  # "Claire <span class=badge>Autrice</span>", "<cite>Carmen</cite> dice:": the name is before
         if _NAME_CLASS.search(attr(node, "class")):
             named = own.strip(" :")

@@ -197,12 +197,16 @@ class _Reader:
             node = node.parent
         return True
 
-    def values(self, item: LexborNode, specs: tuple[str, ...], per_spec: int = 50) -> Iterator[str]:
+    def values(
+        self, item: LexborNode, specs: tuple[str, ...], per_spec: int = 50, badges: bool = True
+    ) -> Iterator[str]:
         """The item's own non-empty values for `specs`, in their order (the first `per_spec` targets of
-        each)."""
+        each); without `badges`, a label beside the name ("post-author-badge": Author) is none."""
         for spec in specs:
             targets, name = _matches(item, spec)
             for target in targets[:per_spec]:
+                if not badges and BADGE_CLASS.search(attr(target, "class")):
+                    continue
                 if self.owned(target, item):
                     value = attr(target, name) if name else clean_text(target.text(separator=" "))
                     if value:
@@ -283,7 +287,7 @@ class _Reader:
             if not text:
                 wrappers.append(item)
                 continue
-            found = self.first(item, self.scheme.author)
+            found = next(self.values(item, self.scheme.author, badges=False), None)
             published = self.date(item)
             names = clean_authors(found, handles=True) if found else ()
             author = names[0] if names else (found if found and len(found) <= 60 else None)
@@ -307,6 +311,8 @@ def _teaser(item: LexborNode) -> bool:
     return bool(text) and clean_text(link.text(separator=" ")) == text
 
 
+# a label set beside a commenter's name: "Author", "Moderator", "Top fan"
+BADGE_CLASS = re.compile(r"badge|role|flair|label", re.IGNORECASE)
 _META_WORDS = (
     "reply",
     "comment-meta",
@@ -317,7 +323,7 @@ _META_WORDS = (
     "avatar",
     "vcard",
     "comment-actions",
-    "comment-header",
+    "comment-head",  # and comment-header
     "comment__meta",
     "comment-links",
     "comment-anchor",
