@@ -1767,3 +1767,14 @@ def test_a_badge_beside_a_commenters_name_is_no_name_and_the_header_no_text() ->
     assert article.comments[1].parent_id == article.comments[0].id
     assert article.comments[0].text.startswith("Our library still stamps the little card")
     assert article.comments[1].text.startswith("That is lovely, and exactly the kind of thing")
+
+
+def test_an_up_next_story_after_the_article_ends_it() -> None:
+    """Failure mode 3: after the story a `section.NextArticle_next` headed "Up next" previews another
+    story (its headline, byline and three paragraphs, "Continue reading"); scored as text it was added
+    to the body as the article's sibling. "Up next" and "Next story" end the body, as "Read next" did."""
+    html = (PAGES / "body-up-next-story-en.html").read_text(encoding="utf-8")
+    url = "https://www.southerncrossdaily.example.com.au/news/2025-08-12/platypus-spotted-merri-creek-first-time-30-years/105012345"
+    article = extract_article(html, url, fetched_at=datetime(2025, 8, 12, 2, tzinfo=UTC))
+    assert article.body.endswith("to find out whether more platypus are present.")
+    assert "tunnel boring machine" not in article.body and "Continue reading" not in article.body

@@ -190,7 +190,7 @@ _RELATED_START = FastCI(
         r"schon gelesen|meist(?:gelesene|diskutierte|kommentierte|geteilte)\w*(?: artikel| beiträge)?|"
         r"neueste (?:beiträge|artikel)|related (?:posts|articles|stories|content)|"
         r"(?:more|other) (?:\w+ ){0,2}(?:stories|articles|posts|news|columns)|"  # "Other Opinion Columns"
-        r"you (?:may|might) also like|more from|recommended (?:for you|stories)|read next|"
+        r"you (?:may|might) also like|more from|recommended (?:for you|stories)|read next|up next|next story|"
         r"à lire aussi|sur le même sujet|vous aimerez aussi|te puede interesar|también te puede interesar|"
         r"potrebbe interessarti|leggi anche|zobacz (?:też|także)|czytaj (?:też|także|więcej)|"
         r"noticias relacionadas|artículos relacionados|articoli correlati|notícias relacionadas|leia também|"
