@@ -731,9 +731,18 @@ def render_body(nodes: list[LexborNode], title: str | None = None, authors: tupl
 
 def _headed(blocks: list[str], nodes: list[LexborNode]) -> list[str]:
     """`blocks` without the headings that end them: a heading heads what follows it, and a "Recent
-    posts" whose list of links was dropped as noise heads nothing."""
-    if len(blocks) < 2 or len(blocks[-1]) > 120:
-        return blocks
+    posts" whose list of links was dropped as noise heads nothing.  A sentence set as a heading ("...
+    Es stützt seine Version.", "So for now, and most likely for the foreseeable future, I'll be
+    relying on Shanks's pony!") may end the text."""
+    while len(blocks) > 1:
+        last = " ".join(blocks[-1].split())
+        if len(last) > 120 or last.endswith(".") or len(last.split()) > _HEADING_WORDS:
+            break
+        headings = (h for node in nodes for h in ([node] if node.tag in _HEADING_TAGS else node.css(_HEADINGS)))
+        if not any(" ".join(h.text(deep=True).split()) == last and _heads_something(h) for h in headings):
+            break
+        blocks.pop()
+    return blocks
     headings = {
         " ".join(h.text(deep=True).split())
         for node in nodes
