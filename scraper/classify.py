@@ -30,7 +30,7 @@ from .extract import extract_article, parse
 from .extract.article import ArticleWatch, changed_before_watch
 from .extract.depth import check_depth
 from .models import Article, Outcome, normalise_text
-from .words import CJK_LETTERS, CJK_PER_WORD
+from .words import CJK_LETTER, CJK_PER_WORD
 
 __all__ = ["ARTICLE_TYPES", "SIGNALS", "Markup", "Verdict", "is_teaser", "judge", "read_markup", "read_page"]
 
@@ -184,13 +184,10 @@ def _meta(tree: LexborHTMLParser, name: str) -> str:
     return (node.attributes.get("content") or "").strip().lower() if node is not None else ""
 
 
-# Chinese and Japanese write no spaces between words: their characters are counted, about two a word
-_CJK = re.compile(f"[{CJK_LETTERS}]")
-
-
 def _words(text: str) -> int:
+    """Words by spaces; Chinese and Japanese, written without them, by their characters, about two a word."""
     n = len(text.split())
-    return n if text.isascii() else n + len(_CJK.findall(text)) // CJK_PER_WORD
+    return n if text.isascii() else n + len(CJK_LETTER.findall(text)) // CJK_PER_WORD
 
 
 def _words_to(text: str, limit: int) -> int:
@@ -198,7 +195,7 @@ def _words_to(text: str, limit: int) -> int:
     n = len(text.split(maxsplit=limit))
     if text.isascii():
         return n
-    return min(limit + 1, n + len(_CJK.findall(text, 0, 4 * limit * CJK_PER_WORD)) // CJK_PER_WORD)
+    return min(limit + 1, n + len(CJK_LETTER.findall(text, 0, 4 * limit * CJK_PER_WORD)) // CJK_PER_WORD)
 
 
 def _dominant(body: LexborNode) -> bool:

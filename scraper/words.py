@@ -10,13 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-__all__ = ["CJK", "CJK_LETTERS", "CJK_PER_WORD", "count_words", "words"]
+__all__ = ["CJK", "CJK_CHAR", "CJK_LETTER", "CJK_PER_WORD", "count_words", "words"]
 
 CJK_LETTERS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # kana and Han (Hangul has spaces)
 CJK = f"\u3001-\u303f{CJK_LETTERS}\uff01-\uffef"  # and the punctuation and full-width forms set with them
 CJK_PER_WORD = 2
 _WORD = re.compile(rf"[{CJK}]|[^\s{CJK}]+")
-_CJK_WORD = re.compile(f"[{CJK_LETTERS}]")
+CJK_CHAR = re.compile(f"[{CJK}]")  # written without spaces around it
+CJK_LETTER = re.compile(f"[{CJK_LETTERS}]")  # a character of a word (punctuation is none)
 _HAS_WORD = re.compile(r"\w")
 
 
@@ -30,7 +31,7 @@ def count_words(tokens: Sequence[str]) -> int:
     up), punctuation none (a dash or a full stop is no word added)."""
     cjk = other = 0
     for token in tokens:
-        if len(token) == 1 and _CJK_WORD.match(token):
+        if len(token) == 1 and CJK_LETTER.match(token):
             cjk += 1
         elif _HAS_WORD.search(token):
             other += 1

@@ -1710,10 +1710,14 @@ def test_a_name_set_right_and_bold_under_the_text_signs_it() -> None:
 
 
 def test_a_capitalised_heading_in_another_script_is_enough_to_look_for_comments() -> None:
-    """Failure mode 10: the only word on the page that says comments is the heading "Комментарии (4)"
-    (classes are "otzyv", a review): the cheap check of the raw HTML looked for "коммент" as written,
-    missed the capital, and the comments were never looked for."""
-    html = (PAGES / "comments-heading-only-ru.html").read_text(encoding="utf-8")
+    """Failure mode 10: the Russian page of nested comments, its classes renamed "otzyv" (a review) and
+    its form "Оставить отзыв": the only words left that say comments are capitalised, the heading
+    "Комментарии (4)" and the form's rules. The cheap check of the raw HTML looked for "коммент" as
+    written, missed the capital, and the comments were never looked for."""
+    nested = (PAGES / "comments-ru-otvetit-nested.html").read_text(encoding="utf-8")
+    html = nested.replace("comments", "otzyvy").replace("comment", "otzyv")
+    html = html.replace("Оставить комментарий", "Оставить отзыв").replace("Ваш комментарий", "Ваш отзыв")
+    assert "коммент" not in html and "Комментарии (4)" in html
     url = "https://gorod-novosti.ru/society/2025/02/12/remont-oktyabrskogo-mosta"
     article = extract_article(html, url, fetched_at=datetime(2025, 2, 16, 9, 0, tzinfo=UTC))
     assert [c.author for c in article.comments] == ["Сергей_К", "Марина", "Сергей_К", "Олег Н."]

@@ -14,14 +14,13 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from ..words import CJK, count_words, words
+from ..words import CJK, CJK_CHAR, count_words, words
 
 __all__ = ["Chunk", "render_terminal", "word_diff"]
 
 # a word with the spaces after it on its line (a CJK character is a word: `words`) | a paragraph break
 # (any blank run with a newline) | lead spaces
 _TOKENS = re.compile(rf"(?:[{CJK}]|[^\s{CJK}]+)[^\S\n]*|[^\S\n]*\n\s*|[^\S\n]+")
-_CJK_CHAR = re.compile(f"[{CJK}]")
 _BREAK = "\n"  # the comparison key of every paragraph break
 
 
@@ -69,9 +68,9 @@ def _deleted(tokens: list[str], *, after_word: bool, before_word: bool) -> str:
     """Deleted words keep a space on each side that touches a word: "a [-b-] c", never "a[-b-]c"
     (but not beside a CJK character, which is written without spaces)."""
     text = "".join(tokens)
-    if after_word and text and not text[0].isspace() and not _CJK_CHAR.match(text[0]):
+    if after_word and text and not text[0].isspace() and not CJK_CHAR.match(text[0]):
         text = " " + text
-    if before_word and text and not text[-1].isspace() and not _CJK_CHAR.match(text[-1]):
+    if before_word and text and not text[-1].isspace() and not CJK_CHAR.match(text[-1]):
         text += " "
     return text
 
@@ -108,7 +107,7 @@ def _joined(tokens: list[str]) -> str:
     """Words joined by a space, CJK characters by none."""
     out = ""
     for token in tokens:
-        if out and not (_CJK_CHAR.match(token) and _CJK_CHAR.match(out[-1])):
+        if out and not (CJK_CHAR.match(token) and CJK_CHAR.match(out[-1])):
             out += " "
         out += token
     return out
