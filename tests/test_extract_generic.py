@@ -1782,3 +1782,23 @@ def test_an_up_next_story_after_the_article_ends_it() -> None:
     article = extract_article(html, url, fetched_at=datetime(2025, 8, 12, 2, tzinfo=UTC))
     assert article.body.endswith("to find out whether more platypus are present.")
     assert "tunnel boring machine" not in article.body and "Continue reading" not in article.body
+
+
+def test_a_logo_in_the_first_h1_does_not_hide_the_byline_above_the_headline() -> None:
+    """Failure mode 8: a site's logo is an image in the first `<h1>`; the headline is the h1 with text,
+    and the "date - Redaktion: Name (role)" line above it signs the story."""
+    article = extract("logo-h1-redaktion-byline-de.html", "https://www.ljw-nordbaden.example.de/presse/news/aktion/")
+    assert article.title == "Jugendverbände starten Aktionswoche für sichere Schulnetze"
+    assert article.authors == ("Katrin Vossler",)
+    assert article.published is not None and article.published.startswith("2024-03-14")
+
+
+def test_a_dash_that_continues_a_split_word_is_no_byline_separator() -> None:
+    """In "IT<abbr>-Sicherheit von …" the line "-Sicherheit von" starts with a word's hyphen, not with
+    the dash of a "date - name" line, so it names nobody."""
+    html = (PAGES / "logo-h1-redaktion-byline-de.html").read_text(encoding="utf-8")
+    byline = "<span>-&nbsp;Redaktion: Katrin Vossler (Pressereferentin des LJW)</span>"
+    assert byline in html
+    article = extract_article(html.replace(byline, ""), "https://www.ljw-nordbaden.example.de/p/", fetched_at=NOW)
+    assert article.body.count("-Sicherheit von") == 1  # the split word is in the page's text
+    assert article.authors == ()

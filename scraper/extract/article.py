@@ -35,7 +35,7 @@ from .metadata import (
     read_meta,
 )
 from .presets import all_presets, detect_presets
-from .pubdate import find_modified, find_published, headline_start, shown_zone
+from .pubdate import find_modified, find_published, shown_zone
 from .rules import CommentScheme, Rules, rules_from_site
 from .titles import find_title, heading_text
 from .zones import to_local, with_page_zone
@@ -283,7 +283,7 @@ def _body(rules: list[Rules], doc: Doc, values: dict[str, object], sources: dict
         if body:
             sources["body"] = found[1]
             if not found[1].startswith("site"):
-                lead = find_lead(doc, found[0], headline_start(doc))
+                lead = find_lead(doc, found[0], doc.headline_start())
                 if lead and lead[:60] not in body:
                     body = f"{lead}\n\n{body}"
     stub = body if len(body) < _SHORT_BODY and not (found and found[1].startswith("site")) else ""
@@ -294,7 +294,7 @@ def _body(rules: list[Rules], doc: Doc, values: dict[str, object], sources: dict
         body = render_body(nodes, title, authors) if nodes else ""  # type: ignore[arg-type]
         if body:
             sources["body"] = "generic:density"
-            lead = find_lead(doc, nodes, headline_start(doc))
+            lead = find_lead(doc, nodes, doc.headline_start())
             if lead and lead[:60] not in body:
                 body = f"{lead}\n\n{body}"
     if len(body) < len(stub):

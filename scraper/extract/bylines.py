@@ -107,7 +107,9 @@ _LABEL_AT_LINE = re.compile(
     r"verfasst von|geschrieben von|écrit par|escrito por|scritto da|redaktion|reporter|interview)\b",
     re.IGNORECASE | re.MULTILINE,
 )
-_LINE_LEAD = re.compile(r"^[\s|•·–—-]+")
+# separators before a byline ("- Redaktion: …", "· By …"); a dash against a word continues a word that
+# inline markup split ("IT<abbr>-Sicherheit von …")
+_LINE_LEAD = re.compile(r"^(?:[|•·]+|[–—-]+(?=\s)|\s)+")
 # what follows the names on the same line: a date, a place, a role
 _AFTER_NAMES = FastCI(re.compile(r"\s+(?:am|on|le|el|il|op|em|um|\d|\||-\s|–|—|•|·)(?:\s|$).*$", re.IGNORECASE))
 _WRITTEN_BY = re.compile(r"^(?:written by|verfasst von|geschrieben von|écrit par|escrito por|scritto da|autor)", re.I)
@@ -223,12 +225,6 @@ def _twitter_label(doc: Doc) -> tuple[str, ...]:
     return ()
 
 
-def _headline_start(doc: Doc) -> int:
-    h1 = doc.tree.css_first("h1")
-    heading = h1.text(separator="\n").strip().split("\n", 1)[0].strip()[:60] if h1 is not None else ""
-    return doc.page_text.find(heading) if heading else -1
-
-
 def _names_in(
     lines: list[str], doc: Doc, exclude: list[str], loose: bool, lists: Nearness | None = None
 ) -> tuple[str, ...]:
@@ -258,7 +254,7 @@ def _names_in(
 def _text_byline(doc: Doc, exclude: list[str], near: Nearness) -> tuple[tuple[str, ...], str] | None:
     """Byline lines near the headline (label, "by" at the end, "date - name"), else a label anywhere."""
     text = doc.page_text
-    start = _headline_start(doc)
+    start = doc.headline_start()
     if start >= 0:
         before, after = _AROUND_HEADLINE
         lines = [clean_text(line) for line in text[max(start - before, 0) : start + after].split("\n")]

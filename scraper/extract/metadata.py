@@ -43,13 +43,21 @@ class Doc:
     _headline: LexborNode | bool | None = None
 
     def headline_node(self) -> LexborNode | None:
-        """The h1 that carries the title (a site's logo h1 often comes first), else the first h1."""
+        """The h1 that carries the title, else the first h1 with text: a site's logo, an image in an
+        h1, often comes first."""
         if self._headline is None:
             h1s = self.tree.css("h1")[:6]
             key = _squash(self.title)[:30]
             match = next((h for h in h1s if key and key in _squash(h.text())), None) if key else None
-            self._headline = match or (h1s[0] if h1s else False)
+            worded = next((h for h in h1s if h.text().strip()), None)
+            self._headline = match or worded or False
         return self._headline if isinstance(self._headline, LexborNode) else None
+
+    def headline_start(self) -> int:
+        """Offset of the headline's first line in the page text, or -1."""
+        node = self.headline_node()
+        heading = node.text(separator="\n").strip().split("\n", 1)[0].strip()[:60] if node is not None else ""
+        return self.page_text.find(heading) if heading else -1
 
     def after_headline(self, limit: int) -> str:
         """Text (one text node a line) of the headline and what follows it in the document, up to `limit`."""

@@ -30,7 +30,7 @@ from .metadata import Doc, Found
 from .story_lists import Nearness, far_in_story_list
 from .zones import to_local
 
-__all__ = ["find_modified", "find_published", "headline_date", "headline_start", "shown_zone"]
+__all__ = ["find_modified", "find_published", "headline_date", "shown_zone"]
 
 _BELOW_HEADLINE = 1500
 _PAGE_WINDOW = 20_000
@@ -268,13 +268,6 @@ def _local(doc: Doc, iso: str) -> str:
     return to_local(iso, doc.locale, doc.url)
 
 
-def headline_start(doc: Doc) -> int:
-    """Offset of the first h1's first line in the page text, or -1."""
-    h1 = doc.tree.css_first("h1")
-    heading = h1.text(separator="\n").strip().split("\n", 1)[0].strip()[:60] if h1 is not None else ""
-    return doc.page_text.find(heading) if heading else -1
-
-
 def _line_at(text: str, pos: int) -> str:
     return text[text.rfind("\n", 0, pos) + 1 : (text.find("\n", pos) + 1 or len(text) + 1) - 1]
 
@@ -341,7 +334,7 @@ def _script_date(doc: Doc) -> Found:
 
 def _page_date(doc: Doc) -> Found:
     """The first written date around the headline, else in the page: the last resort."""
-    start = headline_start(doc)
+    start = doc.headline_start()
     text = doc.page_text
     windows = [text[max(start - 300, 0) : start + 2500]] if start >= 0 else []
     windows.append(text[:_PAGE_WINDOW])
