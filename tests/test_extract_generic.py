@@ -1802,3 +1802,14 @@ def test_a_dash_that_continues_a_split_word_is_no_byline_separator() -> None:
     article = extract_article(html.replace(byline, ""), "https://www.ljw-nordbaden.example.de/p/", fetched_at=NOW)
     assert article.body.count("-Sicherheit von") == 1  # the split word is in the page's text
     assert article.authors == ()
+
+
+def test_an_author_label_with_its_colon_under_the_article_signs_it() -> None:
+    """Failure mode 8: "Autorin: Name, role." closes an interview, outside the body's block; an author
+    label and a colon is a template's, not a teaser's byline, so it names the author anywhere."""
+    article = extract(
+        "author-colon-label-after-interview-de.html",
+        "https://www.spd-stiftung.example.org/publikationen/interview-marokko-reformen",
+    )
+    assert article.authors == ("Leonie Hartmann",)
+    assert article.body.endswith("Herzlichen Dank für das Gespräch!")

@@ -139,6 +139,9 @@ def _bio_name(text: str) -> str:
 
 
 _LABEL_TRIES = 20
+# "Autorin: Uta Staschewski, Projektleiterin …" on a line of its own: an author label, a colon, a name
+_AUTHOR_COLON = re.compile(r"^(?:autor(?:in|en|innen)?|auteure?s?|author|authors|autore|autora|autores)\s*:", re.I)
+_LABEL_LINE_MAX = 100
 _BODY_EDGE = 40
 
 
@@ -435,14 +438,23 @@ def _slot(node: LexborNode) -> LexborNode:
 def _label_anywhere(doc: Doc, exclude: list[str]) -> tuple[tuple[str, ...], str] | None:
     """A label alone on its line ("Autor", "Auteur :") over one name, wherever the page's template puts
     it (an author box under the article, a sidebar of facts): the last resort, as a label that sits
-    alone is the template's own, not a teaser's "By X" line.  A template's label is capitalised; a
-    lowercase "author" is someone's role in a list of names ("Marie Arana, author")."""
+    alone is the template's own, not a teaser's "By X" line.  So is an author label with its colon
+    before the name ("Autorin: Uta Staschewski, Projektleiterin …"), which no teaser's byline spells.
+    A template's label is capitalised; a lowercase "author" is someone's role in a list of names
+    ("Marie Arana, author")."""
     lines = doc.page_text.split("\n")
     tries = _LABEL_TRIES  # a page of a thousand "Autor" lines (hostile, or a directory) is not read whole
     for i, raw in enumerate(lines):
         line = raw.strip()
-        if not line or len(line) > _ABOUT_MAX or not line[0].isupper():
+        if not line or len(line) > _LABEL_LINE_MAX or not line[0].isupper():
             continue  # most lines: one strip and a length test, no regex
+        if ":" in line[:12] and _AUTHOR_COLON.match(line):
+            tries -= 1
+            names = _names_in([clean_text(line)], doc, exclude, loose=False) if tries >= 0 else ()
+            if names:
+                return names, "text:label"
+        if len(line) > _ABOUT_MAX:
+            continue
         label = clean_text(line)
         if _ABOUT_AUTHOR.match(label):  # an author box: "Über die Autorin" over "Friederike Kaufmann ist ..."
             # the page text breaks at inline markup: "<strong>Name</strong> ist ..." spans two lines
