@@ -1813,3 +1813,23 @@ def test_an_author_label_with_its_colon_under_the_article_signs_it() -> None:
     )
     assert article.authors == ("Leonie Hartmann",)
     assert article.body.endswith("Herzlichen Dank für das Gespräch!")
+
+
+def test_a_right_aligned_name_in_italics_signs_the_article() -> None:
+    """Failure mode 8: an older site signs its tribunes with the name set right, in `<em><font>`; a
+    right-aligned link ("Haut de page") names nobody."""
+    article = extract(
+        "right-signed-italic-font-fr.html", "http://www.observatoire-citoyen.example.fr/tribunes/eau.html"
+    )
+    assert article.authors == ("Hélène Marchetti",)
+    assert article.title == "Pourquoi les communes rachètent leurs réseaux d'eau"
+    assert "un mouvement discret traverse les conseils municipaux" in article.body
+
+
+def test_a_right_aligned_link_or_plain_phrase_is_no_signature() -> None:
+    html = (PAGES / "right-signed-italic-font-fr.html").read_text(encoding="utf-8")
+    signed = '<em><font size="2" face="Arial, Helvetica, Geneva, Swiss, SunSans-Regular">Hélène Marchetti</font></em>'
+    assert signed in html
+    for replacement in ('<a href="../auteurs.html">Hélène Marchetti</a>', "Hélène Marchetti"):
+        article = extract_article(html.replace(signed, replacement), "http://www.oc.example.fr/t.html", fetched_at=NOW)
+        assert article.authors == (), replacement

@@ -382,18 +382,23 @@ def find_authors(doc: Doc) -> tuple[tuple[str, ...], str] | None:
     return _label_anywhere(doc, exclude) or _signature(doc, exclude)
 
 
-_SIGNED = "p[style*=right i] > strong, p[style*=right i] > b, p[align=right i] > strong, p[align=right i] > b"
+_SIGNED = "p[style*=right i], p[align=right i]"
+_SIGN_MARKS = "strong, b, em, i, font"
 
 
 def _signature(doc: Doc, exclude: list[str]) -> tuple[tuple[str, ...], str] | None:
-    """A name set right and bold under the last paragraph, the whole paragraph (VnExpress and many
-    Vietnamese and Indonesian sites sign so): the last such one, when nothing else names an author."""
+    """A paragraph set right that is one name, under the last paragraph (VnExpress and many Vietnamese,
+    Indonesian and older French sites sign so, in bold, italics or a `<font>`): the last such one, when
+    nothing else names an author."""
     for node in reversed(doc.tree.css(_SIGNED)[-3:]):
-        paragraph, signed = node.parent, clean_text(node.text(separator=" "))
-        if paragraph is None or clean_text(paragraph.text(separator=" ")) != signed:
+        signed = clean_text(node.text(separator=" "))
+        if not signed or len(signed) > 60 or node.css_first("a") is not None:
+            continue
+        mark = node.css_first(_SIGN_MARKS)  # set apart as a signature: bold, italics or a font of its own
+        if mark is None or clean_text(mark.text(separator=" ")) != signed:
             continue
         names = clean_authors(signed, exclude)
-        if len(names) == 1 and 2 <= len(names[0].split()) <= 4:
+        if len(names) == 1 and 2 <= len(names[0].split()) <= 4 and _person_like(names[0]):
             return names, "signature"
     return None
 
