@@ -1833,3 +1833,15 @@ def test_a_right_aligned_link_or_plain_phrase_is_no_signature() -> None:
     for replacement in ('<a href="../auteurs.html">Hélène Marchetti</a>', "Hélène Marchetti"):
         article = extract_article(html.replace(signed, replacement), "http://www.oc.example.fr/t.html", fetched_at=NOW)
         assert article.authors == (), replacement
+
+
+def test_the_credit_of_the_authors_portrait_is_not_read_as_the_byline() -> None:
+    """Failure mode 8: the link to the author's page holds the portrait's "© Nadja Rüegg" credit and
+    then the name; the credit is the picture's, the name is the author's."""
+    article = extract(
+        "byline-portrait-credit-de.html",
+        "https://www.petri-magazin.example.ch/news/aeschen-im-rhein-fischer-melden-erste-erholung-88412",
+    )
+    assert article.authors == ("Nadja Rüegg",)
+    assert article.published is not None and article.published.startswith("2024-05-08")
+    assert article.body.startswith("Nach den Hitzesommern")

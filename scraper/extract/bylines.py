@@ -359,6 +359,8 @@ def find_authors(doc: Doc) -> tuple[tuple[str, ...], str] | None:
             if css == _ARCHIVE_LINK and (near is None or near(node) > _ARCHIVE_LINK_NEAR):
                 break
             text = clean_text(node.text(separator=" "))
+            if "©" in text:
+                text = _without_credits(node, text)
             if not text or len(text) > 120 or (near is not None and far_in_story_list(node, near)):
                 continue
             names = tuple(n for n in clean_authors(text, exclude) if not _prose_in_name(n))
@@ -401,6 +403,17 @@ def _signature(doc: Doc, exclude: list[str]) -> tuple[tuple[str, ...], str] | No
         if len(names) == 1 and 2 <= len(names[0].split()) <= 4 and _person_like(names[0]):
             return names, "signature"
     return None
+
+
+def _without_credits(node: LexborNode, text: str) -> str:
+    """The byline's text without the credit of the author's portrait inside it ("© Kathrin Führes"
+    under the picture, then the name): an element whose text opens with "©" is the picture's."""
+    for element in node.css("*"):  # the node itself among them
+        credit = clean_text(element.text(separator=" "))
+        if credit.startswith("©") and len(credit) < len(text):
+            text = text.replace(credit, " ", 1)
+            break
+    return clean_text(text)
 
 
 def _with_cosigners(
