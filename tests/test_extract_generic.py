@@ -1845,3 +1845,15 @@ def test_the_credit_of_the_authors_portrait_is_not_read_as_the_byline() -> None:
     assert article.authors == ("Nadja Rüegg",)
     assert article.published is not None and article.published.startswith("2024-05-08")
     assert article.body.startswith("Nach den Hitzesommern")
+
+
+def test_a_cms_placeholder_account_is_no_author() -> None:
+    """Failure mode 8: Squarespace signs a post by an unnamed account "Guest User" (Joomla: "Super
+    User"); that is nobody, and the "Words by" line under the headline names the writer."""
+    article = extract_at(
+        "squarespace-guest-user-en.html",
+        "https://www.fernbrookceramics.example.com/journal/the-slow-kiln",
+        datetime(2025, 3, 1, 10, 0, tzinfo=UTC),
+    )
+    assert article.authors == ("Tom Hale",)
+    assert "Guest User" not in article.body

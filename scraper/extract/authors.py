@@ -89,7 +89,9 @@ _NOT_NAME = FastCI(
     re.compile(
         r"^(?:admin|administrator|administrateur|webmaster|root|user|guest|anonymous|anonyme|unknown|"
         r"staff|team|editor|editors|read more|more|follow|view all posts|home|wordpressadmin|"
-        r"facebook|twitter|instagram|linkedin|share|comments?|publisher|veröffentlichen|anónimo|anonimo)$",
+        r"facebook|twitter|instagram|linkedin|share|comments?|publisher|veröffentlichen|anónimo|anonimo|"
+        # a CMS's placeholder account: Squarespace's "Guest User", Joomla's "Super User"
+        r"(?:guest|super|default|demo|test|site|admin)[ _-]?(?:user|admin|administrator|author))$",
         re.IGNORECASE,
     )
 )
