@@ -1857,3 +1857,23 @@ def test_a_cms_placeholder_account_is_no_author() -> None:
     )
     assert article.authors == ("Tom Hale",)
     assert "Guest User" not in article.body
+
+
+def test_a_wordpress_theme_that_renames_the_comment_author_block_keeps_the_names() -> None:
+    """Failure mode 10: Astra, one of the most used WordPress themes, sets the commenter's name in
+    `header.ast-comment-author > cite > b.fn`; the hCard name is the author, and the author's own
+    "Auteur de l'article" badge is not part of it."""
+    article = extract_at(
+        "wordpress-astra-comments-fr.html",
+        "https://veloetvallees.example.fr/2024/11/05/traversee-du-vercors-a-velo/",
+        datetime(2025, 2, 1, 10, 0, tzinfo=UTC),
+    )
+    got = [(c.author, (c.published or "")[:10], c.text[:20]) for c in article.comments]
+    assert got == [
+        ("Julien Marchetti", "2024-11-06", "Superbe récit ! Vous"),
+        ("Camille Rouvier", "2024-11-06", "Par Saint-Nizier pui"),
+        ("Hélène B.", "2024-11-09", "Merci pour l’astuce "),
+    ]
+    first, reply, last = article.comments
+    assert reply.parent_id == first.id and first.parent_id is None and last.parent_id is None
+    assert article.authors == ("Camille Rouvier",)
