@@ -1877,3 +1877,18 @@ def test_a_wordpress_theme_that_renames_the_comment_author_block_keeps_the_names
     first, reply, last = article.comments
     assert reply.parent_id == first.id and first.parent_id is None and last.parent_id is None
     assert article.authors == ("Camille Rouvier",)
+
+
+def test_a_reply_list_beside_its_comment_and_a_badge_inside_the_name() -> None:
+    """Failure mode 10: the replies sit in a collapsible list three levels up, beside the comment they
+    answer rather than inside it; the writer's "Författare" badge inside the name's element is a
+    label, not part of the name."""
+    article = extract_at(
+        "substack-reply-collapser-sv.html",
+        "https://lokalmakt.substack.com/p/varfor-ingen-vill-bli-kommunalpolitiker",
+        datetime(2025, 3, 20, 12, 0, tzinfo=UTC),
+    )
+    first, reply, last = article.comments
+    assert [c.author for c in article.comments] == ["Johan L.", "Elin Holmqvist", "Maria Sjöberg"]
+    assert reply.parent_id == first.id
+    assert first.parent_id is None and last.parent_id is None

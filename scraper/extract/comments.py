@@ -209,6 +209,8 @@ class _Reader:
                     continue
                 if self.owned(target, item):
                     value = attr(target, name) if name else clean_text(target.text(separator=" "))
+                    if value and not badges and not name:
+                        value = _without_badges(target, value)
                     if value:
                         yield value
 
@@ -299,6 +301,17 @@ class _Reader:
             parent = self.parent(item, by_mem, cid)
             comments.append(Comment(id=cid, text=text, author=author, published=published, parent_id=parent))
         return comments
+
+
+def _without_badges(target: LexborNode, value: str) -> str:
+    """The name without a badge set inside its element ("Elin Holmqvist <span class=post-author-badge>
+    Författare</span>"), the label after it."""
+    for node in target.css("[class]")[:8]:
+        if node.mem_id != target.mem_id and BADGE_CLASS.search(attr(node, "class")):
+            badge = clean_text(node.text(separator=" "))
+            if badge and value.endswith(badge) and len(badge) < len(value):
+                value = value[: -len(badge)].rstrip(" ·|-–—,")
+    return value
 
 
 def _teaser(item: LexborNode) -> bool:
@@ -418,7 +431,7 @@ def _may_find(specs: tuple[str, ...], items: list[LexborNode]) -> bool:
         return True
 
 
-_REPLY_LIST_UP = 2  # levels above a reply where the list of replies it is in may sit
+_REPLY_LIST_UP = 3  # levels above a reply where the list of replies it is in may sit
 
 # the classes of an element that holds the article: a comment section never contains one
 _BODY_CLASSES = ".entry-content, .post-content, .article-body"
