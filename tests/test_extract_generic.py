@@ -1892,3 +1892,35 @@ def test_a_reply_list_beside_its_comment_and_a_badge_inside_the_name() -> None:
     assert [c.author for c in article.comments] == ["Johan L.", "Elin Holmqvist", "Maria Sjöberg"]
     assert reply.parent_id == first.id
     assert first.parent_id is None and last.parent_id is None
+
+
+def test_joomla_article_info_signs_and_dates_the_story_and_stays_out_of_the_body() -> None:
+    """Failure mode 4: Joomla's `dl.article-info` ("Details", "Geschrieben von", "Veröffentlicht",
+    "Zugriffe: 312") sits inside the article's block; its preset reads the author and the date from
+    it and keeps it, with the print icons and the pager, out of the body.  The page's meta author is
+    the "Super User" account."""
+    article = extract(
+        "joomla3-createdby-de.html",
+        "https://www.tsv-eichenau.example.de/aktuelles/vereinsnachrichten/412-jahreshauptversammlung-2024",
+    )
+    assert article.sources["body"] == "preset:joomla:body"
+    assert article.title == "Jahreshauptversammlung 2024: Neuer Vorstand und ein Kunstrasenplatz"
+    assert article.authors == ("Monika Straßer",)
+    assert article.published == "2024-03-22T19:30:00+01:00"
+    assert article.body.startswith("Rund 140 Mitglieder kamen am Freitagabend")
+    assert article.body.endswith("den Anstoß auszuführen.")
+    for noise in ("Details", "Zugriffe", "Kategorie", "Drucken", "Zurück", "Weiter", "Termine"):
+        assert noise not in article.body, noise
+
+
+def test_joomla_4_info_list_without_an_author_leaves_the_body_clean() -> None:
+    article = extract_at(
+        "joomla4-article-info-es.html",
+        "https://www.villanuevadelarroyo.example.es/index.php/actualidad/noticias/1287-abre-el-plazo",
+        datetime(2025, 3, 20, 10, 0, tzinfo=UTC),
+    )
+    assert article.authors == ()
+    assert (article.published or "").startswith("2025-03-12")
+    assert article.body.startswith("La Concejalía de Deportes abre el próximo lunes")
+    for noise in ("Detalles", "Visitas", "Última actualización", "Artículo anterior"):
+        assert noise not in article.body, noise
