@@ -1924,3 +1924,20 @@ def test_joomla_4_info_list_without_an_author_leaves_the_body_clean() -> None:
     assert article.body.startswith("La Concejalía de Deportes abre el próximo lunes")
     for noise in ("Detalles", "Visitas", "Última actualización", "Artículo anterior"):
         assert noise not in article.body, noise
+
+
+def test_a_read_also_card_between_paragraphs_is_dropped_and_the_article_goes_on() -> None:
+    """Failure mode 4: a "Leia também" card (another story's headline, byline and date) set between
+    the paragraphs is left out; it does not end the article as a "Leia também" heading over a list
+    of stories at its end does."""
+    article = extract_at(
+        "story-card-mid-body-pt.html",
+        "https://www.folhadocerrado.example.com.br/ambiente/noticia/2025/03/12/seca-no-pantanal.ghtml",
+        datetime(2025, 3, 12, 16, 30, tzinfo=UTC),
+    )
+    body = article.body
+    assert body.startswith("O Rio Paraguai atingiu nesta quarta-feira (12)")
+    assert body.endswith("ampliar a distribuição de água nas próximas semanas.")
+    for noise in ("Leia também", "Incêndios no Pantanal", "Juliana Arruda", "Publicidade", "Mais lidas"):
+        assert noise not in body, noise
+    assert article.authors == ("Rafael Monteiro",)

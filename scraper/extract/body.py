@@ -236,6 +236,7 @@ _REPEAT_MIN = 200
 _PHRASING = frozenset(["a", "span", "time", "small", "cite", "q", "font", "data", "bdi", "s", "del", "ins"])
 _LINK_ROWS = frozenset(["div", "p", "section", "header", "span", "td"])
 _LINK_ROW_MAX = 300
+_CARD_MORE = 20  # characters a story card holds past its "Read next" line
 # menus, link lists and page chrome never hold the article, whatever their text says
 _NOT_CONTAINERS = frozenset(["nav", "ul", "ol", "menu", "header", "footer", "aside", "form", "select", "tr", "table"])
 _ASIDE_ROLES = frozenset(
@@ -579,10 +580,24 @@ def _is_noise(node: LexborNode, limit: int) -> bool:
         text_len = _ink(node.text(deep=True))
         if not 0 < text_len < _LINK_ROW_MAX:
             return False
+        if tag != "p" and _opens_with_related(node, text_len):
+            return True
         links = node.css("a")
         if tag in ("p", "span", "td") and len(links) < 3:  # a table's cell may be one link: a data table
             return len(links) == 1 and _cross_reference(node, links[0])
         return sum(_ink(a.text(deep=True)) for a in links) > 0.7 * text_len
+    return False
+
+
+def _opens_with_related(node: LexborNode, text_len: int) -> bool:
+    """A short block whose first line says "Leia também" / "Read next" over more of its own (a headline,
+    a byline, a date): a card pointing to another story, set between the article's paragraphs.  The
+    heading alone is left to end the article where it comes late (`_RELATED_AFTER`)."""
+    for child in node.traverse(include_text=True):
+        if child.tag == "-text":
+            first = (child.text_content or "").strip()
+            if first:
+                return text_len - _ink(first) >= _CARD_MORE and _RELATED_START.match(clean_text(first)) is not None
     return False
 
 
