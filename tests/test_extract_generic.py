@@ -1941,3 +1941,19 @@ def test_a_read_also_card_between_paragraphs_is_dropped_and_the_article_goes_on(
     for noise in ("Leia também", "Incêndios no Pantanal", "Juliana Arruda", "Publicidade", "Mais lidas"):
         assert noise not in body, noise
     assert article.authors == ("Rafael Monteiro",)
+
+
+def test_a_teaser_field_between_headline_and_body_is_the_lead() -> None:
+    """Failure mode 2: Drupal keeps the standfirst in its own field (`field--name-field-teaser`) beside
+    the body's; the lead goes first, while the other stories' teasers after the article stay out."""
+    article = extract_at(
+        "drupal-teaser-field-lead-de.html",
+        "https://www.oberland-kurier.example.de/lokales/weilheim/neue-bahnbruecke-bleibt-bis-herbst-gesperrt-48213",
+        datetime(2025, 3, 5, 9, 0, tzinfo=UTC),
+    )
+    body = article.body
+    assert body.startswith("Die neue Eisenbahnbrücke über die Ammer bleibt länger gesperrt als geplant.")
+    assert body.endswith("Ein Termin für die Wiedereröffnung soll dann feststehen.")
+    for noise in ("Stadtrat beschließt", "Faschingszug", "Mehr aus Weilheim"):
+        assert noise not in body, noise
+    assert (article.published or "").startswith("2025-03-03")

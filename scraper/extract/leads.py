@@ -23,11 +23,13 @@ _LEAD_CSS = (
     " [class*=subtitle], [class*=Lead], [class*=Intro], [itemprop=description]"
 )
 # the same in other newsrooms' words: French chapô, Spanish subtitular/entradilla/bajada/copete/sumario,
-# Italian sommario, Czech perex, German Vorspann/Anriss; "desc" as BEM writes it (article__desc)
+# Italian sommario, Czech perex, German Vorspann/Anriss; "desc" as BEM writes it (article__desc); a "teaser"
+# field (Drupal's field--name-field-teaser): between the headline and the body, it is the story's own
 _LEAD_CSS_MORE = (
     "[class*=subtit], [class*=article__desc], [class*=article-desc], [class*=chapo], [class*=chapeau],"
     " [class*=entradilla], [class*=bajada],"
-    " [class*=copete], [class*=sumario], [class*=sommario], [class*=perex], [class*=vorspann], [class*=anriss]"
+    " [class*=copete], [class*=sumario], [class*=sommario], [class*=perex], [class*=vorspann], [class*=anriss],"
+    " [class*=teaser]"
 )
 _MAX_GAP = 3000
 _SCOPE_UP = 7
