@@ -1957,3 +1957,19 @@ def test_a_teaser_field_between_headline_and_body_is_the_lead() -> None:
     for noise in ("Stadtrat beschließt", "Faschingszug", "Mehr aus Weilheim"):
         assert noise not in body, noise
     assert (article.published or "").startswith("2025-03-03")
+
+
+def test_a_follow_us_on_whatsapp_line_is_boilerplate_and_a_sentence_about_it_is_not() -> None:
+    """Failure mode 4: "Simak breaking news … WhatsApp Channel" (Join us on WhatsApp, Follow us on
+    Google News), set after the article, asks the reader to follow the newsroom; a sentence of the
+    story that names WhatsApp is prose."""
+    html = (PAGES / "channel-promo-after-body-id.html").read_text(encoding="utf-8")
+    last = "<p>BPBD mengimbau warga yang tinggal di bantaran kali"
+    prose = "<p>Polisi meminta warga tidak menyebarkan kabar bohong soal tanggul jebol lewat WhatsApp.</p>"
+    assert last in html
+    url = "https://megapolitan.wartanusantara.example.co.id/read/2025/03/13/07150091/banjir-rendam-14-kelurahan"
+    article = extract_article(html.replace(last, prose + last), url, fetched_at=datetime(2025, 3, 13, 5, tzinfo=UTC))
+    assert article.body.endswith("mengikuti arahan petugas di lapangan.")
+    assert "Simak breaking news" not in article.body and "Baca juga" not in article.body
+    assert "kabar bohong soal tanggul jebol lewat WhatsApp." in article.body
+    assert article.authors == ("Rina Wulandari",)

@@ -176,6 +176,9 @@ _BOILERPLATE = FastCI(
         # a caption or photo that ends with its credit ("Marco Odermatt, Ski-Star. © AFP / M. BERTORELLO")
         r".{0,200}(?:©|\(c\)) ?[^©.!?]{1,60}|"
         r"(?:warning|notice|deprecated|fatal error): .{0,300}|"
+        # "Follow us on Google News", "Simak … di WhatsApp Channel": the newsroom's channels, asked for
+        r"(?:.{0,80}\b)?(?:follow|folgen|folge|folgt|siga|sigue|segui|seguici|suivez|simak|ikuti|abonnieren|"
+        r"subscribe|join|únete|inscreva-se|iscriviti|volg)\b.{0,150}\b(?:google news|whatsapp|telegram)\b.{0,80}|"
         # a gallery's size: "14 Bilder", "2 fotos" ("1 / 6" may be a table's figure)
         r"\d{1,3}\s+(?:fotos?|photos?|bilder|immagini|imágenes|images|zdjęć|zdjęcia))$",
         re.IGNORECASE,
