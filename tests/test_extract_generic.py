@@ -1973,3 +1973,34 @@ def test_a_follow_us_on_whatsapp_line_is_boilerplate_and_a_sentence_about_it_is_
     assert "Simak breaking news" not in article.body and "Baca juga" not in article.body
     assert "kabar bohong soal tanggul jebol lewat WhatsApp." in article.body
     assert article.authors == ("Rina Wulandari",)
+
+
+def test_another_storys_teaser_card_is_no_lead() -> None:
+    """Failure mode 3: a "more stories" card (kicker, linked headline, summary) below the article is
+    not its standfirst, though its kicker "Reumannplatz" also stands in the breadcrumb above the
+    headline; a lead never holds a linked headline."""
+    article = extract_at(
+        "more-stories-teaser-cards-de.html",
+        "https://wien.example.at/chronik/favoriten/neue-strassenbahnlinie-11-nimmt-betrieb-auf-a1234567",
+        datetime(2025, 9, 1, 12, 0, tzinfo=UTC),
+    )
+    assert article.body.startswith("Nach drei Jahren Bauzeit fährt die Linie 11")
+    assert "Neuer Wochenmarkt" not in article.body
+    assert article.body.endswith("verteilen Mitarbeiterinnen der Wiener Linien ab 10 Uhr Kaffee und Kipferl.")
+
+
+def test_a_list_of_comment_trees_is_no_comment_the_others_reply_to() -> None:
+    """Failure mode 10: on Forem (dev.to) the list of all comment trees carries a "comment-" id and
+    so reads as an item with no text of its own; it stands for no comment, so the second tree's
+    comment answers nobody, while a reply inside the first tree answers its comment."""
+    article = extract_at(
+        "forem-comment-trees-en.html",
+        "https://dev.example.to/kofimensah/stop-writing-retry-loops-by-hand-4k2p",
+        datetime(2025, 3, 1, 10, 0, tzinfo=UTC),
+    )
+    first, reply, other = article.comments
+    assert [c.author for c in article.comments] == ["Sam Okafor", "Kofi Mensah", "Lena Fischer"]
+    assert reply.parent_id == first.id
+    assert first.parent_id is None and other.parent_id is None
+    assert reply.text.startswith("Both. There is a deadline argument too")  # its text, not its header
+    assert "fullscreen" not in article.body

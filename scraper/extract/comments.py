@@ -120,6 +120,7 @@ GENERIC_SCHEMES = (
             "[class*=commentText]",
             ".comment-text",
             ".comment-body",
+            ".comment__body",  # BEM (Forem: .comment__content holds .comment__header and .comment__body)
             "[itemprop=text]",
             ".text",
             ".content",
@@ -243,16 +244,17 @@ class _Reader:
         return next((d for d in parsed if d), None)
 
     @staticmethod
-    def _wraps(wrapper: LexborNode, item: LexborNode, by_mem: dict[int, str], cid: str) -> bool:
+    def _wraps(wrapper: LexborNode, item: LexborNode, by_mem: dict[int, str], cid: str) -> int:
+        """How many levels above `item` the wrapper sits (it now stands for `item`), else 0."""
         node = item.parent
-        for _ in range(4):  # the comment's own markup sits right inside its wrapper
+        for level in range(1, _WRAP_UP + 1):  # the comment's own markup sits right inside its wrapper
             if node is None:
-                return False
+                return 0
             if node.mem_id == wrapper.mem_id:
                 by_mem[wrapper.mem_id] = cid
-                return True
+                return level
             node = node.parent
-        return False
+        return 0
 
     def parent(self, item: LexborNode, by_mem: dict[int, str], own: str = "") -> str | None:
         if self.scheme.parent:
@@ -282,6 +284,7 @@ class _Reader:
         by_mem: dict[int, str] = {}
         comments: list[Comment] = []
         wrappers: list[LexborNode] = []  # items without text of their own: li.comment around article.comment
+        claimed: dict[int, int] = {}  # a wrapper that stands for a comment -> the levels between them
         for item in self.items:
             if _teaser(item):
                 continue
@@ -296,11 +299,33 @@ class _Reader:
             found = self.first(item, self.scheme.id)
             cid = (_strip_prefix(found) if found else "") or _hash_id(author, text)
             by_mem[item.mem_id] = cid
+            if claimed:
+                _unclaim_lists(item, by_mem, claimed, cid)
             if wrappers:  # a wrapper stands for the first comment inside it, so that replies find it
-                wrappers = [w for w in wrappers if not self._wraps(w, item, by_mem, cid)]
+                kept = []
+                for wrapper in wrappers:
+                    depth = self._wraps(wrapper, item, by_mem, cid)
+                    if depth:
+                        claimed[wrapper.mem_id] = depth
+                    else:
+                        kept.append(wrapper)
+                wrappers = kept
             parent = self.parent(item, by_mem, cid)
             comments.append(Comment(id=cid, text=text, author=author, published=published, parent_id=parent))
         return comments
+
+
+def _unclaim_lists(item: LexborNode, by_mem: dict[int, str], claimed: dict[int, int], cid: str) -> None:
+    """A wrapper that holds another comment as deep as the one it stood for is the list of them all
+    (a div.comments whose id says "comment-"), not one comment's: no comment in it replies to the first.
+    A reply sits deeper in its parent's wrapper (li.comment > ol.children > li > article)."""
+    node = item.parent
+    for level in range(1, _WRAP_UP + 1):
+        if node is None:
+            return
+        if claimed.get(node.mem_id) == level and by_mem.get(node.mem_id) != cid:
+            del by_mem[node.mem_id], claimed[node.mem_id]
+        node = node.parent
 
 
 def _without_badges(target: LexborNode, value: str) -> str:
@@ -432,6 +457,7 @@ def _may_find(specs: tuple[str, ...], items: list[LexborNode]) -> bool:
 
 
 _REPLY_LIST_UP = 3  # levels above a reply where the list of replies it is in may sit
+_WRAP_UP = 4  # levels above a comment where the wrapper that stands for it may sit
 
 # the classes of an element that holds the article: a comment section never contains one
 _BODY_CLASSES = ".entry-content, .post-content, .article-body"

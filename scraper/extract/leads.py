@@ -32,6 +32,7 @@ _LEAD_CSS_MORE = (
     " [class*=teaser]"
 )
 _MAX_GAP = 3000
+_CARD_HEADLINE = "h2 a, h3 a, h4 a, h5 a, a h2, a h3, a h4"
 _SCOPE_UP = 7
 # class words of elements that also say "description" or "intro" without being the story's lead: a
 # site's tagline, a photo's caption or description, the author's bio (whole words: utility classes say "caption-s5")
@@ -111,9 +112,10 @@ def _lead_in(
             continue
         if _aside_from_story(node, scope):
             continue
-        linked = sum(len(a.text()) for a in node.css("a"))
-        if linked > 0.3 * len(text):
-            continue
+        links = node.css("a")
+        linked = sum(len(a.text()) for a in links)
+        if linked > 0.3 * len(text) or (links and node.css_first(_CARD_HEADLINE) is not None):
+            continue  # a link list, or another story's card: its headline links to it
         at = _position(doc, node)
         if headline_at < at < headline_at + _MAX_GAP and (body_at < 0 or at < body_at):
             return text
