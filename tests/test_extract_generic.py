@@ -2004,3 +2004,17 @@ def test_a_list_of_comment_trees_is_no_comment_the_others_reply_to() -> None:
     assert first.parent_id is None and other.parent_id is None
     assert reply.text.startswith("Both. There is a deadline argument too")  # its text, not its header
     assert "fullscreen" not in article.body
+
+
+def test_the_zone_of_the_dateline_under_the_headline_dates_a_utc_story() -> None:
+    """Failure mode 7: structured data says 04:30Z on March 8; the dateline reads "March 7, 2025 at
+    10:30 p.m. CST", the same instant six hours back, so the story is of March 7 at 22:30-06:00.
+    A dateline whose clock is no whole number of half hours from the instant tells nothing."""
+    url = "https://www.lakeshoreledger.example.com/news/2025/03/08/council-approves-transit-levy/"
+    fetched = datetime(2025, 3, 8, 18, 0, tzinfo=UTC)
+    article = extract_at("utc-data-cst-dateline-en.html", url, fetched)
+    assert article.published == "2025-03-07T22:30:00-06:00"
+    html = (PAGES / "utc-data-cst-dateline-en.html").read_text(encoding="utf-8")
+    assert "at 10:30 p.m. CST" in html
+    unrelated = extract_article(html.replace("at 10:30 p.m. CST", "at 10:17 p.m. CST"), url, fetched_at=fetched)
+    assert unrelated.published == "2025-03-08T04:30:00+00:00"

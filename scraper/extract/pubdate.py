@@ -12,7 +12,8 @@ own zone (see `zones`), so that the calendar day is the one the page shows.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from collections.abc import Iterator
+from datetime import UTC, datetime, timezone
 
 from ..models import STAMP_ONLY
 from .dates import (
@@ -37,6 +38,7 @@ _PAGE_WINDOW = 20_000
 _PAGE_CANDIDATES = 8
 _DATELINE_MAX = 90
 _SHOWN_TIMES = 5
+_ZONE_BEFORE, _ZONE_AFTER = 300, 1500  # the dateline's span around the headline
 _PROSE_LINE = 200
 # words that announce an event's date, not the article's
 _EVENT_LABEL = re.compile(
@@ -236,32 +238,53 @@ def _is_update_stamp(doc: Doc, shown: str) -> bool:
 
 
 def shown_zone(doc: Doc, iso: str) -> str:
-    """A UTC instant re-expressed in the zone the page itself shows it in.
+    """An instant re-expressed in the zone the page itself shows it in.
 
     Templates print the article's time in the newsroom's zone, and often mislabel it (a Pacific
-    "17:18:13" written `datetime="...T17:18:13+00:00"` beside JSON-LD's "01:18:13Z"). A `<time>` whose
-    wall clock equals the instant's shifted by a whole number of half hours (-12 h to +14 h), to the
-    second, tells that zone, whatever offset it claims.
+    "17:18:13" written `datetime="...T17:18:13+00:00"` beside JSON-LD's "01:18:13Z"), or state it in
+    UTC while the dateline under the headline reads "March 7, 2025 at 10:30 p.m. CST" (or JSON-LD in
+    the newsroom's zone while the page shows UTC).  A wall clock the page shows (a `<time>`'s, to the
+    second; a dateline's near the headline, to the minute) that equals the instant shifted by a whole
+    number of half hours (-12 h to +14 h) tells that zone, whatever offset the data claims.
     """
-    if len(iso) <= 19 or not iso.endswith("+00:00"):
+    if len(iso) <= 19 or iso[-6] not in "+-":
         return iso
     try:
         moment = datetime.fromisoformat(iso)
     except ValueError:
         return iso
-    for node in doc.tree.css("time[datetime]")[:_SHOWN_TIMES]:
-        value = attr(node, "datetime")
-        if len(value) < 19 or value[10] not in "T ":
-            continue
-        try:
-            wall = datetime.fromisoformat(value[:19]).replace(tzinfo=None)  # "T05:43+10:00" cut is aware
-        except ValueError:
-            continue
-        shift = wall - moment.replace(tzinfo=None)
+    offset = moment.utcoffset()
+    instant = moment.astimezone(UTC).replace(tzinfo=None)
+    for wall, to_minute in _shown_walls(doc, utc=offset is not None and not offset):
+        shift = wall - (instant.replace(second=0, microsecond=0) if to_minute else instant)
         minutes = shift.total_seconds() / 60
-        if minutes and minutes % 30 == 0 and -720 <= minutes <= 840:
+        if shift != offset and minutes % 30 == 0 and -720 <= minutes <= 840:
             return moment.astimezone(timezone(shift)).isoformat(timespec="seconds")
     return iso
+
+
+def _shown_walls(doc: Doc, utc: bool) -> Iterator[tuple[datetime, bool]]:
+    """Wall clocks the page shows: `<time datetime>` values (for a UTC instant only: a template that
+    labels its local clock UTC), then the written dates with a time of day around the headline."""
+    if utc:
+        for node in doc.tree.css("time[datetime]")[:_SHOWN_TIMES]:
+            value = attr(node, "datetime")
+            if len(value) < 19 or value[10] not in "T ":
+                continue
+            try:
+                yield datetime.fromisoformat(value[:19]).replace(tzinfo=None), False  # "T05:43+10:00" cut is aware
+            except ValueError:
+                continue
+    start = doc.headline_start()
+    if start < 0:
+        return
+    window = doc.page_text[max(start - _ZONE_BEFORE, 0) : start + _ZONE_AFTER]
+    shown = [iso for _, iso in absolute_dates(window, doc.locale, doc.now) if len(iso) >= 16]
+    for iso in shown[:_SHOWN_TIMES]:
+        try:
+            yield datetime.fromisoformat(iso[:16]), True
+        except ValueError:
+            continue
 
 
 def _local(doc: Doc, iso: str) -> str:
