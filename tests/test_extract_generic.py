@@ -2018,3 +2018,15 @@ def test_the_zone_of_the_dateline_under_the_headline_dates_a_utc_story() -> None
     assert "at 10:30 p.m. CST" in html
     unrelated = extract_article(html.replace("at 10:30 p.m. CST", "at 10:17 p.m. CST"), url, fetched_at=fetched)
     assert unrelated.published == "2025-03-08T04:30:00+00:00"
+
+
+def test_an_updated_stamp_before_the_published_date_does_not_date_the_post() -> None:
+    """Failure mode 7: the theme prints "Atualizado em 3 de fevereiro de 2025" first and the
+    publication date, unlabelled, after it; the earlier date beside the stamp is the publication."""
+    article = extract_at(
+        "updated-stamp-first-pt.html",
+        "https://cadernodecontas.example.pt/2025/01/31/como-deixei-de-usar-o-excel.html",
+        datetime(2025, 2, 10, 10, 0, tzinfo=UTC),
+    )
+    assert (article.published or "").startswith("2025-01-31")
+    assert (article.modified or "").startswith("2025-02-03")

@@ -329,6 +329,14 @@ def headline_date(doc: Doc) -> Found:
             labelled = [d for p, d in later if p > 0 and PUBLISHED_LABEL.search(_label_before(window, pos + p))]
             if labelled:
                 return labelled[0], "text:headline"
+            # "Atualizado em 3 de fevereiro · 31 de janeiro": the unlabelled earlier date beside the stamp
+            earlier = [
+                d
+                for p, d in later
+                if p > 0 and d[:10] < iso[:10] and not MODIFIED_LABEL.search(_label_before(window, pos + p))
+            ]
+            if earlier:
+                return earlier[0], "text:headline"
             return iso, "text:headline" + STAMP_ONLY  # only a stamp: shown as the date, no part of the hash
         return iso, "text:headline"
     return None
