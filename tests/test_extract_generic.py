@@ -2030,3 +2030,29 @@ def test_an_updated_stamp_before_the_published_date_does_not_date_the_post() -> 
     )
     assert (article.published or "").startswith("2025-01-31")
     assert (article.modified or "").startswith("2025-02-03")
+
+
+def test_a_phpbb_topic_is_its_first_post_and_the_replies_are_its_comments() -> None:
+    """Failure mode 3: a forum topic; the opening post is the article (its poster's login, not the
+    signature "Petr – Brno", signs it), the replies after it are comments, with their posters and
+    times; signatures, profiles and the "who is online" box are in neither."""
+    article = extract_at(
+        "phpbb-topic-cs.html",
+        "https://forum.bydlime.example.cz/viewtopic.php?t=48211",
+        datetime(2025, 2, 20, 9, tzinfo=UTC),
+    )
+    assert article.title == "Rekonstrukce koupelny v paneláku – zkušenosti s bytovým jádrem?"
+    assert article.authors == ("petr_novak82",)
+    assert (article.published or "").startswith("2025-02-12")
+    assert article.body.startswith("Ahoj všem, chystáme se na výměnu umakartového jádra")
+    assert article.body.endswith("Díky za jakékoli zkušenosti!")
+    for noise in ("věčný kutil", "Registrován", "My jsme dělali", "Kdo je online"):
+        assert noise not in article.body, noise
+    got = [(c.author, (c.published or "")[:10], c.parent_id) for c in article.comments]
+    assert got == [
+        ("Jana_K", "2025-02-12", None),
+        ("instalaterBrno", "2025-02-13", None),
+        ("petr_novak82", "2025-02-14", None),
+    ]
+    assert article.comments[0].text.startswith("My jsme dělali pórobeton loni.")
+    assert all("Voda, topení, plyn" not in c.text for c in article.comments)

@@ -52,9 +52,11 @@ _SHORT_BODY = 150
 # "eacti" reacties and réactions
 # The raw HTML is searched as it is, so each word is cut after its first letter, which a heading
 # capitalises: "alkback" for Talkbacks, "оммент" for Комментарии, "χόλι" for Σχόλια.
+_LOGIN_MAX = 40
 _COMMENT_HINTS = (
     *("omment", "oment", "disqus", "leserbrief", "jdgm-rev", "eacti", "eaktion", "alkback", "oruml", "ozzász"),
     "eiträge",  # "3 Leserbeiträge"
+    "phpbb",  # a forum topic's replies
     *("оммент", "оментар", "תגובות", "تعليق", "χόλι", "コメント", "评论", "評論", "댓글"),
 )
 
@@ -87,10 +89,11 @@ def _rule_value(rules: list[Rules], name: str, doc: Doc) -> tuple[str, str] | No
     return None
 
 
-def _rule_authors(rules: list[Rules], doc: Doc) -> tuple[list[str], str] | None:
+def _rule_authors(rules: list[Rules], doc: Doc) -> tuple[list[str], str, bool] | None:
     """The first author selector that matches, with the co-authors the same byline lists ("<span
     class=byline><span class=author vcard>A</span> and <span class=author vcard>B</span></span>"):
-    further matches of that selector under the first one's grandparent."""
+    further matches of that selector under the first one's grandparent.  The flag says the value is
+    a login ("username" is how forums and comment systems class it), a name as its user spelled it."""
     for rule in rules:
         for spec in rule.fields.get("author", ()):
             found = select_value(doc.tree, spec)
@@ -101,7 +104,8 @@ def _rule_authors(rules: list[Rules], doc: Doc) -> tuple[list[str], str] | None:
             if byline is not None and byline.tag not in ("body", "html"):
                 more = select_values(byline, spec)
                 values.extend(v for v in more if v not in values)
-            return values, rule.source("author")
+            login = "username" in (found[1].attributes.get("class") or "").split()
+            return values, rule.source("author"), login
     return None
 
 
@@ -261,7 +265,9 @@ def _metadata(rules: list[Rules], doc: Doc, values: dict[str, object], sources: 
         values["title"], sources["title"] = clean_text(found[0]), found[1]
         doc.title = values["title"]  # type: ignore[assignment]
     rule_author = _rule_authors(rules, doc)
-    names = clean_authors(rule_author[0], doc.site_names) if rule_author else ()
+    names = clean_authors(rule_author[0], doc.site_names, handles=rule_author[2]) if rule_author else ()
+    if rule_author and rule_author[2] and not names and len(rule_author[0][0]) <= _LOGIN_MAX:
+        names = (rule_author[0][0],)  # "r23", "petr_novak82": a forum's login is the poster's name
     if names:
         names = fuller_names(names, doc)
     authors = (names, rule_author[1]) if names and rule_author else find_authors(doc)
