@@ -2056,3 +2056,23 @@ def test_a_phpbb_topic_is_its_first_post_and_the_replies_are_its_comments() -> N
     ]
     assert article.comments[0].text.startswith("My jsme dělali pórobeton loni.")
     assert all("Voda, topení, plyn" not in c.text for c in article.comments)
+
+
+def test_an_h1_that_rewords_the_search_title_is_the_headline() -> None:
+    """Failure mode 9: JSON-LD, og: and twitter: give the short search title ("Energiewende:
+    Stadtwerke kaufen Windpark in der Eifel"); the h1 says nearly the same in other words, and the
+    headline is as the page prints it."""
+    article = extract(
+        "h1-rewords-seo-title-de.html",
+        "https://www.rhein-mosel-zeitung.example.de/region/koblenz/stadtwerke-windpark-eifel-1.4471022",
+    )
+    assert article.title == "Die Stadtwerke kaufen einen Windpark in der Eifel"
+    assert article.authors == ("Sebastian Pütz",)
+
+
+def test_an_h1_of_other_words_does_not_replace_the_agreeing_titles() -> None:
+    html = (PAGES / "h1-rewords-seo-title-de.html").read_text(encoding="utf-8")
+    h1 = "Die Stadtwerke kaufen einen Windpark in der Eifel"
+    other = "Zwölf Windräder, ein Ziel: Koblenz will seinen Strom selbst machen"
+    article = extract_article(html.replace(h1, other), "https://www.rhein-mosel-zeitung.example.de/r/1", fetched_at=NOW)
+    assert article.title == "Energiewende: Stadtwerke kaufen Windpark in der Eifel"

@@ -229,6 +229,17 @@ def _pick(parts: list[str], metas: list[str], doc: Doc) -> str | None:
     return None
 
 
+_WORD = re.compile(r"\w+")
+_NEAR_SHARE = 0.6  # of the two titles' words, together, that both have
+_NEAR_WORDS = 4
+
+
+def _near(heading: str, title: str) -> bool:
+    """Two wordings of one headline: most of their words are the same ones."""
+    a, b = set(_WORD.findall(heading.casefold())), set(_WORD.findall(title.casefold()))
+    return len(a) >= _NEAR_WORDS and len(b) >= _NEAR_WORDS and len(a & b) >= _NEAR_SHARE * len(a | b)
+
+
 def _metas(doc: Doc) -> list[tuple[str, str]]:
     metas: list[tuple[str, str]] = []
     if doc.ld.headline:
@@ -297,6 +308,10 @@ def find_title(doc: Doc) -> Found:
         picked = _pick(parts, texts, doc)
         if picked:
             return picked, "h1"
+    for parts in h1s:  # a metadata title that says nearly the same ("- mit Malerrolle & bunter Farbe"): as printed
+        for part in parts:
+            if not _site_like(part, doc) and any(_near(part, t) for t in texts):
+                return part.rstrip(" :"), "h1:near"
     lone = _lone_headline(h1_nodes, h1s, doc)
     if lone and not _structured_agree(metas, doc):
         return lone, "h1:lone"
