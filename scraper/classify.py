@@ -29,6 +29,7 @@ from .config import Site
 from .extract import extract_article, parse
 from .extract.article import ArticleWatch, changed_before_watch
 from .extract.depth import check_depth
+from .extract.presets import reads_topic
 from .models import Article, Outcome, normalise_text
 from .words import CJK_LETTER, CJK_PER_WORD
 
@@ -49,6 +50,7 @@ ARTICLE_TYPES = frozenset(
         "SatiricalArticle",
         "LiveBlogPosting",
         "SocialMediaPosting",
+        "DiscussionForumPosting",  # a forum topic (XenForo, Discourse): its first post and the replies
         "TechArticle",
         "ScholarlyArticle",
         "Report",
@@ -357,7 +359,7 @@ def judge(markup: Markup, article: Article, held_body: str | None = None) -> Ver
         return Verdict(Outcome.BLOCKED, f"a paywall stub: {words} words of the {held}-word version held")
     if words < MIN_WORDS and (hits := _hits("javascript", markup.text)):
         return Verdict(Outcome.NOT_ARTICLE, f"a page that needs JavaScript ({hits[0]!r}); try render = 'browser'")
-    if not markup.article and markup.links >= INDEX_LINKS:
+    if not markup.article and markup.links >= INDEX_LINKS and not reads_topic(article.sources.get("body", "")):
         return Verdict(Outcome.NOT_ARTICLE, f"an index page ({markup.links} links, no article markup)")
     if not markup.article and _is_front_page(article.url):  # it would make a new version every round
         return Verdict(Outcome.NOT_ARTICLE, "the site's front page (no article markup)")

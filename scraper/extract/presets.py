@@ -16,13 +16,13 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .rules import FIELDS, CommentScheme, Rules
 
-__all__ = ["Preset", "all_presets", "detect_presets"]
+__all__ = ["Preset", "all_presets", "detect_presets", "reads_topic"]
 
 
 class Preset:
     """One CMS: how to recognise it and its `Rules`."""
 
-    __slots__ = ("description", "generator", "name", "rules", "signature")
+    __slots__ = ("description", "generator", "name", "rules", "signature", "topic")
 
     def __init__(self, data: dict[str, Any]) -> None:
         self.name: str = data["name"]
@@ -30,6 +30,9 @@ class Preset:
         gen = data.get("generator")
         self.generator = re.compile(gen, re.IGNORECASE) if gen else None
         self.signature: tuple[str, ...] = tuple(data.get("signature", ()))
+        # a page whose body this preset reads is one topic (a forum thread): an article, however many
+        # links its posts, profiles and pager hold
+        self.topic: bool = bool(data.get("topic", False))
         selectors = data.get("selectors", {})
         fields = {k: _strings(selectors.get(k)) for k in FIELDS}
         schemes = tuple(_scheme(c) for c in data.get("comments", ()))
@@ -79,6 +82,12 @@ def _exists(tree: LexborHTMLParser, selector: str) -> bool:
         return tree.css_first(selector) is not None
     except Exception:  # an unsupported selector is no match
         return False
+
+
+def reads_topic(body_source: str) -> bool:
+    """The body came from a preset that reads topics (`sources["body"]` is "preset:<name>:body")."""
+    name = body_source.removeprefix("preset:").partition(":")[0] if body_source.startswith("preset:") else ""
+    return any(p.topic and p.name == name for p in all_presets())
 
 
 @lru_cache(maxsize=1)
