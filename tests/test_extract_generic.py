@@ -2076,3 +2076,16 @@ def test_an_h1_of_other_words_does_not_replace_the_agreeing_titles() -> None:
     other = "Zwölf Windräder, ein Ziel: Koblenz will seinen Strom selbst machen"
     article = extract_article(html.replace(h1, other), "https://www.rhein-mosel-zeitung.example.de/r/1", fetched_at=NOW)
     assert article.title == "Energiewende: Stadtwerke kaufen Windpark in der Eifel"
+
+
+def test_a_follow_us_line_that_names_the_channel_first_is_boilerplate() -> None:
+    """Failure mode 4: "Haberin devamı için Google News'te bizi takip edin" puts the verb after the
+    channel (Turkish, German "… auf WhatsApp folgen"); it is as much boilerplate as "Follow us on …"."""
+    article = extract_at(
+        "google-news-follow-box-tr.html",
+        "https://www.gunaydinhaber.example.com.tr/gundem/istanbulda-metrobus-hattina-yeni-duzenleme-42713592",
+        datetime(2025, 3, 15, 11, 0, tzinfo=UTC),
+    )
+    assert article.body.endswith("sonuçlara göre yeniden değerlendirileceğini açıkladı.")
+    assert "Google News" not in article.body
+    assert (article.published or "").startswith("2025-03-14")

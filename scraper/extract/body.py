@@ -179,6 +179,8 @@ _BOILERPLATE = FastCI(
         # "Follow us on Google News", "Simak … di WhatsApp Channel": the newsroom's channels, asked for
         r"(?:.{0,80}\b)?(?:follow|folgen|folge|folgt|siga|sigue|segui|seguici|suivez|simak|ikuti|abonnieren|"
         r"subscribe|join|únete|inscreva-se|iscriviti|volg)\b.{0,150}\b(?:google news|whatsapp|telegram)\b.{0,80}|"
+        r"(?:.{0,80}\b)?(?:google news|whatsapp|telegram)\b.{0,60}\b(?:takip|abone|folgen|follow|seguir|suivre|"
+        r"volg|ikuti|subscribe)\w*\b.{0,30}|"
         # a gallery's size: "14 Bilder", "2 fotos" ("1 / 6" may be a table's figure)
         r"\d{1,3}\s+(?:fotos?|photos?|bilder|immagini|imágenes|images|zdjęć|zdjęcia))$",
         re.IGNORECASE,
