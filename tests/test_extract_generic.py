@@ -2089,3 +2089,15 @@ def test_a_follow_us_line_that_names_the_channel_first_is_boilerplate() -> None:
     assert article.body.endswith("sonuçlara göre yeniden değerlendirileceğini açıkladı.")
     assert "Google News" not in article.body
     assert (article.published or "").startswith("2025-03-14")
+
+
+def test_json_ld_alternative_headline_that_the_h1_prints_is_the_title() -> None:
+    """Failure mode 9: JSON-LD's headline and og:title carry the search title ("Ada Okonkwo on Lagos,
+    Grief and Her New Novel"); its `alternativeHeadline` is the h1, and the printed headline wins."""
+    article = extract_at(
+        "alternative-headline-interview-en.html",
+        "https://www.metrotimes.example.com/2025/03/13/magazine/ada-okonkwo-interview.html",
+        datetime(2025, 3, 14, 22, 0, tzinfo=UTC),
+    )
+    assert article.title == "Ada Okonkwo Isn’t Interested in Being Anyone’s Spokeswoman"
+    assert article.authors == ("David Marchese",)

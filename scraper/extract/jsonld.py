@@ -46,6 +46,7 @@ class JsonLd:
     """What the page's structured data says about the article (empty strings: not said)."""
 
     headline: str = ""
+    alt_headline: str = ""  # alternativeHeadline: often the headline as printed, beside a search title
     authors: list[str] = field(default_factory=list)
     author_orgs: list[str] = field(default_factory=list)
     published: str = ""
@@ -194,6 +195,7 @@ def read_jsonld(tree: LexborHTMLParser) -> JsonLd:
         # some CMSs nest the article's own fields inside its mainEntityOfPage WebPage
         article = {**main, **{k: v for k, v in article.items() if v}}
     result.headline = _text(article.get("headline")) or _text(article.get("name"))
+    result.alt_headline = _text(article.get("alternativeHeadline"))
     result.authors, result.author_orgs = _people(article.get("author") or article.get("creator"), index)
     result.published = _text(article.get("datePublished")) or _text(article.get("dateCreated"))
     result.modified = _text(article.get("dateModified"))

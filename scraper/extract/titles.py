@@ -244,6 +244,8 @@ def _metas(doc: Doc) -> list[tuple[str, str]]:
     metas: list[tuple[str, str]] = []
     if doc.ld.headline:
         metas.append((clean_text(doc.ld.headline), "jsonld:headline"))
+    if doc.ld.alt_headline:
+        metas.append((clean_text(doc.ld.alt_headline), "jsonld:alternativeHeadline"))
     for key in _META_TITLES:
         found = doc.first_meta(key)
         if found:
