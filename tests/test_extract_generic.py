@@ -2101,3 +2101,16 @@ def test_json_ld_alternative_headline_that_the_h1_prints_is_the_title() -> None:
     )
     assert article.title == "Ada Okonkwo Isn’t Interested in Being Anyone’s Spokeswoman"
     assert article.authors == ("David Marchese",)
+
+
+def test_contributor_blocks_of_name_and_role_give_every_author() -> None:
+    """Failure mode 8: the byline is two contributor blocks side by side, each a name and a role
+    ("Zoe Kleinman / Technology editor"), inside a wrapper whose class also says ContributorName;
+    the names are the authors, the wrapper and the roles are not, and no line of them opens the body."""
+    article = extract_at(
+        "contributor-name-role-blocks-en.html",
+        "https://www.natbroadcast.example.co.uk/news/articles/c4gx7r9yq2po",
+        datetime(2025, 3, 14, 12, 0, tzinfo=UTC),
+    )
+    assert article.authors == ("Zoe Kleinman", "Imran Rahman-Jones")
+    assert "Technology editor" not in article.body

@@ -68,6 +68,7 @@ _BYLINE_CSS = (
     ".article-author",
     "[class*=author-name]",
     "[class*=AuthorName]",
+    "[class*=ontributorName], [class*=ontributor-name], [class*=ontributor__name]",  # a contributor's name
     ".author",
     "[class*=author] a[href*=author]",
     "[class*=signature]",
@@ -354,7 +355,7 @@ def find_authors(doc: Doc) -> tuple[tuple[str, ...], str] | None:
     initials: tuple[tuple[str, ...], str] | None = None
     for css in _BYLINE_CSS if any_byline else ():
         # the byline of the story under the headline, not of a teaser in the sidebar above it
-        candidates = doc.tree.css(css)[:6]
+        candidates = _innermost(doc.tree.css(css)[:6])
         for node in sorted(candidates, key=near)[:3] if near else candidates[:3]:
             if css == _ARCHIVE_LINK and (near is None or near(node) > _ARCHIVE_LINK_NEAR):
                 break
@@ -430,7 +431,9 @@ def _with_cosigners(
         if other.mem_id == node.mem_id:
             continue
         other_slot = _slot(other)
-        if other_slot.parent is None or other_slot.parent.mem_id != parent.mem_id:
+        if other_slot.parent is None or (
+            other_slot.parent.mem_id != parent.mem_id and not _twin_blocks(other_slot.parent, parent)
+        ):
             continue
         if other_slot is not other and _PHOTOGRAPHER.search(clean_text(other_slot.text(separator=" "))):
             continue  # "Ola Hansen · Fotograf": the pictures' credit, not the story's author
@@ -438,6 +441,36 @@ def _with_cosigners(
         if text and len(text) <= 120:
             more.extend(clean_authors(text, exclude))
     return tuple(dict.fromkeys(more))
+
+
+def _innermost(nodes: list[LexborNode]) -> list[LexborNode]:
+    """Matches that hold no other match: the name's own element, not the byline block around it that
+    a class substring also matches ("Text-TextContributorName" around each "TextContributorName")."""
+    if len(nodes) < 2:
+        return nodes
+    ids = {n.mem_id for n in nodes}
+    inner = set()
+    for node in nodes:
+        up = node.parent
+        while up is not None:
+            if up.mem_id in ids:
+                inner.add(up.mem_id)
+            up = up.parent
+    return [n for n in nodes if n.mem_id not in inner]
+
+
+def _twin_blocks(one: LexborNode, other: LexborNode) -> bool:
+    """Two blocks of one kind side by side, each with a name and a role ("<div class=Contributor>
+    <span>Zoe Kleinman</span><span>Technology editor</span></div>" twice): one byline's authors."""
+    classes = one.attributes.get("class")
+    return (
+        bool(classes)
+        and classes == other.attributes.get("class")
+        and one.parent is not None
+        and other.parent is not None
+        and one.parent.mem_id == other.parent.mem_id
+        and len(clean_text(one.text(separator=" "))) <= _SLOT_MAX
+    )
 
 
 def _slot(node: LexborNode) -> LexborNode:
