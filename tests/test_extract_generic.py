@@ -2114,3 +2114,28 @@ def test_contributor_blocks_of_name_and_role_give_every_author() -> None:
     )
     assert article.authors == ("Zoe Kleinman", "Imran Rahman-Jones")
     assert "Technology editor" not in article.body
+
+
+_OUEST = "https://www.ouest-quotidien.example.fr/bretagne/rennes-35000/rennes-la-ligne-b-du-metro-fermee-7c1e4b2a"
+
+
+def test_a_byline_that_names_the_json_ld_author_and_more_gives_them_all() -> None:
+    """Failure mode 8: JSON-LD and article:author name the first author only (one CMS field); the
+    byline under the headline, "Par Marie Dupont et Yann Le Goff (avec AFP)", names both."""
+    article = extract_at("jsonld-one-of-two-authors-fr.html", _OUEST, datetime(2025, 3, 15, 9, tzinfo=UTC))
+    assert article.authors == ("Marie Dupont", "Yann Le Goff")
+
+
+def test_a_surnames_le_is_no_date_after_the_names() -> None:
+    """ "Yann Le Goff" keeps his "Le": only "le 14 mars" after the names starts a date."""
+    html = (PAGES / "jsonld-one-of-two-authors-fr.html").read_text(encoding="utf-8")
+    data = '"author":{"@type":"Person","name":"Marie Dupont"}'
+    meta = '<meta property="article:author" content="Marie Dupont">'
+    signed = '<p class="su-signature">Par '
+    assert data in html and meta in html and signed in html
+    html = html.replace(data, '"author":{"@type":"Organization","name":"Ouest-Quotidien"}').replace(meta, "")
+    html = html.replace(signed, '<p class="su-line">Par ')  # read as a line of text, not a signature's markup
+    for slug, name in (("marie-dupont", "Marie Dupont"), ("yann-le-goff", "Yann Le Goff")):
+        html = html.replace(f'<a href="/auteur/{slug}/">{name}</a>', f"<b>{name}</b>")
+    article = extract_article(html, _OUEST, fetched_at=datetime(2025, 3, 15, 9, tzinfo=UTC))
+    assert article.authors == ("Marie Dupont", "Yann Le Goff")

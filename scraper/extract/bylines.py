@@ -112,9 +112,13 @@ _LABEL_AT_LINE = re.compile(
 # inline markup split ("IT<abbr>-Sicherheit von …")
 _LINE_LEAD = re.compile(r"^(?:[|•·]+|[–—-]+(?=\s)|\s)+")
 # what follows the names on the same line: a date, a place, a role
+# a surname's "Le" or "El" ("Yann Le Goff", "Myriam El Khomri") is no "le 14 mars" after the names
+_PARTICLE = re.compile(r"\s(Le|El)\s(?=[A-ZÀ-Ý])")
+_JOIN = "\u2060"
 _AFTER_NAMES = FastCI(re.compile(r"\s+(?:am|on|le|el|il|op|em|um|\d|\||-\s|–|—|•|·)(?:\s|$).*$", re.IGNORECASE))
 _WRITTEN_BY = re.compile(r"^(?:written by|verfasst von|geschrieben von|écrit par|escrito por|scritto da|autor)", re.I)
 _AROUND_HEADLINE = (300, 3000)
+_JOINTS = ("et", "and", "und", "y", "e", "en", "och", "og", "i", "&", ",")  # between two names of a byline
 _LONE_LABEL = 12  # "Auteur(s) :", "Autorin:": a line no longer than this may be a label alone
 _ABOUT_MAX = 30  # "Über die Autorin", "À propos de l'auteure"
 _ABOUT_AUTHOR = re.compile(
@@ -247,7 +251,7 @@ def _names_in(
             rest = m["rest"] or (lines[i + 1] if i + 1 < len(lines) else "")
             if m["rest"] is None and i + 3 < len(lines) and lines[i + 2].lower() in ("und", "and", "et", "y", "&", ","):
                 rest = f"{lines[i + 1]} und {lines[i + 3]}"
-        rest = _AFTER_NAMES.sub("", rest)
+        rest = _AFTER_NAMES.sub("", _PARTICLE.sub(_JOIN + r"\1" + _JOIN, rest)).replace(_JOIN, " ")
         names = clean_authors(rest, exclude) if len(rest) < 80 else ()
         names = tuple(n for n in _not_site(names, doc, strict=True) if _person_like(n))
         if names and not (lists is not None and line_in_story_list(doc, lines[i], lists)):
@@ -324,7 +328,7 @@ def find_authors(doc: Doc) -> tuple[tuple[str, ...], str] | None:
     if doc.ld.authors:
         names = clean_authors(doc.ld.authors, exclude, structured=True)
         if names:
-            return names, "jsonld:author"
+            return _with_byline_names(names, doc, exclude), "jsonld:author"
         # a personal site publishes under its owner's name: the JSON-LD person is the author when a
         # second source (a meta author) names the same person
         # (the site's own name in og:site_name or application-name is a newsroom, not an owner)
@@ -387,6 +391,24 @@ def find_authors(doc: Doc) -> tuple[tuple[str, ...], str] | None:
 
 _SIGNED = "p[style*=right i], p[align=right i]"
 _SIGN_MARKS = "strong, b, em, i, font"
+
+
+def _with_byline_names(names: tuple[str, ...], doc: Doc, exclude: list[str]) -> tuple[str, ...]:
+    """The structured names, or the byline under the headline when it names them all and more ("Par
+    Marie Dupont et Yann Le Goff" where JSON-LD lists the first only): data filled from one CMS field."""
+    start = doc.headline_start()
+    if len(names) > 1 or start < 0:
+        return names
+    text = doc.page_text
+    at = text.find(names[0], max(start - _AROUND_HEADLINE[0], 0), start + _AROUND_HEADLINE[1])
+    after = text[at + len(names[0]) : at + len(names[0]) + 12].split() if at >= 0 else []
+    if not after or not (after[0] in _JOINTS or after[0].startswith(",")):
+        return names  # most pages: the byline shows the one name alone (a text scan, no byline parse)
+    found = _text_byline(doc, exclude, Nearness(doc))
+    shown = found[0] if found else ()
+    if len(shown) > len(names) and {_key(n) for n in names} <= {_key(n) for n in shown}:
+        return shown
+    return names
 
 
 def _signature(doc: Doc, exclude: list[str]) -> tuple[tuple[str, ...], str] | None:
