@@ -2139,3 +2139,25 @@ def test_a_surnames_le_is_no_date_after_the_names() -> None:
         html = html.replace(f'<a href="/auteur/{slug}/">{name}</a>', f"<b>{name}</b>")
     article = extract_article(html, _OUEST, fetched_at=datetime(2025, 3, 15, 9, tzinfo=UTC))
     assert article.authors == ("Marie Dupont", "Yann Le Goff")
+
+
+def test_a_xenforo_thread_is_its_first_post_and_the_replies_are_its_comments() -> None:
+    """Failure mode 3: a XenForo thread; its first post is the article, signed by the poster's login
+    as spelled ("ximo_vlc", which JSON-LD's name would re-case), and the posts after it are comments;
+    signatures, member details and similar threads are in neither."""
+    article = extract_at(
+        "xenforo-thread-es.html",
+        "https://foro.energiahogar.example.es/threads/merece-la-pena-la-placa-solar-con-bateria-en-un-piso.90211/",
+        datetime(2025, 3, 14, 9, tzinfo=UTC),
+    )
+    assert article.title == "¿Merece la pena la placa solar con batería en un piso?"
+    assert article.authors == ("ximo_vlc",)
+    assert (article.published or "").startswith("2025-03-12")
+    assert article.body.startswith("Buenas, vivo en un cuarto piso en Valencia")
+    assert article.body.endswith("Gracias de antemano.")
+    for noise in ("Benimaclet", "Sin batería te ahorras", "Temas similares", "Registrado"):
+        assert noise not in article.body, noise
+    got = [(c.author, (c.published or "")[:10]) for c in article.comments]
+    assert got == [("Rosa_M", "2025-03-12"), ("Andrés Solar", "2025-03-13"), ("ximo_vlc", "2025-03-13")]
+    assert article.comments[0].text.startswith("Sin batería te ahorras la mitad del presupuesto.")
+    assert all("Huawei Luna" not in c.text for c in article.comments)  # a signature

@@ -95,7 +95,18 @@ def test_clean_authors(raw: str, expected: tuple[str, ...]) -> None:
 
 def test_presets_load_from_data_files() -> None:
     names = {p.name for p in all_presets()}
-    assert {"wix", "wordpress", "ghost", "drupal", "blogger", "substack", "medium", "joomla", "phpbb"} <= names
+    assert {
+        "wix",
+        "wordpress",
+        "ghost",
+        "drupal",
+        "blogger",
+        "substack",
+        "medium",
+        "joomla",
+        "phpbb",
+        "xenforo",
+    } <= names
     for preset in all_presets():
         assert preset.rules.fields["body"], preset.name
 

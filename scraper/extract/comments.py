@@ -474,8 +474,12 @@ def holds_article(node: LexborNode) -> bool:
 # Every built-in comment selector (the containers above, the presets' and the generic schemes) needs an
 # element whose class, id or data-hook spells one of these words, or whose itemprop or itemtype spells
 # "omment", in any case (a unit test checks it)
-# ("phpbb": the id of a phpBB forum's <body>, whose replies are the topic's comments)
-COMMENT_WORDS = ("omment", "omentar", "disqus", "respond", "comol", "jdgm-rev", "leserbrief", "talkback", "phpbb")
+# (forums: "phpbb", the id of a phpBB forum's <body>, and XenForo's "message--post": their replies are
+# the topic's comments)
+COMMENT_WORDS = (
+    *("omment", "omentar", "disqus", "respond", "comol", "jdgm-rev", "leserbrief", "talkback"),
+    *("phpbb", "message--post"),
+)
 _WORDED_CSS = ", ".join(
     [f"[{name}*={word} i]" for word in COMMENT_WORDS for name in ("class", "id", "data-hook")]
     + ["[itemprop*=omment i]", "[itemtype*=omment i]"]  # schema.org's Comment
