@@ -2161,3 +2161,15 @@ def test_a_xenforo_thread_is_its_first_post_and_the_replies_are_its_comments() -
     assert got == [("Rosa_M", "2025-03-12"), ("Andrés Solar", "2025-03-13"), ("ximo_vlc", "2025-03-13")]
     assert article.comments[0].text.startswith("Sin batería te ahorras la mitad del presupuesto.")
     assert all("Huawei Luna" not in c.text for c in article.comments)  # a signature
+
+
+def test_a_japanese_bracket_dateline_names_the_reporter() -> None:
+    """Failure mode 8: "【ワシントン＝田中健一】" opens the story: the place, "＝", the reporter; JSON-LD
+    names only the newspaper, so the dateline signs it."""
+    article = extract_at(
+        "bracket-dateline-reporter-ja.html",
+        "https://www.toto-online.example.jp/economy/20250314-OYT1T50231/",
+        datetime(2025, 3, 14, 12, tzinfo=UTC),
+    )
+    assert article.authors == ("田中健一",)
+    assert article.body.startswith("【ワシントン＝田中健一】米連邦準備制度理事会")

@@ -118,6 +118,8 @@ _JOIN = "\u2060"
 _AFTER_NAMES = FastCI(re.compile(r"\s+(?:am|on|le|el|il|op|em|um|\d|\||-\s|–|—|•|·)(?:\s|$).*$", re.IGNORECASE))
 _WRITTEN_BY = re.compile(r"^(?:written by|verfasst von|geschrieben von|écrit par|escrito por|scritto da|autor)", re.I)
 _AROUND_HEADLINE = (300, 3000)
+# a Japanese story opens with its place and reporter: "【ワシントン＝田中健一】", "（ソウル＝金哲洙）"
+_BRACKET_DATELINE = re.compile(r"^[【（(][^＝=】）)\n]{1,12}[＝=]([^＝=】）)\n\s]{2,12})[】）)]")
 _JOINTS = ("et", "and", "und", "y", "e", "en", "och", "og", "i", "&", ",")  # between two names of a byline
 _LONE_LABEL = 12  # "Auteur(s) :", "Autorin:": a line no longer than this may be a label alone
 _ABOUT_MAX = 30  # "Über die Autorin", "À propos de l'auteure"
@@ -277,6 +279,11 @@ def body_byline(body: str, doc: Doc) -> tuple[str, ...]:
     when nothing around the headline signs the article.  Runs on the body, not the page, so that
     sidebars and footers cannot sign it."""
     exclude = [*doc.site_names, doc.ld.publisher]
+    bracket = _BRACKET_DATELINE.match(body.lstrip())
+    if bracket:
+        names = clean_authors(bracket[1], exclude)
+        if len(names) == 1:
+            return names
     lines = [line.strip() for line in body.split("\n") if 0 < len(line.strip()) <= 100]
     if len(lines) > 2 * _BODY_EDGE:  # bylines open or close an article, never sit in its middle
         lines = lines[:_BODY_EDGE] + lines[-_BODY_EDGE:]
