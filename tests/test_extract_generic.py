@@ -6,6 +6,7 @@ navigation and structured data included); the test names the mechanism that hand
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -2032,32 +2033,6 @@ def test_an_updated_stamp_before_the_published_date_does_not_date_the_post() -> 
     assert (article.modified or "").startswith("2025-02-03")
 
 
-def test_a_phpbb_topic_is_its_first_post_and_the_replies_are_its_comments() -> None:
-    """Failure mode 3: a forum topic; the opening post is the article (its poster's login, not the
-    signature "Petr – Brno", signs it), the replies after it are comments, with their posters and
-    times; signatures, profiles and the "who is online" box are in neither."""
-    article = extract_at(
-        "phpbb-topic-cs.html",
-        "https://forum.bydlime.example.cz/viewtopic.php?t=48211",
-        datetime(2025, 2, 20, 9, tzinfo=UTC),
-    )
-    assert article.title == "Rekonstrukce koupelny v paneláku – zkušenosti s bytovým jádrem?"
-    assert article.authors == ("petr_novak82",)
-    assert (article.published or "").startswith("2025-02-12")
-    assert article.body.startswith("Ahoj všem, chystáme se na výměnu umakartového jádra")
-    assert article.body.endswith("Díky za jakékoli zkušenosti!")
-    for noise in ("věčný kutil", "Registrován", "My jsme dělali", "Kdo je online"):
-        assert noise not in article.body, noise
-    got = [(c.author, (c.published or "")[:10], c.parent_id) for c in article.comments]
-    assert got == [
-        ("Jana_K", "2025-02-12", None),
-        ("instalaterBrno", "2025-02-13", None),
-        ("petr_novak82", "2025-02-14", None),
-    ]
-    assert article.comments[0].text.startswith("My jsme dělali pórobeton loni.")
-    assert all("Voda, topení, plyn" not in c.text for c in article.comments)
-
-
 def test_an_h1_that_rewords_the_search_title_is_the_headline() -> None:
     """Failure mode 9: JSON-LD, og: and twitter: give the short search title ("Energiewende:
     Stadtwerke kaufen Windpark in der Eifel"); the h1 says nearly the same in other words, and the
@@ -2141,26 +2116,73 @@ def test_a_surnames_le_is_no_date_after_the_names() -> None:
     assert article.authors == ("Marie Dupont", "Yann Le Goff")
 
 
-def test_a_xenforo_thread_is_its_first_post_and_the_replies_are_its_comments() -> None:
-    """Failure mode 3: a XenForo thread; its first post is the article, signed by the poster's login
-    as spelled ("ximo_vlc", which JSON-LD's name would re-case), and the posts after it are comments;
-    signatures, member details and similar threads are in neither."""
-    article = extract_at(
+@dataclass(frozen=True)
+class Thread:
+    """A forum thread page and what a reader sees in it."""
+
+    page: str
+    url: str
+    fetched: datetime
+    title: str
+    author: str
+    day: str
+    first: str
+    last: str
+    noise: tuple[str, ...]  # signatures, profiles, replies, boxes: in no body
+    replies: tuple[tuple[str, str], ...]  # poster and day of each reply, in order
+    reply_start: str
+    signature: str  # a reply's signature: in no comment
+
+
+_THREADS = [
+    Thread(
+        "phpbb-topic-cs.html",
+        "https://forum.bydlime.example.cz/viewtopic.php?t=48211",
+        datetime(2025, 2, 20, 9, tzinfo=UTC),
+        "Rekonstrukce koupelny v paneláku – zkušenosti s bytovým jádrem?",
+        "petr_novak82",  # the poster's login, not the signature "Petr – Brno"
+        "2025-02-12",
+        "Ahoj všem, chystáme se na výměnu umakartového jádra",
+        "Díky za jakékoli zkušenosti!",
+        ("věčný kutil", "Registrován", "My jsme dělali", "Kdo je online"),
+        (("Jana_K", "2025-02-12"), ("instalaterBrno", "2025-02-13"), ("petr_novak82", "2025-02-14")),
+        "My jsme dělali pórobeton loni.",
+        "Voda, topení, plyn",
+    ),
+    Thread(
         "xenforo-thread-es.html",
         "https://foro.energiahogar.example.es/threads/merece-la-pena-la-placa-solar-con-bateria-en-un-piso.90211/",
         datetime(2025, 3, 14, 9, tzinfo=UTC),
-    )
-    assert article.title == "¿Merece la pena la placa solar con batería en un piso?"
-    assert article.authors == ("ximo_vlc",)
-    assert (article.published or "").startswith("2025-03-12")
-    assert article.body.startswith("Buenas, vivo en un cuarto piso en Valencia")
-    assert article.body.endswith("Gracias de antemano.")
-    for noise in ("Benimaclet", "Sin batería te ahorras", "Temas similares", "Registrado"):
+        "¿Merece la pena la placa solar con batería en un piso?",
+        "ximo_vlc",  # as spelled: JSON-LD's name would be re-cased "Ximo Vlc"
+        "2025-03-12",
+        "Buenas, vivo en un cuarto piso en Valencia",
+        "Gracias de antemano.",
+        ("Benimaclet", "Sin batería te ahorras", "Temas similares", "Registrado"),
+        (("Rosa_M", "2025-03-12"), ("Andrés Solar", "2025-03-13"), ("ximo_vlc", "2025-03-13")),
+        "Sin batería te ahorras la mitad del presupuesto.",
+        "Huawei Luna",
+    ),
+]
+
+
+@pytest.mark.parametrize("thread", _THREADS, ids=lambda t: t.page)
+def test_a_forum_thread_is_its_first_post_and_the_replies_are_its_comments(thread: Thread) -> None:
+    """Failure mode 3: a phpBB topic, a XenForo thread; the opening post is the article, signed by its
+    poster's login, and the posts after it are comments, with their posters and times; signatures,
+    profiles, member details and the boxes around the thread are in neither."""
+    article = extract_at(thread.page, thread.url, thread.fetched)
+    assert article.title == thread.title
+    assert article.authors == (thread.author,)
+    assert (article.published or "").startswith(thread.day)
+    assert article.body.startswith(thread.first)
+    assert article.body.endswith(thread.last)
+    for noise in thread.noise:
         assert noise not in article.body, noise
-    got = [(c.author, (c.published or "")[:10]) for c in article.comments]
-    assert got == [("Rosa_M", "2025-03-12"), ("Andrés Solar", "2025-03-13"), ("ximo_vlc", "2025-03-13")]
-    assert article.comments[0].text.startswith("Sin batería te ahorras la mitad del presupuesto.")
-    assert all("Huawei Luna" not in c.text for c in article.comments)  # a signature
+    assert tuple((c.author, (c.published or "")[:10]) for c in article.comments) == thread.replies
+    assert all(c.parent_id is None for c in article.comments)
+    assert article.comments[0].text.startswith(thread.reply_start)
+    assert all(thread.signature not in c.text for c in article.comments)
 
 
 def test_a_japanese_bracket_dateline_names_the_reporter() -> None:
