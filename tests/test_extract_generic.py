@@ -2019,6 +2019,11 @@ def test_the_zone_of_the_dateline_under_the_headline_dates_a_utc_story() -> None
     assert "at 10:30 p.m. CST" in html
     unrelated = extract_article(html.replace("at 10:30 p.m. CST", "at 10:17 p.m. CST"), url, fetched_at=fetched)
     assert unrelated.published == "2025-03-08T04:30:00+00:00"
+    # an update stamp's clock, half hours from the instant by chance, says nothing of its zone
+    updated = "Updated March 8, 2025 at 8:15 a.m. CST"
+    assert updated in html
+    html = html.replace("at 10:30 p.m. CST", "at 10:17 p.m. CST").replace(updated, "Updated March 8, 2025 at 9:00 a.m.")
+    assert extract_article(html, url, fetched_at=fetched).published == "2025-03-08T04:30:00+00:00"
 
 
 def test_an_updated_stamp_before_the_published_date_does_not_date_the_post() -> None:

@@ -111,10 +111,10 @@ _LABEL_AT_LINE = re.compile(
 # separators before a byline ("- Redaktion: …", "· By …"); a dash against a word continues a word that
 # inline markup split ("IT<abbr>-Sicherheit von …")
 _LINE_LEAD = re.compile(r"^(?:[|•·]+|[–—-]+(?=\s)|\s)+")
-# what follows the names on the same line: a date, a place, a role
 # a surname's "Le" or "El" ("Yann Le Goff", "Myriam El Khomri") is no "le 14 mars" after the names
 _PARTICLE = re.compile(r"\s(Le|El)\s(?=[A-ZÀ-Ý])")
 _JOIN = "\u2060"
+# what follows the names on the same line: a date, a place, a role
 _AFTER_NAMES = FastCI(re.compile(r"\s+(?:am|on|le|el|il|op|em|um|\d|\||-\s|–|—|•|·)(?:\s|$).*$", re.IGNORECASE))
 _WRITTEN_BY = re.compile(r"^(?:written by|verfasst von|geschrieben von|écrit par|escrito por|scritto da|autor)", re.I)
 _AROUND_HEADLINE = (300, 3000)

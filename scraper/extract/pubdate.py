@@ -279,7 +279,14 @@ def _shown_walls(doc: Doc, utc: bool) -> Iterator[tuple[datetime, bool]]:
     if start < 0:
         return
     window = doc.page_text[max(start - _ZONE_BEFORE, 0) : start + _ZONE_AFTER]
-    shown = [iso for _, iso in absolute_dates(window, doc.locale, doc.now) if len(iso) >= 16]
+    # a dateline's: a short line, not a date in the lead's prose ("am 12. März um 18 Uhr") nor an update
+    shown = [
+        iso
+        for pos, iso in absolute_dates(window, doc.locale, doc.now)
+        if len(iso) >= 16
+        and len(_line_at(window, pos).strip()) <= _DATELINE_MAX
+        and not MODIFIED_LABEL.search(_label_before(window, pos))
+    ]
     for iso in shown[:_SHOWN_TIMES]:
         try:
             yield datetime.fromisoformat(iso[:16]), True
