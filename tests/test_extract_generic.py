@@ -2200,3 +2200,14 @@ def test_a_japanese_bracket_dateline_names_the_reporter() -> None:
     )
     assert article.authors == ("田中健一",)
     assert article.body.startswith("【ワシントン＝田中健一】米連邦準備制度理事会")
+
+
+def test_a_photographer_the_byline_credits_for_the_pictures_is_no_author() -> None:
+    """Failure mode 8: JSON-LD lists writer and photographer alike; the byline under the headline,
+    "Testo di Elena Tebano; foto di Marco Garofalo", says which one wrote the story."""
+    article = extract_at(
+        "jsonld-photographer-credit-it.html",
+        "https://milano.giornaledellasera.example.it/notizie/cronaca/25_marzo_14/milano-mercato-coperto.shtml",
+        datetime(2025, 3, 14, 12, tzinfo=UTC),
+    )
+    assert article.authors == ("Elena Tebano",)

@@ -50,6 +50,11 @@ _ARCHIVE_LINK = (
 )
 _ARCHIVE_LINK_NEAR = 1
 _SLOT_MAX = 80  # a list item of an author list: a name and a role
+_PHOTO_CREDIT = re.compile(
+    r"\b(?:foto|fotos|photos?|bilder|fotografie|fotograf\w*|photograph\w*)(?:\s+(?:di|de|by|von|van|par))?\s*[:/]?\s*$",
+    re.IGNORECASE,
+)
+_CREDIT_GAP = 24
 _PHOTOGRAPHER = re.compile(r"\b(?:fotograf\w*|photograph\w*|photos?|fotos?|bilder|kuvaaja)\b", re.IGNORECASE)
 _ARCHIVE_RULE = "a[href*=/author/]"  # the rule's name in `sources`: the whole union says less
 _BYLINE_CSS = (
@@ -401,11 +406,17 @@ _SIGN_MARKS = "strong, b, em, i, font"
 
 
 def _with_byline_names(names: tuple[str, ...], doc: Doc, exclude: list[str]) -> tuple[str, ...]:
-    """The structured names, or the byline under the headline when it names them all and more ("Par
-    Marie Dupont et Yann Le Goff" where JSON-LD lists the first only): data filled from one CMS field."""
+    """The structured names as the byline under the headline shows them: all of its names when it
+    names the one JSON-LD gives and more ("Par Marie Dupont et Yann Le Goff", data filled from one CMS
+    field), and none that it credits for the pictures ("foto di Marco Garofalo")."""
     start = doc.headline_start()
-    if len(names) > 1 or start < 0:
+    if start < 0:
         return names
+    text = doc.page_text
+    if len(names) > 1:  # "Testo di Elena Tebano; foto di Marco Garofalo": the pictures' credit is no author
+        window = text[max(start - _AROUND_HEADLINE[0], 0) : start + _AROUND_HEADLINE[1]]
+        writers = tuple(n for n in names if not _credited_for_photos(n, window))
+        return writers or names
     text = doc.page_text
     at = text.find(names[0], max(start - _AROUND_HEADLINE[0], 0), start + _AROUND_HEADLINE[1])
     after = text[at + len(names[0]) : at + len(names[0]) + 12].split() if at >= 0 else []
@@ -416,6 +427,12 @@ def _with_byline_names(names: tuple[str, ...], doc: Doc, exclude: list[str]) -> 
     if len(shown) > len(names) and {_key(n) for n in names} <= {_key(n) for n in shown}:
         return shown
     return names
+
+
+def _credited_for_photos(name: str, window: str) -> bool:
+    """The name's first mention near the headline follows a photo word ("foto di", "Fotos:", "Photos by")."""
+    at = window.find(name)
+    return at > 0 and _PHOTO_CREDIT.search(window[max(at - _CREDIT_GAP, 0) : at]) is not None
 
 
 def _signature(doc: Doc, exclude: list[str]) -> tuple[tuple[str, ...], str] | None:
