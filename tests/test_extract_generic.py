@@ -2211,3 +2211,16 @@ def test_a_photographer_the_byline_credits_for_the_pictures_is_no_author() -> No
         datetime(2025, 3, 14, 12, tzinfo=UTC),
     )
     assert article.authors == ("Elena Tebano",)
+
+
+def test_a_wikis_logo_h1_is_not_the_headline_its_title_names_in_brackets() -> None:
+    """A wiki's title, "vrijwilligers:kantinedienst [Wiki Tennisvereniging De Linde]", names the site
+    in brackets; the logo h1 that repeats the site's name shares most of its words, and is still no
+    headline (the page's own h1, "Kantinedienst", is)."""
+    article = extract_at(
+        "wiki-logo-h1-bracket-title-nl.html",
+        "https://wiki.tvdelinde.example.nl/doku.php?id=vrijwilligers:kantinedienst",
+        datetime(2025, 3, 10, 12, tzinfo=UTC),
+    )
+    assert article.title != "Wiki Tennisvereniging De Linde"
+    assert "kantinedienst" in (article.title or "").lower()

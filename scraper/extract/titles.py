@@ -310,9 +310,12 @@ def find_title(doc: Doc) -> Found:
         picked = _pick(parts, texts, doc)
         if picked:
             return picked, "h1"
-    for parts in h1s:  # a metadata title that says nearly the same ("- mit Malerrolle & bunter Farbe"): as printed
+    # a metadata title, without the site's name, that says nearly the same: the headline as printed (a
+    # wiki's "page [Site name]" title names the site in brackets, which its logo h1 repeats)
+    bare = [strip_site(v, doc) for v, _ in metas]
+    for parts in h1s:
         for part in parts:
-            if not _site_like(part, doc) and any(_near(part, t) for t in texts):
+            if not _site_like(part, doc) and any(_near(part, t) and f"[{part}]" not in t for t in bare):
                 return part.rstrip(" :"), "h1:near"
     lone = _lone_headline(h1_nodes, h1s, doc)
     if lone and not _structured_agree(metas, doc):
