@@ -2224,3 +2224,16 @@ def test_a_wikis_logo_h1_is_not_the_headline_its_title_names_in_brackets() -> No
     )
     assert article.title != "Wiki Tennisvereniging De Linde"
     assert "kantinedienst" in (article.title or "").lower()
+
+
+def test_a_docs_page_without_heading_permalinks_dated_by_its_last_update() -> None:
+    """Failure mode 4: Sphinx puts a "¶" permalink after every heading; the marks are no text.  The
+    page's only date, "Zuletzt aktualisiert am 03.03.2025.", ends a sentence with its full stop."""
+    article = extract_at(
+        "sphinx-docs-headerlinks-de.html",
+        "https://docs.paketpost-tools.example.de/de/stable/betrieb/warteschlangen.html",
+        datetime(2025, 3, 20, 12, tzinfo=UTC),
+    )
+    assert "¶" not in article.body
+    assert "\n\nPrioritäten\n\n" in article.body  # the heading stays, without its mark
+    assert (article.published or "").startswith("2025-03-03")

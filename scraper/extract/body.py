@@ -638,7 +638,18 @@ def _skipper(text_len: int) -> Callable[[LexborNode], bool]:
     """The noise filter for a root of `text_len` characters."""
     limit = max(200, text_len // _NOISE_SHARE)
     # emphasis and other inline markup is never a boilerplate block: checking it cost more than all else
-    return lambda node: node.tag not in _INLINE and not _in_sentence(node) and _is_noise(node, limit)
+    return lambda node: (
+        node.tag not in _INLINE and (_anchor_mark(node) or (not _in_sentence(node) and _is_noise(node, limit)))
+    )
+
+
+def _anchor_mark(node: LexborNode) -> bool:
+    """A heading's permalink, a "#fragment" link that is only a mark ("¶", "§", "#", "🔗": Sphinx's
+    a.headerlink, many blogs' heading anchors): no word of the text."""
+    if node.tag != "a" or not attr(node, "href").startswith("#"):
+        return False
+    text = (node.text(deep=True) or "").strip()
+    return 0 < len(text) <= 2 and not text.strip("¶§#\U0001f517")
 
 
 def _in_sentence(node: LexborNode) -> bool:

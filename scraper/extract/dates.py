@@ -309,7 +309,7 @@ _MONTH_FIRST = re.compile(rf"(?<!\w){_WORD}\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s
 _YEAR = re.compile(r"\d(?<!\d\d)\d{3}(?!\d)")
 _BEFORE_YEAR = 45
 _AFTER_YEAR = 30  # room for a time after the year: ", 14:30 Uhr"
-_NUMERIC = re.compile(rf"(\d(?<![\d/.-]\d)\d?)([./-])(\d{{1,2}})\2(\d{{4}}|\d{{2}})(?![\d/.-]|\.\d){_TIME}")
+_NUMERIC = re.compile(rf"(\d(?<![\d/.-]\d)\d?)([./-])(\d{{1,2}})\2(\d{{4}}|\d{{2}})(?![\d/-]|\.\d){_TIME}")
 # "2025年3月4日" (Chinese, Japanese), "2025년 3월 4일" (Korean)
 _CJK = re.compile(rf"(\d{{4}})\s*[年년]\s*(\d{{1,2}})\s*[月월]\s*(\d{{1,2}})\s*[日일]?{_TIME}")
 # "2025. március 4." (Hungarian): the year first, then the month's name
