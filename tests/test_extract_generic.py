@@ -2237,3 +2237,14 @@ def test_a_docs_page_without_heading_permalinks_dated_by_its_last_update() -> No
     assert "¶" not in article.body
     assert "\n\nPrioritäten\n\n" in article.body  # the heading stays, without its mark
     assert (article.published or "").startswith("2025-03-03")
+
+
+def test_the_says_after_a_commenters_name_is_no_part_of_it() -> None:
+    """Failure mode 10: a Genesis-style theme writes "<span class=comment-author-name>Annick</span>
+    <span class=says>dit</span>" in the comment's author block; the verb is the template's."""
+    article = extract_at(
+        "recipe-comments-says-fr.html",
+        "https://lescarnetsdemaelle.example.fr/far-breton-pruneaux-grand-mere/",
+        datetime(2025, 3, 1, 10, tzinfo=UTC),
+    )
+    assert [c.author for c in article.comments] == ["Annick", "Maëlle Le Goff", "Julien B."]

@@ -329,10 +329,11 @@ def _unclaim_lists(item: LexborNode, by_mem: dict[int, str], claimed: dict[int, 
 
 
 def _without_badges(target: LexborNode, value: str) -> str:
-    """The name without a badge set inside its element ("Elin Holmqvist <span class=post-author-badge>
-    Författare</span>"), the label after it."""
+    """The name without a badge or a "says" set inside its element ("Elin Holmqvist <span
+    class=post-author-badge>Författare</span>", "Annick <span class=says>dit</span>"), the label after it."""
     for node in target.css("[class]")[:8]:
-        if node.mem_id != target.mem_id and BADGE_CLASS.search(attr(node, "class")):
+        names = attr(node, "class")
+        if node.mem_id != target.mem_id and (BADGE_CLASS.search(names) or "says" in names.split()):
             badge = clean_text(node.text(separator=" "))
             if badge and value.endswith(badge) and len(badge) < len(value):
                 value = value[: -len(badge)].rstrip(" ·|-–—,")
