@@ -2248,3 +2248,28 @@ def test_the_says_after_a_commenters_name_is_no_part_of_it() -> None:
         datetime(2025, 3, 1, 10, tzinfo=UTC),
     )
     assert [c.author for c in article.comments] == ["Annick", "Maëlle Le Goff", "Julien B."]
+
+
+def test_a_next_article_label_ends_the_story_in_an_endless_feed() -> None:
+    """Failure mode 3: the feed loads the next story below the first under "Следующая новость"
+    (관련기사, "Next article"); the body ends before it."""
+    article = extract_at(
+        "next-article-feed-ru.html",
+        "https://privolzhvestnik.example.ru/news/2025/03/05/kazan-metro-vtoraya-liniya",
+        datetime(2025, 3, 20, 9, tzinfo=UTC),
+    )
+    assert article.body.startswith("Первый поезд по новому участку прошёл в 6:00")
+    assert article.body.endswith("от 40 минут до часа.")
+    assert "Следующая новость" not in article.body
+
+
+def test_the_authors_address_block_is_no_text_of_the_page() -> None:
+    """Failure mode 4: an `<address>` with the author's department, post code and e-mail closes a
+    static page whose paragraphs sit right under `<body>`."""
+    article = extract_at(
+        "static-page-address-en.html",
+        "http://www.example.ac.uk/~mhe21/notes/whittlesey-mere.html",
+        datetime(2025, 3, 20, 12, tzinfo=UTC),
+    )
+    assert article.body.startswith("Whittlesey Mere was, until the autumn of 1851, the largest")
+    assert "Downing Place" not in article.body and "mhe21@example.ac.uk" not in article.body

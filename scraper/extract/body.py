@@ -147,7 +147,7 @@ _NOISE_TOKENS = frozenset(
     ]
 )
 _SKIP_TAGS = frozenset(
-    {"nav", "aside", "footer", "form", "button", "figure", "figcaption", "select", "label", "dialog", "menu"}
+    {"nav", "aside", "footer", "form", "button", "figure", "figcaption", "select", "label", "dialog", "menu", "address"}
 )
 _BOILERPLATE = FastCI(
     re.compile(
@@ -201,7 +201,8 @@ _RELATED_START = FastCI(
         r"noticias relacionadas|artículos relacionados|articoli correlati|notícias relacionadas|leia também|"
         r"gerelateerde (?:artikelen|berichten)|relaterade artiklar|läs (?:också|mer)|powiązane artykuły|"
         r"související články|čtěte také|přečtěte si také|polecane(?: artykuły)?|relaterte (?:saker|artikler)|"
-        r"relaterede artikler|ilgili haberler|benzer haberler|"
+        r"relaterede artikler|ilgili haberler|benzer haberler|관련기사|관련 기사|следующая новость|читайте также|"
+        r"похожие новости|next article|"
         # a press release's contact block
         r"pressekontakt|medienkontakt|press contacts?|media contacts?|contact presse|contacto de prensa)\b.{0,40}$",
         re.IGNORECASE,
