@@ -2273,3 +2273,22 @@ def test_the_authors_address_block_is_no_text_of_the_page() -> None:
     )
     assert article.body.startswith("Whittlesey Mere was, until the autumn of 1851, the largest")
     assert "Downing Place" not in article.body and "mhe21@example.ac.uk" not in article.body
+
+
+def test_a_korean_reporter_named_before_the_role_is_the_author() -> None:
+    """Failure mode 8: Korean papers write the name before the role ("(서울=한빛일보) 김민준·이서연 기자
+    = …" opens the story), where no capital letter marks it; the masthead in the page's footer
+    ("발행·편집인 박서준", publisher and editor) signs no story."""
+    url = "https://www.hanbit-ilbo.example.kr/news/articleView.html?idxno=204519"
+    article = extract_at("author-ko-agency-dateline.html", url, datetime(2024, 7, 3, tzinfo=UTC))
+    assert article.authors == ("김민준", "이서연")
+    assert article.body.startswith("(서울=한빛일보) 김민준·이서연 기자 = 서울시가 올여름 폭염에 대비해")
+
+
+def test_a_korean_reporter_box_link_is_no_cosigner() -> None:
+    """Failure mode 8: the reporter box under the story holds the name and a "다른기사 보기" link (other
+    stories by the same reporter); the link is no second author."""
+    url = "https://www.hanbit-ilbo.example.kr/news/articleView.html?idxno=204512"
+    article = extract_at("author-ko-reporter-signoff.html", url, datetime(2024, 7, 3, tzinfo=UTC))
+    assert article.authors == ("김민준",)
+    assert article.body.endswith('마셔 달라"고 당부했다.\n\n김민준 기자 mjkim@hanbit-ilbo.example.kr')

@@ -121,7 +121,10 @@ _JUNK = FastCI(
     re.compile(
         r"[→»<>{}=©®]|copyright|rights reserved|profil|^(?:foto|photo|bild|fotos|photos)\b|"
         # a stock photo's credit ("Josh Willink von Pexels", "Photo by X on Unsplash")
-        r"\b(?:pexels|unsplash|pixabay|shutterstock|istock(?:photo)?|getty ?images|adobe ?stock|depositphotos)\b",
+        r"\b(?:pexels|unsplash|pixabay|shutterstock|istock(?:photo)?|getty ?images|adobe ?stock|depositphotos)\b|"
+        # a Korean reporter box's links, which a script without capitals cannot tell from a name by case:
+        # "다른기사 보기" (other stories), "기사 더보기", "구독하기" (subscribe)
+        r"다른\s?기사|기사\s?보기|더\s?보기|구독\s?하기|바로\s?가기",
         re.IGNORECASE,
     )
 )

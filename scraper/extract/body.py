@@ -775,19 +775,3 @@ def _headed(blocks: list[str], nodes: list[LexborNode]) -> list[str]:
             break
         blocks.pop()
     return blocks
-    headings = {
-        " ".join(h.text(deep=True).split())
-        for node in nodes
-        for h in ([node] if node.tag in _HEADING_TAGS else node.css(_HEADINGS))
-        if _heads_something(h)
-    }
-    # a sentence set as a heading ("... Es stützt seine Version.", "So for now, and most likely for the
-    # foreseeable future, I'll be relying on Shanks's pony!") may end the text
-    while (
-        len(blocks) > 1
-        and not blocks[-1].endswith(".")
-        and len(blocks[-1].split()) <= _HEADING_WORDS
-        and " ".join(blocks[-1].split()) in headings
-    ):
-        blocks.pop()
-    return blocks

@@ -125,6 +125,15 @@ _WRITTEN_BY = re.compile(r"^(?:written by|verfasst von|geschrieben von|écrit pa
 _AROUND_HEADLINE = (300, 3000)
 # a Japanese story opens with its place and reporter: "【ワシントン＝田中健一】", "（ソウル＝金哲洙）"
 _BRACKET_DATELINE = re.compile(r"^[【（(][^＝=】）)\n]{1,12}[＝=]([^＝=】）)\n\s]{2,12})[】）)]")
+# Korean, Chinese and Japanese papers name the reporter before the role: "김민준 기자 mjkim@…",
+# "김민준·이서연 기자", "(서울=연합뉴스) 김민준 기자 = 서울시가 …", "田中健一記者"; a name there has no
+# capitals to tell it, so it is two to four syllables of the script
+_CJK_NAME = r"(?:[가-힣]{2,4}|[\u4e00-\u9fff]{2,4})"
+_ROLE_AFTER_NAME = re.compile(
+    r"^(?:[\[(（【][^\])）】\n]{1,20}[\])）】]\s*)?"
+    rf"(?P<names>{_CJK_NAME}(?:\s*[·・,、]\s*{_CJK_NAME})*)\s*(?:기자|특파원|記者|记者)(?![가-힣])"
+    r"(?:\s*(?:[=＝]|\S+@\S+\.\w+|[\])）】])|\s*$)"
+)
 _JOINTS = ("et", "and", "und", "y", "e", "en", "och", "og", "i", "&", ",")  # between two names of a byline
 _LONE_LABEL = 12  # "Auteur(s) :", "Autorin:": a line no longer than this may be a label alone
 _ABOUT_MAX = 30  # "Über die Autorin", "À propos de l'auteure"
@@ -246,6 +255,12 @@ def _names_in(
     """`lists` given: a line that sits in a list of other stories (away from the headline, by that
     measure) signs none of this page's."""
     for i, line in enumerate(lines):
+        cjk = _ROLE_AFTER_NAME.match(line)  # the reporter may open the first paragraph: no length bound
+        if cjk:
+            names = tuple(n for n in re.split(r"\s*[·・,、]\s*", cjk["names"]) if n not in exclude)
+            if names and not (lists is not None and line_in_story_list(doc, lines[i], lists)):
+                return names
+            continue
         if len(line) > 100:
             continue
         line = _DATE_DASH.sub(r"\g<rest>", _LINE_LEAD.sub("", line))
@@ -380,6 +395,8 @@ def find_authors(doc: Doc) -> tuple[tuple[str, ...], str] | None:
                 text = _without_credits(node, text)
             if not text or len(text) > 120 or (near is not None and far_in_story_list(node, near)):
                 continue
+            if _in_page_footer(node):
+                continue  # the site's masthead and address ("발행·편집인 박서준", "Herausgeber: …")
             names = tuple(n for n in clean_authors(text, exclude) if not _prose_in_name(n))
             if names and all(len(n) <= 3 and n.isupper() for n in names):
                 initials = initials or (names, css)  # "JF", "DT": a full name may sign the story elsewhere
@@ -461,6 +478,22 @@ def _without_credits(node: LexborNode, text: str) -> str:
             text = text.replace(credit, " ", 1)
             break
     return clean_text(text)
+
+
+def _in_page_footer(node: LexborNode) -> bool:
+    """Inside the page's footer (`<footer>` or `role=contentinfo` outside any article): the site signs
+    there, no story does.  An article's own `<footer>` holds its byline on many themes."""
+    footer = node.parent
+    while footer is not None and footer.tag != "footer" and footer.attributes.get("role") != "contentinfo":
+        footer = footer.parent
+    if footer is None:
+        return False
+    above = footer.parent
+    while above is not None:
+        if above.tag in ("article", "main"):
+            return False
+        above = above.parent
+    return True
 
 
 def _with_cosigners(
