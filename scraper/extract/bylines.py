@@ -131,7 +131,7 @@ _BRACKET_DATELINE = re.compile(r"^[【（(][^＝=】）)\n]{1,12}[＝=]([^＝=�
 _CJK_NAME = r"(?:[가-힣]{2,4}|[\u4e00-\u9fff]{2,4})"
 _ROLE_AFTER_NAME = re.compile(
     r"^(?:[\[(（【][^\])）】\n]{1,20}[\])）】]\s*)?"
-    rf"(?P<names>{_CJK_NAME}(?:\s*[·・,、]\s*{_CJK_NAME})*)\s*(?:기자|특파원|記者|记者)(?![가-힣])"
+    rf"(?!本报|本報|本台|本刊|新华社|新華社|特约|特約)(?P<names>{_CJK_NAME}(?:\s*[·・,、]\s*{_CJK_NAME})*)\s*(?:기자|특파원|記者|记者)(?![가-힣])"
     r"(?:\s*(?:[=＝]|\S+@\S+\.\w+|[\])）】])|\s*$)"
 )
 _JOINTS = ("et", "and", "und", "y", "e", "en", "och", "og", "i", "&", ",")  # between two names of a byline
