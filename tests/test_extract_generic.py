@@ -2292,3 +2292,14 @@ def test_a_korean_reporter_box_link_is_no_cosigner() -> None:
     article = extract_at("author-ko-reporter-signoff.html", url, datetime(2024, 7, 3, tzinfo=UTC))
     assert article.authors == ("김민준",)
     assert article.body.endswith('마셔 달라"고 당부했다.\n\n김민준 기자 mjkim@hanbit-ilbo.example.kr')
+
+
+def test_a_login_in_the_author_meta_gives_way_to_the_byline_name() -> None:
+    """Failure mode 8: Plone's `DC.creator` holds the account ("jsmith"); the byline spells out the
+    person's name, and links to the account's page."""
+    url = "https://www.eastbrook.example.gov.uk/news/library-weekend-hours"
+    article = extract_at("author-login-meta-plone-en.html", url, datetime(2024, 3, 7, tzinfo=UTC))
+    assert article.authors == ("John Smith",)
+    assert article.published is not None and article.published.startswith("2024-03-05")
+    assert article.body.startswith("The central library will open on Sundays from April.")
+    assert article.body.endswith("twice a week instead of three times.")

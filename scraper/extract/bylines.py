@@ -49,6 +49,7 @@ _ARCHIVE_LINK = (
     "a[href*='/penulis/'], a[href*='/forfatter/'], a[href*='/journalister/'], a[href*='/toimittajat/']"
 )
 _ARCHIVE_LINK_NEAR = 1
+_LOGIN = re.compile(r"^[a-z][a-z0-9]{2,19}$")  # a CMS account's name, all lowercase, in one word
 _SLOT_MAX = 80  # a list item of an author list: a name and a role
 _PHOTO_CREDIT = re.compile(
     r"\b(?:foto|fotos|photos?|bilder|fotografie|fotograf\w*|photograph\w*)(?:\s+(?:di|de|by|von|van|par))?\s*[:/]?\s*$",
@@ -373,7 +374,8 @@ def find_authors(doc: Doc) -> tuple[tuple[str, ...], str] | None:
     for key in _author_keys(doc):
         values = [v for v in doc.meta.get(key, ()) if v and "://" not in v]
         names = clean_authors(values, exclude, structured=True) if values else ()
-        if names and is_newsroom(names):
+        if names and (is_newsroom(names) or all(_LOGIN.match(v) for v in values)):
+            # a login ("jsmith", Plone's DC.creator) also gives way to the name the byline spells out
             newsroom = newsroom or (names, f"meta:{key}")
         elif names:
             return names, f"meta:{key}"
