@@ -2303,3 +2303,24 @@ def test_a_login_in_the_author_meta_gives_way_to_the_byline_name() -> None:
     assert article.published is not None and article.published.startswith("2024-03-05")
     assert article.body.startswith("The central library will open on Sundays from April.")
     assert article.body.endswith("twice a week instead of three times.")
+
+
+def test_a_discussion_headed_diskuse_holds_the_comments() -> None:
+    """Failure mode 10: Czech, Slovak and Polish sites head the readers' posts "Diskuse (5)",
+    "Diskusia", "Dyskusja", in markup named in the same word; each post is a comment, none is body."""
+    article = extract_at(
+        "comments-diskuse-cs.html",
+        "https://www.brnensky.example.cz/zpravy/tramvaj-husova-2024",
+        datetime(2024, 3, 13, tzinfo=UTC),
+    )
+    assert [c.author for c in article.comments] == [
+        "Petr Novák",
+        "Jana Dvořáková",
+        "Martin K.",
+        "vlasta_b",
+        "Tomáš Horák",
+    ]
+    assert article.comments[1].text.startswith("Deset měsíců výluk je pro lidi z Lesné katastrofa.")
+    assert article.comments[1].published == "2024-03-12T11:01:00"
+    assert article.body.endswith("a také požadavek na bezbariérové zastávky.")
+    assert "Deset měsíců" not in article.body

@@ -56,6 +56,7 @@ _LOGIN_MAX = 40
 _COMMENT_HINTS = (
     *("omment", "oment", "disqus", "leserbrief", "jdgm-rev", "eacti", "eaktion", "alkback", "oruml", "ozzász"),
     "eiträge",  # "3 Leserbeiträge"
+    *("iskus", "iskuz", "бсужд"),  # "Diskuse (12)", "Dyskusja", "Обсуждение": a discussion under the story
     *("phpbb", "message--post"),  # a forum topic's replies
     *("оммент", "оментар", "תגובות", "تعليق", "χόλι", "コメント", "评论", "評論", "댓글"),
 )

@@ -46,6 +46,7 @@ _CONTAINER_TAGS = frozenset(["div", "section", "ul", "ol", "dl", "aside", "artic
 _HEADING = re.compile(
     r"(?:\d+\s+)?(?:reader\s+|leser-?\s*)?(?:comments?|kommentare?|commentaires?|comentarios?|commenti|"
     r"komentarze|komentáře|reacties|réactions|reactions|reaktionen|responses|antworten|diskussion|discussion|"
+    r"diskuse|diskuze|diskusia|dyskusja|discusión|discussione|discussão|keskustelu|обсуждение|"
     r"comentários|kommentarer|kommentit|yorumlar|hozzászólások|leserstimmen|lesermeinungen|talkbacks?|"
     r"комментарии|коментарі|תגובות|تعليقات|σχόλια|コメント|评论|評論|댓글|beiträge)"
     r"(?:\s*\(\d+\)|\s+\d+)?\s*:?",
