@@ -2324,3 +2324,15 @@ def test_a_discussion_headed_diskuse_holds_the_comments() -> None:
     assert article.comments[1].published == "2024-03-12T11:01:00"
     assert article.body.endswith("a také požadavek na bezbariérové zastávky.")
     assert "Deset měsíců" not in article.body
+
+
+def test_a_wiki_page_headline_is_its_own_h1_not_the_masthead() -> None:
+    """Failure mode 9: a wiki names the site in an h1 above the page's own (its logo link, which the
+    title repeats in brackets: "howto:backup_rsync [Site]"); the page's h1 is the headline."""
+    article = extract_at(
+        "title-wiki-masthead-h1-en.html",
+        "https://wiki.eastbrook-makers.example.org/doku.php?id=howto:backup_rsync",
+        datetime(2024, 3, 7, tzinfo=UTC),
+    )
+    assert article.title == "Backing up the file server with rsync"
+    assert article.body.startswith("The file server in the back room holds the member projects")

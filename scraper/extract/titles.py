@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborNode
 
@@ -275,6 +275,24 @@ def heading_text(node: LexborNode, doc: Doc) -> str:
     return _whole(parts, {_key(t) for t in texts}) or _pick(parts, texts, doc) or max(parts, key=len, default="")
 
 
+def _masthead(node: LexborNode, parts: list[str], doc: Doc) -> bool:
+    """An h1 that holds the site's logo, says only the site's name (as the title names it in brackets:
+    a wiki's "page [Site name]"), or is one link to another page (the front page)."""
+    if node.css_first("img, svg, object, picture") is not None:
+        return True
+    if len(parts) != 1:
+        return False
+    title = doc.tree.css_first("title")
+    if _site_like(parts[0], doc) or (title is not None and title.text().rstrip().endswith(f"[{parts[0]}]")):
+        return True
+    links = node.css("a")
+    if len(links) != 1 or clean_text(links[0].text()) != clean_text(node.text()):
+        return False
+    href = urljoin(doc.url, links[0].attributes.get("href") or "")
+    here, there = urlsplit(doc.url), urlsplit(href)
+    return (there.netloc, there.path.rstrip("/"), there.query) != (here.netloc, here.path.rstrip("/"), here.query)
+
+
 def _lone_headline(nodes: list[LexborNode], h1s: list[list[str]], doc: Doc) -> str | None:
     """The page's only h1, when it is one sentence-long line: the headline as printed, which metadata
     titles (rewritten for search and sharing) need not repeat.  An h1 holding the site's logo is the
@@ -317,7 +335,14 @@ def find_title(doc: Doc) -> Found:
         for part in parts:
             if not _site_like(part, doc) and any(_near(part, t) and f"[{part}]" not in t for t in bare):
                 return part.rstrip(" :"), "h1:near"
-    lone = _lone_headline(h1_nodes, h1s, doc)
+    # the site's name set as an h1 above the page's own (a wiki's or a blog's masthead) is no headline
+    # of it: the other h1 may be the only one.  A masthead tops the page: the last h1 is none
+    story = [
+        (n, p)
+        for i, (n, p) in enumerate(zip(h1_nodes, h1s, strict=True))
+        if i == len(h1_nodes) - 1 or not _masthead(n, p, doc)
+    ]
+    lone = _lone_headline([n for n, _ in story], [p for _, p in story], doc)
     if lone and not _structured_agree(metas, doc):
         return lone, "h1:lone"
     for value, rule in metas:
