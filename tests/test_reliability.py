@@ -211,6 +211,51 @@ def test_sigterm_stops_a_crawl_like_ctrl_c_and_closes_its_round(
     assert faults.archive_problems(db_path) == faults.WHOLE
 
 
+_STOP_WHILE_THE_POOL_STARTS = """
+import asyncio, os, signal
+from datetime import UTC, datetime
+from multiprocessing import forkserver
+from scraper.crawl.extract_pool import Extractor
+
+got = []
+signal.signal(signal.SIGTERM, lambda signum, frame: got.append(signum))
+real = forkserver.ForkServer.ensure_running
+
+def starting(self):
+    if self._forkserver_pid is None:  # the stop arrives while the forkserver is being started
+        os.kill(os.getpid(), signal.SIGTERM)
+    real(self)
+
+forkserver.ForkServer.ensure_running = starting
+forkserver.ensure_running = forkserver._forkserver.ensure_running  # the module's name for it, bound at import
+
+
+async def extract_one():
+    pool = Extractor(1)  # its first page starts the worker, and the forkserver with it
+    try:
+        await pool("<html><body><p>A line.</p></body></html>", "https://example.org/a", None, datetime.now(UTC))
+        status = open(f"/proc/{forkserver._forkserver._forkserver_pid}/status").read()
+    finally:
+        pool.close()
+    ignored = int(next(line for line in status.splitlines() if line.startswith("SigIgn")).split()[1], 16)
+    print("handled" if got == [signal.SIGTERM] else "lost", "deaf" if ignored & 1 << (signal.SIGTERM - 1) else "hears")
+
+
+asyncio.run(extract_one())
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the forkserver's signal dispositions in /proc")
+def test_a_sigterm_while_the_extraction_pool_starts_still_stops_the_crawl() -> None:
+    """The crawl above once ran to its end and exited 0: the SIGTERM came while the crawl ignored it
+    to start the forkserver deaf, and was lost.  The forkserver now ignores SIGTERM itself, and the
+    crawl's handler hears every one."""
+    done = subprocess.run(
+        [sys.executable, "-c", _STOP_WHILE_THE_POOL_STARTS], capture_output=True, text=True, timeout=60
+    )
+    assert done.stdout.split() == ["handled", "deaf"], done.stderr
+
+
 def test_status_does_not_call_a_killed_crawl_running(server: LocalServer, db_path: Path, config_dir: Path) -> None:
     mount(server, SyntheticSite(n=200, per_page=20), delay=0.2)
     (config_dir / "settings.toml").write_text("[crawl]\nmin_delay = 0.0\n")

@@ -20,7 +20,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from multiprocessing import forkserver
 from typing import Any, TypeVar
 
 from ..archive.copies import digest
@@ -82,22 +81,6 @@ def _worker_start(crawl_pid: int) -> None:
     threading.Thread(target=watch, name="crawl-watchdog", daemon=True).start()
 
 
-def _start_forkserver_deaf() -> None:
-    """Start the forkserver with SIGTERM ignored (an ignored signal stays ignored across exec).
-
-    The pool learns that a worker exited from the forkserver, so a forkserver killed by a group
-    SIGTERM makes the pool "broken" even though its workers are fine.  The crawl keeps its own handler.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        forkserver.ensure_running()
-        return
-    previous = signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    try:
-        forkserver.ensure_running()
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
 _WATCH_EVERY = 0.5  # seconds
 
 
@@ -110,8 +93,8 @@ class Extractor:
         self._sites: dict[int, tuple[Site, bytes]] = {}
         if processes > 0:
             ctx = multiprocessing.get_context("forkserver")
-            ctx.set_forkserver_preload(["scraper.extract", "scraper.classify"])
-            _start_forkserver_deaf()
+            # `deaf` first: the forkserver ignores SIGTERM from its first import on (see there)
+            ctx.set_forkserver_preload(["scraper.crawl.deaf", "scraper.extract", "scraper.classify"])
             self.pool = PipePool(processes, ctx, _worker_start, (os.getpid(),))
 
     @property
