@@ -292,6 +292,14 @@ def test_a_site_name_with_its_abbreviation_is_not_the_title() -> None:
     assert article.body.startswith("Kommunen können ab sofort")
 
 
+def test_a_site_name_glued_to_the_title_is_dropped_with_its_suffix() -> None:
+    """Failure mode 9: a theme writes og:title as "Headline" + "Site" with no space, then " | Site";
+    the glued copy of the name goes with the suffix, so the metadata agree with the h1."""
+    article = extract("title-site-name-glued-de.html", "https://regio-ostfriesland.example.de/?p=4172")
+    assert article.title == "Bäckerei Hollmann Leer"
+    assert article.sources["title"] == "h1"
+
+
 # ---------------------------------------------------------------- dates
 
 

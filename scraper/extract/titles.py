@@ -118,7 +118,12 @@ def strip_site(title: str, doc: Doc, gentle: bool = False) -> str:
             kicker_only = all(sep.strip() == ":" for sep in seps[lo : hi - 1])
             if not kicker_only and len(parts[longest].split()) >= 4 and all(len(o.split()) <= 2 for o in others):
                 lo, hi = longest, longest + 1
-    return "".join(pieces[2 * lo : 2 * hi - 1]).strip()
+    kept = "".join(pieces[2 * lo : 2 * hi - 1]).strip()
+    tail = parts[hi].strip() if hi < len(parts) else ""
+    if tail and len(kept) > len(tail) + 1 and kept.endswith(tail) and kept[-len(tail) - 1].isalnum():
+        # "Truckwash A31Das Branchenbuch | Das Branchenbuch": a theme glued the site's name on once more
+        kept = kept[: -len(tail)].strip()
+    return kept
 
 
 def _related(part: str, title: str) -> bool:
