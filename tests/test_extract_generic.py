@@ -300,6 +300,23 @@ def test_a_site_name_glued_to_the_title_is_dropped_with_its_suffix() -> None:
     assert article.sources["title"] == "h1"
 
 
+def test_a_separator_between_a_commenters_name_and_the_time_is_no_name() -> None:
+    """Failure mode 10: "<b class=handle>Elaine Marsh</b> <span class=sep>·</span> <time>" took the dot
+    for each commenter's name; a piece with no letter or digit after the name is a separator.  The
+    essay is signed only in its "About the writer" box, which names its author."""
+    url = "https://northfieldreview.org/essays/2024/the-last-ice-fishing-village-on-lake-vermilion/"
+    article = extract("comments-name-dot-time-writer-box-en.html", url)
+    assert [(c.author, c.published) for c in article.comments] == [
+        ("Elaine Marsh", "2024-01-18T19:22:00-06:00"),
+        ("Walt Hendricks", "2024-01-19T06:48:00-06:00"),
+        ("Kari Lind", "2024-01-19T08:15:00-06:00"),
+        ("J. Ostrowski", "2024-01-20T13:02:00-06:00"),
+    ]
+    assert article.comments[2].parent_id == article.comments[1].id
+    assert article.authors == ("Thomas Beaumont",)
+    assert "About the writer" not in article.body and "Elaine Marsh" not in article.body
+
+
 # ---------------------------------------------------------------- dates
 
 

@@ -139,7 +139,7 @@ _JOINTS = ("et", "and", "und", "y", "e", "en", "och", "og", "i", "&", ",")  # be
 _LONE_LABEL = 12  # "Auteur(s) :", "Autorin:": a line no longer than this may be a label alone
 _ABOUT_MAX = 30  # "Über die Autorin", "À propos de l'auteure"
 _ABOUT_AUTHOR = re.compile(
-    r"^(?:über (?:den|die) autor(?:in)?|about the author|à propos de l'auteure?|sobre (?:el|la) autora?|"
+    r"^(?:über (?:den|die) autor(?:in)?|about the (?:author|writer)|à propos de l'auteure?|sobre (?:el|la) autora?|"
     r"sull'autore|o autorze|over de auteur)\s*:?$",
     re.IGNORECASE,
 )

@@ -362,8 +362,8 @@ def _who_and_when(
             continue
         stamp = attr(node, "datetime") if node.tag == "time" else ""
         own = stamp or clean_text(node.text(deep=False))
-        if not own or len(own) > _LEAF_MAX:
-            continue
+        if not own or len(own) > _LEAF_MAX or (before and not any(ch.isalnum() for ch in own)):
+            continue  # "<span class=sep>·</span>" between the name and the stamp is no name
         dated = any(ch.isdigit() for ch in own) or may_be_relative(own)
         if dated and (published := parse_date(own, lang, now)):
             shown = clean_text(node.text(deep=True)).strip(" :")  # a <time>'s text, beside its datetime
@@ -377,7 +377,8 @@ def _who_and_when(
                 return None, published, header  # "at 02:57": the stamp's own words, not a name
             who = named or before[-1]
             names = clean_authors(who, handles=True)
-            return (names[0] if names else who[:_LEAF_MAX]), published, header
+            author = names[0] if names else who[:_LEAF_MAX] if any(ch.isalnum() for ch in who) else None
+            return author, published, header
         if before and (BADGE_CLASS.search(attr(node, "class")) or _SAYS.match(own)):
             continue  # "Claire <span class=badge>Autrice</span>", "<cite>Carmen</cite> dice:": the name is before
         if _NAME_CLASS.search(attr(node, "class")):
