@@ -317,6 +317,17 @@ def test_a_separator_between_a_commenters_name_and_the_time_is_no_name() -> None
     assert "About the writer" not in article.body and "Elaine Marsh" not in article.body
 
 
+def test_a_meta_author_naming_the_papers_newsroom_gives_way_to_the_byline() -> None:
+    """Failure mode 8: `<meta name=author content="Oberlahn-Bote Redaktion">` (the paper's name, then
+    the newsroom's word) is the newsroom, as a bare "Redaktion" is: the byline's writer is the author,
+    and the byline and date line leave the body."""
+    url = "https://www.oberlahn-bote.de/lokales/weilburg/artikel.php?id=118842"
+    article = extract("byline-paper-newsroom-meta-table-de.html", url)
+    assert article.authors[0] == "Katrin Möller" and "Oberlahn-Bote Redaktion" not in article.authors
+    assert "Von Katrin Möller" not in article.body and "Erstellt:" not in article.body
+    assert "Weilburg. Nach tagelangem Regen" in article.body
+
+
 # ---------------------------------------------------------------- dates
 
 

@@ -107,8 +107,20 @@ _NEWSROOM = FastCI(
 
 
 def is_newsroom(names: tuple[str, ...]) -> bool:
-    """Every name is a newsroom signing as such ("Redaktion", "Redactie", "Redaktion Digitales Land")."""
-    return bool(names) and all(_NEWSROOM.match(n) or _NEWSROOM_NAMED.match(n) for n in names)
+    """Every name is a newsroom signing as such ("Redaktion", "Redactie", "Redaktion Digitales Land",
+    "Oberlahn-Bote Redaktion", "Sportredaktion")."""
+    return bool(names) and all(
+        _NEWSROOM.match(n) or _NEWSROOM_NAMED.match(n) or _NAMED_NEWSROOM.match(n) for n in names
+    )
+
+
+# the newsroom's word last: "<Paper> Redaktion", "Online-Redaktion", "Lokalredaktion", "Le Monde rédaction"
+_NAMED_NEWSROOM = FastCI(
+    re.compile(
+        r"^(?:[^\W\d_][^:]*[\s-])?(?:\w*redaktion|rédaction|redacción|redazione|redactie|redakcja|newsroom)$",
+        re.IGNORECASE,
+    )
+)
 
 
 # in structured data "Redaktion Gelbe Liste" is the newsroom's whole name, not a label before a name
