@@ -328,6 +328,15 @@ def test_a_meta_author_naming_the_papers_newsroom_gives_way_to_the_byline() -> N
     assert "Weilburg. Nach tagelangem Regen" in article.body
 
 
+def test_a_jsonld_author_without_its_accents_is_named_as_the_byline_spells_it() -> None:
+    """Failure mode 8: JSON-LD says "Maria Gonzalez" (a CMS field that lost its accents), the byline
+    under the headline "María González": the same person, spelled as she signs."""
+    url = "https://www.metrodispatch.com/news/2024/04/02/overnight-shift-water-treatment-plant"
+    article = extract("byline-accents-lost-in-jsonld-en.html", url)
+    assert article.authors == ("María González",)
+    assert article.sources["authors"] == "jsonld:author"
+
+
 # ---------------------------------------------------------------- dates
 
 

@@ -9,6 +9,7 @@ headline for "Von X", "By: X", "Text: X", "Autor" + name on the next line.
 from __future__ import annotations
 
 import re
+import unicodedata
 from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborNode
@@ -356,7 +357,7 @@ def find_authors(doc: Doc) -> tuple[tuple[str, ...], str] | None:
     if doc.ld.authors:
         names = clean_authors(doc.ld.authors, exclude, structured=True)
         if names:
-            return _with_byline_names(names, doc, exclude), "jsonld:author"
+            return _as_shown(_with_byline_names(names, doc, exclude), doc), "jsonld:author"
         # a personal site publishes under its owner's name: the JSON-LD person is the author when a
         # second source (a meta author) names the same person
         # (the site's own name in og:site_name or application-name is a newsroom, not an owner)
@@ -446,6 +447,33 @@ def _with_byline_names(names: tuple[str, ...], doc: Doc, exclude: list[str]) -> 
     if len(shown) > len(names) and {_key(n) for n in names} <= {_key(n) for n in shown}:
         return shown
     return names
+
+
+def _as_shown(names: tuple[str, ...], doc: Doc) -> tuple[str, ...]:
+    """Each name as the byline spells it, where structured data lost its accents ("Maria Gonzalez" for
+    the "María González" shown under the headline): the same letters, accented, near the headline."""
+    start = doc.headline_start()
+    if start < 0 or all(not n.isascii() for n in names):
+        return names
+    window = doc.page_text[max(start - _AROUND_HEADLINE[0], 0) : start + _AROUND_HEADLINE[1]]
+    if window.isascii():
+        return names
+    out = []
+    for name in names:
+        shown = None
+        if name.isascii():
+            # every letter may be written with a diacritic: U+00C0-U+024F, the accented Latin letters
+            pattern = "".join(f"[{re.escape(c)}\u00c0-\u024f]" if c.isalpha() else re.escape(c) for c in name)
+            for m in re.finditer(pattern, window):
+                if m[0] != name and _unaccented(m[0]) == name:
+                    shown = m[0]
+                    break
+        out.append(shown or name)
+    return tuple(out)
+
+
+def _unaccented(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
 
 
 def _credited_for_photos(name: str, window: str) -> bool:
