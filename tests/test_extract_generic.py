@@ -50,6 +50,16 @@ def test_a_paragraph_that_opens_with_the_headline_words_is_kept() -> None:
     assert body.count(title) == 6
 
 
+def test_a_pull_quote_named_in_two_words_leaves_the_body() -> None:
+    """Failure mode 4: `<blockquote class="pull-quote">` repeats a sentence of the story with its
+    speaker's name; a noise word written in parts ("pull-quote", "author_box") is the noise word."""
+    url = "https://www.harbourgazette.co.uk/news/transport/council-approves-eastbank-tram-extension-a8841207"
+    body = extract("body-pull-quote-hyphen-class-en.html", url).body
+    assert body.count("Tonight we stop talking and start building.") == 1  # in its paragraph, not again
+    assert "Priya Natarajan, council leader" not in body
+    assert "Every year we delay, the bill goes up" in body
+
+
 def test_a_read_more_pointer_between_paragraphs_is_dropped_and_the_article_goes_on() -> None:
     """Failure mode 4: "Read more: <a>…</a>" and "Lea también: <a>…</a>", a short label and one link
     that is all the rest, point to other stories; the article does not end there, and a sentence that

@@ -628,7 +628,12 @@ def _cross_reference(node: LexborNode, link: LexborNode) -> bool:
 
 @lru_cache(maxsize=4096)
 def _noise_named(names: str) -> bool:
-    return not _NOISE_TOKENS.isdisjoint(_TOKEN_SPLIT.split(names.lower()))
+    """A class or id that holds a noise word, alone or written in parts ("pull-quote", "author_box")."""
+    names = names.lower()
+    if not _NOISE_TOKENS.isdisjoint(_TOKEN_SPLIT.split(names)):
+        return True
+    joined = (n.replace("-", "").replace("_", "") for n in names.split() if "-" in n or "_" in n)
+    return not _NOISE_TOKENS.isdisjoint(joined)
 
 
 def _hidden(node: LexborNode) -> bool:
