@@ -60,6 +60,18 @@ def test_a_pull_quote_named_in_two_words_leaves_the_body() -> None:
     assert "Every year we delay, the bill goes up" in body
 
 
+def test_a_wire_storys_credit_stamps_rights_line_and_signup_box_leave_the_body() -> None:
+    """Failure mode 4, on an `<article>` of opaque class names: the byline's agency line ("Associated
+    Press"), one line holding two stamps ("Published … | Updated …"), the rights line under the story
+    and a newsletter box (a form asking for an e-mail address, its heading and pitch) are not prose."""
+    url = "https://www.plattevalleyledger.com/news/state/2024/01/09/nebraska-property-tax-sales-tax-plan-advances/72156610/"
+    body = extract("body-wire-story-stamps-rights-newsletter-en.html", url).body
+    assert body.startswith("LINCOLN, Neb. — A Nebraska legislative committee on Tuesday advanced")
+    assert "Debate could begin as early as next week." in body
+    for noise in ("Associated Press", "Published 8:05", "Updated 11:42", "All rights reserved", "newsletter", "inbox"):
+        assert noise not in body
+
+
 def test_a_read_more_pointer_between_paragraphs_is_dropped_and_the_article_goes_on() -> None:
     """Failure mode 4: "Read more: <a>…</a>" and "Lea también: <a>…</a>", a short label and one link
     that is all the rest, point to other stories; the article does not end there, and a sentence that

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from .html import FastCI
 
-__all__ = ["clean_authors", "is_newsroom", "looks_like_name"]
+__all__ = ["clean_authors", "is_agency", "is_newsroom", "looks_like_name"]
 
 # author-archive link texts: "Alle Beiträge von X", "View all posts by X", "Interview: X"
 _LEAD = FastCI(
@@ -142,15 +142,22 @@ _JUNK = FastCI(
 )
 # a news agency after a hyphen, named after the writer whose story it carried ("Giulia Ferri - ANSA"):
 # the hyphen, unlike "/" or ",", joins no co-author (it is left whole: "Matthias Hille - Lukas Balbach")
-_AGENCY_TAIL = FastCI(
-    re.compile(
-        r"(?<=\w)\s+[-–—]\s+(?:afp|ap|apa|ansa|agi|adnkronos|dpa|epd|kna|sid|ddp|efe|europa press|reuters|"
-        r"pap|čtk|ctk|tasr|mti|"
-        r"lusa|belga|anp|tt|ntb|stt|ritzau|xinhua|kyodo|yonhap|aap|pti|ians|ani|ria novosti|tass|interfax|ukrinform|"
-        r"agência brasil|agencia efe|telam|notimex)$",
-        re.IGNORECASE,
-    )
+_AGENCIES = (
+    r"(?:afp|ap|apa|ansa|agi|adnkronos|dpa|epd|kna|sid|ddp|efe|europa press|reuters|"
+    r"pap|čtk|ctk|tasr|mti|"
+    r"lusa|belga|anp|tt|ntb|stt|ritzau|xinhua|kyodo|yonhap|aap|pti|ians|ani|ria novosti|tass|interfax|ukrinform|"
+    r"agência brasil|agencia efe|telam|notimex|"
+    r"(?:the )?associated press|agence france-presse|deutsche presse-agentur)"
 )
+_AGENCY_TAIL = FastCI(re.compile(r"(?<=\w)\s+[-–—]\s+" + _AGENCIES + "$", re.IGNORECASE))
+_AGENCY = FastCI(re.compile(r"^" + _AGENCIES + r"\.?$", re.IGNORECASE))
+
+
+def is_agency(text: str) -> bool:
+    """`text` is a news agency's name and nothing more ("Associated Press", "dpa", "Reuters")."""
+    return _AGENCY.match(text.strip()) is not None
+
+
 _USERNAME = re.compile(r"^[a-z]+(?:[._][a-z]+)+$")
 # a bare domain ("jungefreiheit.de") names the site, not a writer
 _DOMAIN = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.(?:de|at|ch|com|org|net|it|fr|es|pl|nl|info|eu|uk|be|io)$", re.IGNORECASE)

@@ -15,6 +15,7 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from .authors import is_agency
 from .comments import remove_outermost
 from .dates import MODIFIED_LABEL, PUBLISHED_LABEL, parse_text_date
 from .html import BLOCK_TAGS, FastCI, attr, clean_text, render_text
@@ -177,6 +178,9 @@ _BOILERPLATE = FastCI(
         # a caption or photo that ends with its credit ("Marco Odermatt, Ski-Star. © AFP / M. BERTORELLO")
         r".{0,200}(?:©|\(c\)) ?[^©.!?]{1,60}|"
         r"(?:warning|notice|deprecated|fatal error): .{0,300}|"
+        # a wire story's rights line: "Copyright 2024 The Associated Press. All rights reserved. ..."
+        r"(?:copyright|©|\(c\))\s.{0,120}\b(?:all rights reserved|alle rechte vorbehalten|tous droits réservés|"
+        r"todos los derechos reservados|tutti i diritti riservati|alle rechten voorbehouden)\b.{0,200}|"
         # "Follow us on Google News", "Simak … di WhatsApp Channel": the newsroom's channels, asked for
         r"(?:.{0,80}\b)?(?:follow|folgen|folge|folgt|siga|sigue|segui|seguici|suivez|simak|ikuti|abonnieren|"
         r"subscribe|join|únete|inscreva-se|iscriviti|volg)\b.{0,150}\b(?:google news|whatsapp|telegram)\b.{0,80}|"
@@ -712,13 +716,18 @@ _HEADING_TAGS = ("h2", "h3", "h4", "h5", "h6")
 _HEADING_WORDS = 10
 _HEADINGS = ", ".join(_HEADING_TAGS)
 _DATELINE_WORDS = 8
+_STAMP_SEP = re.compile(r"\s+[|·•]\s+")
 _LABEL_COLON = re.compile(r"^([^\W\d][\w ]{0,20}):")
 _DATE_LABEL = re.compile(r"^(?:datum|data|date|fecha|erstellt am|erstellt|created|created on)$", re.IGNORECASE)
 
 
 def _is_dateline(line: str) -> bool:
     """A line that only stamps the story ("Publié le mercredi 29 janvier 2025 à 18h10", "Publiziert:
-    25.02.2025, 16:42"): a few words with a date in them, and no sentence's full stop."""
+    25.02.2025, 16:42"): a few words with a date in them, and no sentence's full stop.  Stamps may
+    share a line: "Published 8:05 p.m. CT Jan. 9, 2024 | Updated 11:42 p.m. CT Jan. 9, 2024"."""
+    parts = _STAMP_SEP.split(line) if len(line) <= 160 else ()
+    if len(parts) > 1 and all(_is_dateline(part) for part in parts):
+        return True
     if len(line) > 80 or len(line.split()) > _DATELINE_WORDS or line[-1] in ".!?" or not any(c.isdigit() for c in line):
         return False
     label = _LABEL_COLON.match(line)  # "Termin: 21.02.2020, 19 Uhr" is an event's date, part of the text
@@ -729,11 +738,32 @@ def _is_dateline(line: str) -> bool:
     return parse_text_date(line) is not None
 
 
+def _drop_signups(root: LexborNode) -> None:
+    """A box that asks for an e-mail address (a newsletter's sign-up, with its heading and pitch: "Get
+    the latest delivered to your inbox"), whatever its classes: the largest block around the field
+    that stays short."""
+    boxes: dict[int, LexborNode] = {}
+    for field in root.css("input[type=email i]"):
+        box = field
+        while (parent := box.parent) is not None and parent.mem_id != root.mem_id:
+            if len(parent.text(deep=True)) > _SIGNUP_TEXT:
+                break
+            box = parent
+        if box.mem_id != field.mem_id:
+            boxes[box.mem_id] = box
+    remove_outermost(boxes)  # two fields in one box: the box goes once
+
+
+_SIGNUP_TEXT = 300
+
+
 def render_body(nodes: list[LexborNode], title: str | None = None, authors: tuple[str, ...] = ()) -> str:
     """Text of the chosen nodes, boilerplate blocks (and the byline line) dropped."""
     chunks = []
     title_key = _NON_WORD.sub("", title or "").lower()
     for node in nodes:
+        if node.tag != "p":
+            _drop_signups(node)
         raw = node.text(deep=True)  # once: it sizes the noise filter and tells a gutted container
         text = render_text(node, _skipper(len(raw))) if node.tag != "p" else clean_text(raw)
         if len(text) < _GUTTED and len(raw) > 2 * _GUTTED:
@@ -760,7 +790,9 @@ def render_body(nodes: list[LexborNode], title: str | None = None, authors: tupl
                 blocks = []  # the headline, and the kicker or section lines above it, are not the body
             continue
         if len(blocks) < 3 and (
-            (authors and (_is_byline(line, authors) or _is_signed_stamp(line, authors))) or _is_dateline(line)
+            (authors and (_is_byline(line, authors) or _is_signed_stamp(line, authors)))
+            or _is_dateline(line)
+            or is_agency(line)  # the byline's second line: "Associated Press" under the writers' names
         ):
             continue
         blocks.append(line)
