@@ -765,7 +765,7 @@ def render_body(nodes: list[LexborNode], title: str | None = None, authors: tupl
         if node.tag != "p":
             _drop_signups(node)
         raw = node.text(deep=True)  # once: it sizes the noise filter and tells a gutted container
-        text = render_text(node, _skipper(len(raw))) if node.tag != "p" else clean_text(raw)
+        text = render_text(node, _skipper(len(raw)), link_rows=True) if node.tag != "p" else clean_text(raw)
         if len(text) < _GUTTED and len(raw) > 2 * _GUTTED:
             # the noise filter gutted a container the density pick chose: trust the pick
             text = render_text(node, _hidden)

@@ -220,11 +220,15 @@ def iter_elements(root: LexborNode) -> Iterator[LexborNode]:
         stack.extend(reversed([c for c in node.iter() if c.is_element_node]))
 
 
-def render_text(root: LexborNode, skip: Callable[[LexborNode], bool] | None = None, inline: str = "") -> str:
+def render_text(
+    root: LexborNode, skip: Callable[[LexborNode], bool] | None = None, inline: str = "", link_rows: bool = False
+) -> str:
     """Visible text of `root`: blocks separated by blank lines, inline text kept on one line.
 
     `skip(node) -> bool` may veto an element (and its subtree) before it is rendered; `inline` is
     written where an inline element opens and where it closes (a heading marks its seams with it).
+    `link_rows` drops a line that is three links or more and nothing else ("Drucken · Artikel empfehlen ·
+    Facebook" set between `<br>`s, in no block of its own for the noise filter to see).
     The walk keeps a stack of child iterators (no recursion, no list copies), since it runs over
     every chosen body.
     """
@@ -249,6 +253,10 @@ def render_text(root: LexborNode, skip: Callable[[LexborNode], bool] | None = No
         elif tag == "pre":  # code, verse, a plain-text table: its lines and indentation are its meaning
             kept = True
             append(f"\n\n{child.text(deep=True).strip(_LINE_ENDS).translate(_PRE_IN)}\n\n")
+        elif link_rows and tag == "a":
+            append(_LINK_OPEN)
+            stack.append(child.iter(include_text=True))
+            closers.append(_LINK_CLOSE)
         else:
             mark = "\n\n" if tag in BLOCK_TAGS else inline
             if mark:
@@ -256,7 +264,26 @@ def render_text(root: LexborNode, skip: Callable[[LexborNode], bool] | None = No
             stack.append(child.iter(include_text=True))
             closers.append(mark)
     text = tidy("".join(out))
+    if link_rows:
+        text = _without_link_rows(text)
     return text.translate(_PRE_OUT) if kept else text
+
+
+_LINK_OPEN, _LINK_CLOSE = "\ue010", "\ue011"  # private-use stand-ins for where a link's text starts and ends
+_LINKED = re.compile(f"{_LINK_OPEN}[^{_LINK_CLOSE}]*{_LINK_CLOSE}?")
+_ROW_SEPARATORS = re.compile(r"[\s|·•/,;–—-]*")
+_ROW_LINKS = 3  # two may be one linked phrase: "Blob/ File", "24 November, 1994"
+_LINK_MARKS = str.maketrans({_LINK_OPEN: None, _LINK_CLOSE: None})
+
+
+def _without_link_rows(text: str) -> str:
+    if _LINK_OPEN not in text:
+        return text
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if line.count(_LINK_OPEN) >= _ROW_LINKS and _ROW_SEPARATORS.fullmatch(_LINKED.sub("", line)):
+            lines[i] = ""
+    return tidy("\n".join(lines).translate(_LINK_MARKS))
 
 
 def tidy(text: str) -> str:
