@@ -7,7 +7,7 @@ navigation and structured data included); the test names the mechanism that hand
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -361,6 +361,67 @@ def test_a_jsonld_author_without_its_accents_is_named_as_the_byline_spells_it() 
 
 
 # ---------------------------------------------------------------- dates
+
+
+def test_relative_dates_in_russian_and_japanese_date_the_story_not_a_footer_date() -> None:
+    """Failure mode 7: «вчера в 14:30» and 「3時間前」 under the headline went unread, and the first
+    absolute date of the page won: the footer's media registration «от 01.01.2015», a sidebar story's
+    「2024年3月14日」.  The Russian comments, stamped «вчера в 15:02», are read too."""
+    msk, jst = timezone(timedelta(hours=3)), timezone(timedelta(hours=9))
+    ru = extract_at(
+        "date-ru-vchera-views-typo-notice.html",
+        "https://www.gorvesti.example.ru/transport/news/58213",
+        datetime(2024, 3, 15, 12, 0, tzinfo=msk),
+    )
+    assert ru.published[:10] == "2024-03-14"  # type: ignore[index]
+    assert [c.author for c in ru.comments] == ["Рустам", "Ольга_К", "Гость"]
+    assert all(c.published for c in ru.comments)
+    ja = extract_at(
+        "date-ja-hours-ago-bracketed-byline.html",
+        "https://www.tohoku-mirai.example.jp/articles/ART000423917",
+        datetime(2024, 3, 15, 13, 30, tzinfo=jst),
+    )
+    assert ja.published[:10] == "2024-03-15"  # type: ignore[index]
+
+
+def test_service_lines_of_russian_and_chinese_newsrooms_leave_the_body() -> None:
+    """Failure mode 4: a view count written count first («4 812 просмотров»), the typo-report notice
+    («… нажмите Ctrl+Enter»), and a Chinese paper's source and font-size line, photo credit
+    (「记者 陈静 摄」), editor in charge and rights notice are the page's, not the story's."""
+    ru = extract_at(
+        "date-ru-vchera-views-typo-notice.html",
+        "https://www.gorvesti.example.ru/transport/news/58213",
+        datetime(2024, 3, 15, 12, 0, tzinfo=timezone(timedelta(hours=3))),
+    ).body
+    assert ru.startswith("Первые пассажиры проехали по новому участку")
+    assert ru.endswith("планируют открыть в 2027 году.")
+    zh = extract_at(
+        "byline-zh-role-before-names-service-lines.html",
+        "https://www.jnrb.example.cn/hz/jt/202403/t20240315_1300012.shtml",
+        datetime(2024, 3, 15, 12, 0, tzinfo=timezone(timedelta(hours=8))),
+    ).body
+    assert zh.startswith("本报讯 3月14日上午10时")
+    assert zh.endswith("更多信息可登录杭州地铁官方网站查询。")
+    for noise in ("字号", "摄", "责任编辑", "版权声明"):
+        assert noise not in zh
+
+
+def test_cjk_bylines_in_brackets_or_after_a_role_word_name_the_writer() -> None:
+    """Failure mode 8: 「（佐藤花子 記者）」 under a Japanese story is the byline, brackets and all, and
+    「作者：记者 李明 陈静」 puts the role word before the names.  (Names that only a space parts, "李明
+    陈静", stay one: a Japanese byline writes "佐藤 花子" for one person.)"""
+    ja = extract_at(
+        "date-ja-hours-ago-bracketed-byline.html",
+        "https://www.tohoku-mirai.example.jp/articles/ART000423917",
+        datetime(2024, 3, 15, 13, 30, tzinfo=timezone(timedelta(hours=9))),
+    )
+    assert ja.authors == ("佐藤花子",)
+    zh = extract_at(
+        "byline-zh-role-before-names-service-lines.html",
+        "https://www.jnrb.example.cn/hz/jt/202403/t20240315_1300012.shtml",
+        datetime(2024, 3, 15, 12, 0, tzinfo=timezone(timedelta(hours=8))),
+    )
+    assert zh.authors and zh.authors[0].startswith("李明") and not any("记者" in a for a in zh.authors)
 
 
 def test_a_footer_edit_stamp_does_not_override_the_structured_date() -> None:

@@ -189,7 +189,13 @@ _SMALL_PREFIX = re.compile(r"^(?:di|da|de|z|od)\s+(?=[A-ZÀ-ÝĆŁŚŻŹ])")
 
 
 # full-width punctuation of CJK bylines ("作者：李明", "文／山田太郎")
-_FULL_WIDTH = str.maketrans({"：": ":", "／": "/", "｜": "|", "，": ",", "、": ","})
+_FULL_WIDTH = str.maketrans({"：": ":", "／": "/", "｜": "|", "，": ",", "、": ",", "（": "(", "）": ")"})
+# a byline set whole in brackets: "（佐藤花子 記者）", "(Jane Doe)"
+_BRACKETED = re.compile(r"^\s*\(([^()]+)\)\s*$")
+# a CJK newsroom's role before the names: "记者 李明", "本报记者 王芳", "通讯员 张伟" (after them, `_ROLE` takes it)
+_CJK_ROLE_LEAD = re.compile(
+    r"^(?:本报|本報|新华社|新華社|本社)?(?:特约)?(?:记者|記者|通讯员|通訊員)\s+(?=[\u3400-\u9fff])"
+)
 # a photographer's credit run on after the writer's name: "文/山田太郎 写真/佐藤花子", "Teksti X Kuvat Y"
 _PHOTO_WORDS = r"(?:写真|撮影|摄影|攝影|图片|圖片|kuvat?|fotó|fotók|foto|fotos|photos?|bilder?|φωτογραφί\w*|фото)"
 _CREDIT_TAIL = re.compile(
@@ -206,13 +212,14 @@ _LABEL = re.compile(r"^[^\W\d_]+(?: [^\W\d_]+)?\s*:\s*(?=\S)")
 
 def _clean_one(text: str) -> str:
     text = _URL.sub(" ", _EMAIL.sub(" ", text.translate(_FULL_WIDTH)))
+    text = _BRACKETED.sub(r"\1", text)
     text = _AGENCY_TAIL.sub("", _CREDIT_TAIL.sub("", text))
     text = _HANDLE.sub(" ", _PARENS.sub(" ", text))
     text = " ".join(text.split())
     text = _LEAD.sub("", text)
     for _ in range(2):
         text = _SMALL_PREFIX.sub("", _PREFIX.sub("", text))
-    text = _LABEL.sub("", text)
+    text = _CJK_ROLE_LEAD.sub("", _LABEL.sub("", text))
     text = _PROFESSION.sub("", text)
     text = _ROLE.sub("", text)
     text = _WEEKDAY_TAIL.sub("", text)

@@ -164,6 +164,16 @@ _BOILERPLATE = FastCI(
         r"loading comments\W*|kommentare (?:werden geladen|laden)\W*|chargement des commentaires\W*|"
         r"(?:affichages|hits|visite|visualizzazioni|views|vues|просмотров|переглядів|wyświetleń|zobrazení|"
         r"visualizações|visualizaciones|megtekintés|görüntülenme)\s*:\s*\d[\d.,\s\u00a0\u202f]*|"
+        # the count first: "4 812 просмотров", "1.203 views", "2 345 次浏览"
+        r"\d[\d.,\s\u00a0\u202f]*\s*(?:views|vues|aufrufe|просмотр\w*|перегляд\w*|wyświetle\w*|zobrazení|"
+        r"visualizações|visualizaciones|megtekintés|görüntülenme|lượt xem|次浏览|次瀏覽|次阅读|次閱讀|회 조회)|"
+        # a typo-report notice: "Если вы заметили ошибку в тексте, выделите её и нажмите Ctrl+Enter"
+        r".{0,120}\b(?:ctrl|strg)\s*\+\s*enter\b.{0,40}|"
+        # Chinese newsrooms' service lines: the source, the font-size switch, the editor in charge, the
+        # rights notice, a photo's credit ("记者 陈静 摄")
+        r"(?:来源|來源|字号|字號)\s*[：:].{0,60}|[（(]?\s*(?:责任编辑|責任編輯)\s*[：:].{1,20}[）)]?|"
+        r"(?:版权声明|版權聲明|版权所有|版權所有)\s*[：:].{0,300}|"
+        r".{0,200}\s(?:记者|記者|通讯员|通訊員)?\s*[\u4e00-\u9fff]{2,4}\s*摄[）)]?|"
         r"(?:kategorie|kategorien|category|categories|catégorie|categoría|categoria|tags|topics?|themen|thèmes|"
         r"temas|argomenti|tematy|"
         r"schlagwörter|schlagworte|stichwörter)\s*:.{0,200}|"

@@ -325,8 +325,18 @@ _RELATIVE = re.compile(
     r"(seconds?|secondes?|sekunden?|segundos?|secondi|seconden|sekund|minutes?|minuten?|minutos?|minuti|minuut|minut|mins?"
     r"|hours?|heures?|stunden?|horas?|ore|ora|uur|godzin[ay]?|godz|hrs?|days?|jours?|tage?n?|días?|dias?|giorni|giorno"
     r"|dagen|dag|dni|dzień|weeks?|semaines?|wochen?|semanas?|settimane?|weken|week|tygodni|months?|mois|monate?n?"
-    r"|meses|mes|mesi|mese|maanden|maand|miesięcy)\s*(?:ago|geleden|fa|temu|atrás)?",
+    r"|meses|mes|mesi|mese|maanden|maand|miesięcy"
+    # Russian and Ukrainian, Czech, Swedish, Turkish: "3 часа назад", "před 3 hodinami", "för 2 timmar
+    # sedan", "5 dakika önce"
+    r"|секунд\w*|минут\w*|хвилин\w*|час\w*|годин\w*|дн\w*|день|недел\w*|тиж\w*|месяц\w*|місяц\w*"
+    r"|sekund\w*|hodin\w*|dny|dnem|dny|týdn\w*|měsíc\w*|minuter|timm\w*|dagar|veck\w*|månad\w*"
+    r"|saniye|dakika|saat|gün|hafta)"
+    r"\s*(?:ago|geleden|fa|temu|atrás|назад|тому|önce|sedan)?",
     re.IGNORECASE,
+)
+# "3時間前" (Japanese), "3小时前" (Chinese), "3시간 전" (Korean): the unit is glued to the count
+_RELATIVE_CJK = re.compile(
+    r"(\d+)\s*(秒|分钟|分鐘|分|時間|小时|小時|天|日|週間|周|週|か月|ヶ月|个月|個月|초|분|시간|일|주|개월)\s*(?:前|전)"
 )
 _UNIT_SECONDS = (
     ("sec", 1),
@@ -364,8 +374,18 @@ _UNIT_SECONDS = (
     ("mes", 2592000),
     ("maand", 2592000),
     ("miesi", 2592000),
+    *(("секунд", 1), ("минут", 60), ("хвилин", 60), ("час", 3600), ("годин", 3600), ("дн", 86400)),
+    *(("день", 86400), ("недел", 604800), ("тиж", 604800), ("месяц", 2592000), ("місяц", 2592000)),
+    *(("hodin", 3600), ("týd", 604800), ("měsíc", 2592000), ("timm", 3600), ("veck", 604800)),
+    *(("månad", 2592000), ("saniye", 1), ("dakika", 60), ("saat", 3600), ("gün", 86400), ("hafta", 604800)),
+    *(("秒", 1), ("分", 60), ("時間", 3600), ("小时", 3600), ("小時", 3600), ("天", 86400), ("日", 86400)),
+    *(("週", 604800), ("周", 604800), ("か月", 2592000), ("ヶ月", 2592000), ("个月", 2592000), ("個月", 2592000)),
+    *(("초", 1), ("분", 60), ("시간", 3600), ("일", 86400), ("주", 604800), ("개월", 2592000)),
 )
-_RELATIVE_CUE = re.compile(r"\b(?:il y a|vor|hace|há|fa|ago|geleden|temu|atrás|sedan)\b", re.IGNORECASE)
+_RELATIVE_CUE = re.compile(
+    r"\b(?:il y a|vor|hace|há|fa|ago|geleden|temu|atrás|sedan|назад|тому|před|önce)\b|\d\s*\D{1,3}\s*(?:前|전)",
+    re.IGNORECASE,
+)
 _DAY_WORDS = {
     "aujourd'hui": 0,
     "aujourd’hui": 0,
@@ -391,6 +411,11 @@ _DAY_WORDS = {
     "anteontem": -2,
     "eergisteren": -2,
     "przedwczoraj": -2,
+    **{"сегодня": 0, "сьогодні": 0, "dnes": 0, "idag": 0, "i dag": 0, "bugün": 0},
+    **{"вчера": -1, "вчора": -1, "včera": -1, "igår": -1, "i går": -1, "dün": -1},
+    **{"позавчера": -2, "позавчора": -2, "předevčírem": -2, "i förrgår": -2},
+    # Chinese, Japanese, Korean: no word boundaries around them in running text
+    **{"今天": 0, "今日": 0, "오늘": 0, "昨天": -1, "昨日": -1, "어제": -1, "前天": -2, "一昨日": -2, "그저께": -2},
 }
 _DAY_WORD = re.compile(
     r"(?<![\w-])(" + "|".join(sorted(map(re.escape, _DAY_WORDS), key=len, reverse=True)) + r")(?!\w)", re.IGNORECASE
@@ -572,7 +597,7 @@ def _relative(text: str, lang: str | None, now: datetime) -> str | None:
         return _fmt((now + timedelta(days=_DAY_WORDS[m[1].lower()])).date())
     if not _RELATIVE_CUE.search(text):
         return None
-    m = _RELATIVE.search(text)
+    m = _RELATIVE.search(text) or _RELATIVE_CJK.search(text)
     if not m:
         return None
     count = int(m[1]) if m[1].isdigit() else 1
