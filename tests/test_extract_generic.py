@@ -72,6 +72,21 @@ def test_a_wire_storys_credit_stamps_rights_line_and_signup_box_leave_the_body()
         assert noise not in body
 
 
+def test_highlighted_code_keeps_one_line_per_line() -> None:
+    """A code highlighter writes each line as `<span class=token-line>…</span><br>` inside `<pre>`:
+    those `<br>`s are the code's line breaks (the lines ran together)."""
+    body = extract("docs-highlighted-code-br-lines-en.html", "https://docs.tidewater.example/docs/guides/caching").body
+    assert "from tidewater import App\nfrom tidewater.cache import cached\n" in body
+    assert '@app.get("/products/{product_id}")\n@cached(ttl=300)\nasync def get_product' in body
+
+
+def test_a_wikis_section_edit_links_leave_the_body() -> None:
+    """Failure mode 4: "[edit]" beside each section heading, alone on its line once rendered."""
+    article = extract("wiki-section-edit-links-en.html", "https://en.wikipedia.example/wiki/Harrowgate_Canal")
+    assert article.body.startswith("The Harrowgate Canal is a partly restored canal in Lancashire")
+    assert "[edit]" not in article.body and "\nHistory\n" in f"\n{article.body}\n"
+
+
 def test_a_read_more_pointer_between_paragraphs_is_dropped_and_the_article_goes_on() -> None:
     """Failure mode 4: "Read more: <a>…</a>" and "Lea también: <a>…</a>", a short label and one link
     that is all the rest, point to other stories; the article does not end there, and a sentence that

@@ -188,6 +188,10 @@ _BOILERPLATE = FastCI(
         # a caption or photo that ends with its credit ("Marco Odermatt, Ski-Star. © AFP / M. BERTORELLO")
         r".{0,200}(?:©|\(c\)) ?[^©.!?]{1,60}|"
         r"(?:warning|notice|deprecated|fatal error): .{0,300}|"
+        # a wiki's section edit link, left alone on its line: "[edit]", "[Bearbeiten | Quelltext bearbeiten]"
+        r"\[\s*(?:edit|edit source|bearbeiten|quelltext bearbeiten|modifier|modifier le code|editar|"
+        r"editar código|modifica|modifica wikitesto|bewerken|brontekst bewerken|edytuj|edytuj kod|upravit|"
+        r"upravit zdroj|редактировать|править код|править)(?:\s*\|\s*[^\]]{1,40})?\s*\]|"
         # a wire story's rights line: "Copyright 2024 The Associated Press. All rights reserved. ..."
         r"(?:copyright|©|\(c\))\s.{0,120}\b(?:all rights reserved|alle rechte vorbehalten|tous droits réservés|"
         r"todos los derechos reservados|tutti i diritti riservati|alle rechten voorbehouden)\b.{0,200}|"

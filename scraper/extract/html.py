@@ -252,7 +252,7 @@ def render_text(
             append("\n")
         elif tag == "pre":  # code, verse, a plain-text table: its lines and indentation are its meaning
             kept = True
-            append(f"\n\n{child.text(deep=True).strip(_LINE_ENDS).translate(_PRE_IN)}\n\n")
+            append(f"\n\n{_pre_text(child).strip(_LINE_ENDS).translate(_PRE_IN)}\n\n")
         elif link_rows and tag == "a":
             append(_LINK_OPEN)
             stack.append(child.iter(include_text=True))
@@ -284,6 +284,32 @@ def _without_link_rows(text: str) -> str:
         if line.count(_LINK_OPEN) >= _ROW_LINKS and _ROW_SEPARATORS.fullmatch(_LINKED.sub("", line)):
             lines[i] = ""
     return tidy("\n".join(lines).translate(_LINK_MARKS))
+
+
+def _pre_text(pre: LexborNode) -> str:
+    """A `<pre>`'s text as it shows: its own line breaks, and one for each `<br>` and after each block
+    inside (code highlighters write a line as `<span>…</span><br>` or as a `<div>` of its own)."""
+    if pre.css_first("br, div, p") is None:
+        return pre.text(deep=True)  # most blocks of code: the text holds its line breaks
+    out: list[str] = []
+    stack = [pre.iter(include_text=True)]
+    closers = [""]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+            end = closers.pop()
+            if end and out and not out[-1].endswith("\n"):
+                out.append(end)
+            continue
+        if child.tag == "-text":
+            out.append(child.text_content or "")
+        elif child.tag == "br":
+            out.append("\n")
+        elif child.tag is not None and child.tag not in SKIP_TAGS and child.tag[0] != "-":
+            stack.append(child.iter(include_text=True))
+            closers.append("\n" if child.tag in ("div", "p") else "")
+    return "".join(out)
 
 
 def tidy(text: str) -> str:
