@@ -375,6 +375,15 @@ def test_a_jsonld_author_without_its_accents_is_named_as_the_byline_spells_it() 
     assert article.sources["authors"] == "jsonld:author"
 
 
+def test_a_byline_of_names_in_bold_joined_by_the_languages_and_names_both() -> None:
+    """Failure mode 8: "Por <strong>Mariana Souza</strong> e <strong>Rafael Lima</strong>" (no
+    structured author) breaks into lines at the bold names; the Portuguese "e" between them joins a
+    second writer as "and", "und" and "et" did."""
+    url = "https://portalpaulista.com.br/cidades/noticia/2024/02/21/chuva-forte-deixa-bairros-alagados.ghtml"
+    article = extract("byline-pt-br-strong-names-e.html", url)
+    assert article.authors == ("Mariana Souza", "Rafael Lima")
+
+
 # ---------------------------------------------------------------- dates
 
 

@@ -273,7 +273,7 @@ def _names_in(
             rest = line  # a dateline followed by a bare name
         else:
             rest = m["rest"] or (lines[i + 1] if i + 1 < len(lines) else "")
-            if m["rest"] is None and i + 3 < len(lines) and lines[i + 2].lower() in ("und", "and", "et", "y", "&", ","):
+            if m["rest"] is None and i + 3 < len(lines) and lines[i + 2].lower() in _JOINTS:
                 rest = f"{lines[i + 1]} und {lines[i + 3]}"
         rest = _AFTER_NAMES.sub("", _PARTICLE.sub(_JOIN + r"\1" + _JOIN, rest)).replace(_JOIN, " ")
         names = clean_authors(rest, exclude) if len(rest) < 80 else ()
