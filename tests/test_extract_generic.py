@@ -41,6 +41,21 @@ def test_paragraphs_directly_under_body_are_the_article() -> None:
         assert noise not in body
 
 
+def test_an_old_table_layout_with_br_paragraphs_is_its_content_cell() -> None:
+    """Failure modes 1 and 9: a 2005 page sets its text straight in `<td><font>`, paragraphs parted by
+    `<br><br>`, its headline in `<font size=5><b>` and no h1.  Each `<br>` paragraph counts for the cell,
+    so the cell wins over the layout table with the sidebar; the `<title>`'s segment that is a line of
+    the page is the headline; the head block's headline and byline lines leave the body."""
+    article = extract("old-table-font-br-paragraphs-en.html", "http://www.kb9xq.example/dipole40.html")
+    assert article.title == "Building a Simple Dipole for 40 Meters"
+    assert article.authors == ("Dave Kessler",)
+    body = article.body
+    assert body.startswith("A lot of new hams ask me what the best first antenna for HF is")
+    assert "73 de KB9XQ." in body
+    for noise in ("ANTENNAS", "You are visitor number", "by Dave Kessler", "Posted Sunday", "Internet Explorer"):
+        assert noise not in body
+
+
 def test_a_paragraph_that_opens_with_the_headline_words_is_kept() -> None:
     """Only a line that *is* the title is dropped, not one whose first 60 characters match it."""
     title = "Lorem ipsum dolor sit amet, consetetur sadipscing elitr, sed diam nonumy"

@@ -10,7 +10,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from ..config import Site
 from ..models import Article
 from .authors import clean_authors
-from .body import choose_container, drop_hidden, render_body
+from .body import choose_container, drop_hidden, render_body, without_byline
 from .bylines import body_byline, find_authors, fuller_names
 from .comment_threads import comment_sections, read_threads
 from .comments import (
@@ -246,6 +246,7 @@ def run(
         names = body_byline(values["body"], doc)  # type: ignore[arg-type]
         if names:
             values["authors"], sources["authors"] = names, "text:body-byline"
+            values["body"] = without_byline(values["body"], values.get("title"), names)  # type: ignore[arg-type]
     return Article(
         url=url,
         canonical_url=values.get("canonical_url"),  # type: ignore[arg-type]

@@ -237,8 +237,8 @@ _NON_WORD = re.compile(r"\W+")
 _COMMAS = (",", "،", "，", "、")
 _SPACE_RUN = re.compile(r"\s{2,}")
 _BLANKS = (" ", "\n", "\t", "\r", "\xa0")
-_BLOCK_CSS = "p, pre, td, blockquote, li, dd, div, span"
-_TEXT_HOLDERS = frozenset(["div", "span"])
+_BLOCK_CSS = "p, pre, td, blockquote, li, dd, div, span, font"
+_TEXT_HOLDERS = frozenset(["div", "span", "font"])
 _DIVIDERS = (1.0, 2.0, 6.0, 1e9, 1e9, 1e9)
 _STOP_CLIMB = frozenset(["html", "-document"])
 _WIDEN_GAIN = 1.6
@@ -336,11 +336,21 @@ def _score_blocks(tree: LexborHTMLParser) -> dict[int, list[Any]]:
     chains: dict[int, list[tuple[list[Any], float]]] = {}  # a block's parent -> the entries it feeds
     for block in tree.css(_BLOCK_CSS)[:4000]:
         # a div or span holding its text directly (often split by <br>) is a paragraph too
-        text = block.text(deep=block.tag not in _TEXT_HOLDERS)
-        length = len(text.strip())
-        if length < 25:
-            continue
-        points = 1 + _commas(text) + min(length // 100, 3)
+        if block.tag == "font":
+            # an old page's text set straight in a <font>, its paragraphs parted by <br><br>: each one
+            # counts as a paragraph of the cell around it
+            parts = [t for t in block.text(deep=False, separator="\n").split("\n") if len(t.strip()) >= 25]
+            length = sum(len(t.strip()) for t in parts)
+            if not parts:
+                continue
+            text = "".join(parts)
+            points = sum(1 + _commas(t) + min(len(t.strip()) // 100, 3) for t in parts)
+        else:
+            text = block.text(deep=block.tag not in _TEXT_HOLDERS)
+            length = len(text.strip())
+            if length < 25:
+                continue
+            points = 1 + _commas(text) + min(length // 100, 3)
         parent = block.parent
         if parent is None:
             continue
@@ -691,6 +701,45 @@ def _in_sentence(node: LexborNode) -> bool:
 _SENTENCE_AFTER_BYLINE = 8  # words besides the names that make a line with a byline in it a paragraph
 
 
+def without_byline(body: str, title: str | None, authors: tuple[str, ...]) -> str:
+    """`body` without the byline its first blocks hold, for authors that only the body named (found
+    after it was rendered): a byline block, or the byline and headline lines of a head block."""
+    blocks = body.split("\n\n")
+    title_key = _NON_WORD.sub("", title or "").lower()
+    for i, block in enumerate(blocks[:3]):
+        if len(block) <= _BYLINE_BLOCK and (_is_byline(block, authors) or _is_signed_stamp(block, authors)):
+            blocks[i] = ""  # (a longer block opens the prose: "【ワシントン＝田中健一】米連邦…")
+        elif 1 < block.count("\n") + 1 <= _HEAD_LINES:
+            blocks[i] = _without_head_lines(block, title, title_key, authors)
+    return "\n\n".join(b for b in blocks if b)
+
+
+def _without_head_lines(block: str, title: str | None, title_key: str, authors: tuple[str, ...]) -> str:
+    """An old page's head is one block of `<br>`-parted lines ("Headline<br>by X - Posted Sunday, ..."):
+    when some of its lines sign or stamp the story, they go, and so does a line that repeats the
+    headline; a block none of whose lines signs or stamps is left whole."""
+    lines = block.split("\n")
+    stamps = [
+        bool(authors and (_is_byline(x, authors) or _is_signed_stamp(x, authors))) or _is_dateline(x)
+        for x in (line.strip() for line in lines)
+    ]
+    if not any(stamps):
+        return block
+    kept = [
+        line
+        for line, stamp in zip(lines, stamps, strict=True)
+        if not stamp
+        and not (
+            title_key and len(line) < 2 * len(title or "") and _is_headline(_NON_WORD.sub("", line).lower(), title_key)
+        )
+    ]
+    return "\n".join(kept).strip()
+
+
+_HEAD_LINES = 4
+_BYLINE_BLOCK = 100
+
+
 def _is_byline(line: str, authors: tuple[str, ...]) -> bool:
     """A short line naming an author, unless it opens with the name and a colon: an interview's first
     question or answer ("Nikolai Huke: Wo sind Sie ...?"), the name a speaker's label."""
@@ -809,6 +858,10 @@ def render_body(nodes: list[LexborNode], title: str | None = None, authors: tupl
             or is_agency(line)  # the byline's second line: "Associated Press" under the writers' names
         ):
             continue
+        if len(blocks) < 3 and 1 < line.count("\n") + 1 <= _HEAD_LINES:
+            line = _without_head_lines(line, title, title_key, authors)
+            if not line:
+                continue
         blocks.append(line)
     return "\n\n".join(_headed(blocks, nodes))
 

@@ -354,10 +354,15 @@ def find_title(doc: Doc) -> Found:
         stripped = strip_site(value, doc)
         segments = [s for s in _TITLE_SEP.split(stripped)[0::2] if len(_key(s)) >= 6]
         if len(segments) > 1:
-            headings = [clean_text(n.text()) for n in doc.tree.css("h2, h3")[:12]]
-            for segment in segments:
-                if any(_key(segment) == _key(h) for h in headings):
-                    return segment.strip(), f"{rule}+heading"
+            headings = {_key(clean_text(n.text())) for n in doc.tree.css("h2, h3")[:12]}
+            shown = [s for s in segments if _key(s) in headings]
+            if not shown and not h1s:
+                # no heading element at all (an old page sets its headline in <font size=5><b>): a
+                # segment that is a line of the page by itself is the headline as printed
+                lines = {_key(line) for line in doc.page_text.split("\n") if 6 <= len(line.strip()) <= 200}
+                shown = [s for s in segments if _key(s) in lines and not _site_like(s, doc)]
+            if shown:
+                return max(shown, key=len).strip(), f"{rule}+heading"
         if stripped and not _site_like(stripped, doc):
             return stripped, rule
     for parts in h1s:
