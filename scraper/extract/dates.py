@@ -293,7 +293,7 @@ def _build_months() -> dict[str, int]:
 
 MONTHS = _build_months()
 _TIME = (
-    r"(?:\s*(?:,|à|a las|às|alle|om|um|at|o|-|–)?\s*(\d{1,2})\s*(?:[:h.])\s*(\d{2})(?:[:.](\d{2}))?"
+    r"(?:\s*(?:,|à|a las|às|alle|om|um|at|o|kl\.?|klo|-|–)?\s*(\d{1,2})\s*(?:[:h.])\s*(\d{2})(?:[:.](\d{2}))?"
     r"\s*(am|pm|a\.m\.|p\.m\.|AM|PM|A\.M\.|P\.M\.)?)?"
 )
 # Any word stands in for the month and is looked up in MONTHS afterwards: an alternation of ~250
