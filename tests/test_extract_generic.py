@@ -102,6 +102,42 @@ def test_a_wikis_section_edit_links_leave_the_body() -> None:
     assert "[edit]" not in article.body and "\nHistory\n" in f"\n{article.body}\n"
 
 
+@pytest.mark.parametrize(
+    ("name", "url", "ends", "noise"),
+    [
+        # an opinion column's disclaimer set as a paragraph beside its body
+        (
+            "opinion-column-disclaimer-en.html",
+            "https://www.civicledger.com/opinion/2024/02/19/councils-four-day-week-whitehall",
+            "the least ministers can do is read the evaluation before condemning it.",
+            ("The views expressed",),
+        ),
+        # page 1 of 3: the paragraph that links on to page 2
+        (
+            "multipage-continue-on-page-nl.html",
+            "https://www.dagbladoost.nl/economie/2024/11/07/hoe-de-glastuinbouw-de-energiecrisis-overleefde",
+            "Wie dat niet kon, is verdwenen.”",
+            ("Lees verder op pagina 2", "Pagina 1 van 3"),
+        ),
+        # an AMP page's <amp-ad> with its "loading" placeholder and fallback
+        (
+            "amp-ad-placeholders-it.html",
+            "https://www.gazzettadelnord.it/amp/cronaca/2024/10/02/milano-metro-m6-tracciato-fermate",
+            "",
+            ("Caricamento annuncio", "Annuncio non disponibile", "Pubblicità"),
+        ),
+    ],
+)
+def test_the_pages_own_lines_inside_a_story_leave_the_body(
+    name: str, url: str, ends: str, noise: tuple[str, ...]
+) -> None:
+    """Failure mode 4: a disclaimer, a "continue on page 2" link, an AMP ad's placeholder text."""
+    body = extract(name, url).body
+    assert body.endswith(ends)
+    for text in noise:
+        assert text not in body
+
+
 def test_a_read_more_pointer_between_paragraphs_is_dropped_and_the_article_goes_on() -> None:
     """Failure mode 4: "Read more: <a>…</a>" and "Lea también: <a>…</a>", a short label and one link
     that is all the rest, point to other stories; the article does not end there, and a sentence that

@@ -87,6 +87,12 @@ SKIP_TAGS = frozenset(
         "input",
         "button",
         "map",
+        # AMP's ad and tracking elements: what they hold is their "Loading ad" placeholder and fallback
+        "amp-ad",
+        "amp-embed",
+        "amp-sticky-ad",
+        "amp-analytics",
+        "amp-pixel",
     ]
 )
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
