@@ -183,14 +183,22 @@ def _status_of_last_run(config_dir: Path, db_path: Path) -> dict[str, object]:
     return dict(site["last_run"])
 
 
+def _sigint_ignored() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+# a script's background job (`scraper crawl &` in sh, as CI and cron wrappers start it) begins with
+# SIGINT ignored: SIGTERM was turned into a SIGINT, which then did nothing, and the crawl ran to its end
+@pytest.mark.parametrize("sigint", ["default", "ignored"])
 def test_sigterm_stops_a_crawl_like_ctrl_c_and_closes_its_round(
-    server: LocalServer, db_path: Path, config_dir: Path
+    server: LocalServer, db_path: Path, config_dir: Path, sigint: str
 ) -> None:
     mount(server, SyntheticSite(n=200, per_page=20), delay=0.2)
     (config_dir / "settings.toml").write_text("[crawl]\nmin_delay = 0.0\nper_host_concurrency = 2\n")
     write_site(config_dir, server, allow_private="true")
     cmd = [sys.executable, "-m", "scraper", "crawl", "--no-progress", "--db", str(db_path), "--config", str(config_dir)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    start = _sigint_ignored if sigint == "ignored" else None
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=start)
     deadline = time.monotonic() + 60
     while len(server.log) < 15 and time.monotonic() < deadline:  # mid-round: articles are being fetched
         time.sleep(0.1)

@@ -46,7 +46,13 @@ def sigterm_as_interrupt() -> Iterator[list[int]]:
 
     def on_term(signum: int, frame: object) -> None:
         got.append(signum)
-        signal.raise_signal(signal.SIGINT)
+        on_int = signal.getsignal(signal.SIGINT)
+        if callable(on_int):  # asyncio's handler cancels the command's task; Python's own raises
+            on_int(signal.SIGINT, frame)
+        else:
+            # SIGINT ignored, as a script's background job (`scraper crawl &`) starts: raising it
+            # did nothing, and the crawl ran on to its end
+            raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, on_term)
     try:
