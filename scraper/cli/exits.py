@@ -8,6 +8,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator
+from types import FrameType
 from typing import Any, TypeVar
 
 from ..errors import ConfigError, ScraperError
@@ -44,7 +45,7 @@ def sigterm_as_interrupt() -> Iterator[list[int]]:
         yield got
         return
 
-    def on_term(signum: int, frame: object) -> None:
+    def on_term(signum: int, frame: FrameType | None) -> None:
         got.append(signum)
         on_int = signal.getsignal(signal.SIGINT)
         if callable(on_int):  # asyncio's handler cancels the command's task; Python's own raises
