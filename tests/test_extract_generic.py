@@ -435,6 +435,30 @@ def test_a_byline_of_names_in_bold_joined_by_the_languages_and_names_both() -> N
     assert article.authors == ("Mariana Souza", "Rafael Lima")
 
 
+def test_a_comment_header_written_as_one_sentence_names_its_author() -> None:
+    """Failure mode 10: "Posté par Jean-Marc L. le 12/03/2024 à 14h05", the name and the stamp in one
+    element: the name is what "par" introduces before "le" and the date (a login with digits too)."""
+    url = "https://www.lecho-du-vercors.fr/actualites/villard-de-lans-la-telecabine-de-la-cote-2000-ne-rouvrira-pas-cet-hiver-4412"
+    article = extract_at("comments-fr-poste-par-le.html", url, datetime(2024, 3, 16, 12, tzinfo=UTC))
+    assert [c.author for c in article.comments] == [
+        "Jean-Marc L.",
+        "Sophie_38",
+        "Jean-Marc L.",
+        "Montagnard26",
+        "Claire Dufour",
+    ]
+    assert article.comments[0].published == "2024-03-12T14:05:00"
+
+
+def test_a_comment_stamped_in_the_short_form_is_dated() -> None:
+    """Failure mode 10: a comment widget's "5h ago" (hashed class names, no `datetime`) is five hours
+    before the fetch, as "5 hours ago" is."""
+    url = "https://www.baycitysentinel.com/news/2024/03/15/transit-fare-capping-pilot"
+    article = extract_at("comments-hashed-classes-short-ago-en.html", url, datetime(2024, 3, 16, 12, tzinfo=UTC))
+    assert (article.comments[-1].author, article.comments[-1].published) == ("Priya N.", "2024-03-16T07:00:00+00:00")
+    assert all(c.published for c in article.comments)
+
+
 # ---------------------------------------------------------------- dates
 
 

@@ -61,6 +61,14 @@ _HEADING_ON = re.compile(
 )
 _HEADING_ON_MAX = 300
 # the class of the piece of a comment's header that is its writer's name
+# a comment's header as one sentence: "Posté par X le 12/03/2024", "Posted by X at 10:15 PM", "von X am …"
+_SIGNED_STAMP = re.compile(
+    r"^(?:(?:posted|posté|publié|écrit|geschrieben|verfasst|escrito|publicado|scritto|inviato|gepost|napisał|"
+    r"napisała)\s+)?(?:by|par|von|por|da|di|door|przez)\s+(?P<name>[^|:]{2,40}?)\s*"
+    r"(?:\s(?:on|le|am|el|il|op|em|at|à|dnia)|,|\s[-–|·•])\s*(?=.{0,15}\d)",
+    re.IGNORECASE,
+)
+_HANDLE = re.compile(r"[^\W_][\w.-]{1,30}")  # one word of letters and digits: a login
 _NAME_CLASS = re.compile(r"author|name|user|autor|auteur|benutzer|nick", re.IGNORECASE)
 # the verb a theme sets after the commenter's name: "Carmen Ruiz dice:", "Jane says:", "X schrieb:"
 _SAYS = re.compile(
@@ -368,6 +376,12 @@ def _who_and_when(
         if dated and (published := parse_date(own, lang, now)):
             shown = clean_text(node.text(deep=True)).strip(" :")  # a <time>'s text, beside its datetime
             header = {*before, own.strip(" :"), *([shown] if len(shown) <= _LEAF_MAX else [])}
+            signed = _SIGNED_STAMP.match(own) if not named else None
+            if signed:  # "Posté par Jean-Marc L. le 12/03/2024 à 14h05": name and stamp in one sentence
+                names = clean_authors(signed["name"], handles=True)
+                handle = signed["name"] if _HANDLE.fullmatch(signed["name"]) else None  # "Sophie_38"
+                if names or handle:
+                    return names[0] if names else handle, published, header
             if not before:
                 # the stamp is its element's own text and the name a child ("<b>Ana</b> escribió el
                 # 11/03/2024"), or the name follows the stamp: read the pieces in reading order

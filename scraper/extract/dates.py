@@ -334,6 +334,10 @@ _RELATIVE = re.compile(
     r"\s*(?:ago|geleden|fa|temu|atrás|назад|тому|önce|sedan)?",
     re.IGNORECASE,
 )
+# "5h ago", "3d ago", "2 min. ago": a comment widget's short form
+_RELATIVE_SHORT = re.compile(r"(?<![\w.])(\d+)\s?(s|m|min|h|hr|d|w|wk|mo|y|yr)\.?\s+ago\b", re.IGNORECASE)
+_SHORT_UNITS = {"s": 1, "m": 60, "h": 3600, "hr": 3600, "d": 86400, "w": 604800, "wk": 604800}
+_SHORT_UNITS |= {"mo": 2592000, "y": 31536000, "yr": 31536000}
 # "3時間前" (Japanese), "3小时前" (Chinese), "3시간 전" (Korean): the unit is glued to the count
 _RELATIVE_CJK = re.compile(
     r"(\d+)\s*(秒|分钟|分鐘|分|時間|小时|小時|天|日|週間|周|週|か月|ヶ月|个月|個月|초|분|시간|일|주|개월)\s*(?:前|전)"
@@ -597,12 +601,12 @@ def _relative(text: str, lang: str | None, now: datetime) -> str | None:
         return _fmt((now + timedelta(days=_DAY_WORDS[m[1].lower()])).date())
     if not _RELATIVE_CUE.search(text):
         return None
-    m = _RELATIVE.search(text) or _RELATIVE_CJK.search(text)
+    m = _RELATIVE.search(text) or _RELATIVE_CJK.search(text) or _RELATIVE_SHORT.search(text)
     if not m:
         return None
     count = int(m[1]) if m[1].isdigit() else 1
     unit = m[2].lower()
-    seconds = next((s for prefix, s in _UNIT_SECONDS if unit.startswith(prefix)), None)
+    seconds = _SHORT_UNITS.get(unit) or next((s for prefix, s in _UNIT_SECONDS if unit.startswith(prefix)), None)
     if seconds is None:
         return None
     moment = now - timedelta(seconds=count * seconds)
