@@ -459,6 +459,23 @@ def test_a_comment_stamped_in_the_short_form_is_dated() -> None:
     assert all(c.published for c in article.comments)
 
 
+def test_a_latest_comments_widget_is_not_the_storys_comments_and_buttons_are_no_text() -> None:
+    """Failure mode 10: a Joomla page's Komento thread, and in the sidebar its "Latest comments" module
+    (`#kmt-latest-comments` under that heading), readers' comments on other stories; each comment ends
+    with its "Like 7 / Reply / Report" buttons, which are not what the reader wrote."""
+    url = "https://www.westcorkledger.ie/news/skibbereen-harbour-dredging-to-start-in-may"
+    article = extract_at("comments-komento-latest-widget-en.html", url, datetime(2024, 3, 16, 12, tzinfo=UTC))
+    assert [c.author for c in article.comments] == [
+        "Seán McCarthy",
+        "Mary Kingston",
+        "Seán McCarthy",
+        "Patrick Hegarty",
+        "Orla Buckley",
+    ]
+    for comment in article.comments:
+        assert not comment.text.endswith(("Reply", "Report")) and "Like7" not in comment.text
+
+
 # ---------------------------------------------------------------- dates
 
 

@@ -105,12 +105,13 @@ def comment_sections(tree: LexborHTMLParser, known: Sequence[LexborNode] = ()) -
     of comments its heading announces ("3 comentarios", "Comments (4)"), if it does."""
     sections: dict[int, Section] = {}
     for node in known:
-        if node.tag not in ("html", "body") and node.css_matches(_CONTAINERS):
+        if node.tag not in ("html", "body") and node.css_matches(_CONTAINERS) and not _latest_elsewhere(node):
             sections[node.mem_id] = Section(node, None)
     for heading in tree.css(f"{_HEADINGS}, {_STYLED}, {_WORDED}"):
         named = heading.tag in _CONTAINER_TAGS and _NAMED in f"{attr(heading, 'id')} {attr(heading, 'class')}"
         if named and run_of_items(heading):
-            sections[heading.mem_id] = Section(heading, None)
+            if not _latest_elsewhere(heading):
+                sections[heading.mem_id] = Section(heading, None)
             continue
         deep = heading.tag in _DEEP_TAGS or attr(heading, "role") == "heading"
         text = clean_text(heading.text(deep=deep))
@@ -123,6 +124,34 @@ def comment_sections(tree: LexborHTMLParser, known: Sequence[LexborNode] = ()) -
         elif following := _run_after(heading):
             sections[heading.mem_id] = Section(heading, announced or None, tuple(following))
     return list(sections.values())
+
+
+def _latest_elsewhere(node: LexborNode) -> bool:
+    """Inside a "Latest comments" widget (`#kmt-latest-comments`, a sidebar box under that heading):
+    readers' comments on other stories, named so or headed so just above, a few levels up."""
+    holder: LexborNode | None = node
+    for _ in range(_LATEST_UP):
+        if holder is None or holder.tag in ("body", "html"):
+            return False
+        if _LATEST.search(f"{attr(holder, 'id')} {attr(holder, 'class')}"):
+            return True
+        heading = holder.prev
+        while heading is not None and not heading.is_element_node:
+            heading = heading.prev
+        if heading is not None and heading.tag in _HEADING_TAGS and _LATEST_HEADING.match(clean_text(heading.text())):
+            return True
+        holder = holder.parent
+    return False
+
+
+_LATEST = re.compile(r"(?:latest|recent|newest|last)[-_]?comments?", re.IGNORECASE)
+_LATEST_HEADING = re.compile(
+    r"^(?:latest|recent|newest|neueste|letzte|derniers|últimos|ultimi|najnowsze|nieuwste)\s+"
+    r"(?:reader\s+)?(?:comments?|kommentare|leserkommentare|commentaires|comentarios|commenti|komentarze|reacties)$",
+    re.IGNORECASE,
+)
+_LATEST_UP = 5  # an item, its list, the container, its card body, the card: where a box's heading sits
+_HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 
 
 def _announced(text: str) -> int | None:
@@ -303,7 +332,19 @@ def _text(item: LexborNode, ids: set[int]) -> str:
             if length > size and node.parent is not None:
                 best, size = node, length
     block = _paragraphs_of(best, item)
-    return render_text(block, lambda n: n.mem_id in ids and n.mem_id != item.mem_id).strip()
+    text = render_text(block, lambda n: n.mem_id in ids and n.mem_id != item.mem_id).strip()
+    lines = text.split("\n")
+    while len(lines) > 1 and (not lines[-1].strip() or _ACTION.match(lines[-1].strip())):
+        lines.pop()  # the comment's own buttons under it: "Like 7", "Reply", "Report"
+    return "\n".join(lines).strip()
+
+
+_ACTION = re.compile(
+    r"^(?:(?:like|likes|gefällt mir|j'aime|me gusta|mi piace|reply|répondre|antworten|responder|rispondi|"
+    r"beantworten|report|signaler|melden|quote|zitieren|citer|share|teilen|partager|permalink|flag|"
+    r"upvote|downvote)\s*\(?\d*\)?|\d+\s*(?:likes?|replies|repl(?:y|ies)|antworten|réponses?))$",
+    re.IGNORECASE,
+)
 
 
 def _holders_of_replies(item: LexborNode, ids: set[int]) -> set[int]:
