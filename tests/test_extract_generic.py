@@ -476,6 +476,17 @@ def test_a_latest_comments_widget_is_not_the_storys_comments_and_buttons_are_no_
         assert not comment.text.endswith(("Reply", "Report")) and "Like7" not in comment.text
 
 
+def test_a_comments_name_stamp_line_and_button_row_are_not_its_text() -> None:
+    """Failure mode 10: an Isso thread saved as HTML reads each comment's block whole: "Marieke • 3 days
+    ago" above what she wrote and "6 | Reply" under it are the comment's header and buttons."""
+    url = "https://lowlandsreview.nl/en/2024/03/utrecht-night-trains-return/"
+    article = extract_at("comments-isso-header-footer-en.html", url, datetime(2024, 3, 16, 12, tzinfo=UTC))
+    assert [c.author for c in article.comments] == ["Marieke", "Joost van Dam", "Marieke", "Anonymous"]
+    assert article.comments[0].text.startswith("Finally! We took the old sleeper")
+    for comment in article.comments:
+        assert "•" not in comment.text.split("\n")[0] and not comment.text.endswith("Reply")
+
+
 # ---------------------------------------------------------------- dates
 
 

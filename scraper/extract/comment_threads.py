@@ -334,11 +334,18 @@ def _text(item: LexborNode, ids: set[int]) -> str:
     block = _paragraphs_of(best, item)
     text = render_text(block, lambda n: n.mem_id in ids and n.mem_id != item.mem_id).strip()
     lines = text.split("\n")
-    while len(lines) > 1 and (not lines[-1].strip() or _ACTION.match(lines[-1].strip())):
-        lines.pop()  # the comment's own buttons under it: "Like 7", "Reply", "Report"
+    while len(lines) > 1 and (not lines[-1].strip() or _actions(lines[-1])):
+        lines.pop()  # the comment's own buttons under it: "Like 7", "Reply", "Report", "6 | Reply"
     return "\n".join(lines).strip()
 
 
+def _actions(line: str) -> bool:
+    """A line of a comment's buttons and counters: "Reply", "Like 7", "6 | Reply · Share"."""
+    parts = [p.strip() for p in _ACTION_SEP.split(line.strip()) if p.strip()]
+    return bool(parts) and all(_ACTION.match(p) or p.isdigit() for p in parts) and not all(p.isdigit() for p in parts)
+
+
+_ACTION_SEP = re.compile(r"[|·•]")
 _ACTION = re.compile(
     r"^(?:(?:like|likes|gefällt mir|j'aime|me gusta|mi piace|reply|répondre|antworten|responder|rispondi|"
     r"beantworten|report|signaler|melden|quote|zitieren|citer|share|teilen|partager|permalink|flag|"
@@ -384,7 +391,7 @@ def _header_line(line: str, header: set[str], pieces: list[str]) -> bool:
         return True
     for piece in pieces:
         rest = rest.replace(piece, " ")
-    rest = rest.strip(" :,·|-–")
+    rest = rest.strip(" :,·•|-–—")
     return rest != line.strip(" :") and (not rest or bool(_SAYS.fullmatch(rest)))
 
 
