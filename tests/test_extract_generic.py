@@ -474,6 +474,8 @@ def test_a_latest_comments_widget_is_not_the_storys_comments_and_buttons_are_no_
     ]
     for comment in article.comments:
         assert not comment.text.endswith(("Reply", "Report")) and "Like7" not in comment.text
+    # one flat list: each reply names the comment it answers in `parentid` (the root's is "kmt-0")
+    assert [c.parent_id for c in article.comments] == [None, "kmt-318", "kmt-321", None, None]
 
 
 def test_a_comments_name_stamp_line_and_button_row_are_not_its_text() -> None:

@@ -21,7 +21,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..models import Comment
 from .authors import clean_authors
-from .comments import BADGE_CLASS, COMMENT_CONTAINERS, _hash_id, _strip_prefix, holds_article
+from .comments import BADGE_CLASS, COMMENT_CONTAINERS, _hash_id, _strip_prefix, holds_article, stated_parent
 from .dates import may_be_relative, parse_date
 from .html import attr, clean_text, render_text
 
@@ -489,6 +489,9 @@ def _name_beside(item: LexborNode, ids: set[int], stamp: str) -> str | None:
 
 
 def _parent(item: LexborNode, by_mem: dict[int, str], section: LexborNode) -> str | None:
+    stated = _strip_prefix(stated_parent(item).strip())
+    if stated and stated in by_mem.values():  # "kmt-0", Komento's root, names no comment: nesting decides
+        return stated
     node = item.parent
     while node is not None and node.mem_id != section.mem_id:
         if node.mem_id in by_mem:

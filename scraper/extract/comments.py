@@ -260,7 +260,7 @@ class _Reader:
         if self.scheme.parent:
             found = self.first(item, (self.scheme.parent,))
             return (_strip_prefix(found) or None) if found else None
-        stated = attr(item, "data-parent") or attr(item, "data-parent-id")
+        stated = stated_parent(item)
         if stated and stated.strip() not in ("", "0"):
             return _strip_prefix(stated) or None
         node = item.parent
@@ -462,6 +462,15 @@ _WRAP_UP = 4  # levels above a comment where the wrapper that stands for it may 
 
 # the classes of an element that holds the article: a comment section never contains one
 _BODY_CLASSES = ".entry-content, .post-content, .article-body"
+
+
+def stated_parent(item: LexborNode) -> str:
+    """The id of the comment `item` answers, where a flat list states it (`data-parent`, Komento's
+    `parentid`) instead of nesting the reply."""
+    return next((value for name in _PARENT_ATTRS if (value := attr(item, name))), "")
+
+
+_PARENT_ATTRS = ("data-parent", "data-parent-id", "data-parentid", "parentid", "data-reply-to")
 
 
 def holds_article(node: LexborNode) -> bool:
