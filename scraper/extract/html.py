@@ -279,17 +279,20 @@ _LINK_OPEN, _LINK_CLOSE = "\ue010", "\ue011"  # private-use stand-ins for where 
 _LINKED = re.compile(f"{_LINK_OPEN}[^{_LINK_CLOSE}]*{_LINK_CLOSE}?")
 _ROW_SEPARATORS = re.compile(r"[\s|·•/,;–—-]*")
 _ROW_LINKS = 3  # two may be one linked phrase: "Blob/ File", "24 November, 1994"
-_LINK_MARKS = str.maketrans({_LINK_OPEN: None, _LINK_CLOSE: None})
 
 
 def _without_link_rows(text: str) -> str:
     if _LINK_OPEN not in text:
         return text
-    lines = text.split("\n")
-    for i, line in enumerate(lines):
-        if line.count(_LINK_OPEN) >= _ROW_LINKS and _ROW_SEPARATORS.fullmatch(_LINKED.sub("", line)):
-            lines[i] = ""
-    return tidy("\n".join(lines).translate(_LINK_MARKS))
+    if text.count(_LINK_OPEN) >= _ROW_LINKS:
+        lines = text.split("\n")
+        for i, line in enumerate(lines):
+            if line.count(_LINK_OPEN) >= _ROW_LINKS and _ROW_SEPARATORS.fullmatch(_LINKED.sub("", line)):
+                lines[i] = ""
+        text = "\n".join(lines)
+    # str.replace, not translate (a lookup per character); tidied again, as a mark between two
+    # spaces leaves both
+    return tidy(text.replace(_LINK_OPEN, "").replace(_LINK_CLOSE, ""))
 
 
 def _pre_text(pre: LexborNode) -> str:
