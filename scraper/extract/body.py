@@ -713,7 +713,7 @@ def without_byline(body: str, title: str | None, authors: tuple[str, ...]) -> st
     blocks = body.split("\n\n")
     title_key = _NON_WORD.sub("", title or "").lower()
     for i, block in enumerate(blocks[:3]):
-        if len(block) <= _BYLINE_BLOCK and (_is_byline(block, authors) or _is_signed_stamp(block, authors)):
+        if len(block) <= _BYLINE_BLOCK and _signs(block, authors):
             blocks[i] = ""  # (a longer block opens the prose: "【ワシントン＝田中健一】米連邦…")
         elif 1 < block.count("\n") + 1 <= _HEAD_LINES:
             blocks[i] = _without_head_lines(block, title, title_key, authors)
@@ -725,21 +725,27 @@ def _without_head_lines(block: str, title: str | None, title_key: str, authors: 
     when some of its lines sign or stamp the story, they go, and so does a line that repeats the
     headline; a block none of whose lines signs or stamps is left whole."""
     lines = block.split("\n")
-    stamps = [
-        bool(authors and (_is_byline(x, authors) or _is_signed_stamp(x, authors))) or _is_dateline(x)
-        for x in (line.strip() for line in lines)
-    ]
+    stamps = [_signs(line.strip(), authors) or _is_dateline(line.strip()) for line in lines]
     if not any(stamps):
         return block
     kept = [
         line
         for line, stamp in zip(lines, stamps, strict=True)
-        if not stamp
-        and not (
-            title_key and len(line) < 2 * len(title or "") and _is_headline(_NON_WORD.sub("", line).lower(), title_key)
-        )
+        if not stamp and not _repeats_headline(line, title, title_key)
     ]
     return "\n".join(kept).strip()
+
+
+def _signs(line: str, authors: tuple[str, ...]) -> bool:
+    """The line is a byline of `authors`, or a stamp that names one of them."""
+    return bool(authors) and (_is_byline(line, authors) or _is_signed_stamp(line, authors))
+
+
+def _repeats_headline(line: str, title: str | None, title_key: str) -> bool:
+    """The line is the headline again (`title_key`: the title's word characters, lowercased)."""
+    if not title_key or len(line) >= 2 * len(title or ""):
+        return False
+    return _is_headline(_NON_WORD.sub("", line).lower(), title_key)
 
 
 _HEAD_LINES = 4
@@ -849,20 +855,12 @@ def render_body(nodes: list[LexborNode], title: str | None = None, authors: tupl
             break
         if not line or _BOILERPLATE.match(line):
             continue
-        if (
-            title_key
-            and len(blocks) <= _KICKERS
-            and len(line) < 2 * len(title or "")
-            and _is_headline(_NON_WORD.sub("", line).lower(), title_key)
-        ):
+        if len(blocks) <= _KICKERS and _repeats_headline(line, title, title_key):
             if all(len(b) <= _KICKER_MAX for b in blocks):
                 blocks = []  # the headline, and the kicker or section lines above it, are not the body
             continue
-        if len(blocks) < 3 and (
-            (authors and (_is_byline(line, authors) or _is_signed_stamp(line, authors)))
-            or _is_dateline(line)
-            or is_agency(line)  # the byline's second line: "Associated Press" under the writers' names
-        ):
+        # the byline's second line ("Associated Press" under the writers' names) goes with it
+        if len(blocks) < 3 and (_signs(line, authors) or _is_dateline(line) or is_agency(line)):
             continue
         if len(blocks) < 3 and 1 < line.count("\n") + 1 <= _HEAD_LINES:
             line = _without_head_lines(line, title, title_key, authors)

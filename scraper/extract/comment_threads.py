@@ -60,7 +60,6 @@ _HEADING_ON = re.compile(
     re.IGNORECASE,
 )
 _HEADING_ON_MAX = 300
-# the class of the piece of a comment's header that is its writer's name
 # a comment's header as one sentence: "Posté par X le 12/03/2024", "Posted by X at 10:15 PM", "von X am …"
 _SIGNED_STAMP = re.compile(
     r"^(?:(?:posted|posté|publié|écrit|geschrieben|verfasst|escrito|publicado|scritto|inviato|gepost|napisał|"
@@ -68,7 +67,8 @@ _SIGNED_STAMP = re.compile(
     r"(?:\s(?:on|le|am|el|il|op|em|at|à|dnia)|,|\s[-–|·•])\s*(?=.{0,15}\d)",
     re.IGNORECASE,
 )
-_HANDLE = re.compile(r"[^\W_][\w.-]{1,30}")  # one word of letters and digits: a login
+_LOGIN_LIKE = re.compile(r"[^\W_][\w.-]{1,30}")  # one word of letters and digits: "Sophie_38"
+# the class of the piece of a comment's header that is its writer's name
 _NAME_CLASS = re.compile(r"author|name|user|autor|auteur|benutzer|nick", re.IGNORECASE)
 # the verb a theme sets after the commenter's name: "Carmen Ruiz dice:", "Jane says:", "X schrieb:"
 _SAYS = re.compile(
@@ -427,7 +427,7 @@ def _who_and_when(
             signed = _SIGNED_STAMP.match(own) if not named else None
             if signed:  # "Posté par Jean-Marc L. le 12/03/2024 à 14h05": name and stamp in one sentence
                 names = clean_authors(signed["name"], handles=True)
-                handle = signed["name"] if _HANDLE.fullmatch(signed["name"]) else None  # "Sophie_38"
+                handle = signed["name"] if _LOGIN_LIKE.fullmatch(signed["name"]) else None
                 if names or handle:
                     return names[0] if names else handle, published, header
             if not before:

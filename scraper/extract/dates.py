@@ -329,15 +329,17 @@ _RELATIVE = re.compile(
     # Russian and Ukrainian, Czech, Swedish, Turkish: "3 часа назад", "před 3 hodinami", "för 2 timmar
     # sedan", "5 dakika önce"
     r"|секунд\w*|минут\w*|хвилин\w*|час\w*|годин\w*|дн\w*|день|недел\w*|тиж\w*|месяц\w*|місяц\w*"
-    r"|sekund\w*|hodin\w*|dny|dnem|dny|týdn\w*|měsíc\w*|minuter|timm\w*|dagar|veck\w*|månad\w*"
+    r"|sekund\w*|hodin\w*|dny|dnem|týdn\w*|měsíc\w*|minuter|timm\w*|dagar|veck\w*|månad\w*"
     r"|saniye|dakika|saat|gün|hafta)"
     r"\s*(?:ago|geleden|fa|temu|atrás|назад|тому|önce|sedan)?",
     re.IGNORECASE,
 )
 # "5h ago", "3d ago", "2 min. ago": a comment widget's short form
 _RELATIVE_SHORT = re.compile(r"(?<![\w.])(\d+)\s?(s|m|min|h|hr|d|w|wk|mo|y|yr)\.?\s+ago\b", re.IGNORECASE)
-_SHORT_UNITS = {"s": 1, "m": 60, "h": 3600, "hr": 3600, "d": 86400, "w": 604800, "wk": 604800}
-_SHORT_UNITS |= {"mo": 2592000, "y": 31536000, "yr": 31536000}
+_SHORT_UNITS = {
+    **{"s": 1, "m": 60, "h": 3600, "hr": 3600, "d": 86400, "w": 604800, "wk": 604800},
+    **{"mo": 2592000, "y": 31536000, "yr": 31536000},
+}
 # "3時間前" (Japanese), "3小时前" (Chinese), "3시간 전" (Korean): the unit is glued to the count
 _RELATIVE_CJK = re.compile(
     r"(\d+)\s*(秒|分钟|分鐘|分|時間|小时|小時|天|日|週間|周|週|か月|ヶ月|个月|個月|초|분|시간|일|주|개월)\s*(?:前|전)"
